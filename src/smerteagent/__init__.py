@@ -1,0 +1,3 @@
+"""SmerteAgent: screening, stratification and shared care plans for chronic pain."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,101 @@
+"""Batteries: which instruments a visit starts with, and which follow-ups the answers call for.
+
+A follow-up rule reads one finished instrument (its results, ``band`` and ``flag(...)``) or the patient's
+context (``on_opioids``, ``sex`` ...). Rules are re-read after every finished instrument, so a positive
+PHQ-4 adds PHQ-9, whose item 9 then adds the C-SSRS screener.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from smerteagent.core.errors import FormError
+from smerteagent.core.expr import ExprError, Expression, Value, parse_expression, truth
+from smerteagent.core.forms.model import Battery, FollowUp, Text
+from smerteagent.core.scoring.engine import CompiledForm, EvaluationScope
+from smerteagent.core.scoring.result import ENGINE_FLAG_SEVERITY, ScoreResult
+
+CONTEXT_NAMES = frozenset(
+    {"on_opioids", "on_benzodiazepines", "on_z_drugs", "on_gabapentinoids", "sex", "age"}
+)
+
+
+@dataclass(frozen=True)
+class PlannedInstrument:
+    """One instrument of a running battery; ``reason`` says why a follow-up was added."""
+
+    form_id: str
+    reason: Text | None = None
+
+
+def _rule_names(rule: FollowUp, forms: Mapping[str, CompiledForm]) -> tuple[set[str], set[str]]:
+    if rule.after is None:
+        return set(CONTEXT_NAMES), set()
+    form = forms[rule.after]
+    results = {r.id for r in form.results if not r.hidden} | {"total", "band"}
+    flags = {f.id for f in form.flags} | set(ENGINE_FLAG_SEVERITY)
+    return results | CONTEXT_NAMES, flags
+
+
+def check_battery(battery: Battery, forms: Mapping[str, CompiledForm], file: str) -> None:
+    """Raise FormError if the battery names an unknown form, result or flag."""
+    for index, form_id in enumerate(battery.instruments):
+        if form_id not in forms:
+            raise FormError(file, f"instruments[{index}]", f"unknown form {form_id!r}")
+    for index, rule in enumerate(battery.follow_ups):
+        path = f"follow_ups[{index}]"
+        if rule.after is not None and rule.after not in forms:
+            raise FormError(file, f"{path}.after", f"unknown form {rule.after!r}")
+        for position, form_id in enumerate(rule.add):
+            if form_id not in forms:
+                raise FormError(file, f"{path}.add[{position}]", f"unknown form {form_id!r}")
+        names, flags = _rule_names(rule, forms)
+        expression = _parse(rule.when, file, f"{path}.when")
+        unknown = sorted(expression.names - names) + sorted(expression.flag_names - flags)
+        if unknown:
+            raise FormError(
+                file, f"{path}.when", f"{rule.when!r} names unknown {', '.join(map(repr, unknown))}"
+            )
+
+
+def _parse(source: str, file: str, path: str) -> Expression:
+    try:
+        return parse_expression(source)
+    except ExprError as error:
+        raise FormError(file, path, f"cannot parse {source!r}: {error}") from None
+
+
+def _fires(rule: FollowUp, finished: Mapping[str, ScoreResult], context: Mapping[str, Value]) -> bool:
+    values: dict[str, Value] = dict(context)
+    flags: frozenset[str] = frozenset()
+    if rule.after is not None:
+        result = finished.get(rule.after)
+        if result is None:
+            return False
+        values.update(result.results)
+        values["band"] = result.band
+        flags = frozenset(result.flags)
+    expression = parse_expression(rule.when)
+    return truth(expression.evaluate(EvaluationScope(values, {}, flags))) is True
+
+
+def plan_battery(
+    battery: Battery, finished: Mapping[str, ScoreResult], context: Mapping[str, Value]
+) -> list[PlannedInstrument]:
+    """The battery's instruments in order, each follow-up placed right after what triggered it."""
+    planned = [PlannedInstrument(form_id) for form_id in battery.instruments]
+    changed = True
+    while changed:
+        changed = False
+        present = {p.form_id for p in planned}
+        for rule in battery.follow_ups:
+            new = [f for f in rule.add if f not in present]
+            if not new or not _fires(rule, finished, context):
+                continue
+            anchor = next((i for i, p in enumerate(planned) if p.form_id == rule.after), len(planned) - 1)
+            additions = [PlannedInstrument(f, rule.reason) for f in new]
+            planned[anchor + 1 : anchor + 1] = additions
+            changed = True
+            break
+    return planned

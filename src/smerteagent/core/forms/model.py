@@ -1,0 +1,184 @@
+"""The typed shape of a form file; ``forms/form.schema.json`` is generated from these models.
+
+The models check structure only. Cross-references (an expression naming an unknown result, a term naming
+an unknown item, duplicate ids) are checked by :mod:`smerteagent.core.forms.compiler`, which knows the
+whole form.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+Sex = Literal["female", "male"]
+Severity = Literal["info", "warning", "critical"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """The same text in Danish and English; both are required."""
+
+    da: NonEmpty
+    en: NonEmpty
+
+    def get(self, language: str) -> str:
+        return self.en if language == "en" else self.da
+
+
+class Option(_Strict):
+    """One answer option: the stored integer and its label in both languages."""
+
+    value: int
+    da: NonEmpty
+    en: NonEmpty
+
+    def label(self, language: str) -> str:
+        return self.en if language == "en" else self.da
+
+
+class Item(_Strict):
+    """One question. ``enable_when`` hides it unless true; ``skipped_value`` scores a hidden item."""
+
+    id: Identifier
+    type: Literal["choice", "yes_no", "numeric", "text"]
+    text: Text
+    help: Text | None = None
+    options: list[Option] | Identifier | None = Field(
+        default=None, description="Inline options, or the name of an entry in option_sets."
+    )
+    min: int | None = Field(default=None, description="Smallest allowed value of a numeric item.")
+    max: int | None = Field(default=None, description="Largest allowed value of a numeric item.")
+    anchors: Text | None = Field(default=None, description="What the ends of a numeric scale mean.")
+    required: bool = True
+    enable_when: str | None = None
+    skipped_value: int | None = Field(
+        default=None, description="Value scoring uses when the item is hidden by enable_when and unanswered."
+    )
+    max_length: int = Field(default=200, ge=1, le=10_000, description="Longest accepted free text.")
+
+
+class Term(_Strict):
+    """An item's contribution to a result: optional recode (points), reversal and weight."""
+
+    item: Identifier
+    points: dict[int, float] | None = Field(
+        default=None, description="Recode table: answer value -> points; values not listed score 0."
+    )
+    reverse: float | None = Field(default=None, description="Score (reverse - answer) instead of the answer.")
+    weight: float | dict[Sex, float] = Field(
+        default=1, description="Multiplier; a mapping by sex makes the result need the patient's sex."
+    )
+
+
+class Result(_Strict):
+    """A named score built from items (or from earlier results, with method ``expr``)."""
+
+    id: Identifier
+    method: Literal["sum", "mean", "max", "percent", "count", "answered", "expr"]
+    items: list[Identifier | Term] = Field(default_factory=list)
+    expr: str | None = None
+    count_values: list[int] | None = Field(default=None, description="For method count: values counted.")
+    max_missing: int = Field(
+        default=0, ge=0, description="Items that may be unanswered (mean, percent); more withhold the result."
+    )
+    min_answered: int | None = Field(
+        default=None, ge=1, description="For mean: the result needs at least this many answers, any of them."
+    )
+    range: tuple[float, float] = Field(
+        description="Lowest and highest possible value, for checks and charts."
+    )
+    label: Text | None = None
+    higher_is: Literal["worse", "better"] = "worse"
+    hidden: bool = Field(default=False, description="Used by rules only; not reported.")
+
+
+class Band(_Strict):
+    """One ordered band rule; the first whose ``when`` is true wins, a missing ``when`` always matches."""
+
+    id: Identifier
+    when: str | None = None
+    label: Text
+    advice: Text | None = Field(default=None, description="What this band usually calls for.")
+    severity: Literal["none", "info", "warning", "critical"] = "none"
+
+
+class Flag(_Strict):
+    """A flag raised whenever ``when`` is true; evaluated on whatever was answered."""
+
+    id: Identifier
+    when: str
+    severity: Severity = "warning"
+    message: Text
+
+
+class Scoring(_Strict):
+    """How the form is scored: definitions and results in order, then bands, then flags."""
+
+    definitions: dict[Identifier, str] = Field(
+        default_factory=dict, description="Named helper conditions usable in bands and flags."
+    )
+    results: list[Result] = Field(default_factory=list)
+    band_result: Identifier | None = Field(
+        default=None, description="The result the bands grade, for charts."
+    )
+    bands: list[Band] = Field(default_factory=list)
+    flags: list[Flag] = Field(default_factory=list)
+
+
+class Licence(_Strict):
+    """Whose words the file carries and on what terms."""
+
+    wording: Literal["official", "own_labels"] = Field(
+        description="official: the published wording may be shipped; own_labels: our clinician-facing labels."
+    )
+    terms: NonEmpty
+    danish: Literal["official", "unofficial_translation", "own_labels"] = "unofficial_translation"
+    local_wording: str | None = Field(
+        default=None, description="How a clinic installs the licensed wording in its user forms folder."
+    )
+
+
+class Form(_Strict):
+    """One screening instrument as data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="SmerteAgent form")
+
+    id: Identifier
+    version: NonEmpty
+    title: Text
+    short_title: Text | None = None
+    source: NonEmpty = Field(description="The publication whose scoring rule this file follows.")
+    licence: Licence
+    instructions: Text | None = None
+    timeframe: Text | None = None
+    option_sets: dict[Identifier, list[Option]] = Field(default_factory=dict)
+    items: list[Item] = Field(min_length=1)
+    scoring: Scoring
+
+
+class FollowUp(_Strict):
+    """Adds instruments when a finished instrument's result, or the patient's context, says so."""
+
+    after: Identifier | None = Field(default=None, description="The form whose result the rule reads.")
+    when: str = Field(description="Over the form's results, band, flag(...) or the context names.")
+    add: list[Identifier] = Field(min_length=1)
+    reason: Text
+
+
+class Battery(_Strict):
+    """A named, ordered set of instruments for one kind of visit."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="SmerteAgent battery")
+
+    id: Identifier
+    title: Text
+    description: Text | None = None
+    setting: Literal["gp", "physiotherapy", "pain_clinic", "any"] = "any"
+    instruments: list[Identifier] = Field(min_length=1)
+    follow_ups: list[FollowUp] = Field(default_factory=list)

@@ -1,0 +1,203 @@
+"""The scoring engine: a form compiled into lookup tables and closures, scored in microseconds.
+
+Answers are checked and kept exactly as given; recodes, reversals and weights live in per-item point
+tables built at load time. A result with unanswered items is withheld (``None``) unless the instrument's
+published missing-item rule allows it; safety flags are always evaluated on what was answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from smerteagent.core.errors import AnswerError
+from smerteagent.core.expr import Evaluator, Value, truth
+from smerteagent.core.forms.model import Form, Option
+from smerteagent.core.scoring.result import (
+    ENGINE_FLAG_SEVERITY,
+    INCOMPLETE,
+    PRORATED,
+    SEX_REQUIRED,
+    Number,
+    ScoreResult,
+    report_value,
+)
+
+SEXES = ("female", "male")
+MISSING = 1
+NEEDS_SEX = 2
+PARTIAL = 4
+
+PointTable = Mapping[int, Number]
+Computation = Callable[[dict[str, Value], str | None], tuple[Number | None, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRule:
+    """How one item's answer is checked and when the item is asked."""
+
+    id: str
+    is_text: bool
+    allowed: frozenset[int] | None
+    low: int | None
+    high: int | None
+    max_length: int
+    required: bool
+    enable: Evaluator | None
+    skipped_value: int | None
+
+    def check(self, form_id: str, value: object) -> int | str:
+        if self.is_text:
+            if not isinstance(value, str):
+                raise AnswerError(self.id, value, f"{form_id}: a free-text item takes text")
+            if len(value) > self.max_length:
+                raise AnswerError(self.id, value, f"{form_id}: longer than {self.max_length} characters")
+            return value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise AnswerError(self.id, value, f"{form_id}: the answer must be a whole number")
+        if self.allowed is not None and value not in self.allowed:
+            allowed = ", ".join(str(v) for v in sorted(self.allowed))
+            raise AnswerError(self.id, value, f"{form_id}: allowed values are {allowed}")
+        if self.low is not None and self.high is not None and not self.low <= value <= self.high:
+            raise AnswerError(self.id, value, f"{form_id}: allowed range is {self.low}–{self.high}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRule:
+    """A compiled result: its computation plus what the reports need to know about it."""
+
+    id: str
+    compute: Computation
+    hidden: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BandRule:
+    id: str
+    when: Evaluator | None
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRule:
+    id: str
+    when: Evaluator
+    severity: str
+
+
+@dataclass(slots=True)
+class EvaluationScope:
+    """Values (items, results, sex), raw answers and raised flags, as expressions see them."""
+
+    values: dict[str, Value]
+    answers: Mapping[str, object]
+    flags: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledForm:
+    """A validated form, ready to check and score answers."""
+
+    definition: Form
+    items: dict[str, ItemRule]
+    options: dict[str, tuple[Option, ...]]
+    results: tuple[ResultRule, ...]
+    bands: tuple[BandRule, ...]
+    bands_need_sex: bool
+    flags: tuple[FlagRule, ...]
+
+    @property
+    def id(self) -> str:
+        return self.definition.id
+
+    @property
+    def version(self) -> str:
+        return self.definition.version
+
+    def check_answers(self, answers: Mapping[str, object]) -> dict[str, int | str]:
+        """Return the given answers (``None`` = unanswered, dropped); raise AnswerError on a bad one."""
+        checked: dict[str, int | str] = {}
+        form_id = self.definition.id
+        for item_id, value in answers.items():
+            rule = self.items.get(item_id)
+            if rule is None:
+                raise AnswerError(str(item_id), value, f"{form_id} has no such item")
+            if value is not None:
+                checked[item_id] = rule.check(form_id, value)
+        return checked
+
+    def enabled_state(self, answers: Mapping[str, object]) -> dict[str, bool | None]:
+        """For each conditional item: asked (True), skipped (False) or not yet known (None)."""
+        values: dict[str, Value] = dict(answers)  # type: ignore[arg-type]
+        return {item_id: state for item_id, state in self._resolve(values, answers)}
+
+    def _resolve(
+        self, values: dict[str, Value], answers: Mapping[str, object]
+    ) -> list[tuple[str, bool | None]]:
+        states: list[tuple[str, bool | None]] = []
+        scope = EvaluationScope(values, answers)
+        for rule in self.items.values():
+            if rule.enable is None:
+                continue
+            state = truth(rule.enable(scope))
+            states.append((rule.id, state))
+            if state is False and rule.id not in answers and rule.skipped_value is not None:
+                values[rule.id] = rule.skipped_value
+        return states
+
+    def score(self, answers: Mapping[str, object], sex: str | None = None) -> ScoreResult:
+        """Score one answer set; raises AnswerError for an unknown item, bad value or bad sex."""
+        if sex is not None and sex not in SEXES:
+            raise AnswerError("sex", sex, "sex must be 'female', 'male' or absent")
+        given = self.check_answers(answers)
+        values: dict[str, Value] = dict(given)
+        states = dict(self._resolve(values, given))
+        missing = tuple(
+            rule.id
+            for rule in self.items.values()
+            if rule.required and rule.id not in given and states.get(rule.id, True) is True
+        )
+        values["sex"] = sex
+        reported: dict[str, Number | None] = {"total": None}
+        reasons = 0
+        for result in self.results:
+            value, why = result.compute(values, sex)
+            values[result.id] = value
+            reasons |= why if value is None or why == PARTIAL else 0
+            if not result.hidden:
+                reported[result.id] = report_value(value)
+        scope = EvaluationScope(values, given)
+        band, band_reasons = self._band(scope, sex, explained=reasons & (MISSING | NEEDS_SEX))
+        raised = [flag.id for flag in self.flags if truth(flag.when(scope)) is True]
+        severity = {flag.id: flag.severity for flag in self.flags if flag.id in raised}
+        for engine_flag, bit in ((INCOMPLETE, MISSING), (PRORATED, PARTIAL), (SEX_REQUIRED, NEEDS_SEX)):
+            if (reasons | band_reasons) & bit and engine_flag not in severity:
+                raised.append(engine_flag)
+                severity[engine_flag] = ENGINE_FLAG_SEVERITY[engine_flag]
+        return ScoreResult(
+            form=self.definition.id,
+            version=self.definition.version,
+            results=reported,
+            band=band,
+            flags=tuple(raised),
+            missing=missing,
+            flag_severity=severity,
+        )
+
+    def _band(self, scope: EvaluationScope, sex: str | None, explained: int) -> tuple[str | None, int]:
+        """First band whose rule is true; an unknown rule first withholds the band (reason returned)."""
+        if not self.bands:
+            return None, 0
+        if self.bands_need_sex and sex is None:
+            return None, NEEDS_SEX
+        for band in self.bands:
+            if band.when is None:
+                return band.id, 0
+            state = truth(band.when(scope))
+            if state is True:
+                return band.id, 0
+            if state is None:
+                return None, explained or MISSING
+        return None, explained or MISSING

@@ -1,0 +1,49 @@
+"""What scoring one questionnaire produces: the public JSON shape of the CLI, storage and exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Number = int | float
+
+INCOMPLETE = "incomplete"
+PRORATED = "prorated"
+SEX_REQUIRED = "sex_required"
+
+ENGINE_FLAG_SEVERITY = {INCOMPLETE: "warning", PRORATED: "info", SEX_REQUIRED: "warning"}
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    """Results (rounded for reporting), band, flags and the required items still unanswered."""
+
+    form: str
+    version: str
+    results: dict[str, Number | None]
+    band: str | None
+    flags: tuple[str, ...]
+    missing: tuple[str, ...]
+    flag_severity: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def critical_flags(self) -> tuple[str, ...]:
+        """Flags that must interrupt the clinician (suicide risk)."""
+        return tuple(flag for flag in self.flags if self.flag_severity.get(flag) == "critical")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "form": self.form,
+            "version": self.version,
+            "results": dict(self.results),
+            "band": self.band,
+            "flags": list(self.flags),
+            "missing": list(self.missing),
+        }
+
+
+def report_value(value: Number | None) -> Number | None:
+    """Round a fractional result to 2 decimals for reporting; bands are decided on the raw value."""
+    if isinstance(value, float):
+        return round(value, 2)
+    return value
