@@ -111,9 +111,7 @@ def bench_batch(lines: int) -> None:
     requests = []
     for _ in range(lines):
         form = library.get(rng.choice(forms))
-        requests.append(
-            json.dumps({"form": form.id, "answers": random_answers(form, rng, 1)[0], "sex": "female"})
-        )
+        requests.append(json.dumps({"form": form.id, "answers": random_answers(form, rng, 1)[0], "sex": "female"}))
     text = "\n".join(requests) + "\n"
     start = time.perf_counter()
     result = subprocess.run(
@@ -133,9 +131,7 @@ def bench_batch(lines: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller runs, for a smoke check")
     quick = parser.parse_args().quick
     print(f"Python {sys.version.split()[0]}; forms from {bundled_forms_dir()}")

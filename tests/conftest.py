@@ -9,9 +9,7 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def isolated_user_data(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
+def isolated_user_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point platformdirs at an empty folder and forget any SMERTEAGENT_* setting of the machine."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))

@@ -51,15 +51,11 @@ def test_score_json_shape() -> None:
 
 def test_score_reads_answers_file_and_stdin(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     file = tmp_path / "answers.json"
-    file.write_text(
-        json.dumps({"q1": 1, "q2": 1, "q3": 1, "q4": 0, "q5": 0, "q6": 0, "q7": 0, "q8": 0, "q9": 3})
-    )
+    file.write_text(json.dumps({"q1": 1, "q2": 1, "q3": 1, "q4": 0, "q5": 0, "q6": 0, "q7": 0, "q8": 0, "q9": 3}))
     assert main(["score", "startback", "--answers", str(file), "q4=1", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert (result["results"]["total"], result["band"]) == (5, "medium")
-    piped = run(
-        "score", "auditc", "--answers", "-", "--sex", "female", "--json", stdin='{"q1": 1, "q2": 1, "q3": 1}'
-    )
+    piped = run("score", "auditc", "--answers", "-", "--sex", "female", "--json", stdin='{"q1": 1, "q2": 1, "q3": 1}')
     assert json.loads(piped.stdout)["band"] == "positive"
 
 
@@ -151,9 +147,7 @@ def test_forms_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 def test_forms_dir_overrides_and_env_variable(tmp_path: Path) -> None:
     text = (bundled_forms_dir() / "was.yaml").read_text(encoding="utf-8")
-    (tmp_path / "was.yaml").write_text(
-        text.replace('version: "1.0"', 'version: "clinic-2"'), encoding="utf-8"
-    )
+    (tmp_path / "was.yaml").write_text(text.replace('version: "1.0"', 'version: "clinic-2"'), encoding="utf-8")
     by_option = run("score", "was", "q1=3", "--json", "--forms-dir", str(tmp_path))
     assert json.loads(by_option.stdout)["version"] == "clinic-2"
     by_env = run("score", "was", "q1=3", "--json", env={"SMERTEAGENT_FORMS_DIR": str(tmp_path)})
@@ -168,9 +162,7 @@ def test_broken_user_form_is_reported_and_the_rest_works(tmp_path: Path) -> None
     assert "mine.yaml" in result.stderr
 
 
-@pytest.mark.parametrize(
-    "arguments", [["--version"], ["forms", "list"], ["score", "phq2", "q1=1", "q2=1", "--json"]]
-)
+@pytest.mark.parametrize("arguments", [["--version"], ["forms", "list"], ["score", "phq2", "q1=1", "q2=1", "--json"]])
 def test_light_commands_import_no_qt_or_database(arguments: list[str]) -> None:
     program = (
         "import sys\nfrom smerteagent.cli.main import main\n"
@@ -179,7 +171,5 @@ def test_light_commands_import_no_qt_or_database(arguments: list[str]) -> None:
         "heavy = sorted(roots & {'PySide6', 'sqlalchemy', 'alembic', 'reportlab'})\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", program, *arguments], capture_output=True, text=True, timeout=60
-    )
+    result = subprocess.run([sys.executable, "-c", program, *arguments], capture_output=True, text=True, timeout=60)
     assert "HEAVY []" in result.stderr

@@ -9,9 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def readme_commands() -> list[str]:
-    return re.findall(
-        r"```sh\n(python3 -m venv[^\n]+)\n```", (ROOT / "README.md").read_text(encoding="utf-8")
-    )
+    return re.findall(r"```sh\n(python3 -m venv[^\n]+)\n```", (ROOT / "README.md").read_text(encoding="utf-8"))
 
 
 def test_readme_starts_with_the_two_setup_commands() -> None:

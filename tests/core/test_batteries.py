@@ -56,9 +56,7 @@ def test_high_startback_adds_psychosocial_screens(library: FormLibrary) -> None:
 def test_battery_naming_an_unknown_flag_is_reported(tmp_path: Path) -> None:
     folder = tmp_path / "batteries"
     folder.mkdir()
-    battery = yaml.safe_load(
-        (bundled_forms_dir() / "batteries" / "follow_up.yaml").read_text(encoding="utf-8")
-    )
+    battery = yaml.safe_load((bundled_forms_dir() / "batteries" / "follow_up.yaml").read_text(encoding="utf-8"))
     battery["id"] = "broken"
     battery["follow_ups"][0]["when"] = "flag(depresion_positive)"
     (folder / "broken.yaml").write_text(yaml.safe_dump(battery, allow_unicode=True), encoding="utf-8")

@@ -65,9 +65,7 @@ def test_danish_letters_survive_loading(library: FormLibrary) -> None:
 def test_published_schema_is_current(file: str, generate: object) -> None:
     path: Path = bundled_forms_dir() / file
     assert callable(generate)
-    assert path.read_text(encoding="utf-8") == generate(), (
-        "run: smerteagent forms schema > forms/form.schema.json"
-    )
+    assert path.read_text(encoding="utf-8") == generate(), "run: smerteagent forms schema > forms/form.schema.json"
     assert json.loads(path.read_text(encoding="utf-8"))["title"].startswith("SmerteAgent")
 
 

@@ -17,9 +17,7 @@ class Scope:
 
 
 def evaluate(source: str, **values: Value) -> Value:
-    return parse_expression(source).evaluate(
-        Scope(values, {k: v for k, v in values.items() if v is not None})
-    )
+    return parse_expression(source).evaluate(Scope(values, {k: v for k, v in values.items() if v is not None}))
 
 
 @pytest.mark.parametrize(

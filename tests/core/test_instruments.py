@@ -16,9 +16,7 @@ def score(library: FormLibrary, form: str, answers: dict[str, object], sex: str 
     return library.get(form).score(answers, sex)
 
 
-def assert_band_at(
-    library: FormLibrary, form: str, ids: list[str], highest: int, cases: dict[int, str]
-) -> None:
+def assert_band_at(library: FormLibrary, form: str, ids: list[str], highest: int, cases: dict[int, str]) -> None:
     for total, band in cases.items():
         result = score(library, form, with_sum(ids, total, highest))
         assert (result.results["total"], result.band) == (total, band), f"{form} total {total}"
@@ -363,9 +361,7 @@ ASQ_NO = {"q1": 0, "q2": 0, "q3": 0, "q4": 0}
         ({**ASQ_NO, "q5": 1}, "acute_positive", {"suicide_risk_imminent"}, set()),
     ],
 )
-def test_asq(
-    library: FormLibrary, answers: dict[str, int], band: str, flags: set[str], absent: set[str]
-) -> None:
+def test_asq(library: FormLibrary, answers: dict[str, int], band: str, flags: set[str], absent: set[str]) -> None:
     """NIMH ASQ: yes or a declined answer to 1-4 is positive; 5 yes (or declined after a positive
     screen) is acute."""
     result = score(library, "asq", answers)

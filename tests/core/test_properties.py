@@ -61,9 +61,7 @@ def test_any_valid_answer_set_scores_within_range(
 @given(answer_sets())
 def test_complete_answers_never_incomplete(case: tuple[CompiledForm, dict[str, object], str | None]) -> None:
     form, _, sex = case
-    answers = {
-        item_id: min(form.items[item_id].allowed or {form.items[item_id].low}) for item_id in form.items
-    }
+    answers = {item_id: min(form.items[item_id].allowed or {form.items[item_id].low}) for item_id in form.items}
     answers = {k: ("" if form.items[k].is_text else v) for k, v in answers.items()}
     result = form.score(answers, sex or "female")
     assert "incomplete" not in result.flags
@@ -87,9 +85,7 @@ def test_mutated_form_text_never_crashes_the_loader(tmp_path: Path, name: str, d
 
 json_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
-    ),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
     max_leaves=20,
 )
 

@@ -113,11 +113,7 @@ def run_show(arguments: argparse.Namespace) -> int:
     except UnknownFormError as error:
         return fail(str(error), EXIT_USAGE)
     if arguments.json:
-        print(
-            json.dumps(
-                form.definition.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2
-            )
-        )
+        print(json.dumps(form.definition.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2))
     else:
         print(describe_form(form, arguments.lang, library.origins[form.id]))
     return EXIT_OK
@@ -144,9 +140,7 @@ def describe_form(form: CompiledForm, language: str, origin: Path) -> str:
     lines.append("")
     for result in scoring.results:
         if not result.hidden:
-            lines.append(
-                f"result {result.id}: {result.method}, range {result.range[0]:g}–{result.range[1]:g}"
-            )
+            lines.append(f"result {result.id}: {result.method}, range {result.range[0]:g}–{result.range[1]:g}")
     for band in scoring.bands:
         lines.append(f"band {band.id}: {band.when or 'otherwise'} — {band.label.get(language)}")
     for flag in scoring.flags:

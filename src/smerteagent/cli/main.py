@@ -29,7 +29,8 @@ def _forms_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from smerteagent.cli import forms_command, score_command
+    from smerteagent.cli import db_command, demo_command, forms_command, patients_command, score_command
+    from smerteagent.cli.common import db_option
 
     parser = argparse.ArgumentParser(
         prog="smerteagent",
@@ -37,9 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"smerteagent {__version__}")
     _forms_dir_option(parser, None)
+    db_option(parser, None)
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     forms_command.register(commands, lambda p: _forms_dir_option(p, argparse.SUPPRESS))
     score_command.register(commands, lambda p: _forms_dir_option(p, argparse.SUPPRESS))
+
+    def storage_options(parser: argparse.ArgumentParser) -> None:
+        _forms_dir_option(parser, argparse.SUPPRESS)
+        db_option(parser, argparse.SUPPRESS)
+
+    patients_command.register(commands, storage_options)
+    db_command.register(commands, storage_options)
+    demo_command.register(commands, storage_options)
     return parser
 
 

@@ -26,9 +26,7 @@ def register(commands: Any, add_forms_dir: Callable[[argparse.ArgumentParser], N
     parser.add_argument("form_id", nargs="?", metavar="FORM_ID", help="the instrument id, e.g. phq9")
     parser.add_argument("answers", nargs="*", metavar="ITEM=VALUE", help="answers, e.g. q1=2 q2=0")
     parser.add_argument("--sex", choices=("female", "male"), help="needed by ORT and AUDIT-C")
-    parser.add_argument(
-        "--answers", dest="answers_file", metavar="FILE", help="a JSON object of answers, or -"
-    )
+    parser.add_argument("--answers", dest="answers_file", metavar="FILE", help="a JSON object of answers, or -")
     parser.add_argument("--batch", metavar="FILE", help="JSON lines {form, answers, sex}, or - for stdin")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
     add_forms_dir(parser)
@@ -62,9 +60,7 @@ def _open(name: str) -> TextIO:
     return open(name, encoding="utf-8")
 
 
-def _single_request(
-    arguments: argparse.Namespace, form: CompiledForm
-) -> tuple[dict[str, object], str | None]:
+def _single_request(arguments: argparse.Namespace, form: CompiledForm) -> tuple[dict[str, object], str | None]:
     answers: dict[str, object] = {}
     sex = arguments.sex
     if arguments.answers_file:

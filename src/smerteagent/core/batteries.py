@@ -16,9 +16,7 @@ from smerteagent.core.forms.model import Battery, FollowUp, Text
 from smerteagent.core.scoring.engine import CompiledForm, EvaluationScope
 from smerteagent.core.scoring.result import ENGINE_FLAG_SEVERITY, ScoreResult
 
-CONTEXT_NAMES = frozenset(
-    {"on_opioids", "on_benzodiazepines", "on_z_drugs", "on_gabapentinoids", "sex", "age"}
-)
+CONTEXT_NAMES = frozenset({"on_opioids", "on_benzodiazepines", "on_z_drugs", "on_gabapentinoids", "sex", "age"})
 
 
 @dataclass(frozen=True)
@@ -54,9 +52,7 @@ def check_battery(battery: Battery, forms: Mapping[str, CompiledForm], file: str
         expression = _parse(rule.when, file, f"{path}.when")
         unknown = sorted(expression.names - names) + sorted(expression.flag_names - flags)
         if unknown:
-            raise FormError(
-                file, f"{path}.when", f"{rule.when!r} names unknown {', '.join(map(repr, unknown))}"
-            )
+            raise FormError(file, f"{path}.when", f"{rule.when!r} names unknown {', '.join(map(repr, unknown))}")
 
 
 def _parse(source: str, file: str, path: str) -> Expression:

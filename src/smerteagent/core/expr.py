@@ -223,9 +223,7 @@ class _Parser:
 
     def expect(self, text: str) -> None:
         if not self.accept(text):
-            raise ExprError(
-                f"expected {text!r} but found {self.current.text or 'the end'!r}", self.current.position
-            )
+            raise ExprError(f"expected {text!r} but found {self.current.text or 'the end'!r}", self.current.position)
 
     def parse(self) -> Evaluator:
         if self.current.kind == "end":
@@ -284,9 +282,7 @@ class _Parser:
             return sign * _number(token.text)
         if token.kind == "string" and sign == 1:
             return token.text[1:-1]
-        raise ExprError(
-            f"expected a number or a quoted text, found {token.text or 'the end'!r}", token.position
-        )
+        raise ExprError(f"expected a number or a quoted text, found {token.text or 'the end'!r}", token.position)
 
     def parse_sum(self) -> Evaluator:
         left = self.parse_product()

@@ -186,9 +186,7 @@ class _Compiler:
         computation, reachable = build_computation(result, tables, expression)
         if reachable is not None and tuple(float(v) for v in reachable) != tuple(result.range):
             low, high = reachable
-            raise self.fail(
-                f"{path}.range", f"declared {list(result.range)} but the items give [{low}, {high}]"
-            )
+            raise self.fail(f"{path}.range", f"declared {list(result.range)} but the items give [{low}, {high}]")
         self.result_ids.append(result.id)
         return ResultRule(id=result.id, compute=computation, hidden=result.hidden)
 

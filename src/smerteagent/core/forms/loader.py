@@ -96,9 +96,7 @@ def form_files(folder: Path) -> list[Path]:
     """The form files directly in ``folder`` (schema files excluded), in a stable order."""
     if not folder.is_dir():
         return []
-    return sorted(
-        p for p in folder.iterdir() if p.suffix in FORM_SUFFIXES and p.is_file() and ".schema." not in p.name
-    )
+    return sorted(p for p in folder.iterdir() if p.suffix in FORM_SUFFIXES and p.is_file() and ".schema." not in p.name)
 
 
 @dataclass
@@ -135,9 +133,7 @@ class FormLibrary:
                 self.errors.append(error)
                 continue
             if form.id in seen_here:
-                self.errors.append(
-                    FormError(str(path), "id", f"{form.id!r} is also defined in {seen_here[form.id]}")
-                )
+                self.errors.append(FormError(str(path), "id", f"{form.id!r} is also defined in {seen_here[form.id]}"))
                 continue
             seen_here[form.id] = path
             self.forms[form.id] = form

@@ -90,9 +90,7 @@ class Result(_Strict):
     min_answered: int | None = Field(
         default=None, ge=1, description="For mean: the result needs at least this many answers, any of them."
     )
-    range: tuple[float, float] = Field(
-        description="Lowest and highest possible value, for checks and charts."
-    )
+    range: tuple[float, float] = Field(description="Lowest and highest possible value, for checks and charts.")
     label: Text | None = None
     higher_is: Literal["worse", "better"] = "worse"
     hidden: bool = Field(default=False, description="Used by rules only; not reported.")
@@ -124,9 +122,7 @@ class Scoring(_Strict):
         default_factory=dict, description="Named helper conditions usable in bands and flags."
     )
     results: list[Result] = Field(default_factory=list)
-    band_result: Identifier | None = Field(
-        default=None, description="The result the bands grade, for charts."
-    )
+    band_result: Identifier | None = Field(default=None, description="The result the bands grade, for charts.")
     bands: list[Band] = Field(default_factory=list)
     flags: list[Flag] = Field(default_factory=list)
 

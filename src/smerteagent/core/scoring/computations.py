@@ -130,9 +130,7 @@ def _guarded(
     return compute
 
 
-def _mean(
-    tables: list[TermTable], needs_sex: bool, max_missing: int, min_answered: int | None
-) -> Computation:
+def _mean(tables: list[TermTable], needs_sex: bool, max_missing: int, min_answered: int | None) -> Computation:
     def compute(values: dict[str, Value], sex: str | None) -> tuple[Number | None, int]:
         if needs_sex and sex is None:
             return None, NEEDS_SEX
@@ -155,11 +153,7 @@ def _percent(tables: list[TermTable], max_missing: int) -> Computation:
 
     def compute(values: dict[str, Value], sex: str | None) -> tuple[Number | None, int]:
         answers = _answers(values, tables)
-        scored = [
-            (t.by_sex[None][v], highest[t.item])
-            for t, v in zip(tables, answers, strict=True)
-            if v is not None
-        ]
+        scored = [(t.by_sex[None][v], highest[t.item]) for t, v in zip(tables, answers, strict=True) if v is not None]
         if len(tables) - len(scored) > max_missing or not scored:
             return None, MISSING
         possible = sum(h for _, h in scored)

@@ -133,9 +133,7 @@ class CompiledForm:
         values: dict[str, Value] = dict(answers)  # type: ignore[arg-type]
         return {item_id: state for item_id, state in self._resolve(values, answers)}
 
-    def _resolve(
-        self, values: dict[str, Value], answers: Mapping[str, object]
-    ) -> list[tuple[str, bool | None]]:
+    def _resolve(self, values: dict[str, Value], answers: Mapping[str, object]) -> list[tuple[str, bool | None]]:
         states: list[tuple[str, bool | None]] = []
         scope = EvaluationScope(values, answers)
         for rule in self.items.values():

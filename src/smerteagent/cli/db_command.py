@@ -1,0 +1,124 @@
+"""``smerteagent db``: check, back up, restore and upgrade the database."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, fail, storage_command
+
+
+def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
+    db = commands.add_parser("db", help="check, back up, restore and upgrade the database")
+    actions = db.add_subparsers(title="actions", dest="action", metavar="ACTION", required=True)
+    check = actions.add_parser("check", help="integrity and schema check; exit 1 on a problem")
+    add_common(check)
+    check.set_defaults(handler=storage_command(run_check))
+    backup = actions.add_parser("backup", help="copy the SQLite database (online, consistent)")
+    backup.add_argument("--to", type=Path, metavar="FILE", help="where to write (default: the backups folder)")
+    add_common(backup)
+    backup.set_defaults(handler=storage_command(run_backup))
+    backups = actions.add_parser("backups", help="list the backups, newest first")
+    add_common(backups)
+    backups.set_defaults(handler=storage_command(run_backups))
+    restore = actions.add_parser("restore", help="replace the database with a backup (the current file is kept)")
+    restore.add_argument("backup", type=Path, metavar="BACKUP")
+    add_common(restore)
+    restore.set_defaults(handler=storage_command(run_restore))
+    upgrade = actions.add_parser("upgrade", help="back up, then migrate the schema to this version")
+    add_common(upgrade)
+    upgrade.set_defaults(handler=storage_command(run_upgrade))
+
+
+def _database(arguments: argparse.Namespace) -> Any:
+    from smerteagent.storage.database import Database
+
+    return Database.connect(getattr(arguments, "db", None))
+
+
+def _sqlite_file(database: Any) -> Path | None:
+    path = database.sqlite_path
+    if path is None:
+        fail("backups of a PostgreSQL database are made with the server's own tools (pg_dump); "
+             "see docs/database.md", EXIT_FAILED)  # fmt: skip
+    return path  # type: ignore[no-any-return]
+
+
+def run_check(arguments: argparse.Namespace) -> int:
+    from smerteagent.storage import migrate
+
+    database = _database(arguments)
+    try:
+        problems = database.integrity_problems()
+        if problems:
+            for problem in problems[:20]:
+                print(f"damaged: {problem}")
+            return fail(f"{database.display_name} is damaged; restore a backup: smerteagent db restore BACKUP", 1)
+        revision = migrate.check_schema(database)
+    finally:
+        database.dispose()
+    state = "current" if revision == migrate.head_revision() else f"needs upgrade to {migrate.head_revision()}"
+    print(f"ok: {database.display_name} (schema {revision or 'empty'}, {state})")
+    return EXIT_OK
+
+
+def run_backup(arguments: argparse.Namespace) -> int:
+    from smerteagent.storage import backup
+
+    database = _database(arguments)
+    database.dispose()
+    path = _sqlite_file(database)
+    if path is None:
+        return EXIT_FAILED
+    if not path.exists():
+        return fail(f"{path} does not exist", EXIT_FAILED)
+    print(backup.backup(path, "manual", arguments.to))
+    return EXIT_OK
+
+
+def run_backups(arguments: argparse.Namespace) -> int:
+    from smerteagent.storage import backup
+
+    database = _database(arguments)
+    database.dispose()
+    path = _sqlite_file(database)
+    if path is None:
+        return EXIT_FAILED
+    for item in backup.list_backups(path):
+        print(item)
+    return EXIT_OK
+
+
+def run_restore(arguments: argparse.Namespace) -> int:
+    from smerteagent.storage import backup
+
+    database = _database(arguments)
+    database.dispose()
+    path = _sqlite_file(database)
+    if path is None:
+        return EXIT_FAILED
+    if not arguments.backup.is_file():
+        return fail(f"{arguments.backup} is not a file", EXIT_FAILED)
+    kept = backup.restore(path, arguments.backup)
+    print(f"restored {path} from {arguments.backup}")
+    if kept is not None:
+        print(f"the replaced database was kept as {kept}")
+    return EXIT_OK
+
+
+def run_upgrade(arguments: argparse.Namespace) -> int:
+    from smerteagent.storage import migrate
+    from smerteagent.storage.services import prepare
+
+    database = _database(arguments)
+    try:
+        before = migrate.check_schema(database)
+        taken = prepare(database, upgrade=True)
+    finally:
+        database.dispose()
+    if taken is not None:
+        print(f"backup: {taken}")
+    print(f"schema {before or 'empty'} -> {migrate.head_revision()}")
+    return EXIT_OK

@@ -1,0 +1,35 @@
+"""``smerteagent demo``: fill a database with synthetic patients so a newcomer sees a living clinic."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from smerteagent.cli.common import EXIT_OK, open_storage, storage_command
+
+
+def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
+    demo = commands.add_parser("demo", help="add synthetic demo patients (never real people)")
+    demo.add_argument("--patients", type=int, default=200, metavar="N", help="how many (default 200)")
+    demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same patients")
+    add_common(demo)
+    demo.set_defaults(handler=storage_command(run))
+
+
+def run(arguments: argparse.Namespace) -> int:
+    from smerteagent.storage.demo import load_demo
+
+    started = time.perf_counter()
+    services = open_storage(arguments)
+    try:
+        added = load_demo(services, arguments.patients, arguments.seed,
+                          progress=lambda n: print(f"\r{n} patients", end="", file=sys.stderr))  # fmt: skip
+        total = services.patients.count()
+    finally:
+        services.close()
+    print(file=sys.stderr)
+    print(f"added {added} demo patients in {time.perf_counter() - started:.1f} s ({total} in the database)")
+    return EXIT_OK

@@ -1,0 +1,115 @@
+"""Synthetic demo patients — never real people — with plausible screenings over several visits.
+
+Names are drawn from common Danish first and family names (æ, ø, å included); CPR numbers are valid
+(real dates, the 7th digit matching the century, modulus 11 satisfied, sex in the last digit) but
+generated at random. Each patient has a latent burden that eases over the visits, so histories move.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from smerteagent.core.cpr import modulus11_ok
+
+FEMALE = (
+    "Anne Kirsten Mette Hanne Helle Susanne Lene Marianne Camilla Louise Maria Pia Karen Bente Tina "
+    "Charlotte Signe Ida Freja Sofie Astrid Mathilde Ellen Birgit Inger Jytte Åse Bodil Søs Dorthe Lærke "
+    "Maja Else Gitte"
+).split()
+MALE = (
+    "Peter Jens Lars Michael Henrik Søren Thomas Jan Niels Morten Anders Jesper Rasmus Mads Martin Ole "
+    "Per Kim Bjørn Jørgen Steffen Frederik Mikkel Christian Kristian Poul Kåre Jørn Flemming Bent Torben "
+    "Aksel"
+).split()
+FAMILY = (
+    "Nielsen Jensen Hansen Pedersen Andersen Christensen Larsen Sørensen Rasmussen Jørgensen Petersen "
+    "Madsen Kristensen Olsen Thomsen Christiansen Poulsen Johansen Møller Mortensen Knudsen Jakobsen "
+    "Mikkelsen Lauridsen Frederiksen Kjær Søndergaard Nørgaard Holm Bæk Østergaard Dalsgaard Ærenlund "
+    "Ågaard Skovgård"
+).split()
+SETTINGS = ("gp", "gp", "gp", "physiotherapy", "physiotherapy", "pain_clinic")
+VISIT_FORMS = {
+    "gp": ("startback", "peg", "psfs", "phq4"),
+    "physiotherapy": ("startback", "psfs", "odi", "peg"),
+    "pain_clinic": ("peg", "psfs", "phq9", "gad7", "pcs", "auditc"),
+}
+
+
+@dataclass(frozen=True)
+class DemoPatient:
+    given_name: str
+    family_name: str
+    cpr: str
+    birth_date: date
+    sex: str
+    burden: float
+
+
+@dataclass(frozen=True)
+class DemoVisit:
+    started_at: datetime
+    setting: str
+    burden: float
+
+
+def _seventh_digit(year: int, rng: random.Random) -> int:
+    if year < 1937:
+        return rng.randint(0, 3)
+    if year < 2000:
+        return rng.choice((0, 1, 2, 3, 4, 9))
+    return rng.choice((4, 5, 6, 7, 8, 9)) if year <= 2036 else 5
+
+
+def make_cpr(born: date, sex: str, rng: random.Random, taken: set[str]) -> str:
+    """A valid, unused CPR number for the date and sex (modulus 11 satisfied, like pre-2007 numbers)."""
+    head = born.strftime("%d%m%y")
+    for _ in range(10_000):
+        serial = f"{_seventh_digit(born.year, rng)}{rng.randint(0, 99):02d}"
+        for last in range(10):
+            if (last % 2 == 1) != (sex == "male"):
+                continue
+            digits = f"{head}{serial}{last}"
+            if modulus11_ok(digits) and digits not in taken:
+                taken.add(digits)
+                return digits
+    raise RuntimeError(f"no free CPR number for {born}")
+
+
+def patients(count: int, seed: int = 1, today: date | None = None) -> Iterator[DemoPatient]:
+    """``count`` synthetic adults aged 18-90, about 55 % women, as chronic-pain populations are."""
+    rng = random.Random(seed)
+    today = today or date.today()
+    taken: set[str] = set()
+    for _ in range(count):
+        sex = "female" if rng.random() < 0.55 else "male"
+        born = today - timedelta(days=rng.randint(18 * 365, 90 * 365))
+        given = rng.choice(FEMALE if sex == "female" else MALE)
+        if rng.random() < 0.2:
+            given = f"{given} {rng.choice(FEMALE if sex == 'female' else MALE)}"
+        family = rng.choice(FAMILY)
+        if rng.random() < 0.1:
+            family = f"{rng.choice(FAMILY)} {family}"
+        yield DemoPatient(given, family, make_cpr(born, sex, rng, taken), born, sex, rng.random())
+
+
+def visits(patient: DemoPatient, rng: random.Random, now: datetime, max_visits: int = 3) -> list[DemoVisit]:
+    """One to ``max_visits`` visits over the past year; the burden eases a little each time."""
+    count = rng.randint(1, max_visits)
+    setting = rng.choice(SETTINGS)
+    span = 42 * (count - 1)
+    start = now - timedelta(days=rng.randint(span + 1, span + 365))
+    burden = patient.burden
+    result = []
+    for index in range(count):
+        result.append(DemoVisit(start + timedelta(days=42 * index), setting, burden))
+        burden = max(0.0, burden - rng.uniform(0.0, 0.2))
+    return result
+
+
+def answer(values: list[int], burden: float, rng: random.Random) -> int:
+    """An answer near ``burden`` on the item's scale (0 = least, 1 = most)."""
+    position = min(max(burden + rng.gauss(0, 0.2), 0.0), 1.0)
+    return values[round(position * (len(values) - 1))]

@@ -1,0 +1,165 @@
+"""Opening the database safely: where it is, how SQLite is tuned, integrity, schema version, migrations.
+
+Opening never writes to a database it does not understand: a corrupt file, or one made by a newer
+SmerteAgent, is refused with a clear message and left exactly as it is. Before a migration the SQLite
+file is backed up.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from smerteagent.core.errors import SmerteAgentError
+
+DB_URL_VARIABLE = "SMERTEAGENT_DB_URL"
+DEFAULT_FILE = "smerteagent.sqlite"
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class StorageUnavailable(SmerteAgentError):
+    """The database cannot be used right now; ``reason`` is one of the keys of ``REASONS``."""
+
+    REASONS: ClassVar[dict[str, str]] = {
+        "locked": "the database is locked by another program; try again in a moment",
+        "disk_full": "the disk is full; free some space — nothing was saved by this action",
+        "read_only": "the database file or its folder is read-only",
+        "corrupt": "the database file is damaged; restore a backup with 'smerteagent db restore'",
+        "newer_schema": "the database was made by a newer SmerteAgent; update the program",
+        "unreachable": "the database cannot be reached",
+    }
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        message = self.REASONS[reason] + (f" ({detail})" if detail else "")
+        super().__init__(message)
+        self.reason = reason
+        self.detail = detail
+
+
+_SQLITE_MESSAGES = (
+    ("database is locked", "locked"),
+    ("database table is locked", "locked"),
+    ("disk is full", "disk_full"),
+    ("database or disk is full", "disk_full"),
+    ("readonly database", "read_only"),
+    ("file is not a database", "corrupt"),
+    ("malformed", "corrupt"),
+    ("unable to open database file", "unreachable"),
+    ("disk i/o error", "disk_full"),
+    ("connection refused", "unreachable"),
+    ("could not connect", "unreachable"),
+    ("password authentication failed", "unreachable"),
+)
+
+
+def classify(error: BaseException) -> StorageUnavailable | None:
+    """The environment's fault (locked, full, read-only, corrupt) as StorageUnavailable; None for our bugs."""
+    message = str(getattr(error, "orig", error)).lower()
+    for fragment, reason in _SQLITE_MESSAGES:
+        if fragment in message:
+            return StorageUnavailable(reason, str(getattr(error, "orig", error)).splitlines()[0])
+    return None
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Translate environment failures into StorageUnavailable; let programming errors through."""
+    try:
+        yield
+    except (OperationalError, DBAPIError, sqlite3.OperationalError, sqlite3.DatabaseError) as error:
+        translated = classify(error)
+        if translated is None:
+            raise
+        raise translated from error
+
+
+def default_url() -> str:
+    from smerteagent.paths import user_data_dir
+
+    return f"sqlite:///{user_data_dir() / DEFAULT_FILE}"
+
+
+def resolve_url(url: str | None) -> str:
+    """``--db``, else SMERTEAGENT_DB_URL, else the SQLite file in the user's data folder."""
+    chosen = url or os.environ.get(DB_URL_VARIABLE) or default_url()
+    if "://" not in chosen:
+        chosen = f"sqlite:///{Path(chosen).expanduser().resolve()}"
+    return chosen
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def connect(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" below controls transactions
+        cursor = dbapi_connection.cursor()
+        for pragma in ("foreign_keys=ON", "busy_timeout=5000", "journal_mode=WAL", "synchronous=FULL"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def begin(connection: Any) -> None:
+        # Take the write lock at the start, so two workstations never deadlock upgrading a read lock.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@dataclass
+class Database:
+    """One database by URL; ``open()`` checks and migrates it before anything else touches it."""
+
+    url: str
+    engine: Engine
+
+    @classmethod
+    def connect(cls, url: str | None = None) -> Database:
+        resolved = resolve_url(url)
+        parsed = make_url(resolved)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(resolved, future=True, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+        if parsed.get_backend_name() == "sqlite":
+            _tune_sqlite(engine)
+        return cls(resolved, engine)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        database = make_url(self.url).database
+        return Path(database) if self.is_sqlite and database not in (None, "", ":memory:") else None
+
+    @property
+    def display_name(self) -> str:
+        return str(self.sqlite_path) if self.sqlite_path else make_url(self.url).render_as_string(hide_password=True)
+
+    def integrity_problems(self) -> list[str]:
+        """SQLite's quick_check (empty list when healthy); PostgreSQL checks its own pages."""
+        if not self.is_sqlite:
+            return []
+        with storage_errors(), self.engine.connect() as connection:
+            rows = connection.exec_driver_sql("PRAGMA quick_check").fetchall()
+        problems = [str(row[0]) for row in rows]
+        return [] if problems == ["ok"] else problems
+
+    def current_revision(self) -> str | None:
+        with storage_errors(), self.engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def has_data(self) -> bool:
+        with storage_errors(), self.engine.connect() as connection:
+            return bool(inspect(connection).get_table_names())
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,212 @@
+"""The database tables (SQLAlchemy 2, typed). Only the storage package sees these rows.
+
+Every table that two workstations may edit carries a ``version`` column used for optimistic locking: an
+update names the version it read, and a stale one fails with a conflict instead of overwriting.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class PatientRow(Base):
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cpr: Mapped[str | None] = mapped_column(String(10), unique=True)
+    given_name: Mapped[str] = mapped_column(String(200))
+    family_name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(6))
+    no_cpr: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text, doc="folded names and CPR digits, for search")
+    given_key: Mapped[str] = mapped_column(String(200), doc="folded given name, for 1-2 letter prefixes")
+    family_key: Mapped[str] = mapped_column(String(200), doc="folded family name, for 1-2 letter prefixes")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    last_activity_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_patients_last_activity", "last_activity_at"),
+        Index("ix_patients_given_key", "given_key"),
+        Index("ix_patients_family_key", "family_key"),
+    )
+
+
+class UserRow(Base):
+    """A clinician account; passwords and roles are used by the data-protection issue."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="clinician")
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class EncounterRow(Base):
+    __tablename__ = "encounters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    clinician: Mapped[str | None] = mapped_column(String(200))
+    setting: Mapped[str] = mapped_column(String(20))
+    battery_id: Mapped[str | None] = mapped_column(String(64))
+    context: Mapped[dict[str, Any]] = mapped_column(default=dict, doc="e.g. on_opioids for follow-up rules")
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ResponseRow(Base):
+    """One questionnaire in an encounter: the answers exactly as given, and the scored snapshot."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id", ondelete="CASCADE"), index=True)
+    form_id: Mapped[str] = mapped_column(String(64))
+    form_version: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    sex: Mapped[str | None] = mapped_column(String(6), doc="the sex the scoring used")
+    results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    band: Mapped[str | None] = mapped_column(String(64))
+    flags: Mapped[list[Any] | None] = mapped_column(JSON)
+    flag_severity: Mapped[dict[str, Any] | None] = mapped_column(JSON, doc="flag id -> info/warning/critical")
+    missing: Mapped[list[Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (Index("ix_responses_form", "form_id", "status"),)
+
+
+class CarePlanRow(Base):
+    """A patient's care plan; its content lives in numbered versions (a printed version is frozen)."""
+
+    __tablename__ = "care_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CarePlanVersionRow(Base):
+    __tablename__ = "care_plan_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    care_plan_id: Mapped[int] = mapped_column(ForeignKey("care_plans.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="draft", doc="draft or frozen (printed)")
+    based_on_response_ids: Mapped[list[Any]] = mapped_column(default=list)
+    values: Mapped[list[Any]] = mapped_column(default=list, doc="life domains: importance, current, chosen")
+    treatment: Mapped[list[Any]] = mapped_column(default=list, doc="chosen treatment suggestions")
+    safety_plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    follow_up_by: Mapped[str | None] = mapped_column(String(200))
+    consent_given: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    frozen_at: Mapped[datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (UniqueConstraint("care_plan_id", "number"),)
+
+
+class PlanGoalRow(Base):
+    __tablename__ = "plan_goals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_version_id: Mapped[int] = mapped_column(ForeignKey("care_plan_versions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    value_domain: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text)
+    measure: Mapped[str | None] = mapped_column(Text)
+    baseline: Mapped[float | None] = mapped_column()
+    target: Mapped[float | None] = mapped_column()
+    target_date: Mapped[date | None] = mapped_column(Date)
+    attainment: Mapped[int | None] = mapped_column(Integer, doc="goal attainment rated at follow-up")
+
+
+class PlanActionRow(Base):
+    __tablename__ = "plan_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_version_id: Mapped[int] = mapped_column(ForeignKey("care_plan_versions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    what: Mapped[str] = mapped_column(Text)
+    who: Mapped[str] = mapped_column(String(40))
+    due: Mapped[str | None] = mapped_column(String(200))
+
+
+class PlanMedicationRow(Base):
+    __tablename__ = "plan_medications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_version_id: Mapped[int] = mapped_column(ForeignKey("care_plan_versions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    drug: Mapped[str] = mapped_column(String(200))
+    drug_class: Mapped[str] = mapped_column(String(40))
+    dose: Mapped[str | None] = mapped_column(String(200))
+    daily_dose_mg: Mapped[float | None] = mapped_column()
+    route: Mapped[str | None] = mapped_column(String(40))
+    started_on: Mapped[date | None] = mapped_column(Date)
+    re_evaluate_on: Mapped[date | None] = mapped_column(Date)
+    tapering: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class SettingRow(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class AuditEventRow(Base):
+    """Append-only log; each event carries the hash of the one before it."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(20))
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,202 @@
+"""Encounters and questionnaire responses: every answer is committed the moment it is given.
+
+A response stays a resumable draft until it is completed; completing scores it with the form version it
+was started with and stores the snapshot (results, band, flags) beside the answers, which stay exactly
+as given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from smerteagent.core.errors import SmerteAgentError
+from smerteagent.core.forms.loader import FormLibrary
+from smerteagent.core.scoring.result import ScoreResult
+from smerteagent.storage.audit import record_event
+from smerteagent.storage.database import storage_errors
+from smerteagent.storage.models import EncounterRow, ResponseRow
+from smerteagent.storage.patients import NotFound, PatientService
+
+SETTINGS = ("gp", "physiotherapy", "pain_clinic")
+
+
+class ResponseClosed(SmerteAgentError):
+    """A completed response is a record; it takes no further answers."""
+
+
+@dataclass(frozen=True)
+class Encounter:
+    id: int
+    patient_id: int
+    started_at: datetime
+    clinician: str | None
+    setting: str
+    battery_id: str | None
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    """A questionnaire as stored: answers exactly as given and, once complete, the score snapshot."""
+
+    id: int
+    encounter_id: int
+    patient_id: int
+    form_id: str
+    form_version: str
+    status: str
+    answers: dict[str, int | str]
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None = None
+    score: ScoreResult | None = None
+
+
+def _score_from_row(row: ResponseRow) -> ScoreResult | None:
+    if row.status != "complete" or row.results is None:
+        return None
+    return ScoreResult(row.form_id, row.form_version, dict(row.results), row.band, tuple(row.flags or ()),
+                       tuple(row.missing or ()), dict(row.flag_severity or {}))  # fmt: skip
+
+
+def _record(row: ResponseRow, patient_id: int) -> ResponseRecord:
+    return ResponseRecord(
+        id=row.id, encounter_id=row.encounter_id, patient_id=patient_id, form_id=row.form_id,
+        form_version=row.form_version, status=row.status, answers=dict(row.answers), created_at=row.created_at,
+        updated_at=row.updated_at, completed_at=row.completed_at, score=_score_from_row(row),
+    )  # fmt: skip
+
+
+class ScreeningService:
+    """Start encounters, answer questionnaires item by item, complete and read them back."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        forms: FormLibrary,
+        patients: PatientService,
+        actor: Callable[[], str],
+    ) -> None:
+        self._sessions = sessions
+        self._forms = forms
+        self._patients = patients
+        self._actor = actor
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with storage_errors(), self._sessions.begin() as session:
+            yield session
+
+    def start_encounter(
+        self,
+        patient_id: int,
+        setting: str,
+        battery_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> Encounter:
+        if setting not in SETTINGS:
+            raise SmerteAgentError(f"setting must be one of {', '.join(SETTINGS)}, not {setting!r}")
+        with self._write() as session:
+            self._patients._row(session, patient_id)
+            row = EncounterRow(patient_id=patient_id, started_at=datetime.now(), clinician=self._actor(),
+                               setting=setting, battery_id=battery_id, context=dict(context or {}))  # fmt: skip
+            session.add(row)
+            session.flush()
+            self._patients.touch(session, patient_id)
+            record_event(session, self._actor(), "create", "encounter", row.id, {"patient": patient_id})
+            return Encounter(row.id, patient_id, row.started_at, row.clinician, setting, battery_id, row.context)
+
+    def start_response(self, encounter_id: int, form_id: str) -> ResponseRecord:
+        form = self._forms.get(form_id)
+        now = datetime.now()
+        with self._write() as session:
+            encounter = self._encounter(session, encounter_id)
+            row = ResponseRow(encounter_id=encounter_id, form_id=form.id, form_version=form.version, status="draft",
+                              answers={}, created_at=now, updated_at=now)  # fmt: skip
+            session.add(row)
+            session.flush()
+            record_event(session, self._actor(), "create", "response", row.id, {"form": form.id})
+            return _record(row, encounter.patient_id)
+
+    def answer(self, response_id: int, item_id: str, value: object) -> ResponseRecord:
+        """Store one answer (``None`` clears it) in its own committed transaction."""
+        with self._write() as session:
+            row = self._draft(session, response_id)
+            form = self._forms.get(row.form_id)
+            answers = dict(row.answers)
+            if value is None:
+                form.check_answers({item_id: None})
+                answers.pop(item_id, None)
+            else:
+                answers.update(form.check_answers({item_id: value}))
+            row.answers = answers
+            row.updated_at = datetime.now()
+            row.version += 1
+            patient_id = self._encounter(session, row.encounter_id).patient_id
+            return _record(row, patient_id)
+
+    def complete(self, response_id: int, sex: str | None) -> ResponseRecord:
+        """Score with the form and store the snapshot; the response becomes read-only."""
+        with self._write() as session:
+            row = self._draft(session, response_id)
+            form = self._forms.get(row.form_id)
+            result = form.score(row.answers, sex)
+            row.status, row.sex, row.completed_at = "complete", sex, datetime.now()
+            row.results, row.band = dict(result.results), result.band
+            row.flags, row.missing = list(result.flags), list(result.missing)
+            row.flag_severity = dict(result.flag_severity)
+            row.updated_at = row.completed_at
+            patient_id = self._encounter(session, row.encounter_id).patient_id
+            self._patients.touch(session, patient_id)
+            record_event(session, self._actor(), "complete", "response", row.id, {"flags": row.flags})
+            return _record(row, patient_id)
+
+    def get(self, response_id: int) -> ResponseRecord:
+        with storage_errors(), self._sessions() as session:
+            row = session.get(ResponseRow, response_id)
+            if row is None:
+                raise NotFound("response", response_id)
+            return _record(row, self._encounter(session, row.encounter_id).patient_id)
+
+    def responses(self, patient_id: int, *, status: str | None = None) -> list[ResponseRecord]:
+        """A patient's responses, oldest first (drafts included unless a status is given)."""
+        statement = (
+            select(ResponseRow)
+            .join(EncounterRow, EncounterRow.id == ResponseRow.encounter_id)
+            .where(EncounterRow.patient_id == patient_id)
+            .order_by(ResponseRow.created_at, ResponseRow.id)
+        )
+        if status is not None:
+            statement = statement.where(ResponseRow.status == status)
+        with storage_errors(), self._sessions() as session:
+            return [_record(row, patient_id) for row in session.scalars(statement)]
+
+    def encounters(self, patient_id: int) -> list[Encounter]:
+        statement = select(EncounterRow).where(EncounterRow.patient_id == patient_id).order_by(EncounterRow.started_at)
+        with storage_errors(), self._sessions() as session:
+            return [
+                Encounter(r.id, r.patient_id, r.started_at, r.clinician, r.setting, r.battery_id, dict(r.context))
+                for r in session.scalars(statement)
+            ]
+
+    def _encounter(self, session: Session, encounter_id: int) -> EncounterRow:
+        row = session.get(EncounterRow, encounter_id)
+        if row is None:
+            raise NotFound("encounter", encounter_id)
+        return row
+
+    def _draft(self, session: Session, response_id: int) -> ResponseRow:
+        statement = select(ResponseRow).where(ResponseRow.id == response_id).with_for_update()
+        row = session.execute(statement).scalar_one_or_none()
+        if row is None:
+            raise NotFound("response", response_id)
+        if row.status != "draft":
+            raise ResponseClosed(f"response {response_id} ({row.form_id}) is complete and takes no more answers")
+        return row

@@ -1,0 +1,79 @@
+"""Builds the storage services once, after the database has been checked, backed up and migrated.
+
+``open_services`` is the only way the UI and CLI reach the database: it refuses a damaged database or
+one from a newer SmerteAgent before anything writes to it.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import sessionmaker
+
+from smerteagent.core.forms.loader import FormLibrary
+from smerteagent.storage import backup, migrate
+from smerteagent.storage.database import Database, StorageUnavailable
+from smerteagent.storage.patients import PatientService
+from smerteagent.storage.screenings import ScreeningService
+
+
+def default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@dataclass
+class Services:
+    """Everything a face (UI, CLI) needs, over one checked database."""
+
+    database: Database
+    forms: FormLibrary
+    patients: PatientService
+    screenings: ScreeningService
+    actor: str
+
+    def close(self) -> None:
+        self.database.dispose()
+
+
+def prepare(database: Database, *, upgrade: bool = True) -> Path | None:
+    """Integrity check, schema check, backup and migration; returns the backup taken, if any."""
+    problems = database.integrity_problems()
+    if problems:
+        raise StorageUnavailable("corrupt", problems[0])
+    migrate.check_schema(database)
+    taken = None
+    path = database.sqlite_path
+    needs = migrate.needs_upgrade(database)
+    if path is not None and path.exists() and database.has_data():
+        if needs and upgrade:
+            taken = backup.backup(path, f"before-upgrade-to-{migrate.head_revision()}")
+        elif backup.daily_backup_due(path):
+            taken = backup.backup(path, "daily")
+    if needs:
+        if not upgrade:
+            raise StorageUnavailable(
+                "newer_schema", "the schema is older than this program; run 'smerteagent db upgrade'"
+            )
+        migrate.upgrade(database)
+    return taken
+
+
+def open_services(url: str | None, forms: FormLibrary, actor: str | None = None, *, upgrade: bool = True) -> Services:
+    database = Database.connect(url)
+    try:
+        prepare(database, upgrade=upgrade)
+    except BaseException:
+        database.dispose()
+        raise
+    sessions = sessionmaker(database.engine, expire_on_commit=False)
+    who = actor or default_actor()
+    current: Callable[[], str] = lambda: who  # noqa: E731 - the login issue replaces this with the session user
+    patients = PatientService(sessions, current)
+    screenings = ScreeningService(sessions, forms, patients, current)
+    return Services(database, forms, patients, screenings, who)
