@@ -15,15 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 from smerteagent.core.errors import SmerteAgentError
 
 DB_URL_VARIABLE = "SMERTEAGENT_DB_URL"
 DEFAULT_FILE = "smerteagent.sqlite"
 MIGRATIONS = Path(__file__).with_name("migrations")
+READ_ONLY = "smerteagent_read_only"
 
 
 class StorageUnavailable(SmerteAgentError):
@@ -82,6 +84,22 @@ def storage_errors() -> Iterator[None]:
         raise translated from error
 
 
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for reads only: no write lock on SQLite; environment failures as StorageUnavailable."""
+    with storage_errors(), engine.connect() as connection:
+        connection.execution_options(**{READ_ONLY: True})
+        yield connection
+
+
+@contextmanager
+def reading_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """An ORM session for reads only (see :func:`reading`)."""
+    with storage_errors(), sessions() as session:
+        session.connection(execution_options={READ_ONLY: True})
+        yield session
+
+
 def default_url() -> str:
     from smerteagent.paths import user_data_dir
 
@@ -107,8 +125,10 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def begin(connection: Any) -> None:
-        # Take the write lock at the start, so two workstations never deadlock upgrading a read lock.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock at the start, so two processes never deadlock upgrading a read
+        # lock; readers (execution option read_only) start a plain snapshot and never block a writer.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 @dataclass
@@ -146,19 +166,19 @@ class Database:
         """SQLite's quick_check (empty list when healthy); PostgreSQL checks its own pages."""
         if not self.is_sqlite:
             return []
-        with storage_errors(), self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.exec_driver_sql("PRAGMA quick_check").fetchall()
         problems = [str(row[0]) for row in rows]
         return [] if problems == ["ok"] else problems
 
     def current_revision(self) -> str | None:
-        with storage_errors(), self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             if not inspect(connection).has_table("alembic_version"):
                 return None
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def has_data(self) -> bool:
-        with storage_errors(), self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return bool(inspect(connection).get_table_names())
 
     def dispose(self) -> None:

@@ -19,7 +19,7 @@ from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.text import fold
 from smerteagent.storage.audit import record_event
-from smerteagent.storage.database import storage_errors
+from smerteagent.storage.database import reading, storage_errors
 from smerteagent.storage.models import EncounterRow, PatientRow, ResponseRow
 from smerteagent.storage.search import search_key
 from smerteagent.storage.services import Services
@@ -62,14 +62,21 @@ class _Responder:
         }  # fmt: skip
 
 
-def load_demo(services: Services, count: int, seed: int = 1, progress: Callable[[int], None] | None = None) -> int:
-    """Add ``count`` demo patients with their visits; returns how many were added."""
+def load_demo(
+    services: Services,
+    count: int,
+    seed: int = 1,
+    progress: Callable[[int], None] | None = None,
+    *,
+    with_visits: bool = True,
+) -> int:
+    """Add ``count`` demo patients (with their visits unless told not to); returns how many were added."""
     rng = random.Random(seed)
     now = datetime.now()
     forms: FormLibrary = services.forms
     responders = {form_id: _Responder(forms.get(form_id)) for ids in demo.VISIT_FORMS.values() for form_id in ids}
     engine = services.database.engine
-    with storage_errors(), engine.connect() as connection:
+    with reading(engine) as connection:
         start_id = connection.execute(select(func.coalesce(func.max(PatientRow.id), 0))).scalar_one()
         encounter_id = connection.execute(select(func.coalesce(func.max(EncounterRow.id), 0))).scalar_one()
     existing = _existing_cprs(services)
@@ -83,7 +90,7 @@ def load_demo(services: Services, count: int, seed: int = 1, progress: Callable[
         patient_id = start_id + offset + 1
         visits = demo.visits(person, rng, now)
         patient_rows.append(_patient_row(patient_id, person, visits[0].started_at, visits[-1].started_at))
-        for visit in visits:
+        for visit in visits if with_visits else ():
             encounter_id += 1
             encounter_rows.append({"id": encounter_id, "patient_id": patient_id, "started_at": visit.started_at,
                                    "clinician": "demo", "setting": visit.setting, "battery_id": None,
@@ -94,7 +101,7 @@ def load_demo(services: Services, count: int, seed: int = 1, progress: Callable[
                 response_rows.append({**row, "encounter_id": encounter_id, "created_at": stamp,
                                       "updated_at": stamp, "completed_at": stamp})  # fmt: skip
         added += 1
-        if len(response_rows) >= BATCH:
+        if len(response_rows) >= BATCH or len(patient_rows) >= BATCH:
             _flush(services, patient_rows, encounter_rows, response_rows)
             if progress:
                 progress(added)
@@ -124,7 +131,7 @@ def _patient_row(patient_id: int, person: demo.DemoPatient, first: datetime, las
 
 
 def _existing_cprs(services: Services) -> set[str]:
-    with storage_errors(), services.database.engine.connect() as connection:
+    with reading(services.database.engine) as connection:
         return {cpr for (cpr,) in connection.execute(select(PatientRow.cpr).where(PatientRow.cpr.is_not(None)))}
 
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,7 +17,7 @@ from smerteagent.core.errors import SmerteAgentError
 from smerteagent.core.patients import Patient, PatientInput, PatientSummary, ValidPatient, validate_patient
 from smerteagent.core.text import fold
 from smerteagent.storage.audit import record_event
-from smerteagent.storage.database import storage_errors
+from smerteagent.storage.database import reading, reading_session, storage_errors
 from smerteagent.storage.models import PatientRow
 from smerteagent.storage.search import COLUMNS, build_search, search_key, search_terms, summary_statement
 
@@ -79,6 +79,7 @@ class PatientService:
 
     def __init__(self, sessions: sessionmaker[Session], actor: Callable[[], str]) -> None:
         self._sessions = sessions
+        self._engine: Engine = sessions.kw["bind"]
         self._actor = actor
 
     @contextmanager
@@ -145,7 +146,7 @@ class PatientService:
         return patient
 
     def find_by_cpr(self, cpr_digits: str) -> PatientSummary | None:
-        with storage_errors(), self._sessions() as session:
+        with reading_session(self._sessions) as session:
             row = session.execute(select(PatientRow).where(PatientRow.cpr == cpr_digits)).scalar_one_or_none()
             return None if row is None else summary_from_row(row)
 
@@ -154,21 +155,21 @@ class PatientService:
         sql = summary_statement(
             f"SELECT {COLUMNS} FROM patients p ORDER BY p.last_activity_at DESC, p.id DESC LIMIT :limit OFFSET :offset"
         )
-        with storage_errors(), self._sessions() as session:
-            return [summary_from_row(r) for r in session.execute(sql, {"limit": limit, "offset": offset})]
+        with reading(self._engine) as connection:
+            return [summary_from_row(r) for r in connection.execute(sql, {"limit": limit, "offset": offset})]
 
     def search(self, query: str, limit: int = DEFAULT_LIMIT) -> list[PatientSummary]:
         """Patients whose name or CPR contains every word of ``query``; empty query lists recent ones."""
         terms = search_terms(query)
         if not terms:
             return self.recent(limit)
-        with storage_errors(), self._sessions() as session:
-            statement = build_search(session.get_bind().dialect.name, terms, limit)
-            rows = session.execute(summary_statement(statement.sql), statement.parameters)
+        statement = build_search(self._engine.dialect.name, terms, limit)
+        with reading(self._engine) as connection:
+            rows = connection.execute(summary_statement(statement.sql), statement.parameters)
             return [summary_from_row(r) for r in rows]
 
     def count(self) -> int:
-        with storage_errors(), self._sessions() as session:
+        with reading_session(self._sessions) as session:
             return session.scalar(select(func.count()).select_from(PatientRow)) or 0
 
     def touch(self, session: Session, patient_id: int) -> None:

@@ -20,7 +20,7 @@ from smerteagent.core.errors import SmerteAgentError
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.storage.audit import record_event
-from smerteagent.storage.database import storage_errors
+from smerteagent.storage.database import reading_session, storage_errors
 from smerteagent.storage.models import EncounterRow, ResponseRow
 from smerteagent.storage.patients import NotFound, PatientService
 
@@ -159,7 +159,7 @@ class ScreeningService:
             return _record(row, patient_id)
 
     def get(self, response_id: int) -> ResponseRecord:
-        with storage_errors(), self._sessions() as session:
+        with reading_session(self._sessions) as session:
             row = session.get(ResponseRow, response_id)
             if row is None:
                 raise NotFound("response", response_id)
@@ -175,12 +175,12 @@ class ScreeningService:
         )
         if status is not None:
             statement = statement.where(ResponseRow.status == status)
-        with storage_errors(), self._sessions() as session:
+        with reading_session(self._sessions) as session:
             return [_record(row, patient_id) for row in session.scalars(statement)]
 
     def encounters(self, patient_id: int) -> list[Encounter]:
         statement = select(EncounterRow).where(EncounterRow.patient_id == patient_id).order_by(EncounterRow.started_at)
-        with storage_errors(), self._sessions() as session:
+        with reading_session(self._sessions) as session:
             return [
                 Encounter(r.id, r.patient_id, r.started_at, r.clinician, r.setting, r.battery_id, dict(r.context))
                 for r in session.scalars(statement)
