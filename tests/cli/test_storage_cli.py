@@ -107,3 +107,12 @@ def test_db_upgrade_old_schema(tmp_path: Path) -> None:
     result = run("--db", str(old), "db", "upgrade")
     assert result.returncode == 0 and "0001 -> 0002" in result.stdout and "backup:" in result.stdout
     assert "current" in run("--db", str(old), "db", "check").stdout
+
+
+def test_cpr_masked_in_lists_when_settings_ask(db: str) -> None:
+    run("--db", db, "patients", "add", "--given", "Maske", "--family", "Test", "--cpr", "070761-4285")
+    assert json.loads(run("--db", db, "patients", "list", "--json").stdout)[0]["cpr"] == "070761-4285"
+    assert run("--db", db, "settings", "set", "mask_cpr_in_lists", "true").returncode == 0
+    assert json.loads(run("--db", db, "patients", "list", "--json").stdout)[0]["cpr"] == "070761-xxxx"
+    assert "070761-xxxx" in run("--db", db, "patients", "search", "maske").stdout
+    assert run("--db", db, "settings", "set", "colour", "red").returncode == 2

@@ -122,3 +122,12 @@ def test_delete_removes_the_patient_and_search_entry(services: Services) -> None
     assert services.patients.search("ærbøl") == []
     with services.database.engine.connect() as connection:
         assert connection.execute(select(PatientRow.id)).all() == []
+
+
+def test_settings_are_shared_and_audited(database_url: str, services: Services) -> None:
+    services.settings.save(services.settings.load().with_text("mask_cpr_in_lists", "true"))
+    other = open_services(database_url, services.forms, actor="other")
+    try:
+        assert other.settings.load().mask_cpr_in_lists is True
+    finally:
+        other.close()

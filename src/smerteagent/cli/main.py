@@ -29,7 +29,14 @@ def _forms_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from smerteagent.cli import db_command, demo_command, forms_command, patients_command, score_command
+    from smerteagent.cli import (
+        db_command,
+        demo_command,
+        forms_command,
+        patients_command,
+        score_command,
+        settings_command,
+    )
     from smerteagent.cli.common import db_option
 
     parser = argparse.ArgumentParser(
@@ -50,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     patients_command.register(commands, storage_options)
     db_command.register(commands, storage_options)
     demo_command.register(commands, storage_options)
+    settings_command.register(commands, storage_options)
     return parser
 
 

@@ -70,21 +70,22 @@ def run_add(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_rows(rows: list[PatientSummary], as_json: bool) -> None:
+def _print_rows(rows: list[PatientSummary], as_json: bool, masked: bool) -> None:
     if as_json:
-        print(json.dumps([row.to_json() for row in rows], ensure_ascii=False, indent=1))
+        print(json.dumps([row.to_json(masked=masked) for row in rows], ensure_ascii=False, indent=1))
         return
     for row in rows:
-        print(f"{row.id:>7}  {describe(row)}")
+        print(f"{row.id:>7}  {describe(row, masked=masked)}")
 
 
 def run_list(arguments: argparse.Namespace) -> int:
     services = open_storage(arguments)
     try:
         rows = services.patients.recent(arguments.limit, arguments.offset)
+        masked = services.settings.load().mask_cpr_in_lists
     finally:
         services.close()
-    _print_rows(rows, arguments.json)
+    _print_rows(rows, arguments.json, masked)
     return EXIT_OK
 
 
@@ -92,9 +93,10 @@ def run_search(arguments: argparse.Namespace) -> int:
     services = open_storage(arguments)
     try:
         rows = services.patients.search(arguments.query, arguments.limit)
+        masked = services.settings.load().mask_cpr_in_lists
     finally:
         services.close()
-    _print_rows(rows, arguments.json)
+    _print_rows(rows, arguments.json, masked)
     return EXIT_OK
 
 
@@ -137,8 +139,8 @@ def _patient_id(services: Any, key: str) -> int:
     return int(found.id)
 
 
-def describe(patient: PatientSummary | Patient) -> str:
+def describe(patient: PatientSummary | Patient, *, masked: bool = False) -> str:
     age = age_on(patient.birth_date, date.today())
-    cpr = format_cpr(patient.cpr) or "no CPR"
+    cpr = format_cpr(patient.cpr, masked=masked) or "no CPR"
     sex = {"female": "F", "male": "M"}.get(patient.sex or "", "?")
     return f"{patient.name}  {cpr}  {age if age is not None else '?'} y  {sex}"

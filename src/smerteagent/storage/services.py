@@ -18,6 +18,7 @@ from smerteagent.storage import backup, migrate
 from smerteagent.storage.database import Database, StorageUnavailable
 from smerteagent.storage.patients import PatientService
 from smerteagent.storage.screenings import ScreeningService
+from smerteagent.storage.settings import SettingsService
 
 
 def default_actor() -> str:
@@ -35,6 +36,7 @@ class Services:
     forms: FormLibrary
     patients: PatientService
     screenings: ScreeningService
+    settings: SettingsService
     actor: str
 
     def close(self) -> None:
@@ -76,4 +78,4 @@ def open_services(url: str | None, forms: FormLibrary, actor: str | None = None,
     current: Callable[[], str] = lambda: who  # noqa: E731 - the login issue replaces this with the session user
     patients = PatientService(sessions, current)
     screenings = ScreeningService(sessions, forms, patients, current)
-    return Services(database, forms, patients, screenings, who)
+    return Services(database, forms, patients, screenings, SettingsService(sessions, current), who)

@@ -1,0 +1,35 @@
+"""Clinic settings stored in the database, so every workstation shares them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from smerteagent.core.settings import Settings
+from smerteagent.storage.audit import record_event
+from smerteagent.storage.database import reading_session, storage_errors
+from smerteagent.storage.models import SettingRow
+
+
+class SettingsService:
+    def __init__(self, sessions: sessionmaker[Session], actor: Callable[[], str]) -> None:
+        self._sessions = sessions
+        self._actor = actor
+
+    def load(self) -> Settings:
+        with reading_session(self._sessions) as session:
+            return Settings.from_stored({row.key: row.value for row in session.scalars(select(SettingRow))})
+
+    def save(self, settings: Settings) -> None:
+        """Store every setting that differs from what is stored, and audit what changed."""
+        before = asdict(self.load())
+        changed = {key: value for key, value in asdict(settings).items() if before.get(key) != value}
+        if not changed:
+            return
+        with storage_errors(), self._sessions.begin() as session:
+            for key, value in changed.items():
+                session.merge(SettingRow(key=key, value=value))
+            record_event(session, self._actor(), "update", "settings", None, {"changed": sorted(changed)})
