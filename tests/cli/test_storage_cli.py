@@ -116,3 +116,15 @@ def test_cpr_masked_in_lists_when_settings_ask(db: str) -> None:
     assert json.loads(run("--db", db, "patients", "list", "--json").stdout)[0]["cpr"] == "070761-xxxx"
     assert "070761-xxxx" in run("--db", db, "patients", "search", "maske").stdout
     assert run("--db", db, "settings", "set", "colour", "red").returncode == 2
+
+
+def test_non_utf8_argument_is_refused_clearly(db: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "smerteagent.cli.main", "--db", db, "patients", "add", "--given", b"Bj\xf8rn",
+         "--family", "Latin1", "--no-cpr"],
+        capture_output=True,
+        timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert b"not valid UTF-8" in result.stderr
+    assert json.loads(run("--db", db, "patients", "list", "--json").stdout) == []
