@@ -239,3 +239,9 @@ def test_postgresql_upgrade_from_first_schema_keeps_data(forms: FormLibrary) -> 
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_known_revisions_match_the_migration_scripts() -> None:
+    from smerteagent.storage import migrate
+
+    assert list(migrate.KNOWN_REVISIONS) == migrate.script_revisions()

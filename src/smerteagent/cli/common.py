@@ -8,15 +8,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from smerteagent.core.forms.loader import FormLibrary
-from smerteagent.paths import form_folders
-
 if TYPE_CHECKING:
+    from smerteagent.core.forms.loader import FormLibrary
     from smerteagent.storage.services import Services
 
 
 def load_library(arguments: argparse.Namespace, *, quiet: bool = False) -> FormLibrary:
     """Bundled forms plus the user folders; broken files are reported and skipped."""
+    from smerteagent.core.forms.loader import FormLibrary
+    from smerteagent.paths import form_folders
+
     extra: Path | None = getattr(arguments, "forms_dir", None)
     library = FormLibrary.load(form_folders(extra))
     if not quiet:

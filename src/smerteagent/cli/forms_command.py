@@ -7,13 +7,13 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smerteagent.cli.common import fail, load_library
-from smerteagent.core.batteries import check_battery
 from smerteagent.core.errors import FormError, UnknownFormError
-from smerteagent.core.forms.loader import BATTERY_FOLDER, form_files, load_battery, load_form, read_document
-from smerteagent.core.scoring.engine import CompiledForm
+
+if TYPE_CHECKING:
+    from smerteagent.core.scoring.engine import CompiledForm
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 LICENCE_STATUS = {"official": "official wording", "own_labels": "own labels"}
@@ -68,6 +68,8 @@ def run_list(arguments: argparse.Namespace) -> int:
 
 
 def run_validate(arguments: argparse.Namespace) -> int:
+    from smerteagent.core.forms.loader import BATTERY_FOLDER, form_files
+
     library = load_library(arguments, quiet=True)
     files: list[Path] = []
     for path in arguments.paths:
@@ -89,6 +91,9 @@ def run_validate(arguments: argparse.Namespace) -> int:
 
 
 def _validate_file(file: Path, forms: dict[str, CompiledForm]) -> None:
+    from smerteagent.core.batteries import check_battery
+    from smerteagent.core.forms.loader import load_battery, load_form, read_document
+
     if not file.is_file():
         raise FormError(str(file), "", "no such file")
     document = read_document(file)

@@ -1,7 +1,7 @@
-"""The ``smerteagent`` command: one parser, subcommands in their own modules, imports kept light.
+"""The ``smerteagent`` command: the desktop app without a command; subcommands for the command line.
 
 ``--version``, ``forms`` and ``score`` must start fast and never load Qt or a database driver, so each
-subcommand imports what it needs only when it runs.
+subcommand imports what it needs only when it runs; starting the app skips building the subcommands.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from smerteagent import __version__
+from smerteagent.cli.common import db_option
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+COMMANDS = frozenset({"forms", "score", "patients", "db", "demo", "settings"})
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -28,6 +30,23 @@ def _forms_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
+def _global_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--version", action="version", version=f"smerteagent {__version__}")
+    parser.add_argument(
+        "--exit-after-startup",
+        action="store_true",
+        help="start the app, print start-up timings as JSON once the patient list is shown, exit",
+    )
+    parser.add_argument("--lang", choices=("da", "en"), help="language of the app (default: the clinic setting)")
+    _forms_dir_option(parser, None)
+    db_option(parser, None)
+
+
+def _starts_the_app(argv: Sequence[str]) -> bool:
+    """No subcommand and no help: the desktop app starts, and its start need not build every subcommand."""
+    return not any(part in COMMANDS or part in ("-h", "--help") for part in argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from smerteagent.cli import (
         db_command,
@@ -37,15 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
         score_command,
         settings_command,
     )
-    from smerteagent.cli.common import db_option
 
     parser = argparse.ArgumentParser(
         prog="smerteagent",
         description="SmerteAgent: screening, risk stratification and care plans for chronic pain.",
     )
-    parser.add_argument("--version", action="version", version=f"smerteagent {__version__}")
-    _forms_dir_option(parser, None)
-    db_option(parser, None)
+    _global_options(parser)
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     forms_command.register(commands, lambda p: _forms_dir_option(p, argparse.SUPPRESS))
     score_command.register(commands, lambda p: _forms_dir_option(p, argparse.SUPPRESS))
@@ -62,6 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments_given = sys.argv[1:] if argv is None else list(argv)
+    if _starts_the_app(arguments_given):
+        quick = argparse.ArgumentParser(prog="smerteagent")
+        _global_options(quick)
+        options = quick.parse_args(arguments_given)
+        from smerteagent.ui.app import run as run_app
+
+        return run_app(options.db, options.forms_dir, exit_after_startup=options.exit_after_startup,
+                       language_forced=options.lang)  # fmt: skip
     parser = build_parser()
     # ITEM=VALUE pairs may follow options (score phq9 --sex female q1=2); argparse leaves those over.
     arguments, leftover = parser.parse_known_args(argv)

@@ -6,13 +6,15 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from smerteagent.cli.common import fail, load_library
 from smerteagent.core.errors import AnswerError, SmerteAgentError
-from smerteagent.core.forms.loader import FormLibrary
-from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
+
+if TYPE_CHECKING:
+    from smerteagent.core.forms.loader import FormLibrary
+    from smerteagent.core.scoring.engine import CompiledForm
 
 EXIT_OK, EXIT_USAGE = 0, 2
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from smerteagent.core.errors import SmerteAgentError
+
+PIN_ROUNDS = 100_000
 
 
 class SettingError(SmerteAgentError):
@@ -25,6 +30,7 @@ class Settings:
     language: str = "da"
     mask_cpr_in_lists: bool = False
     inactivity_lock_minutes: int = 10
+    self_completion_pin: str = ""
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -59,4 +65,24 @@ class Settings:
                 raise SettingError(key, "must be at least 1")
         if key == "language" and value not in ("da", "en"):
             raise SettingError(key, "expected da or en")
+        if key == "self_completion_pin":
+            value = hash_pin(text)
         return replace(self, **{key: value})
+
+
+def hash_pin(pin: str) -> str:
+    """A salted PBKDF2 hash; the PIN itself is never stored."""
+    if not (4 <= len(pin) <= 12 and pin.isdigit()):
+        raise SettingError("self_completion_pin", "a PIN is 4 to 12 digits")
+    salt = secrets.token_hex(8)
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), PIN_ROUNDS).hex()
+    return f"pbkdf2${salt}${digest}"
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    try:
+        _scheme, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    candidate = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), PIN_ROUNDS).hex()
+    return hmac.compare_digest(candidate, digest)

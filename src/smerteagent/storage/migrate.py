@@ -1,42 +1,47 @@
-"""Schema migrations with Alembic, run from code on one connection, with a backup taken first."""
+"""Schema migrations with Alembic, run from code on one connection, with a backup taken first.
+
+Alembic is imported only when a migration actually runs: the revisions this program knows are listed
+here (a test keeps the list equal to the migration scripts), so an ordinary start reads one row.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
 
 from smerteagent.storage.database import MIGRATIONS, Database, StorageUnavailable, storage_errors
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+KNOWN_REVISIONS = ("0001", "0002", "0003")
+HEAD = KNOWN_REVISIONS[-1]
+
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
-
-
-def known_revisions() -> set[str]:
-    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return HEAD
 
 
 def check_schema(database: Database) -> str | None:
     """The database's revision; refuses one this program does not know (made by a newer version)."""
     current = database.current_revision()
-    if current is not None and current not in known_revisions():
-        raise StorageUnavailable("newer_schema", f"schema {current}, this program knows up to {head_revision()}")
+    if current is not None and current not in KNOWN_REVISIONS:
+        raise StorageUnavailable("newer_schema", f"schema {current}, this program knows up to {HEAD}")
     return current
 
 
 def upgrade(database: Database, revision: str = "head") -> None:
     """Bring the schema to ``revision`` in one transaction."""
+    from alembic import command
+
     config = alembic_config()
     with storage_errors(), database.engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -44,8 +49,17 @@ def upgrade(database: Database, revision: str = "head") -> None:
 
 
 def needs_upgrade(database: Database) -> bool:
-    return check_schema(database) != head_revision()
+    return check_schema(database) != HEAD
 
 
 def migration_files() -> list[Path]:
     return sorted((MIGRATIONS / "versions").glob("*.py"))
+
+
+def script_revisions() -> list[str]:
+    """The revisions of the migration scripts, oldest first (Alembic's own view, for the consistency test)."""
+    from alembic.script import ScriptDirectory
+
+    return [
+        script.revision for script in reversed(list(ScriptDirectory.from_config(alembic_config()).walk_revisions()))
+    ]

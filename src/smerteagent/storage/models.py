@@ -108,6 +108,20 @@ class ResponseRow(Base):
     __table_args__ = (Index("ix_responses_form", "form_id", "status"),)
 
 
+class SafetyActionRow(Base):
+    """What the clinician did about a critical flag (suicide risk); the red banner stays until one exists."""
+
+    __tablename__ = "safety_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    flag: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class CarePlanRow(Base):
     """A patient's care plan; its content lives in numbered versions (a printed version is frozen)."""
 

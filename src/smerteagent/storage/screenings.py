@@ -21,10 +21,21 @@ from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.storage.audit import record_event
 from smerteagent.storage.database import reading_session, storage_errors
-from smerteagent.storage.models import EncounterRow, ResponseRow
+from smerteagent.storage.models import EncounterRow, ResponseRow, SafetyActionRow
 from smerteagent.storage.patients import NotFound, PatientService
 
 SETTINGS = ("gp", "physiotherapy", "pain_clinic")
+SAFETY_ACTIONS = ("assessed_no_acute_risk", "safety_plan_made", "acute_referral", "admitted", "other")
+
+
+@dataclass(frozen=True)
+class OpenAlert:
+    """A critical flag of a completed response that no clinician has yet recorded an action for."""
+
+    response_id: int
+    form_id: str
+    flag: str
+    completed_at: datetime | None
 
 
 class ResponseClosed(SmerteAgentError):
@@ -157,6 +168,36 @@ class ScreeningService:
             self._patients.touch(session, patient_id)
             record_event(session, self._actor(), "complete", "response", row.id, {"flags": row.flags})
             return _record(row, patient_id)
+
+    def open_alerts(self, patient_id: int) -> list[OpenAlert]:
+        """Critical flags still waiting for a recorded action; the UI keeps its red banner while any exist."""
+        statement = (
+            select(ResponseRow)
+            .join(EncounterRow, EncounterRow.id == ResponseRow.encounter_id)
+            .where(EncounterRow.patient_id == patient_id, ResponseRow.status == "complete")
+            .order_by(ResponseRow.completed_at, ResponseRow.id)
+        )
+        with reading_session(self._sessions) as session:
+            done = {(a.response_id, a.flag) for a in session.scalars(select(SafetyActionRow))}
+            alerts = []
+            for row in session.scalars(statement):
+                for flag, severity in (row.flag_severity or {}).items():
+                    if severity == "critical" and (row.id, flag) not in done:
+                        alerts.append(OpenAlert(row.id, row.form_id, flag, row.completed_at))
+            return alerts
+
+    def record_safety_action(self, response_id: int, flag: str, action: str, note: str | None = None) -> None:
+        """Record what was done about a critical flag, in the audit trail too."""
+        if action not in SAFETY_ACTIONS:
+            raise SmerteAgentError(f"unknown safety action {action!r}")
+        with self._write() as session:
+            row = session.get(ResponseRow, response_id)
+            if row is None:
+                raise NotFound("response", response_id)
+            session.add(SafetyActionRow(response_id=response_id, flag=flag, action=action, note=note,
+                                        actor=self._actor(), at=datetime.now()))  # fmt: skip
+            record_event(session, self._actor(), "update", "response", response_id,
+                         {"safety_action": action, "flag": flag})  # fmt: skip
 
     def get(self, response_id: int) -> ResponseRecord:
         with reading_session(self._sessions) as session:

@@ -16,12 +16,12 @@ TARGET = Path(__file__).with_name("schema-0001.sqlite")
 NOW = "2026-11-23 10:00:00.000000"
 
 
-def main() -> None:
-    TARGET.unlink(missing_ok=True)
-    database = Database.connect(f"sqlite:///{TARGET}")
-    upgrade(database, "0001")
+def main(revision: str = "0001", target: Path = TARGET) -> None:
+    target.unlink(missing_ok=True)
+    database = Database.connect(f"sqlite:///{target}")
+    upgrade(database, revision)
     database.dispose()
-    connection = sqlite3.connect(TARGET)
+    connection = sqlite3.connect(target)
     with connection:
         people = [
             ("0101804321", "Åse", "Søndergård", "1980-01-01", "female", " aase soendergaard 0101804321 "),
@@ -59,11 +59,14 @@ def main() -> None:
             (NOW, "0" * 64, "1" * 64),
         )
     connection.close()
-    connection = sqlite3.connect(TARGET, isolation_level=None)
+    connection = sqlite3.connect(target, isolation_level=None)
     connection.execute("PRAGMA journal_mode=DELETE")
     connection.execute("VACUUM")
     connection.close()
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    chosen = sys.argv[1] if len(sys.argv) > 1 else "0001"
+    main(chosen, Path(__file__).with_name(f"schema-{chosen}.sqlite"))

@@ -1,0 +1,113 @@
+"""A patient's scores on one instrument over time, shaped for charts and "better or worse since last time".
+
+Band boundaries are read from the form only where a rule is a plain ``<result> <= N`` (or ``< N``) on the
+band result. A rule that reads only the band result in another way (``total == 0``) gives no line; once a
+rule reads sex, another result or anything else, no later band gives one either, since its boundary then
+depends on more than the charted value. A chart never shows a cut-off the instrument does not have.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from smerteagent.core.expr import KEYWORDS
+from smerteagent.core.forms.model import Form, Result
+from smerteagent.core.scoring.engine import CompiledForm
+
+Entry = tuple[datetime, Mapping[str, float | int | None]]
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BOUND = re.compile(r"^\s*(?P<name>[a-z][a-z0-9_]*)\s*(?:<=|<)\s*(?P<value>[+-]?\d+(?:\.\d+)?)\s*$")
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """The upper boundary of band ``band_below``, drawn as a line across the chart."""
+
+    value: float
+    band_below: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Point:
+    when: datetime
+    value: float
+
+
+@dataclass(frozen=True)
+class Series:
+    """One reported result over time, with the range and direction a chart needs to draw it honestly."""
+
+    result_id: str
+    label: str
+    points: tuple[Point, ...]
+    low: float
+    high: float
+    higher_is: str
+
+
+@dataclass(frozen=True)
+class InstrumentHistory:
+    """All completed screenings of one instrument; ``thresholds`` belong to the ``band_result`` series."""
+
+    form_id: str
+    title: str
+    series: tuple[Series, ...]
+    thresholds: tuple[Threshold, ...]
+    band_result: str | None = None
+
+    def change_since_last(self) -> dict[str, float | None]:
+        """Last minus previous value per series, so a screen can say whether things moved."""
+        return {s.result_id: _last_change(s.points) for s in self.series}
+
+    def thresholds_for(self, result_id: str) -> tuple[Threshold, ...]:
+        """Band boundaries only apply to the result the bands grade."""
+        return self.thresholds if result_id == self.band_result else ()
+
+
+def _last_change(points: tuple[Point, ...]) -> float | None:
+    return points[-1].value - points[-2].value if len(points) >= 2 else None
+
+
+def thresholds(form: Form, language: str) -> tuple[Threshold, ...]:
+    """Boundaries of plain-bound bands, up to the first rule that reads more than the band result."""
+    target = form.scoring.band_result
+    if target is None:
+        return ()
+    found: list[Threshold] = []
+    for band in form.scoring.bands:
+        match = _BOUND.match(band.when or "")
+        if match is not None and match["name"] == target:
+            found.append(Threshold(float(match["value"]), band.id, band.label.get(language)))
+        elif band.when is None or _names(band.when) != {target}:
+            break
+    return tuple(found)
+
+
+def _names(rule: str) -> set[str]:
+    """Every name a rule reads; quoted text counts too, which only makes the caller more careful."""
+    return {name for name in _NAME.findall(rule) if name not in KEYWORDS}
+
+
+def _series(result: Result, entries: Sequence[Entry], language: str) -> Series:
+    points = tuple(Point(when, float(v)) for when, values in entries if (v := values.get(result.id)) is not None)
+    label = result.label.get(language) if result.label else result.id
+    low, high = result.range
+    return Series(result.id, label, points, float(low), float(high), result.higher_is)
+
+
+def build_history(form: CompiledForm, entries: Sequence[Entry], language: str) -> InstrumentHistory:
+    """Turn stored (completed_at, results) pairs, in any order, into chartable series."""
+    definition = form.definition
+    ordered = sorted(entries, key=lambda entry: entry[0])
+    shown = (_series(r, ordered, language) for r in definition.scoring.results if not r.hidden)
+    series = tuple(s for s in shown if s.points)
+    title = (definition.short_title or definition.title).get(language)
+    band_result = definition.scoring.band_result
+    has_band_series = any(s.result_id == band_result for s in series)
+    found = thresholds(definition, language) if has_band_series else ()
+    return InstrumentHistory(definition.id, title, series, found, band_result)

@@ -1,0 +1,142 @@
+"""The path through a screening: which questionnaire and item come next, Qt-free.
+
+The flow knows the planned instruments (a battery with its follow-up rules, or one instrument), the answers
+so far and which instruments are finished. Items hidden by ``enable_when`` are skipped; items whose
+condition is not yet known are asked. Finishing an instrument re-plans the battery, so follow-ups appear
+right after the instrument that called for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from smerteagent.core.batteries import PlannedInstrument, plan_battery
+from smerteagent.core.expr import Value
+from smerteagent.core.forms.loader import FormLibrary
+from smerteagent.core.forms.model import Battery, Item
+from smerteagent.core.scoring.engine import CompiledForm
+from smerteagent.core.scoring.result import ScoreResult
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the flow stands: an instrument of the plan and one of its items."""
+
+    instrument: int
+    item: int
+
+
+@dataclass
+class ScreeningFlow:
+    forms: FormLibrary
+    battery: Battery | None
+    single_form: str | None = None
+    context: dict[str, Value] = field(default_factory=dict)
+    answers: dict[str, dict[str, int | str]] = field(default_factory=dict)
+    finished: dict[str, ScoreResult] = field(default_factory=dict)
+    planned: list[PlannedInstrument] = field(default_factory=list)
+    position: Position = Position(0, 0)
+
+    def __post_init__(self) -> None:
+        if (self.battery is None) == (self.single_form is None):
+            raise ValueError("a screening runs a battery or a single instrument")
+        self.replan()
+        self.position = self.first_open()
+
+    @classmethod
+    def for_battery(
+        cls, forms: FormLibrary, battery_id: str, context: Mapping[str, Value] | None = None
+    ) -> ScreeningFlow:
+        return cls(forms, forms.batteries[battery_id], context=dict(context or {}))
+
+    @classmethod
+    def for_form(cls, forms: FormLibrary, form_id: str) -> ScreeningFlow:
+        forms.get(form_id)
+        return cls(forms, None, single_form=form_id)
+
+    def replan(self) -> None:
+        """Recompute the instrument list from the battery's rules and what is finished."""
+        if self.battery is None:
+            assert self.single_form is not None
+            self.planned = [PlannedInstrument(self.single_form)]
+        else:
+            self.planned = plan_battery(self.battery, self.finished, self.context)
+
+    @property
+    def done(self) -> bool:
+        return all(p.form_id in self.finished for p in self.planned)
+
+    @property
+    def form(self) -> CompiledForm:
+        return self.forms.get(self.planned[self.position.instrument].form_id)
+
+    @property
+    def item(self) -> Item:
+        return self.form.definition.items[self.position.item]
+
+    def form_answers(self, form_id: str | None = None) -> dict[str, int | str]:
+        return self.answers.setdefault(form_id or self.form.id, {})
+
+    def current_answer(self) -> int | str | None:
+        return self.form_answers().get(self.item.id)
+
+    def asked(self, form: CompiledForm, index: int) -> bool:
+        """Whether item ``index`` is asked now (hidden only when its condition is known to be false)."""
+        item = form.definition.items[index]
+        if item.enable_when is None:
+            return True
+        return form.enabled_state(self.form_answers(form.id)).get(item.id) is not False
+
+    def set_answer(self, value: int | str | None) -> None:
+        """Record (or with None clear) the current item's answer; the caller has already stored it."""
+        answers = self.form_answers()
+        if value is None:
+            answers.pop(self.item.id, None)
+        else:
+            answers[self.item.id] = value
+
+    def next_position(self) -> Position | None:
+        """The next asked item, in this instrument or the next unfinished one; None at the end of an instrument."""
+        form = self.form
+        for index in range(self.position.item + 1, len(form.definition.items)):
+            if self.asked(form, index):
+                return Position(self.position.instrument, index)
+        return None
+
+    def previous_position(self) -> Position | None:
+        form = self.form
+        for index in range(self.position.item - 1, -1, -1):
+            if self.asked(form, index):
+                return Position(self.position.instrument, index)
+        return None
+
+    def finish_current(self, result: ScoreResult) -> None:
+        """Mark the current instrument finished with its result, re-plan, move to the next open one."""
+        self.finished[self.form.id] = result
+        finished_form = self.form.id
+        self.replan()
+        index = next(i for i, p in enumerate(self.planned) if p.form_id == finished_form)
+        self.position = self.first_open(start=index)
+
+    def first_open(self, start: int = 0) -> Position:
+        order = list(range(start, len(self.planned))) + list(range(0, start))
+        for instrument in order:
+            if self.planned[instrument].form_id in self.finished:
+                continue
+            form = self.forms.get(self.planned[instrument].form_id)
+            first = next((i for i in range(len(form.definition.items)) if self.asked(form, i)), 0)
+            return Position(instrument, first)
+        return Position(max(len(self.planned) - 1, 0), 0)
+
+    def progress(self) -> tuple[int, int]:
+        """(answered, asked) items over the planned instruments, for a progress bar."""
+        answered = asked = 0
+        for planned in self.planned:
+            form = self.forms.get(planned.form_id)
+            given = self.form_answers(form.id)
+            for index, item in enumerate(form.definition.items):
+                if self.asked(form, index):
+                    asked += 1
+                    answered += item.id in given
+        return answered, asked

@@ -1,0 +1,65 @@
+"""One translation mechanism for the UI, the CLI and the PDFs: gettext catalogues compiled with Babel.
+
+Program text is written in English in the code and marked with ``_()``; ``resources/locale`` holds the
+Danish catalogue. Danish is the default language. The language is process-wide state (like the locale),
+switched with :func:`set_language`; ``_()`` always answers in the current language.
+"""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+from smerteagent.paths import bundled_resources_dir
+
+DOMAIN = "smerteagent"
+LANGUAGES = ("da", "en")
+DEFAULT_LANGUAGE = "da"
+
+_state: dict[str, object] = {}
+
+
+def locale_dir() -> Path:
+    return bundled_resources_dir() / "locale"
+
+
+def _load(language: str) -> gettext.NullTranslations:
+    if language == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, localedir=locale_dir(), languages=[language])
+
+
+def set_language(language: str) -> None:
+    """Switch all program text to ``language`` ('da' or 'en')."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}; use one of {', '.join(LANGUAGES)}")
+    _state["language"] = language
+    _state["translations"] = _load(language)
+
+
+def language() -> str:
+    if "language" not in _state:
+        set_language(DEFAULT_LANGUAGE)
+    return str(_state["language"])
+
+
+def _(message: str) -> str:
+    """The message in the current language."""
+    if "translations" not in _state:
+        set_language(DEFAULT_LANGUAGE)
+    translations = _state["translations"]
+    assert isinstance(translations, gettext.NullTranslations)
+    return translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    if "translations" not in _state:
+        set_language(DEFAULT_LANGUAGE)
+    translations = _state["translations"]
+    assert isinstance(translations, gettext.NullTranslations)
+    return translations.ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation where it is defined; translate it with ``_()`` where it is shown."""
+    return message

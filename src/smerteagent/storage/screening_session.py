@@ -1,0 +1,104 @@
+"""A running screening: the Qt-free flow plus storage, so every answer is saved the moment it is given.
+
+The desk UI and the patient's self-completion mode drive the same session object; a session can be
+resumed from its encounter at any time (after switching patient, a crash, or on another workstation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from smerteagent.core.expr import Value
+from smerteagent.core.patients import Patient
+from smerteagent.core.scoring.result import ScoreResult
+from smerteagent.core.screening_flow import Position, ScreeningFlow
+from smerteagent.storage.screenings import Encounter
+from smerteagent.storage.services import Services
+
+
+@dataclass
+class ScreeningSession:
+    services: Services
+    patient: Patient
+    encounter: Encounter
+    flow: ScreeningFlow
+    responses: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def start(
+        cls,
+        services: Services,
+        patient: Patient,
+        setting: str,
+        *,
+        battery_id: str | None = None,
+        form_id: str | None = None,
+        context: Mapping[str, Value] | None = None,
+    ) -> ScreeningSession:
+        """A new encounter running a battery (with the patient's context) or one instrument."""
+        forms = services.forms
+        full_context: dict[str, Value] = {"sex": patient.sex, **dict(context or {})}
+        if battery_id is not None:
+            flow = ScreeningFlow.for_battery(forms, battery_id, full_context)
+        else:
+            assert form_id is not None
+            flow = ScreeningFlow.for_form(forms, form_id)
+        encounter = services.screenings.start_encounter(patient.id, setting, battery_id, dict(context or {}))
+        return cls(services, patient, encounter, flow)
+
+    @classmethod
+    def resume(cls, services: Services, patient: Patient, encounter_id: int) -> ScreeningSession:
+        """Rebuild a session from what is stored: completed instruments and drafts with their answers."""
+        encounter = next(e for e in services.screenings.encounters(patient.id) if e.id == encounter_id)
+        stored = [r for r in services.screenings.responses(patient.id) if r.encounter_id == encounter_id]
+        context: dict[str, Value] = {"sex": patient.sex, **encounter.context}
+        if encounter.battery_id is not None:
+            flow = ScreeningFlow.for_battery(services.forms, encounter.battery_id, context)
+        else:
+            flow = ScreeningFlow.for_form(services.forms, stored[0].form_id)
+        responses = {}
+        for record in stored:
+            responses[record.form_id] = record.id
+            flow.answers[record.form_id] = dict(record.answers)
+            if record.score is not None:
+                flow.finished[record.form_id] = record.score
+        flow.replan()
+        flow.position = flow.first_open()
+        return cls(services, patient, encounter, flow, responses)
+
+    def _response_id(self) -> int:
+        form_id = self.flow.form.id
+        if form_id not in self.responses:
+            self.responses[form_id] = self.services.screenings.start_response(self.encounter.id, form_id).id
+        return self.responses[form_id]
+
+    def answer(self, value: int | str | None) -> None:
+        """Store the current item's answer (None clears it); raises AnswerError and keeps the old one."""
+        self.services.screenings.answer(self._response_id(), self.flow.item.id, value)
+        self.flow.set_answer(value)
+
+    def advance(self) -> ScoreResult | None:
+        """Move to the next item; at the end of an instrument complete it and return its result."""
+        following = self.flow.next_position()
+        if following is not None:
+            self.flow.position = following
+            return None
+        record = self.services.screenings.complete(self._response_id(), self.patient.sex)
+        assert record.score is not None
+        self.flow.finish_current(record.score)
+        return record.score
+
+    def back(self) -> bool:
+        previous = self.flow.previous_position()
+        if previous is None:
+            return False
+        self.flow.position = previous
+        return True
+
+    def go_to(self, position: Position) -> None:
+        self.flow.position = position
+
+    @property
+    def done(self) -> bool:
+        return self.flow.done

@@ -1,0 +1,134 @@
+"""Starting the desktop app: paint the window first, bring storage in behind it.
+
+Importing SQLAlchemy and reading the forms costs more than showing a window, so the main window is shown
+with a 'loading' page and storage opens on a worker thread; the patient list fills when it is ready.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QThread, QTimer, QTranslator, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from smerteagent.core.errors import SmerteAgentError
+from smerteagent.i18n import _, set_language
+from smerteagent.i18n import language as current_language
+from smerteagent.ui.context import AppContext
+from smerteagent.ui.main_window import MainWindow
+
+
+def _process_start() -> float:
+    """When this process started, on the perf_counter clock (Linux /proc); else when this module loaded."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        started_after_boot = int(fields[19]) / ticks
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return time.perf_counter() - (uptime - started_after_boot)
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter()
+
+
+STARTED = _process_start()
+
+
+class StorageLoader(QThread):
+    """Imports storage, reads the forms and opens (checks, backs up, migrates) the database."""
+
+    loaded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, db_url: str | None, forms_dir: Path | None) -> None:
+        super().__init__()
+        self.db_url, self.forms_dir = db_url, forms_dir
+
+    def run(self) -> None:
+        try:
+            from smerteagent.core.forms.loader import FormLibrary
+            from smerteagent.paths import form_folders
+            from smerteagent.storage.services import open_services
+
+            forms = FormLibrary.load(form_folders(self.forms_dir))
+            self.loaded.emit(open_services(self.db_url, forms))
+        except SmerteAgentError as error:
+            self.failed.emit(str(error))
+
+
+class FirstPaint(QObject):
+    """Notes the time of the main window's first paint."""
+
+    painted = Signal(float)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self.painted.emit((time.perf_counter() - STARTED) * 1000)
+        return False
+
+
+def install_qt_translations(app: QApplication, language: str) -> None:
+    """Qt's own catalogue, so standard buttons (OK, Cancel, Save) speak Danish too."""
+    if language == "da":
+        translator = QTranslator(app)
+        if translator.load(QLocale(QLocale.Language.Danish), "qtbase", "_",
+                           QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):  # fmt: skip
+            app.installTranslator(translator)
+
+
+def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_startup: bool = False,
+        language_forced: str | None = None) -> int:  # fmt: skip
+    """Start the desktop app; with ``exit_after_startup`` print timings once the list is filled, and quit."""
+    language = language_forced or "da"
+    set_language(language)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("SmerteAgent")
+    install_qt_translations(app, language)
+    context = AppContext()
+    window = MainWindow(context)
+    timings: dict[str, float] = {}
+    painter = FirstPaint()
+    painter.painted.connect(lambda ms: timings.setdefault("first_paint_ms", round(ms, 1)))
+    window.installEventFilter(painter)
+    loader = StorageLoader(db_url, forms_dir)
+    loader.loaded.connect(context.set_services)
+    if language_forced is None:
+        context.services_did_load.connect(lambda: _use_saved_language(context))
+    loader.failed.connect(lambda message: _storage_failed(window, message))
+    if exit_after_startup:
+        context.services_did_load.connect(lambda: _report_ready(app, timings))
+    # Storage loads once the window has painted, so its imports do not compete with the first paint.
+    painter.painted.connect(lambda _ms: QTimer.singleShot(0, loader.start))
+    QTimer.singleShot(500, lambda: loader.isRunning() or loader.isFinished() or loader.start())
+    window.show()
+    code = app.exec()
+    loader.wait()
+    if context.loaded:
+        context.services.close()
+    return code
+
+
+def _use_saved_language(context: AppContext) -> None:
+    """The clinic's language setting lives in the database, so it applies once storage is open."""
+    saved = context.services.settings.load().language
+    if saved != current_language():
+        set_language(saved)
+        context.language_did_change.emit(saved)
+
+
+def _report_ready(app: QApplication, timings: dict[str, Any]) -> None:
+    app.processEvents()
+    timings["ready_ms"] = round((time.perf_counter() - STARTED) * 1000, 1)
+    print(json.dumps(timings), flush=True)
+    QTimer.singleShot(0, app.quit)
+
+
+def _storage_failed(window: MainWindow, message: str) -> None:
+    QMessageBox.critical(window, _("The database cannot be used"), message)
+    QApplication.exit(1)

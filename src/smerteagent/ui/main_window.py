@@ -1,0 +1,255 @@
+"""The main window: patient list, patient page and the screening, in one stack; menus and shortcuts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
+
+from smerteagent.i18n import _
+from smerteagent.ui import operations
+
+if TYPE_CHECKING:
+    from smerteagent.core.patients import Patient
+    from smerteagent.core.scoring.result import ScoreResult
+    from smerteagent.storage.screening_session import ScreeningSession
+    from smerteagent.ui.context import AppContext
+    from smerteagent.ui.patient_list import PatientListPage
+    from smerteagent.ui.patient_page import PatientPage
+    from smerteagent.ui.screening_view import ScreeningView
+
+
+class MainWindow(QMainWindow):
+    """Shown before storage has loaded (a 'loading' page), so the first paint is fast."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.setWindowTitle("SmerteAgent")
+        self.resize(1100, 760)
+        self.stack = QStackedWidget(self)
+        self.setCentralWidget(self.stack)
+        self.loading = QLabel(_("Opening the patient list…"), self)
+        self.stack.addWidget(self.loading)
+        self.list_page: PatientListPage | None = None
+        self.patient_page: PatientPage | None = None
+        self.screening: ScreeningView | None = None
+        self.patient: Patient | None = None
+        self._menus()
+        context.services_did_load.connect(self._storage_ready)
+        context.language_did_change.connect(lambda _language: self.retranslate())
+
+    def _menus(self) -> None:
+        patients = self.menuBar().addMenu(_("&Patients"))
+        self.find_action = self._action(patients, _("&Find patient"), "Ctrl+F", self.show_list)
+        self.new_action = self._action(patients, _("&New patient…"), "Ctrl+N", self.new_patient)
+        self.self_action = self._action(patients, _("Patient &completes questionnaires…"), "Ctrl+Shift+P",
+                                        self.start_self_completion)  # fmt: skip
+        patients.addSeparator()
+        self._action(patients, _("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        tools = self.menuBar().addMenu(_("&Tools"))
+        self._action(tools, _("&Settings…"), "Ctrl+,", self.open_settings)
+        self._action(tools, _("Load &demo patients…"), None, self.load_demo)
+        for action in (self.find_action, self.new_action, self.self_action):
+            action.setEnabled(False)
+
+    def _action(self, menu: object, text: str, shortcut: object, slot: object) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
+        action.triggered.connect(slot)
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    def _storage_ready(self, *, greet: bool = True) -> None:
+        # The pages come in with storage, after the first paint: only the window shell is imported at start.
+        from smerteagent.ui.patient_list import PatientListModel, PatientListPage
+
+        services = self.context.services
+        model = PatientListModel(services.patients.search, services.patients.recent,
+                                 lambda: services.settings.load().mask_cpr_in_lists)  # fmt: skip
+        self.list_page = PatientListPage(model, self)
+        self.list_page.patient_chosen.connect(self.open_patient)
+        self.stack.addWidget(self.list_page)
+        for action in (self.find_action, self.new_action, self.self_action):
+            action.setEnabled(True)
+        self.show_list()
+        if greet and services.patients.count() == 0:
+            self.greet()
+
+    def retranslate(self) -> None:
+        """Rebuild menus and pages in the new language; the open patient stays open."""
+        self.menuBar().clear()
+        self._menus()
+        for page in (self.list_page, self.patient_page, self.screening):
+            if page is not None:
+                self.stack.removeWidget(page)
+                page.deleteLater()
+        self.list_page = self.patient_page = self.screening = None
+        patient = self.patient
+        self._storage_ready(greet=False)
+        if patient is not None:
+            self.open_patient(patient.id)
+
+    def show_list(self) -> None:
+        if self.list_page is None:
+            return
+        self.list_page.refresh()
+        self.stack.setCurrentWidget(self.list_page)
+        self.list_page.search.setFocus()
+        self.list_page.search.selectAll()
+
+    def greet(self) -> None:
+        """First start on an empty database: offer to add a patient or load demo patients."""
+        box = QMessageBox(self)
+        box.setWindowTitle(_("Welcome to SmerteAgent"))
+        box.setText(_("The patient list is empty. Add your first patient, or load synthetic demo patients "
+                      "to look around (never real people)."))  # fmt: skip
+        add = box.addButton(_("Add patient"), QMessageBox.ButtonRole.AcceptRole)
+        demo = box.addButton(_("Load demo patients"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(_("Later"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is add:
+            self.new_patient()
+        elif box.clickedButton() is demo:
+            self.load_demo()
+
+    def load_demo(self) -> None:
+        from smerteagent.storage.demo import load_demo
+
+        if operations.run(self, lambda: load_demo(self.context.services, 200)) is not None:
+            self.show_list()
+
+    def new_patient(self) -> None:
+        from smerteagent.ui.patient_dialog import PatientDialog
+
+        dialog = PatientDialog(self)
+        while dialog.exec() == PatientDialog.DialogCode.Accepted:
+            saved = operations.run(self, lambda: self.context.services.patients.add(dialog.details()))
+            if saved is not None:
+                self.open_patient(saved[0].id)
+                return
+
+    def edit_patient(self) -> None:
+        from smerteagent.ui.patient_dialog import PatientDialog
+
+        if self.patient is None:
+            return
+        dialog = PatientDialog(self, self.patient)
+        patient = self.patient
+        while dialog.exec() == PatientDialog.DialogCode.Accepted:
+            saved = operations.run(
+                self, lambda: self.context.services.patients.update(patient.id, dialog.details(), patient.version)
+            )
+            if saved is not None:
+                self.open_patient(saved[0].id)
+                return
+
+    def _ensure_patient_page(self) -> PatientPage:
+        """Built on first use: results and charts are not needed to show the patient list."""
+        from smerteagent.ui.patient_page import PatientPage
+
+        if self.patient_page is None:
+            self.patient_page = PatientPage(self.context, self)
+            self.patient_page.battery_requested.connect(self.start_battery)
+            self.patient_page.form_requested.connect(self.start_form)
+            self.patient_page.resume_requested.connect(self.resume)
+            self.patient_page.edit_requested.connect(self.edit_patient)
+            self.stack.addWidget(self.patient_page)
+        return self.patient_page
+
+    def open_patient(self, patient_id: int) -> None:
+        patient = operations.run(self, lambda: self.context.services.patients.get(patient_id))
+        if patient is None:
+            return
+        self._ensure_patient_page()
+        assert self.patient_page is not None
+        self.patient = patient
+        self.patient_page.show_patient(patient)
+        self.stack.setCurrentWidget(self.patient_page)
+        self.context.patient_did_change.emit(patient.id)
+
+    def start_battery(self, battery_id: str, setting: str, context: dict[str, bool]) -> None:
+        from smerteagent.storage.screening_session import ScreeningSession
+
+        patient = self.patient
+        if patient is None:
+            return
+        session = operations.run(self, lambda: ScreeningSession.start(
+            self.context.services, patient, setting, battery_id=battery_id, context=context))  # fmt: skip
+        if session is not None:
+            self.run_screening(session)
+
+    def start_form(self, form_id: str, setting: str) -> None:
+        from smerteagent.storage.screening_session import ScreeningSession
+
+        patient = self.patient
+        if patient is None:
+            return
+        session = operations.run(self, lambda: ScreeningSession.start(
+            self.context.services, patient, setting, form_id=form_id))  # fmt: skip
+        if session is not None:
+            self.run_screening(session)
+
+    def resume(self, encounter_id: int) -> None:
+        from smerteagent.storage.screening_session import ScreeningSession
+
+        patient = self.patient
+        if patient is None:
+            return
+        session = operations.run(self, lambda: ScreeningSession.resume(self.context.services, patient, encounter_id))
+        if session is not None:
+            self.run_screening(session)
+
+    def run_screening(self, session: ScreeningSession) -> None:
+        from smerteagent.ui.screening_view import ScreeningView
+
+        if self.screening is not None:
+            self.stack.removeWidget(self.screening)
+            self.screening.deleteLater()
+        self.screening = ScreeningView(session, parent=self)
+        self.screening.finished.connect(self.screening_finished)
+        self.screening.instrument_finished.connect(self._instrument_finished)
+        self.stack.addWidget(self.screening)
+        self.stack.setCurrentWidget(self.screening)
+        self.screening.setFocus()
+        if session.done:
+            self.screening_finished()
+
+    def _instrument_finished(self, result: ScoreResult) -> None:
+        self.statusBar().showMessage(_("Saved: {form}").format(form=result.form), 4000)
+
+    def screening_finished(self) -> None:
+        """Back to the patient page, where results, alerts and history show what was found."""
+        if self.patient is None:
+            return
+        self.context.screening_did_finish.emit(self.patient.id)
+        self.open_patient(self.patient.id)
+
+    def start_self_completion(self) -> None:
+        from smerteagent.ui.self_completion import SelfCompletionWindow
+
+        if self.patient is None or self.patient_page is None:
+            QMessageBox.information(self, _("Choose a patient"), _("Open the patient first."))
+            return
+        if not self.context.services.settings.load().self_completion_pin:
+            message = _("Set a clinician PIN in Settings; it is needed to leave the patient's mode.")
+            QMessageBox.information(self, _("Set a PIN first"), message)
+            return
+        self.patient_page.start_selected_battery()
+        if self.screening is None:
+            return
+        session = self.screening.session
+        window = SelfCompletionWindow(self.context, session, self)
+        window.closed.connect(lambda: self.open_patient(session.patient.id))
+        window.showFullScreen()
+
+    def open_settings(self) -> None:
+        from smerteagent.ui.settings_dialog import SettingsDialog
+
+        if not self.context.loaded:
+            return
+        dialog = SettingsDialog(self.context, self)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted and self.list_page is not None:
+            self.show_list()

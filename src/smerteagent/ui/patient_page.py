@@ -1,0 +1,206 @@
+"""One patient: start or resume a screening, see results, alerts and history."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smerteagent.core.history import build_history
+from smerteagent.core.patients import Patient
+from smerteagent.i18n import N_, _, language
+from smerteagent.ui import operations
+from smerteagent.ui.banner import PatientBanner
+from smerteagent.ui.history_chart import HistoryChart
+from smerteagent.ui.result_view import ResultView, flag_text
+from smerteagent.ui.safety_banner import SafetyActionDialog, SafetyBanner
+
+if TYPE_CHECKING:
+    from smerteagent.storage.screenings import OpenAlert, ResponseRecord
+    from smerteagent.ui.context import AppContext
+
+CONTEXT = {
+    "on_opioids": N_("Opioids"),
+    "on_benzodiazepines": N_("Benzodiazepines"),
+    "on_z_drugs": N_("Z-drugs (sleeping pills)"),
+    "on_gabapentinoids": N_("Gabapentinoids"),
+}
+SETTINGS = {"gp": N_("General practice"), "physiotherapy": N_("Physiotherapy"), "pain_clinic": N_("Pain clinic")}
+
+
+class PatientPage(QWidget):
+    """Emits what the user wants to start; the main window runs the screening."""
+
+    battery_requested = Signal(str, str, dict)
+    form_requested = Signal(str, str)
+    resume_requested = Signal(int)
+    edit_requested = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.patient: Patient | None = None
+        self.alerts: list[OpenAlert] = []
+        self.banner = PatientBanner(self)
+        self.safety = SafetyBanner(self)
+        self.safety.record_requested.connect(self.record_safety_action)
+        self.results = QListWidget(self)
+        self.results.setAccessibleName(_("Screenings"))
+        self.results.currentItemChanged.connect(lambda current, _previous: self._show_selected(current))
+        self.results.itemActivated.connect(self._resume_if_draft)
+        self.result_view = ResultView(self)
+        self.chart = HistoryChart(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.safety)
+        layout.addWidget(self._start_box())
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.results)
+        right = QWidget(splitter)
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.result_view)
+        right_layout.addWidget(self.chart, 1)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+
+    def _start_box(self) -> QGroupBox:
+        box = QGroupBox(_("Start a screening"), self)
+        self.setting = QComboBox(box)
+        for key, label in SETTINGS.items():
+            self.setting.addItem(_(label), key)
+        self.setting.setAccessibleName(_("Setting"))
+        self.battery = QComboBox(box)
+        self.battery.setAccessibleName(_("Battery"))
+        self.instrument = QComboBox(box)
+        self.instrument.setAccessibleName(_("Single questionnaire"))
+        self.context_boxes = {key: QCheckBox(_(label), box) for key, label in CONTEXT.items()}
+        start_battery = QPushButton(_("Start battery"), box)
+        start_battery.setShortcut("Ctrl+B")
+        start_battery.clicked.connect(self.start_selected_battery)
+        start_form = QPushButton(_("Start questionnaire"), box)
+        start_form.clicked.connect(lambda: self.form_requested.emit(self.instrument.currentData(), self._setting()))
+        edit = QPushButton(_("Edit patient…"), box)
+        edit.clicked.connect(self.edit_requested)
+        grid = QGridLayout(box)
+        grid.addWidget(self.setting, 0, 0)
+        grid.addWidget(self.battery, 0, 1)
+        grid.addWidget(start_battery, 0, 2)
+        grid.addWidget(edit, 0, 3)
+        medication = QHBoxLayout()
+        for checkbox in self.context_boxes.values():
+            medication.addWidget(checkbox)
+        grid.addLayout(medication, 1, 0, 1, 3)
+        grid.addWidget(self.instrument, 2, 1)
+        grid.addWidget(start_form, 2, 2)
+        return box
+
+    def _setting(self) -> str:
+        return str(self.setting.currentData())
+
+    def start_selected_battery(self) -> None:
+        context = {key: box.isChecked() for key, box in self.context_boxes.items()}
+        self.battery_requested.emit(self.battery.currentData(), self._setting(), context)
+
+    def fill_choices(self) -> None:
+        """Batteries and questionnaires in the current language; the default battery first."""
+        services, lang = self.context.services, language()
+        default = services.settings.load().default_battery
+        self.battery.clear()
+        for battery in sorted(services.forms.batteries.values(), key=lambda b: (b.id != default, b.id)):
+            self.battery.addItem(battery.title.get(lang), battery.id)
+        self.instrument.clear()
+        for form in sorted(services.forms.forms.values(), key=lambda f: f.definition.title.get(lang)):
+            self.instrument.addItem(form.definition.title.get(lang), form.id)
+
+    def show_patient(self, patient: Patient) -> None:
+        self.patient = patient
+        self.banner.set_patient(patient)
+        self.fill_choices()
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.patient is None:
+            return
+        screenings = self.context.services.screenings
+        records = operations.run(self, lambda: screenings.responses(self.patient.id)) or []  # type: ignore[union-attr]
+        self.alerts = operations.run(self, lambda: screenings.open_alerts(self.patient.id)) or []  # type: ignore[union-attr]
+        self._records = records
+        self.results.clear()
+        for record in reversed(records):
+            self.results.addItem(self._item(record))
+        self._show_alerts()
+        if self.results.count():
+            self.results.setCurrentRow(0)
+        else:
+            self.result_view.setText(_("No screenings yet."))
+            self.chart.set_history(None)
+
+    def _item(self, record: ResponseRecord) -> QListWidgetItem:
+        form = self.context.services.forms.forms.get(record.form_id)
+        title = (form.definition.short_title or form.definition.title).get(language()) if form else record.form_id
+        when = record.created_at.strftime("%d.%m.%Y")
+        status = _("draft — Enter resumes") if record.score is None else (record.score.band or "")
+        item = QListWidgetItem(f"{when}  {title}  {status}")
+        item.setData(Qt.ItemDataRole.UserRole, record.id)
+        return item
+
+    def _record(self, item: QListWidgetItem | None) -> ResponseRecord | None:
+        if item is None:
+            return None
+        response_id = item.data(Qt.ItemDataRole.UserRole)
+        return next((r for r in self._records if r.id == response_id), None)
+
+    def _show_selected(self, item: QListWidgetItem | None) -> None:
+        record = self._record(item)
+        if record is None:
+            return
+        form = self.context.services.forms.forms.get(record.form_id)
+        if form is None:
+            return
+        if record.score is None:
+            self.result_view.setText(
+                _("Draft with {count} answers — press Enter to resume.").format(count=len(record.answers))
+            )
+        else:
+            self.result_view.show_result(form, record.score)
+        entries = [(r.completed_at or r.created_at, r.score.results) for r in self._records
+                   if r.form_id == record.form_id and r.score is not None]  # fmt: skip
+        self.chart.set_history(build_history(form, entries, language()))
+
+    def _resume_if_draft(self, item: QListWidgetItem) -> None:
+        record = self._record(item)
+        if record is not None and record.score is None:
+            self.resume_requested.emit(record.encounter_id)
+
+    def _show_alerts(self) -> None:
+        forms = self.context.services.forms.forms
+        messages = [flag_text(forms[a.form_id], a.flag) if a.form_id in forms else a.flag for a in self.alerts]
+        self.safety.show_alerts(messages)
+
+    def record_safety_action(self) -> None:
+        """Ask what was done about each open critical flag; the banner stays until all are recorded."""
+        screenings = self.context.services.screenings
+        forms = self.context.services.forms.forms
+        for alert in list(self.alerts):
+            description = flag_text(forms[alert.form_id], alert.flag) if alert.form_id in forms else alert.flag
+            dialog = SafetyActionDialog(description, self)
+            if dialog.exec() != SafetyActionDialog.DialogCode.Accepted:
+                break
+            action, note = dialog.choice()
+            operations.run(self, lambda a=alert, act=action, n=note: screenings.record_safety_action(
+                a.response_id, a.flag, act, n))  # fmt: skip
+        self.refresh()

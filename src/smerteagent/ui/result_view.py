@@ -1,0 +1,64 @@
+"""One instrument's result in plain words: scores, band, what the band usually calls for, flags."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from smerteagent.core.scoring.engine import CompiledForm
+from smerteagent.core.scoring.result import ScoreResult
+from smerteagent.i18n import N_, _, language
+
+ENGINE_FLAGS = {
+    "incomplete": N_("Not all questions were answered, so the score is withheld"),
+    "prorated": N_("One section was unanswered; the score is prorated as the instrument allows"),
+    "sex_required": N_("The patient's sex is needed for this score; add it to the patient"),
+}
+COLOURS = {"critical": "#b00020", "warning": "#a05a00", "info": "#1a5fb4", "none": "inherit"}
+
+
+def flag_text(form: CompiledForm, flag: str) -> str:
+    for declared in form.definition.scoring.flags:
+        if declared.id == flag:
+            return declared.message.get(language())
+    return _(ENGINE_FLAGS[flag]) if flag in ENGINE_FLAGS else flag
+
+
+def result_html(form: CompiledForm, result: ScoreResult) -> str:
+    """Rich text for a result, built from the form's own labels in the current language."""
+    lang = language()
+    definition = form.definition
+    title = (definition.short_title or definition.title).get(lang)
+    parts = [f"<h3>{escape(title)}</h3>"]
+    labels = {r.id: (r.label.get(lang) if r.label else r.id) for r in definition.scoring.results}
+    for name, value in result.results.items():
+        if name == "total" and "total" not in labels:
+            continue
+        shown = "—" if value is None else f"{value:g}"
+        parts.append(f"{escape(labels.get(name, name))}: <b>{shown}</b><br>")
+    band = next((b for b in definition.scoring.bands if b.id == result.band), None)
+    if band is not None:
+        colour = COLOURS[band.severity]
+        parts.append(f"<p style='color:{colour}'><b>{escape(band.label.get(lang))}</b></p>")
+        if band.advice:
+            parts.append(f"<p>{escape(band.advice.get(lang))}</p>")
+    for flag in result.flags:
+        severity = result.flag_severity.get(flag, "warning")
+        parts.append(f"<p style='color:{COLOURS.get(severity, 'inherit')}'>⚑ {escape(flag_text(form, flag))}</p>")
+    return "".join(parts)
+
+
+class ResultView(QLabel):
+    """Shows one ScoreResult; the scoring itself happened in the core."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(self.textFormat().RichText)
+        self.setAccessibleName(_("Result"))
+
+    def show_result(self, form: CompiledForm, result: ScoreResult) -> None:
+        html = result_html(form, result)
+        self.setText(html)
+        self.setAccessibleDescription(self.text())

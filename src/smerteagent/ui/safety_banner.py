@@ -1,0 +1,88 @@
+"""The red suicide-risk banner: it stays until the clinician records what was done."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from smerteagent.i18n import N_, _
+
+ACTIONS = {
+    "assessed_no_acute_risk": N_("Assessed: no acute risk"),
+    "safety_plan_made": N_("Safety plan made with the patient"),
+    "acute_referral": N_("Acute referral to psychiatry"),
+    "admitted": N_("Admitted"),
+    "other": N_("Other action (describe)"),
+}
+
+
+class SafetyActionDialog(QDialog):
+    """Asks what was done about a critical flag; 'other' needs a note."""
+
+    def __init__(self, description: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Record the action taken"))
+        self.action = QComboBox(self)
+        for key, label in ACTIONS.items():
+            self.action.addItem(_(label), key)
+        self.action.setAccessibleName(_("Action taken"))
+        self.note = QLineEdit(self)
+        self.note.setAccessibleName(_("Note"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept_if_complete)
+        buttons.rejected.connect(self.reject)
+        layout = QFormLayout(self)
+        layout.addRow(QLabel(description, wordWrap=True))
+        layout.addRow(_("Action taken"), self.action)
+        layout.addRow(_("Note"), self.note)
+        layout.addRow(buttons)
+
+    def _accept_if_complete(self) -> None:
+        if self.action.currentData() == "other" and not self.note.text().strip():
+            self.note.setPlaceholderText(_("Describe what was done"))
+            self.note.setFocus()
+            return
+        self.accept()
+
+    def choice(self) -> tuple[str, str | None]:
+        return str(self.action.currentData()), self.note.text().strip() or None
+
+
+class SafetyBanner(QFrame):
+    """Visible while any critical flag is open; ``record_requested`` asks the page to record an action."""
+
+    record_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("safetyBanner")
+        self.setStyleSheet("#safetyBanner { background: #b00020; } #safetyBanner QLabel { color: white; }")
+        self.text = QLabel(self, wordWrap=True)
+        font = self.text.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.text.setFont(font)
+        self.button = QPushButton(_("Record action…"), self)
+        self.button.clicked.connect(self.record_requested)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.button)
+        self.setAccessibleName(_("Suicide risk alert"))
+        self.hide()
+
+    def show_alerts(self, messages: list[str]) -> None:
+        text = _("SUICIDE RISK — record what was done:") + " " + "; ".join(messages)
+        self.text.setText(text)
+        self.setAccessibleDescription(text)
+        self.setVisible(bool(messages))

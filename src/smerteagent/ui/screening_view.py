@@ -1,0 +1,215 @@
+"""One item at a time, large text, one key per answer: digits choose, Enter/→ next, ← back, Backspace clears.
+
+The view only drives a :class:`ScreeningSession` (which saves every answer at once); it does no scoring.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIntValidator, QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smerteagent.core.errors import SmerteAgentError
+from smerteagent.core.scoring.result import ScoreResult
+from smerteagent.i18n import _, language
+from smerteagent.ui.banner import PatientBanner
+
+if TYPE_CHECKING:
+    from smerteagent.storage.screening_session import ScreeningSession
+
+DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(10)}
+
+
+def option_keys(values: list[int]) -> dict[int, int]:
+    """Digit -> answer value: the value itself when all values are single digits, else the position."""
+    if all(0 <= v <= 9 for v in values):
+        return {v: v for v in values}
+    return {(position + 1) % 10: value for position, value in enumerate(values[:10])}
+
+
+class ScreeningView(QWidget):
+    """Asks the session's current item; emits ``instrument_finished`` and, at the end, ``finished``."""
+
+    instrument_finished = Signal(object)
+    finished = Signal()
+
+    def __init__(self, session: ScreeningSession, *, scale: float = 1.6, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.scale = scale
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.banner = PatientBanner(self)
+        self.banner.set_patient(session.patient)
+        self.instrument = QLabel(self)
+        self.instructions = QLabel(self, wordWrap=True)
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName(_("Progress"))
+        self.question = QLabel(self, wordWrap=True)
+        self.question.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.question.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.options = QVBoxLayout()
+        self.entry = QLineEdit(self)
+        self.entry.setAccessibleName(_("Answer"))
+        self.entry.returnPressed.connect(self.next)
+        self.error = QLabel(self, wordWrap=True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.back_button = QPushButton(_("← Back"), self)
+        self.next_button = QPushButton(_("Next →"), self)
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        self.hint = QLabel(_("Digits choose · Enter or → next · ← back · Backspace clears"), self)
+        self._layout()
+        self._scale_fonts()
+        self._buttons: dict[int, QPushButton] = {}
+        self._keys: dict[int, int] = {}
+        self.render()
+
+    def _layout(self) -> None:
+        navigation = QHBoxLayout()
+        navigation.addWidget(self.back_button)
+        navigation.addStretch()
+        navigation.addWidget(self.hint)
+        navigation.addStretch()
+        navigation.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        for widget in (self.banner, self.instrument, self.instructions, self.progress, self.question):
+            layout.addWidget(widget)
+        layout.addLayout(self.options)
+        layout.addWidget(self.entry)
+        layout.addWidget(self.error)
+        layout.addStretch()
+        layout.addLayout(navigation)
+
+    def _scale_fonts(self) -> None:
+        for widget, factor in ((self.question, self.scale), (self.instrument, 1.2), (self.entry, self.scale)):
+            font = widget.font()
+            font.setPointSizeF(font.pointSizeF() * factor)
+            widget.setFont(font)
+        bold = self.instrument.font()
+        bold.setBold(True)
+        self.instrument.setFont(bold)
+
+    def render(self) -> None:
+        """Show the current item and its answer; called after every move."""
+        flow, lang = self.session.flow, language()
+        if self.session.done:
+            self.finished.emit()
+            return
+        form, item = flow.form, flow.item
+        definition = form.definition
+        title = (definition.short_title or definition.title).get(lang)
+        place = flow.position.instrument + 1
+        self.instrument.setText(f"{title}  ({place}/{len(flow.planned)})")
+        reason = flow.planned[flow.position.instrument].reason
+        self.instructions.setText(" ".join(t.get(lang) for t in (reason, definition.instructions) if t))
+        answered, asked = flow.progress()
+        self.progress.setRange(0, max(asked, 1))
+        self.progress.setValue(answered)
+        text = item.text.get(lang)
+        self.question.setText(text)
+        self.question.setAccessibleName(text)
+        self.error.clear()
+        self._show_answer_controls()
+
+    def _show_answer_controls(self) -> None:
+        while self.options.count():
+            widget = self.options.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self._buttons, self._keys = {}, {}
+        flow = self.session.flow
+        options = flow.form.options.get(flow.item.id)
+        current = flow.current_answer()
+        self.entry.setVisible(options is None)
+        if options is None:
+            self._show_entry(current)
+            return
+        self._keys = option_keys([o.value for o in options])
+        key_of = {value: key for key, value in self._keys.items()}
+        for option in options:
+            key = key_of.get(option.value)
+            label = option.label(language())
+            button = QPushButton(f"{key}   {label}" if key is not None else label, self)
+            button.setCheckable(True)
+            button.setChecked(option.value == current)
+            button.setAccessibleName(label)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            font = button.font()
+            font.setPointSizeF(font.pointSizeF() * (self.scale * 0.8))
+            button.setFont(font)
+            button.setStyleSheet("text-align: left; padding: 6px;")
+            button.clicked.connect(lambda _checked=False, value=option.value: self.choose(value))
+            self.options.addWidget(button)
+            self._buttons[option.value] = button
+        self.setFocus()
+
+    def _show_entry(self, current: object) -> None:
+        item = self.session.flow.item
+        self.entry.setValidator(QIntValidator(item.min or 0, item.max or 0, self) if item.type == "numeric" else None)
+        hint = f"{item.min}–{item.max}" if item.type == "numeric" else _("Free text (Enter to go on)")
+        anchors = item.anchors.get(language()) if item.anchors else ""
+        self.entry.setPlaceholderText(f"{hint}   {anchors}".strip())
+        self.entry.setText("" if current is None else str(current))
+        self.entry.setFocus()
+
+    def choose(self, value: int) -> None:
+        """Save a choice and move on: one key press per answer."""
+        if self._save(value):
+            self.next(save_entry=False)
+
+    def _save(self, value: int | str | None) -> bool:
+        try:
+            self.session.answer(value)
+        except SmerteAgentError as error:
+            self.error.setText(str(error))
+            return False
+        return True
+
+    def next(self, *, save_entry: bool = True) -> None:
+        if save_entry and self.entry.isVisible():
+            text = self.entry.text().strip()
+            value: int | str | None = (
+                None if not text else (text if self.session.flow.item.type == "text" else int(text))
+            )
+            if value != self.session.flow.current_answer() and not self._save(value):
+                return
+        try:
+            result = self.session.advance()
+        except SmerteAgentError as error:
+            self.error.setText(str(error))
+            return
+        if isinstance(result, ScoreResult):
+            self.instrument_finished.emit(result)
+        self.render()
+
+    def back(self) -> None:
+        if self.session.back():
+            self.render()
+
+    def clear(self) -> None:
+        if self._save(None):
+            self.render()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key: Any = event.key()
+        if key in DIGITS and self._keys and DIGITS[key] in self._keys:
+            self.choose(self._keys[DIGITS[key]])
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Right):
+            self.next()
+        elif key == Qt.Key.Key_Left:
+            self.back()
+        elif key == Qt.Key.Key_Backspace and self._keys:
+            self.clear()
+        else:
+            super().keyPressEvent(event)

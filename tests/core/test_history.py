@@ -1,0 +1,96 @@
+"""Score history: band lines only where the form states them plainly, series in time order."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from smerteagent.core.forms.loader import FormLibrary
+from smerteagent.core.history import Point, build_history, thresholds
+
+JAN, FEB, MAR = datetime(2024, 1, 10), datetime(2024, 2, 10), datetime(2024, 3, 10)
+
+
+def values(library: FormLibrary, form_id: str) -> list[float]:
+    return [t.value for t in thresholds(library.get(form_id).definition, "en")]
+
+
+def test_phq9_thresholds_follow_its_bands(library: FormLibrary) -> None:
+    found = thresholds(library.get("phq9").definition, "en")
+    assert [t.value for t in found] == [4, 9, 14, 19]
+    assert [t.band_below for t in found] == ["minimal", "mild", "moderate", "moderately_severe"]
+    assert found[1].label == "Mild depression"
+
+
+def test_odi_thresholds(library: FormLibrary) -> None:
+    assert values(library, "odi") == [20, 40, 60, 80]
+
+
+def test_sex_dependent_bands_give_no_line(library: FormLibrary) -> None:
+    assert values(library, "auditc") == []
+
+
+def test_no_line_after_a_rule_on_another_result(library: FormLibrary) -> None:
+    assert values(library, "startback") == [3]
+
+
+def test_a_rule_on_the_band_result_alone_is_passed_over(library: FormLibrary) -> None:
+    assert values(library, "dast10") == [2, 5, 8]
+
+
+def test_strict_bound_and_forms_without_bands(library: FormLibrary) -> None:
+    assert values(library, "ompsq_sf") == [50]
+    assert values(library, "psfs") == []
+
+
+def test_series_sorted_by_time_and_missing_values_skipped(library: FormLibrary) -> None:
+    entries = [(MAR, {"total": 9}), (JAN, {"total": 14}), (FEB, {"total": None})]
+    history = build_history(library.get("phq9"), entries, "en")
+    (series,) = history.series
+    assert series.points == (Point(JAN, 14.0), Point(MAR, 9.0))
+    assert (series.result_id, series.low, series.high, series.higher_is) == ("total", 0, 27, "worse")
+    assert history.title == "PHQ-9"
+    assert [t.value for t in history.thresholds_for("total")] == [4, 9, 14, 19]
+
+
+def test_change_since_last(library: FormLibrary) -> None:
+    entries = [(JAN, {"total": 5, "psychosocial": 2}), (FEB, {"total": 3, "psychosocial": None})]
+    history = build_history(library.get("startback"), entries, "en")
+    assert history.change_since_last() == {"total": -2.0, "psychosocial": None}
+
+
+def test_results_without_values_give_no_series_nor_lines(library: FormLibrary) -> None:
+    history = build_history(library.get("startback"), [(JAN, {"total": None, "psychosocial": 2})], "en")
+    assert [s.result_id for s in history.series] == ["psychosocial"]
+    assert history.thresholds == ()
+    assert history.thresholds_for("psychosocial") == ()
+    assert build_history(library.get("phq9"), [], "en").series == ()
+
+
+def test_labels_follow_the_language(library: FormLibrary) -> None:
+    form = library.get("startback")
+    danish = build_history(form, [(JAN, {"total": 5, "psychosocial": 2})], "da")
+    english = build_history(form, [(JAN, {"total": 5, "psychosocial": 2})], "en")
+    assert [s.label for s in danish.series] == ["Samlet score", "Psykosocial delscore"]
+    assert [s.label for s in english.series] == ["Overall score", "Psychosocial subscore"]
+    assert danish.thresholds[0].label == "Lav risiko"
+
+
+def test_real_scores_feed_the_history(library: FormLibrary) -> None:
+    form = library.get("psfs")
+    result = form.score({"q1": 4, "q2": 6})
+    history = build_history(form, [(JAN, result.results)], "en")
+    assert [(s.result_id, s.points[0].value) for s in history.series] == [("total", 5.0), ("activities_rated", 2.0)]
+    assert history.series[0].higher_is == "better"
+
+
+def test_hidden_results_are_left_out_and_the_full_title_stands_in(library: FormLibrary) -> None:
+    form = library.get("startback")
+    total, psychosocial = form.definition.scoring.results
+    scoring = form.definition.scoring.model_copy(
+        update={"results": [total, psychosocial.model_copy(update={"hidden": True})]}
+    )
+    definition = form.definition.model_copy(update={"scoring": scoring, "short_title": None})
+    history = build_history(replace(form, definition=definition), [(JAN, {"total": 5, "psychosocial": 2})], "en")
+    assert [s.result_id for s in history.series] == ["total"]
+    assert history.title == definition.title.en
