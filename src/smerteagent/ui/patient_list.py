@@ -30,13 +30,17 @@ class PatientListModel(QAbstractTableModel):
         self._rows: list[PatientSummary] = []
         self._query = ""
         self._more = False
+        self._resetting = False
 
     def load(self, query: str) -> None:
+        # Views may ask for more rows while the reset is still being announced; they get them afterwards.
+        self._resetting = True
         self.beginResetModel()
         self._query = query.strip()
         self._rows = self._recent(PAGE, 0) if not self._query else self._search(self._query, PAGE)
         self._more = not self._query and len(self._rows) == PAGE
         self.endResetModel()
+        self._resetting = False
 
     def patient(self, row: int) -> PatientSummary:
         return self._rows[row]
@@ -48,10 +52,10 @@ class PatientListModel(QAbstractTableModel):
         return 0 if parent is not None and parent.isValid() else len(COLUMNS)
 
     def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and self._more
+        return not parent.isValid() and self._more and not self._resetting
 
     def fetchMore(self, parent: Index) -> None:
-        if parent.isValid() or not self._more:
+        if not self.canFetchMore(parent):
             return
         page = self._recent(PAGE, len(self._rows))
         self._more = len(page) == PAGE
@@ -104,7 +108,9 @@ class PatientListPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.status = QLabel(self)
         layout = QVBoxLayout(self)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smerteagent.core.history import build_history
+from smerteagent.core.history import InstrumentHistory, build_history
 from smerteagent.core.patients import Patient
 from smerteagent.i18n import N_, _, language
 from smerteagent.ui import operations
@@ -29,6 +30,7 @@ from smerteagent.ui.result_view import ResultView, flag_text
 from smerteagent.ui.safety_banner import SafetyActionDialog, SafetyBanner
 
 if TYPE_CHECKING:
+    from smerteagent.core.scoring.engine import CompiledForm
     from smerteagent.storage.screenings import OpenAlert, ResponseRecord
     from smerteagent.ui.context import AppContext
 
@@ -39,6 +41,14 @@ CONTEXT = {
     "on_gabapentinoids": N_("Gabapentinoids"),
 }
 SETTINGS = {"gp": N_("General practice"), "physiotherapy": N_("Physiotherapy"), "pain_clinic": N_("Pain clinic")}
+
+
+def change_text(history: InstrumentHistory) -> str:
+    """'Change since last time: PHQ-9 sum −9' for every series with two or more values."""
+    changes = history.change_since_last()
+    parts = [f"{s.label} {format(changes[s.result_id], '+g').replace('-', '−')}"
+             for s in history.series if changes.get(s.result_id) is not None]  # fmt: skip
+    return _("Change since last time: {changes}").format(changes=", ".join(parts)) if parts else ""
 
 
 class PatientPage(QWidget):
@@ -63,6 +73,8 @@ class PatientPage(QWidget):
         self.results.itemActivated.connect(self._resume_if_draft)
         self.result_view = ResultView(self)
         self.chart = HistoryChart(self)
+        self.change = QLabel(self)
+        self.change.setAccessibleName(_("Change since last time"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.safety)
@@ -72,6 +84,7 @@ class PatientPage(QWidget):
         right = QWidget(splitter)
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.result_view)
+        right_layout.addWidget(self.change)
         right_layout.addWidget(self.chart, 1)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 2)
@@ -153,10 +166,17 @@ class PatientPage(QWidget):
         form = self.context.services.forms.forms.get(record.form_id)
         title = (form.definition.short_title or form.definition.title).get(language()) if form else record.form_id
         when = record.created_at.strftime("%d.%m.%Y")
-        status = _("draft — Enter resumes") if record.score is None else (record.score.band or "")
+        status = _("draft — Enter resumes") if record.score is None else self._band_label(form, record.score.band)
         item = QListWidgetItem(f"{when}  {title}  {status}")
         item.setData(Qt.ItemDataRole.UserRole, record.id)
         return item
+
+    @staticmethod
+    def _band_label(form: CompiledForm | None, band: str | None) -> str:
+        if form is None or band is None:
+            return band or ""
+        found = next((b for b in form.definition.scoring.bands if b.id == band), None)
+        return found.label.get(language()) if found else band
 
     def _record(self, item: QListWidgetItem | None) -> ResponseRecord | None:
         if item is None:
@@ -179,7 +199,9 @@ class PatientPage(QWidget):
             self.result_view.show_result(form, record.score)
         entries = [(r.completed_at or r.created_at, r.score.results) for r in self._records
                    if r.form_id == record.form_id and r.score is not None]  # fmt: skip
-        self.chart.set_history(build_history(form, entries, language()))
+        history = build_history(form, entries, language())
+        self.chart.set_history(history)
+        self.change.setText(change_text(history))
 
     def _resume_if_draft(self, item: QListWidgetItem) -> None:
         record = self._record(item)
@@ -189,7 +211,8 @@ class PatientPage(QWidget):
     def _show_alerts(self) -> None:
         forms = self.context.services.forms.forms
         messages = [flag_text(forms[a.form_id], a.flag) if a.form_id in forms else a.flag for a in self.alerts]
-        self.safety.show_alerts(messages)
+        counted = [m if messages.count(m) == 1 else f"{m} (×{messages.count(m)})" for m in dict.fromkeys(messages)]
+        self.safety.show_alerts(counted)
 
     def record_safety_action(self) -> None:
         """Ask what was done about each open critical flag; the banner stays until all are recorded."""

@@ -12,6 +12,7 @@ from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -61,7 +62,6 @@ class ScreeningView(QWidget):
         self.options = QVBoxLayout()
         self.entry = QLineEdit(self)
         self.entry.setAccessibleName(_("Answer"))
-        self.entry.returnPressed.connect(self.next)
         self.error = QLabel(self, wordWrap=True)
         self.error.setStyleSheet("color: #b00020;")
         self.back_button = QPushButton(_("← Back"), self)
@@ -124,9 +124,13 @@ class ScreeningView(QWidget):
 
     def _show_answer_controls(self) -> None:
         while self.options.count():
-            widget = self.options.takeAt(0).widget()
+            item = self.options.takeAt(0)
+            widget = item.widget()
             if widget is not None:
+                widget.hide()
                 widget.deleteLater()
+            elif item.layout() is not None:
+                self._discard(item.layout())
         self._buttons, self._keys = {}, {}
         flow = self.session.flow
         options = flow.form.options.get(flow.item.id)
@@ -134,6 +138,7 @@ class ScreeningView(QWidget):
         self.entry.setVisible(options is None)
         if options is None:
             self._show_entry(current)
+            self._show_scale_buttons(current)
             return
         self._keys = option_keys([o.value for o in options])
         key_of = {value: key for key, value in self._keys.items()}
@@ -153,6 +158,29 @@ class ScreeningView(QWidget):
             self.options.addWidget(button)
             self._buttons[option.value] = button
         self.setFocus()
+
+    def _discard(self, layout: QLayout) -> None:
+        while layout.count():
+            widget = layout.takeAt(0).widget()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+
+    def _show_scale_buttons(self, current: object) -> None:
+        """A short numeric scale (0-10) also gets a row of buttons, for mouse and touch."""
+        item = self.session.flow.item
+        if item.type != "numeric" or item.min is None or item.max is None or item.max - item.min > 10:
+            return
+        row = QHBoxLayout()
+        for value in range(item.min, item.max + 1):
+            button = QPushButton(str(value), self)
+            button.setCheckable(True)
+            button.setChecked(value == current)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumHeight(int(button.sizeHint().height() * self.scale))
+            button.clicked.connect(lambda _checked=False, chosen=value: self.choose(chosen))
+            row.addWidget(button)
+        self.options.addLayout(row)
 
     def _show_entry(self, current: object) -> None:
         item = self.session.flow.item

@@ -1,0 +1,97 @@
+"""Render the main screens to PNG files, to look at what a clinician sees (Danish by default).
+
+    .venv/bin/python docs/make_screenshots.py [OUT_DIR] [--lang en]
+
+Runs offscreen (no display needed); uses a fresh temporary database with demo patients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from smerteagent.core.forms.loader import FormLibrary
+from smerteagent.core.patients import PatientInput
+from smerteagent.i18n import set_language
+from smerteagent.paths import bundled_forms_dir
+from smerteagent.storage.demo import load_demo
+from smerteagent.storage.screening_session import ScreeningSession
+from smerteagent.storage.services import open_services
+from smerteagent.ui.app import install_qt_translations
+from smerteagent.ui.context import AppContext
+from smerteagent.ui.main_window import MainWindow
+from smerteagent.ui.patient_dialog import PatientDialog
+from smerteagent.ui.self_completion import SelfCompletionWindow
+from smerteagent.ui.settings_dialog import SettingsDialog
+
+
+def save(widget: QWidget, folder: Path, name: str) -> None:
+    QApplication.processEvents()
+    widget.grab().save(str(folder / f"{name}.png"))
+    print(folder / f"{name}.png")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", nargs="?", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--lang", choices=("da", "en"), default="da")
+    arguments = parser.parse_args()
+    arguments.out.mkdir(parents=True, exist_ok=True)
+    set_language(arguments.lang)
+    app = QApplication([])
+    install_qt_translations(app, arguments.lang)
+    services = open_services(f"sqlite:///{tempfile.mkdtemp()}/shots.sqlite", FormLibrary.load([bundled_forms_dir()]))
+    load_demo(services, 120, seed=4)
+    patient, _ = services.patients.add(PatientInput("Søren Østergård", "Ærenlund-Åberg", cpr="070761-4285"))
+    for answers in ({f"q{i}": 2 for i in range(1, 10)}, {**{f"q{i}": 1 for i in range(1, 9)}, "q9": 1}):
+        session = ScreeningSession.start(services, patient, "gp", form_id="phq9")
+        for item, value in answers.items():
+            session.answer(value)
+            session.advance() if item != "q9" else None
+        session.advance()
+    context = AppContext()
+    window = MainWindow(context)
+    window.greet = lambda: None  # type: ignore[method-assign]
+    window.resize(1200, 800)
+    window.show()
+    context.set_services(services)
+    assert window.list_page is not None
+    window.list_page.search.setText("ær")
+    window.list_page.refresh()
+    save(window, arguments.out, "1-patient-list")
+    dialog = PatientDialog(window)
+    dialog.given.setText("Åse")
+    dialog.family.setText("Bæk")
+    dialog.cpr.setText("310261-4285")
+    dialog.show()
+    save(dialog, arguments.out, "2-new-patient-invalid-cpr")
+    dialog.close()
+    window.open_patient(patient.id)
+    save(window, arguments.out, "3-patient-page-alert-history")
+    window.start_battery("gp_first_back", "gp", {"on_opioids": True})
+    save(window, arguments.out, "4-screening-startback")
+    assert window.screening is not None
+    for value in (1, 0, 1, 0, 1, 1, 0, 0, 3):
+        window.screening.choose(value)
+    save(window, arguments.out, "5-screening-peg-numeric")
+    services.settings.save(services.settings.load().with_text("self_completion_pin", "4711"))
+    patient_mode = SelfCompletionWindow(context, window.screening.session, window)
+    patient_mode.resize(1200, 800)
+    patient_mode.show()
+    save(patient_mode, arguments.out, "6-self-completion")
+    patient_mode._unlocked = True
+    patient_mode.close()
+    settings = SettingsDialog(context, window)
+    settings.show()
+    save(settings, arguments.out, "7-settings")
+    services.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""UI fixtures: offscreen Qt, a fresh migrated SQLite database per test, services and the main window."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from smerteagent import i18n
+from smerteagent.core.forms.loader import FormLibrary
+from smerteagent.core.patients import Patient, PatientInput
+from smerteagent.paths import bundled_forms_dir
+from smerteagent.storage.database import Database
+from smerteagent.storage.migrate import upgrade
+from smerteagent.storage.services import Services, open_services
+
+
+@pytest.fixture(scope="session")
+def forms() -> FormLibrary:
+    return FormLibrary.load([bundled_forms_dir()])
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("ui-template") / "template.sqlite"
+    database = Database.connect(f"sqlite:///{path}")
+    upgrade(database)
+    database.dispose()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def danish() -> Iterator[None]:
+    """Every UI test starts in Danish, the default, and leaves it so."""
+    i18n.set_language("da")
+    yield
+    i18n.set_language("da")
+
+
+@pytest.fixture
+def services(template: Path, tmp_path: Path, forms: FormLibrary) -> Iterator[Services]:
+    path = tmp_path / "clinic.sqlite"
+    shutil.copy(template, path)
+    opened = open_services(f"sqlite:///{path}", forms, actor="ui-test")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def patient(services: Services) -> Patient:
+    created, _ = services.patients.add(PatientInput("Søren", "Ærø", cpr="070761-4285"))
+    return created

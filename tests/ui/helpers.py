@@ -1,0 +1,36 @@
+"""Keyboard helpers for UI tests: every key press is counted, as the consultation's speed depends on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from smerteagent.ui.screening_view import ScreeningView
+
+
+@dataclass
+class Keyboard:
+    """Sends keys where a user's keyboard would: the answer field when it is shown, else the view."""
+
+    view: ScreeningView
+    presses: int = 0
+
+    def target(self) -> object:
+        return self.view.entry if self.view.entry.isVisible() else self.view
+
+    def key(self, key: Qt.Key) -> None:
+        QTest.keyClick(self.target(), key)  # type: ignore[arg-type]
+        self.presses += 1
+
+    def digit(self, value: int) -> None:
+        self.key(getattr(Qt.Key, f"Key_{value}"))
+
+    def type(self, text: str) -> None:
+        for character in text:
+            QTest.keyClicks(self.target(), character)  # type: ignore[arg-type]
+            self.presses += 1
+
+    def enter(self) -> None:
+        self.key(Qt.Key.Key_Return)

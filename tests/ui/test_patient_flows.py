@@ -1,0 +1,112 @@
+"""Finding and creating patients: search as you type, live CPR validation, the banner on every screen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from smerteagent.core.patients import Patient, PatientInput
+from smerteagent.storage.services import Services
+from smerteagent.ui.context import AppContext
+from smerteagent.ui.main_window import MainWindow
+from smerteagent.ui.patient_dialog import PatientDialog
+from smerteagent.ui.patient_list import DEBOUNCE_MS, PatientListModel
+
+
+@pytest.fixture
+def window(qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+    monkeypatch.setattr(MainWindow, "greet", lambda self: None)  # a modal greeting would wait for a click
+    context = AppContext()
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    main.show()
+    context.set_services(services)
+    yield main
+
+
+def test_patient_list_model_passes_the_model_tester(qtmodeltester: object, services: Services) -> None:
+    for index in range(60):
+        services.patients.add(PatientInput("Anne", f"Hansen{index}", no_cpr=True))
+    model = PatientListModel(services.patients.search, services.patients.recent, lambda: False)
+    model.load("")
+    root = model.index(-1, -1).parent()
+    assert model.rowCount() == 50 and model.canFetchMore(root)
+    model.fetchMore(root)
+    assert model.rowCount() == 60 and not model.canFetchMore(root)
+    model.load("hansen1")
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    model.load("")
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_find_patient_by_typing(qtbot: QtBot, window: MainWindow, services: Services, patient: Patient) -> None:
+    services.patients.add(PatientInput("Anne", "Hansen", cpr="010203-4005"))
+    page = window.list_page
+    assert page is not None
+    window.show_list()
+    QTest.keyClicks(page.search, "ærø")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=DEBOUNCE_MS * 10)
+    assert page.model.patient(0).id == patient.id
+    QTest.keyClick(page.search, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.patient_page
+    assert window.patient_page is not None
+    banner = window.patient_page.banner.label.text()
+    assert "Søren Ærø" in banner and "070761-4285" in banner and "Mand" in banner
+
+
+def test_new_patient_with_invalid_then_valid_cpr(qtbot: QtBot, services: Services) -> None:
+    dialog = PatientDialog()
+    qtbot.addWidget(dialog)
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    QTest.keyClicks(dialog.given, "Åse")
+    QTest.keyClicks(dialog.family, "Bæk")
+    QTest.keyClicks(dialog.cpr, "310261-4285")
+    assert not save.isEnabled() and "dato" in dialog.cpr_status.text().lower()
+    dialog.cpr.clear()
+    QTest.keyClicks(dialog.cpr, "070761-4284")
+    assert save.isEnabled() and "07.07.1961" in dialog.cpr_status.text()
+    created, warnings = services.patients.add(dialog.details())
+    assert (created.given_name, created.family_name, created.sex) == ("Åse", "Bæk", "female")
+    assert warnings  # 0707614284 fails modulus 11: saved, with a warning shown
+    assert "modulus" in dialog.cpr_status.text()
+
+
+def test_patient_without_cpr_needs_the_tick(qtbot: QtBot) -> None:
+    dialog = PatientDialog()
+    qtbot.addWidget(dialog)
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    QTest.keyClicks(dialog.family, "Doe")
+    assert not save.isEnabled()
+    dialog.no_cpr.setChecked(True)
+    assert save.isEnabled() and not dialog.cpr.isEnabled() and dialog.birth_date.isEnabled()
+    details = dialog.details()
+    assert details.no_cpr and details.cpr is None and details.birth_date is not None
+
+
+def test_duplicate_cpr_shows_a_dialog_not_a_traceback(
+    qtbot: QtBot, window: MainWindow, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr("smerteagent.ui.operations.QMessageBox.warning", lambda _p, title, text: shown.append(text))
+    accepted = iter([PatientDialog.DialogCode.Accepted, PatientDialog.DialogCode.Rejected])
+    monkeypatch.setattr(PatientDialog, "exec", lambda self: next(accepted))
+    monkeypatch.setattr(PatientDialog, "details", lambda self: PatientInput("Anden", "Person", cpr="0707614285"))
+    window.new_patient()
+    assert shown and "Søren Ærø" in shown[0]
+    assert services.patients.count() == 1
+
+
+def test_empty_database_greets_the_user(qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    greeted: list[bool] = []
+    monkeypatch.setattr(MainWindow, "greet", lambda self: greeted.append(True))
+    monkeypatch.setattr(MainWindow, "show_list", lambda self: None)
+    context = AppContext()
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    context.set_services(services)
+    assert greeted == [True]

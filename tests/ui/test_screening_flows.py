@@ -1,0 +1,164 @@
+"""Screening at the desk: keyboard only, one key per answer, follow-ups, the suicide-risk banner,
+the patient's own mode behind a PIN, and the language switch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from smerteagent import i18n
+from smerteagent.core.patients import Patient
+from smerteagent.storage.screening_session import ScreeningSession
+from smerteagent.storage.services import Services
+from smerteagent.ui.context import AppContext
+from smerteagent.ui.main_window import MainWindow
+from smerteagent.ui.safety_banner import SafetyActionDialog
+from smerteagent.ui.screening_view import ScreeningView
+from smerteagent.ui.self_completion import SelfCompletionWindow
+from tests.ui.helpers import Keyboard
+
+
+@pytest.fixture
+def window(qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
+    context = AppContext()
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    main.show()
+    context.set_services(services)
+    main.open_patient(patient.id)
+    yield main
+
+
+def answer_choices(keyboard: Keyboard, form_id: str, values: list[int]) -> None:
+    for value in values:
+        assert keyboard.view.session.flow.form.id == form_id
+        keyboard.digit(value)
+
+
+def test_gp_battery_keyboard_only(qtbot: QtBot, window: MainWindow, services: Services, patient: Patient) -> None:
+    window.start_battery("gp_first_back", "gp", {"on_opioids": False})
+    view = window.screening
+    assert isinstance(view, ScreeningView)
+    keyboard = Keyboard(view)
+    answers = 0
+    answer_choices(keyboard, "startback", [1, 0, 1, 0, 1, 1, 0, 0, 3])
+    answers += 9
+    for value in (6, 5, 7):  # PEG: a number and Enter
+        keyboard.digit(value)
+        keyboard.enter()
+        answers += 1
+    assert view.session.flow.form.id == "psfs"
+    keyboard.type("Gå tur")
+    keyboard.enter()
+    keyboard.digit(4)
+    keyboard.enter()
+    answers += 2
+    for _ in range(8):  # the other PSFS activities are left empty
+        keyboard.enter()
+    answer_choices(keyboard, "phq4", [1, 1, 2, 2])  # depression part 4 >= 3: PHQ-9 follows
+    answers += 4
+    assert view.error.text() == ""
+    assert [p.form_id for p in view.session.flow.planned][-1] == "phq9"
+    answer_choices(keyboard, "phq9", [1, 2, 1, 1, 0, 1, 0, 0, 0])
+    answers += 9
+    # One press per choice answer; typed answers need their characters and Enter; a skip is one Enter.
+    assert keyboard.presses == 9 + 3 * 2 + (len("Gå tur") + 1) + 2 + 8 + 4 + 9
+    assert answers == 9 + 3 + 2 + 4 + 9
+    assert window.stack.currentWidget() is window.patient_page
+    stored = {r.form_id: r for r in services.screenings.responses(patient.id)}
+    assert set(stored) == {"startback", "peg", "psfs", "phq4", "phq9"}
+    assert stored["startback"].score is not None and stored["startback"].score.band == "medium"
+    assert stored["peg"].answers == {"q1": 6, "q2": 5, "q3": 7}
+    assert stored["psfs"].answers == {"q1_activity": "Gå tur", "q1": 4}
+    assert all(r.status == "complete" for r in stored.values())
+    assert window.patient_page is not None and not window.patient_page.safety.isVisible()
+
+
+def test_back_and_clear(qtbot: QtBot, window: MainWindow, services: Services) -> None:
+    window.start_form("phq9", "gp")
+    view = window.screening
+    assert isinstance(view, ScreeningView)
+    keyboard = Keyboard(view)
+    keyboard.digit(2)
+    keyboard.key(Qt.Key.Key_Left)
+    assert view.session.flow.item.id == "q1" and view.session.flow.current_answer() == 2
+    keyboard.key(Qt.Key.Key_Backspace)
+    assert view.session.flow.current_answer() is None
+    response_id = view.session.responses["phq9"]
+    assert services.screenings.get(response_id).answers == {}
+
+
+def test_critical_flag_banner_stays_until_an_action_is_recorded(
+    qtbot: QtBot, window: MainWindow, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.start_form("phq9", "gp")
+    view = window.screening
+    assert isinstance(view, ScreeningView)
+    answer_choices(Keyboard(view), "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1])
+    page = window.patient_page
+    assert page is not None and window.stack.currentWidget() is page
+    assert page.safety.isVisible() and "9" in page.safety.text.text()
+    window.show_list()
+    window.open_patient(patient.id)
+    assert page.safety.isVisible(), "reopening the patient does not dismiss the banner"
+    monkeypatch.setattr(SafetyActionDialog, "exec", lambda self: SafetyActionDialog.DialogCode.Rejected)
+    page.record_safety_action()
+    assert page.safety.isVisible(), "cancelling records nothing"
+    monkeypatch.setattr(SafetyActionDialog, "exec", lambda self: SafetyActionDialog.DialogCode.Accepted)
+    monkeypatch.setattr(SafetyActionDialog, "choice", lambda self: ("safety_plan_made", "Plan i journal"))
+    page.record_safety_action()
+    assert not page.safety.isVisible()
+    assert services.screenings.open_alerts(patient.id) == []
+
+
+def test_other_action_needs_a_note(qtbot: QtBot) -> None:
+    dialog = SafetyActionDialog("test")
+    qtbot.addWidget(dialog)
+    dialog.action.setCurrentIndex(dialog.action.findData("other"))
+    dialog._accept_if_complete()
+    assert dialog.result() != SafetyActionDialog.DialogCode.Accepted
+    dialog.note.setText("Ringet til vagtlæge")
+    dialog._accept_if_complete()
+    assert dialog.result() == SafetyActionDialog.DialogCode.Accepted
+
+
+def test_self_completion_stays_with_one_patient_behind_a_pin(
+    qtbot: QtBot, window: MainWindow, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services.settings.save(services.settings.load().with_text("self_completion_pin", "4711"))
+    session = ScreeningSession.start(services, patient, "gp", form_id="phq2")
+    patient_window = SelfCompletionWindow(window.context, session, window)
+    qtbot.addWidget(patient_window)
+    patient_window.show()
+    assert patient_window.isModal() or patient_window.windowModality() == Qt.WindowModality.ApplicationModal
+    assert all(w.accessibleName() != "Find patient" for w in patient_window.findChildren(QLineEdit))
+    patient_window.switch_language("en")
+    assert patient_window.view.question.text() == "Little interest or pleasure in doing things"
+    Keyboard(patient_window.view).digit(1)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("0000", True))
+    patient_window.close()
+    assert patient_window.isVisible(), "a wrong PIN keeps the patient's mode open"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("", False))
+    qtbot.keyClick(patient_window, Qt.Key.Key_Escape)
+    assert patient_window.isVisible()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("4711", True))
+    patient_window.close()
+    assert not patient_window.isVisible()
+    assert i18n.language() == "da", "the clinician's language comes back"
+    assert services.screenings.get(session.responses["phq2"]).answers == {"q1": 1}
+
+
+def test_language_switch(qtbot: QtBot, window: MainWindow, services: Services) -> None:
+    assert window.menuBar().actions()[0].text() == "&Patienter"
+    i18n.set_language("en")
+    window.context.language_did_change.emit("en")
+    assert window.menuBar().actions()[0].text() == "&Patients"
+    assert window.patient_page is not None and "Male" in window.patient_page.banner.label.text()
+    window.start_form("gad2", "gp")
+    assert isinstance(window.screening, ScreeningView)
+    assert window.screening.question.text() == "Feeling nervous, anxious, or on edge"
