@@ -1,0 +1,95 @@
+"""Start-up of the desktop app on a 10,000-patient database, next to a bare PySide6 window, same run.
+
+    .venv/bin/python benchmarks/startup.py [--runs N] [--patients N]
+
+Both are started the same way (a new Python process, offscreen) and timed from process start:
+first paint, ready (the patient list filled; for the bare window, its whole process), peak memory.
+Targets: first paint <= 1.5x the bare window, ready <= 2x, peak memory <= bare + 80 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE = r"""
+import json, os, time
+from pathlib import Path
+fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+uptime = float(Path("/proc/uptime").read_text().split()[0])
+started = time.perf_counter() - (uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK"))
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            print(json.dumps({"first_paint_ms": round((time.perf_counter() - started) * 1000, 1)}), flush=True)
+            QTimer.singleShot(0, app.quit)
+        return False
+painter = FirstPaint()
+window.installEventFilter(painter)
+window.show()
+app.exec()
+"""
+
+
+def measure(command: list[str]) -> dict[str, float]:
+    """One run: the JSON the process prints, its wall time and its peak resident memory."""
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment, text=True)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    wall = (time.perf_counter() - started) * 1000
+    assert process.stdout is not None
+    output = process.stdout.read()
+    process.stdout.close()
+    if status != 0:
+        raise RuntimeError(f"{command} exited with {status}")
+    figures = json.loads(output.strip().splitlines()[-1])
+    return {**figures, "wall_ms": wall, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def median(runs: list[dict[str, float]], key: str) -> float:
+    return statistics.median(run[key] for run in runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--patients", type=int, default=10_000)
+    parser.add_argument("--db", type=Path, help="reuse this database (created with demo data if missing)")
+    arguments = parser.parse_args()
+    database = arguments.db or Path(tempfile.mkdtemp()) / "startup.sqlite"
+    if not database.exists():
+        subprocess.run([sys.executable, "-m", "smerteagent.cli.main", "--db", str(database), "demo",
+                        "--patients", str(arguments.patients)], check=True, stderr=subprocess.DEVNULL)  # fmt: skip
+    bare_script = Path(tempfile.mkdtemp()) / "bare_window.py"
+    bare_script.write_text(BARE)
+    app = [sys.executable, "-m", "smerteagent.cli.main", "--db", str(database), "--exit-after-startup"]
+    measure(app)  # warm the file cache and take the day's backup outside the measured runs
+    bare_runs, app_runs = [], []
+    for _ in range(arguments.runs):
+        bare_runs.append(measure([sys.executable, str(bare_script)]))
+        app_runs.append(measure(app))
+    bare_paint, bare_wall = median(bare_runs, "first_paint_ms"), median(bare_runs, "wall_ms")
+    paint, ready = median(app_runs, "first_paint_ms"), median(app_runs, "ready_ms")
+    bare_peak, peak = median(bare_runs, "peak_mb"), median(app_runs, "peak_mb")
+    print(f"{arguments.runs} runs each, medians; database {database}")
+    print(f"bare window: first paint {bare_paint:.0f} ms, whole process {bare_wall:.0f} ms, peak {bare_peak:.0f} MB")
+    print(f"SmerteAgent: first paint {paint:.0f} ms, ready {ready:.0f} ms, peak {peak:.0f} MB")
+    print(f"first paint {paint / bare_paint:.2f}x (target <= 1.5x); ready {ready / bare_wall:.2f}x the bare "
+          f"process (target <= 2x); memory +{peak - bare_peak:.0f} MB (target <= 80 MB)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
