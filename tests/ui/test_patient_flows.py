@@ -110,3 +110,24 @@ def test_empty_database_greets_the_user(qtbot: QtBot, services: Services, monkey
     qtbot.addWidget(main)
     context.set_services(services)
     assert greeted == [True]
+
+
+def test_preview_list_then_storage_keeps_what_was_typed(
+    qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
+    context = AppContext()
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    filled: list[bool] = []
+    main.list_did_fill.connect(lambda: filled.append(True))
+    main.show_preview([patient], False)
+    assert filled == [True] and main.list_page is not None
+    page = main.list_page
+    QTest.keyClicks(page.search, "soeren")
+    page.refresh()
+    assert page.model.rowCount() == 1
+    services.patients.add(PatientInput("Søren", "Kjær", cpr="010203-4005"))
+    context.set_services(services)
+    assert main.list_page is page and page.search.text() == "soeren"
+    assert {page.model.patient(row).family_name for row in range(page.model.rowCount())} == {"Ærø", "Kjær"}

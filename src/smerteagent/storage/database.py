@@ -7,7 +7,6 @@ file is backed up.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,9 +20,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from smerteagent.core.errors import SmerteAgentError
+from smerteagent.storage.location import resolve_url
 
-DB_URL_VARIABLE = "SMERTEAGENT_DB_URL"
-DEFAULT_FILE = "smerteagent.sqlite"
 MIGRATIONS = Path(__file__).with_name("migrations")
 READ_ONLY = "smerteagent_read_only"
 
@@ -98,20 +96,6 @@ def reading_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
     with storage_errors(), sessions() as session:
         session.connection(execution_options={READ_ONLY: True})
         yield session
-
-
-def default_url() -> str:
-    from smerteagent.paths import user_data_dir
-
-    return f"sqlite:///{user_data_dir() / DEFAULT_FILE}"
-
-
-def resolve_url(url: str | None) -> str:
-    """``--db``, else SMERTEAGENT_DB_URL, else the SQLite file in the user's data folder."""
-    chosen = url or os.environ.get(DB_URL_VARIABLE) or default_url()
-    if "://" not in chosen:
-        chosen = f"sqlite:///{Path(chosen).expanduser().resolve()}"
-    return chosen
 
 
 def _tune_sqlite(engine: Engine) -> None:

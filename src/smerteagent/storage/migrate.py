@@ -1,7 +1,7 @@
 """Schema migrations with Alembic, run from code on one connection, with a backup taken first.
 
-Alembic is imported only when a migration actually runs: the revisions this program knows are listed
-here (a test keeps the list equal to the migration scripts), so an ordinary start reads one row.
+Alembic is imported only when a migration actually runs: the revisions this program knows are listed in
+``revisions`` (a test keeps the list equal to the migration scripts), so an ordinary start reads one row.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smerteagent.storage.database import MIGRATIONS, Database, StorageUnavailable, storage_errors
+from smerteagent.storage.revisions import HEAD, KNOWN_REVISIONS
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-KNOWN_REVISIONS = ("0001", "0002", "0003")
-HEAD = KNOWN_REVISIONS[-1]
+__all__ = ["HEAD", "KNOWN_REVISIONS", "check_schema", "head_revision", "needs_upgrade", "upgrade"]
 
 
 def alembic_config() -> Config:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
@@ -11,7 +12,7 @@ from smerteagent.i18n import _
 from smerteagent.ui import operations
 
 if TYPE_CHECKING:
-    from smerteagent.core.patients import Patient
+    from smerteagent.core.patients import Patient, PatientSummary
     from smerteagent.core.scoring.result import ScoreResult
     from smerteagent.storage.screening_session import ScreeningSession
     from smerteagent.ui.context import AppContext
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
 
 
 class MainWindow(QMainWindow):
-    """Shown before storage has loaded (a 'loading' page), so the first paint is fast."""
+    """Shown before storage has loaded (a 'loading' page, then a read-only preview of the list)."""
+
+    list_did_fill = Signal()
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -62,19 +65,44 @@ class MainWindow(QMainWindow):
         menu.addAction(action)  # type: ignore[attr-defined]
         return action
 
+    def show_preview(self, patients: list[PatientSummary], masked: bool) -> None:
+        """The most recent patients, read before storage is loaded; search covers them until then."""
+        from smerteagent.ui.patient_list import PatientListModel, PatientListPage, preview_search
+
+        if self.context.loaded:
+            return
+        model = PatientListModel(preview_search(patients), lambda limit, offset: patients[offset : offset + limit],
+                                 lambda: masked)  # fmt: skip
+        self.list_page = PatientListPage(model, self)
+        self.list_page.patient_chosen.connect(self._open_when_loaded)
+        self.stack.addWidget(self.list_page)
+        self.show_list()
+        self.list_did_fill.emit()
+
+    def _open_when_loaded(self, patient_id: int) -> None:
+        if self.context.loaded:
+            self.open_patient(patient_id)
+        else:
+            self.context.services_did_load.connect(lambda: self.open_patient(patient_id))
+
     def _storage_ready(self, *, greet: bool = True) -> None:
         # The pages come in with storage, after the first paint: only the window shell is imported at start.
         from smerteagent.ui.patient_list import PatientListModel, PatientListPage
 
         services = self.context.services
-        model = PatientListModel(services.patients.search, services.patients.recent,
-                                 lambda: services.settings.load().mask_cpr_in_lists)  # fmt: skip
-        self.list_page = PatientListPage(model, self)
+        if self.list_page is not None:  # the preview: keep the page (and what was typed), swap in storage
+            self.list_page.patient_chosen.disconnect()
+        else:
+            self.list_page = PatientListPage(PatientListModel(services.patients.search, services.patients.recent,
+                                                              lambda: False), self)  # fmt: skip
+            self.stack.addWidget(self.list_page)
+        self.list_page.model.set_source(services.patients.search, services.patients.recent,
+                                        lambda: services.settings.load().mask_cpr_in_lists)  # fmt: skip
         self.list_page.patient_chosen.connect(self.open_patient)
-        self.stack.addWidget(self.list_page)
         for action in (self.find_action, self.new_action, self.self_action):
             action.setEnabled(True)
         self.show_list()
+        self.list_did_fill.emit()
         if greet and services.patients.count() == 0:
             self.greet()
 
@@ -98,7 +126,6 @@ class MainWindow(QMainWindow):
         self.list_page.refresh()
         self.stack.setCurrentWidget(self.list_page)
         self.list_page.search.setFocus()
-        self.list_page.search.selectAll()
 
     def greet(self) -> None:
         """First start on an empty database: offer to add a patient or load demo patients."""

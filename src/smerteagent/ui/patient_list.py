@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit,
 
 from smerteagent.core.cpr import format_cpr
 from smerteagent.core.patients import PatientSummary, age_on
+from smerteagent.core.text import fold
 from smerteagent.i18n import N_, _
 from smerteagent.ui.banner import sex_text
 
@@ -18,6 +19,17 @@ PAGE = 50
 DEBOUNCE_MS = 150
 COLUMNS = (N_("Name"), N_("CPR number"), N_("Age"), N_("Sex"), N_("Last activity"))
 Index = QModelIndex | QPersistentModelIndex
+
+
+def preview_search(patients: list[PatientSummary]) -> Callable[[str, int], list[PatientSummary]]:
+    """Search within the preview's recent patients, until the real search has loaded."""
+
+    def search(query: str, limit: int) -> list[PatientSummary]:
+        terms = fold(query).split()
+        found = [p for p in patients if all(t in fold(f"{p.name} {p.cpr or ''}") for t in terms)]
+        return found[:limit]
+
+    return search
 
 
 class PatientListModel(QAbstractTableModel):
@@ -31,6 +43,11 @@ class PatientListModel(QAbstractTableModel):
         self._query = ""
         self._more = False
         self._resetting = False
+
+    def set_source(self, search: Callable[[str, int], list[PatientSummary]],
+                   recent: Callable[[int, int], list[PatientSummary]], masked: Callable[[], bool]) -> None:  # fmt: skip
+        """Switch where rows come from (the preview, then storage); the caller reloads."""
+        self._search, self._recent, self._masked = search, recent, masked
 
     def load(self, query: str) -> None:
         # Views may ask for more rows while the reset is still being announced; they get them afterwards.

@@ -1,0 +1,9 @@
+"""The schema revisions this program knows, oldest first — importable without SQLAlchemy or Alembic.
+
+``tests/storage/test_safety.py`` keeps this list equal to the migration scripts.
+"""
+
+from __future__ import annotations
+
+KNOWN_REVISIONS = ("0001", "0002", "0003")
+HEAD = KNOWN_REVISIONS[-1]
