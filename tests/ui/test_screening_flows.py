@@ -162,3 +162,30 @@ def test_language_switch(qtbot: QtBot, window: MainWindow, services: Services) -
     window.start_form("gad2", "gp")
     assert isinstance(window.screening, ScreeningView)
     assert window.screening.question.text() == "Feeling nervous, anxious, or on edge"
+
+
+def test_switching_patient_keeps_the_draft_resumable(
+    qtbot: QtBot, window: MainWindow, services: Services, patient: Patient
+) -> None:
+    from smerteagent.core.patients import PatientInput
+
+    window.start_battery("follow_up", "gp", {})
+    view = window.screening
+    assert isinstance(view, ScreeningView)
+    keyboard = Keyboard(view)
+    keyboard.digit(7)
+    keyboard.enter()
+    other, _ = services.patients.add(PatientInput("Anden", "Patient", cpr="010203-4005"))
+    window.open_patient(other.id)
+    assert window.patient_page is not None and "Anden Patient" in window.patient_page.banner.label.text()
+    window.open_patient(patient.id)
+    page = window.patient_page
+    drafts = [page.results.item(row) for row in range(page.results.count()) if "Enter" in page.results.item(row).text()]
+    assert len(drafts) == 1
+    page.results.itemActivated.emit(drafts[0])
+    resumed = window.screening
+    assert isinstance(resumed, ScreeningView) and resumed is not view
+    assert resumed.session.patient.id == patient.id
+    assert resumed.session.flow.form.id == "peg" and resumed.session.flow.item.id == "q2"
+    assert resumed.session.flow.form_answers("peg") == {"q1": 7}
+    assert f"{patient.given_name} {patient.family_name}" in resumed.banner.label.text()

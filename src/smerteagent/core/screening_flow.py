@@ -120,13 +120,17 @@ class ScreeningFlow:
         self.position = self.first_open(start=index)
 
     def first_open(self, start: int = 0) -> Position:
+        """The first unanswered question of the first unfinished instrument (from ``start``, wrapping)."""
         order = list(range(start, len(self.planned))) + list(range(0, start))
         for instrument in order:
             if self.planned[instrument].form_id in self.finished:
                 continue
             form = self.forms.get(self.planned[instrument].form_id)
-            first = next((i for i in range(len(form.definition.items)) if self.asked(form, i)), 0)
-            return Position(instrument, first)
+            given = self.form_answers(form.id)
+            asked = [i for i in range(len(form.definition.items)) if self.asked(form, i)]
+            # Resume at the first question still unanswered (at the last one when all are answered).
+            unanswered = [i for i in asked if form.definition.items[i].id not in given]
+            return Position(instrument, (unanswered or asked[-1:] or [0])[0])
         return Position(max(len(self.planned) - 1, 0), 0)
 
     def progress(self) -> tuple[int, int]:

@@ -220,7 +220,7 @@ class PatientPage(QWidget):
         forms = self.context.services.forms.forms
         for alert in list(self.alerts):
             description = flag_text(forms[alert.form_id], alert.flag) if alert.form_id in forms else alert.flag
-            dialog = SafetyActionDialog(description, self)
+            dialog = SafetyActionDialog(description, self.patient, self)
             if dialog.exec() != SafetyActionDialog.DialogCode.Accepted:
                 break
             action, note = dialog.choice()

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smerteagent.core.patients import PatientSummary
 from smerteagent.i18n import N_, _
+from smerteagent.ui.banner import PatientBanner
 
 ACTIONS = {
     "assessed_no_acute_risk": N_("Assessed: no acute risk"),
@@ -30,9 +32,11 @@ ACTIONS = {
 class SafetyActionDialog(QDialog):
     """Asks what was done about a critical flag; 'other' needs a note."""
 
-    def __init__(self, description: str, parent: QWidget | None = None) -> None:
+    def __init__(self, description: str, patient: PatientSummary | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Record the action taken"))
+        self.banner = PatientBanner(self)
+        self.banner.set_patient(patient)
         self.action = QComboBox(self)
         for key, label in ACTIONS.items():
             self.action.addItem(_(label), key)
@@ -43,6 +47,7 @@ class SafetyActionDialog(QDialog):
         buttons.accepted.connect(self._accept_if_complete)
         buttons.rejected.connect(self.reject)
         layout = QFormLayout(self)
+        layout.addRow(self.banner)
         layout.addRow(QLabel(description, wordWrap=True))
         layout.addRow(_("Action taken"), self.action)
         layout.addRow(_("Note"), self.note)
