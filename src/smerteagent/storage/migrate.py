@@ -6,7 +6,6 @@ Alembic is imported only when a migration actually runs: the revisions this prog
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smerteagent.storage.database import MIGRATIONS, Database, StorageUnavailable, storage_errors
@@ -50,10 +49,6 @@ def upgrade(database: Database, revision: str = "head") -> None:
 
 def needs_upgrade(database: Database) -> bool:
     return check_schema(database) != HEAD
-
-
-def migration_files() -> list[Path]:
-    return sorted((MIGRATIONS / "versions").glob("*.py"))
 
 
 def script_revisions() -> list[str]:

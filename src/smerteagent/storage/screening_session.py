@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from smerteagent.core.expr import Value
 from smerteagent.core.patients import Patient
 from smerteagent.core.scoring.result import ScoreResult
-from smerteagent.core.screening_flow import Position, ScreeningFlow
+from smerteagent.core.screening_flow import ScreeningFlow
 from smerteagent.storage.screenings import Encounter
 from smerteagent.storage.services import Services
 
@@ -95,9 +95,6 @@ class ScreeningSession:
             return False
         self.flow.position = previous
         return True
-
-    def go_to(self, position: Position) -> None:
-        self.flow.position = position
 
     @property
     def done(self) -> bool:
