@@ -51,7 +51,7 @@ def test_score_json_shape() -> None:
 
 def test_score_reads_answers_file_and_stdin(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     file = tmp_path / "answers.json"
-    file.write_text(json.dumps({"q1": 1, "q2": 1, "q3": 1, "q4": 0, "q5": 0, "q6": 0, "q7": 0, "q8": 0, "q9": 3}))
+    file.write_text(json.dumps({"q1": 1, "q2": 1, "q3": 1, "q5": 0, "q6": 0, "q7": 0, "q8": 0, "q9": 3}))
     assert main(["score", "startback", "--answers", str(file), "q4=1", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert (result["results"]["total"], result["band"]) == (5, "medium")

@@ -120,8 +120,8 @@ def test_cpr_masked_in_lists_when_settings_ask(db: str) -> None:
 
 def test_non_utf8_argument_is_refused_clearly(db: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "smerteagent.cli.main", "--db", db, "patients", "add", "--given", b"Bj\xf8rn",
-         "--family", "Latin1", "--no-cpr"],
+        [sys.executable, "-m", "smerteagent.cli.main", "--lang", "en", "--db", db, "patients", "add",
+         "--given", b"Bj\xf8rn", "--family", "Latin1", "--no-cpr"],
         capture_output=True,
         timeout=60,
     )  # fmt: skip

@@ -41,10 +41,12 @@ def test_century_applied_to_birth_date() -> None:
 
 def test_leap_days() -> None:
     assert parse_cpr("290200-4001").birth_date == date(2000, 2, 29)
-    with pytest.raises(CprError, match="not a date"):
+    with pytest.raises(CprError) as caught:
         parse_cpr("290201-4001")
-    with pytest.raises(CprError, match="not a date"):
+    assert caught.value.kind == "date"
+    with pytest.raises(CprError) as caught:
         parse_cpr("290200-1001")  # 1900 was no leap year
+    assert caught.value.kind == "date"
 
 
 def test_modulus11_is_a_warning() -> None:
@@ -55,11 +57,17 @@ def test_modulus11_is_a_warning() -> None:
 
 @pytest.mark.parametrize("text", ["", "0707614", "07076l-4285", "070761--4285", "0707614285x", "32.07.61-4285"])
 def test_bad_format(text: str) -> None:
-    with pytest.raises(CprError, match="ddmmyy"):
+    with pytest.raises(CprError) as caught:
         parse_cpr(text)
+    assert caught.value.kind == "format"
 
 
 @pytest.mark.parametrize("text", ["320761-4285", "001261-4285", "071361-4285", "000100-4000"])
 def test_impossible_dates(text: str) -> None:
     with pytest.raises(CprError):
         parse_cpr(text)
+
+
+def test_only_ascii_digits() -> None:
+    with pytest.raises(CprError):
+        parse_cpr("０７０７６１-４２８５")

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from smerteagent.core.errors import StorageUnavailable
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.patients import PatientInput
+from smerteagent.i18n import _
 from smerteagent.storage import backup
-from smerteagent.storage.database import StorageUnavailable
 from smerteagent.storage.services import Services, open_services
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -109,7 +110,7 @@ def test_newer_schema_is_refused_untouched(sqlite_url: str, forms: FormLibrary) 
     before = path.read_bytes()
     with pytest.raises(StorageUnavailable) as caught:
         open_services(sqlite_url, forms)
-    assert caught.value.reason == "newer_schema" and "newer SmerteAgent" in str(caught.value)
+    assert caught.value.reason == "newer_schema" and _(StorageUnavailable.REASONS["newer_schema"]) in str(caught.value)
     assert path.read_bytes() == before
 
 
@@ -120,7 +121,7 @@ def test_read_only_database_gives_a_clear_message(sqlite_url: str, forms: FormLi
         assert services.patients.recent() == []
         with pytest.raises(StorageUnavailable) as caught:
             services.patients.add(PatientInput("Skrive", "Beskyttet", no_cpr=True))
-        assert caught.value.reason == "read_only" and "read-only" in str(caught.value)
+        assert caught.value.reason == "read_only" and _(StorageUnavailable.REASONS["read_only"]) in str(caught.value)
     finally:
         services.close()
 
@@ -171,7 +172,7 @@ def test_restore_refuses_a_damaged_backup(sqlite_url: str, tmp_path: Path) -> No
 
 def test_backups_rotate(sqlite_url: str) -> None:
     path = sqlite_path(sqlite_url)
-    for _ in range(backup.KEEP + 3):
+    for _round in range(backup.KEEP + 3):
         backup.backup(path, "manual")
     assert len(backup.list_backups(path)) == backup.KEEP
 
@@ -245,3 +246,24 @@ def test_known_revisions_match_the_migration_scripts() -> None:
     from smerteagent.storage import migrate
 
     assert list(migrate.KNOWN_REVISIONS) == migrate.script_revisions()
+
+
+def test_backups_of_similarly_named_databases_stay_apart(sqlite_url: str, tmp_path: Path) -> None:
+    path = sqlite_path(sqlite_url)
+    sibling = path.with_name(f"{path.stem}-old.sqlite")
+    shutil.copy(path, sibling)
+    mine = backup.backup(path, "manual")
+    theirs = backup.backup(sibling, "manual")
+    assert backup.list_backups(path) == [mine]
+    assert backup.list_backups(sibling) == [theirs]
+
+
+def test_restore_over_a_damaged_database_keeps_its_journal(sqlite_url: str, tmp_path: Path) -> None:
+    path = sqlite_path(sqlite_url)
+    good = backup.backup(path, "manual")
+    path.write_bytes(b"damaged beyond repair")
+    Path(f"{path}-wal").write_bytes(b"the latest answers might be here")
+    kept = backup.restore(path, good)
+    assert kept is not None and kept.read_bytes() == b"damaged beyond repair"
+    assert Path(f"{kept}-wal").read_bytes() == b"the latest answers might be here"
+    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").read_bytes() != b"the latest answers might be here"

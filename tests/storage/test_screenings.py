@@ -77,3 +77,16 @@ def test_drafts_are_listed_for_resuming(services: Services, patient_id: int) -> 
     assert [(d.id, d.answers) for d in drafts] == [(first.id, {"q1": 7})]
     incomplete = services.screenings.get(second.id).score
     assert incomplete is not None and "incomplete" in incomplete.flags
+
+
+def test_a_draft_with_a_suicide_answer_is_an_open_alert(services: Services, patient_id: int) -> None:
+    encounter = services.screenings.start_encounter(patient_id, "gp")
+    draft = services.screenings.start_response(encounter.id, "asq")
+    assert services.screenings.open_alerts(patient_id) == []
+    services.screenings.answer(draft.id, "q1", 1)
+    [alert] = services.screenings.open_alerts(patient_id)
+    assert (alert.response_id, alert.flag) == (draft.id, "suicide_risk")
+    services.screenings.record_safety_action(draft.id, "suicide_risk", "assessed_no_acute_risk")
+    assert services.screenings.open_alerts(patient_id) == []
+    services.screenings.answer(draft.id, "q5", 1)
+    assert [a.flag for a in services.screenings.open_alerts(patient_id)] == ["suicide_risk_imminent"]

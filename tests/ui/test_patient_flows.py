@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, datetime
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
@@ -85,7 +86,20 @@ def test_patient_without_cpr_needs_the_tick(qtbot: QtBot) -> None:
     dialog.no_cpr.setChecked(True)
     assert save.isEnabled() and not dialog.cpr.isEnabled() and dialog.birth_date.isEnabled()
     details = dialog.details()
-    assert details.no_cpr and details.cpr is None and details.birth_date is not None
+    assert details.no_cpr and details.cpr is None and details.birth_date is None, "unknown, not 1900 or 1970"
+    dialog.birth_date.setDate(QDate(1980, 2, 29))
+    assert dialog.details().birth_date == date(1980, 2, 29)
+
+
+def test_editing_keeps_an_unknown_birth_date_and_a_cpr_derived_sex(qtbot: QtBot) -> None:
+    unknown = Patient(1, None, "Jane", "Doe", None, None, datetime(2026, 1, 1), no_cpr=True)
+    dialog = PatientDialog(None, unknown)
+    qtbot.addWidget(dialog)
+    assert dialog.details().birth_date is None
+    from_cpr = Patient(2, "0707614285", "Søren", "Ærø", date(1961, 7, 7), "male", datetime(2026, 1, 1))
+    dialog = PatientDialog(None, from_cpr)
+    qtbot.addWidget(dialog)
+    assert dialog.details().sex is None, "the sex follows the CPR, so a corrected CPR corrects it"
 
 
 def test_duplicate_cpr_shows_a_dialog_not_a_traceback(

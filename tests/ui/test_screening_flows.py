@@ -47,6 +47,7 @@ def test_gp_battery_keyboard_only(qtbot: QtBot, window: MainWindow, services: Se
     keyboard = Keyboard(view)
     answers = 0
     answer_choices(keyboard, "startback", [1, 0, 1, 0, 1, 1, 0, 0, 3])
+    keyboard.enter()  # the last answer of a questionnaire is confirmed with Enter
     answers += 9
     for value in (6, 5, 7):  # PEG: a number and Enter
         keyboard.digit(value)
@@ -61,13 +62,16 @@ def test_gp_battery_keyboard_only(qtbot: QtBot, window: MainWindow, services: Se
     for _ in range(8):  # the other PSFS activities are left empty
         keyboard.enter()
     answer_choices(keyboard, "phq4", [1, 1, 2, 2])  # depression part 4 >= 3: PHQ-9 follows
+    keyboard.enter()
     answers += 4
     assert view.error.text() == ""
     assert [p.form_id for p in view.session.flow.planned][-1] == "phq9"
     answer_choices(keyboard, "phq9", [1, 2, 1, 1, 0, 1, 0, 0, 0])
+    keyboard.enter()
     answers += 9
-    # One press per choice answer; typed answers need their characters and Enter; a skip is one Enter.
-    assert keyboard.presses == 9 + 3 * 2 + (len("Gå tur") + 1) + 2 + 8 + 4 + 9
+    # One press per choice answer (+ Enter to finish a questionnaire that ends on a choice); typed
+    # answers need their characters and Enter; a skipped question is one Enter.
+    assert keyboard.presses == (9 + 1) + 3 * 2 + (len("Gå tur") + 1) + 2 + 8 + (4 + 1) + (9 + 1)
     assert answers == 9 + 3 + 2 + 4 + 9
     assert window.stack.currentWidget() is window.patient_page
     stored = {r.form_id: r for r in services.screenings.responses(patient.id)}
@@ -99,7 +103,10 @@ def test_critical_flag_banner_stays_until_an_action_is_recorded(
     window.start_form("phq9", "gp")
     view = window.screening
     assert isinstance(view, ScreeningView)
-    answer_choices(Keyboard(view), "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1])
+    keyboard = Keyboard(view)
+    answer_choices(keyboard, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1])
+    assert view.alert.isVisible() and "9" in view.alert.text(), "the desk sees the risk the moment it is given"
+    keyboard.enter()
     page = window.patient_page
     assert page is not None and window.stack.currentWidget() is page
     assert page.safety.isVisible() and "9" in page.safety.text.text()
@@ -189,3 +196,103 @@ def test_switching_patient_keeps_the_draft_resumable(
     assert resumed.session.flow.form.id == "peg" and resumed.session.flow.item.id == "q2"
     assert resumed.session.flow.form_answers("peg") == {"q1": 7}
     assert f"{patient.given_name} {patient.family_name}" in resumed.banner.label.text()
+
+
+def test_last_answer_can_be_corrected_before_finishing(qtbot: QtBot, window: MainWindow, services: Services) -> None:
+    window.start_form("phq2", "gp")
+    view = window.screening
+    assert isinstance(view, ScreeningView)
+    keyboard = Keyboard(view)
+    keyboard.digit(1)
+    keyboard.digit(3)  # a slip on the last question
+    assert view.session.flow.item.id == "q2" and not view.session.done
+    keyboard.digit(0)
+    keyboard.enter()
+    assert view.session.done
+    record = services.screenings.get(view.session.responses["phq2"])
+    assert record.answers == {"q1": 1, "q2": 0} and record.score is not None and record.score.band == "negative"
+
+
+def test_unfinished_suicide_answer_raises_the_banner(
+    qtbot: QtBot, window: MainWindow, services: Services, patient: Patient
+) -> None:
+    window.start_form("asq", "gp")
+    view = window.screening
+    assert isinstance(view, ScreeningView)
+    Keyboard(view).digit(1)
+    window.show_list()
+    window.open_patient(patient.id)
+    assert window.patient_page is not None and window.patient_page.safety.isVisible()
+
+
+def test_hand_over_needs_the_patient_on_screen(
+    qtbot: QtBot, window: MainWindow, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services.settings.save(services.settings.load().with_text("self_completion_pin", "4711"))
+    told: list[str] = []
+    monkeypatch.setattr("smerteagent.ui.main_window.QMessageBox.information", lambda *a: told.append(a[1]))
+    window.show_list()
+    window.start_self_completion()
+    assert told and window.screening is None, "from the list nobody is handed over"
+    window.start_form("asq", "gp")
+    assert window.screening is not None
+    running = window.screening.session
+    opened: list[SelfCompletionWindow] = []
+    monkeypatch.setattr(SelfCompletionWindow, "showFullScreen", lambda self: opened.append(self))
+    window.start_self_completion()
+    assert opened and opened[0].view.session is running, "the screening in progress is handed over"
+    opened[0]._unlocked = True
+    opened[0].close()
+
+
+def test_numbers_only_and_arrows_move_in_number_fields(qtbot: QtBot, window: MainWindow) -> None:
+    window.start_form("peg", "gp")
+    view = window.screening
+    assert isinstance(view, ScreeningView)
+    keyboard = Keyboard(view)
+    keyboard.type("+")
+    keyboard.enter()
+    assert view.session.flow.item.id == "q1" and view.error.text()
+    view.entry.clear()
+    keyboard.type("4")
+    keyboard.key(Qt.Key.Key_Right)
+    assert view.session.flow.item.id == "q2"
+    keyboard.key(Qt.Key.Key_Left)
+    assert view.session.flow.item.id == "q1" and view.entry.text() == "4"
+
+
+def test_a_changed_lead_answer_keeps_follow_up_answers_visible(qtbot: QtBot, window: MainWindow) -> None:
+    window.start_form("cssrs_screener", "gp")
+    view = window.screening
+    assert isinstance(view, ScreeningView)
+    keyboard = Keyboard(view)
+    for value in (1, 1, 0, 1):  # q1, q2 yes, q3 no, q4 yes
+        keyboard.digit(value)
+    for _ in range(3):
+        keyboard.key(Qt.Key.Key_Left)
+    assert view.session.flow.item.id == "q2"
+    keyboard.digit(0)  # q2 now no: q4's yes still counts, so q4 is still shown and can be cleared
+    assert view.session.flow.item.id == "q3"
+    keyboard.enter()
+    assert view.session.flow.item.id == "q4"
+    keyboard.key(Qt.Key.Key_Backspace)
+    assert "q4" not in view.session.flow.form_answers()
+
+
+def test_inactivity_locks_and_the_pin_unlocks(qtbot: QtBot, window: MainWindow, services: Services) -> None:
+    from smerteagent.ui.inactivity import LockDialog
+
+    services.settings.save(services.settings.load().with_text("self_completion_pin", "2468"))
+    window.start_form("peg", "gp")
+    window.inactivity.timed_out.emit()
+    [dialog] = window.findChildren(LockDialog)
+    assert dialog.isVisible() and not window.centralWidget().isVisible()
+    dialog.pin.setText("1111")
+    dialog.try_unlock()
+    assert dialog.isVisible(), "a wrong PIN keeps it locked"
+    dialog.reject()
+    assert dialog.isVisible(), "Escape does not unlock"
+    dialog.pin.setText("2468")
+    dialog.try_unlock()
+    assert not dialog.isVisible() and window.centralWidget().isVisible()
+    assert window.stack.currentWidget() is window.screening, "the work is where it was"

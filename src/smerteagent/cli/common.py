@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from smerteagent.core.errors import SmerteAgentError
+
 if TYPE_CHECKING:
     from smerteagent.core.forms.loader import FormLibrary
     from smerteagent.storage.services import Services
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# scheme://user:secret@host — the secret runs to the last @ of the address, as SQLAlchemy reads it.
+_PASSWORD = re.compile(r"((?:[A-Za-z][\w+.-]*)?://[^:/@\s]*):\S*@")
+
+
+class InputError(SmerteAgentError):
+    """Input named on the command line (a file, a line, an item) that cannot be used, and where."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def load_library(arguments: argparse.Namespace, *, quiet: bool = False) -> FormLibrary:
@@ -32,7 +47,17 @@ def fail(message: str, code: int) -> int:
     return code
 
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+def hide_passwords(text: str) -> str:
+    """``scheme://user:secret@host`` becomes ``scheme://user:***@host`` wherever it appears in ``text``."""
+    return _PASSWORD.sub(r"\1:***@", text)
+
+
+def database_label(url: str | None) -> str:
+    """The database a command means (``--db``, else SMERTEAGENT_DB_URL, else the default), safe to print."""
+    from smerteagent.storage.location import resolve_url
+
+    resolved = resolve_url(url)
+    return resolved.removeprefix("sqlite:///") if resolved.startswith("sqlite:///") else hide_passwords(resolved)
 
 
 def db_option(parser: argparse.ArgumentParser, default: object) -> None:
@@ -56,14 +81,16 @@ def storage_command(run: Callable[[argparse.Namespace], int]) -> Callable[[argpa
     """Report the expected failures of a storage command as one clear line and an exit code."""
 
     def guarded(arguments: argparse.Namespace) -> int:
-        from smerteagent.core.errors import SmerteAgentError
-        from smerteagent.storage.database import StorageUnavailable
+        from smerteagent.core.errors import StorageUnavailable
 
         try:
             return run(arguments)
         except StorageUnavailable as error:
-            return fail(f"database {getattr(arguments, 'db', None) or ''}: {error}", EXIT_FAILED)
+            where = database_label(getattr(arguments, "db", None))
+            return fail(hide_passwords(f"database {where}: {error}"), EXIT_FAILED)
+        except InputError as error:
+            return fail(hide_passwords(str(error)), error.exit_code)
         except SmerteAgentError as error:
-            return fail(str(error), EXIT_USAGE)
+            return fail(hide_passwords(str(error)), EXIT_USAGE)
 
     return guarded

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, fail, storage_command
+from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail, storage_command
 
 
 def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -32,10 +32,11 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
     upgrade.set_defaults(handler=storage_command(run_upgrade))
 
 
-def _database(arguments: argparse.Namespace) -> Any:
+def _database(arguments: argparse.Namespace, *, create: bool = False) -> Any:
+    """The chosen database; a missing SQLite file is reported, not created, unless ``create``."""
     from smerteagent.storage.database import Database
 
-    return Database.connect(getattr(arguments, "db", None))
+    return Database.connect(getattr(arguments, "db", None), create=create)
 
 
 def _sqlite_file(database: Any) -> Path | None:
@@ -72,8 +73,6 @@ def run_backup(arguments: argparse.Namespace) -> int:
     path = _sqlite_file(database)
     if path is None:
         return EXIT_FAILED
-    if not path.exists():
-        return fail(f"{path} does not exist", EXIT_FAILED)
     print(backup.backup(path, "manual", arguments.to))
     return EXIT_OK
 
@@ -94,15 +93,19 @@ def run_backups(arguments: argparse.Namespace) -> int:
 def run_restore(arguments: argparse.Namespace) -> int:
     from smerteagent.storage import backup
 
-    database = _database(arguments)
+    source: Path = arguments.backup
+    if not source.is_file():
+        return fail(f"no backup file at {source}", EXIT_USAGE)
+    problems = ["the file is empty"] if source.stat().st_size == 0 else backup.check_file(source)
+    if problems:
+        return fail(f"the backup {source} is damaged ({problems[0]}); the database was not changed", EXIT_FAILED)
+    database = _database(arguments, create=True)  # restoring onto a new machine makes the file
     database.dispose()
     path = _sqlite_file(database)
     if path is None:
         return EXIT_FAILED
-    if not arguments.backup.is_file():
-        return fail(f"{arguments.backup} is not a file", EXIT_FAILED)
-    kept = backup.restore(path, arguments.backup)
-    print(f"restored {path} from {arguments.backup}")
+    kept = backup.restore(path, source)
+    print(f"restored {path} from {source}")
     if kept is not None:
         print(f"the replaced database was kept as {kept}")
     return EXIT_OK
@@ -112,7 +115,7 @@ def run_upgrade(arguments: argparse.Namespace) -> int:
     from smerteagent.storage import migrate
     from smerteagent.storage.services import prepare
 
-    database = _database(arguments)
+    database = _database(arguments, create=True)  # as the app's first start does
     try:
         before = migrate.check_schema(database)
         taken = prepare(database, upgrade=True)

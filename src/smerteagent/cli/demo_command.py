@@ -8,13 +8,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from smerteagent.cli.common import EXIT_OK, open_storage, storage_command
+from smerteagent.cli.common import EXIT_OK, EXIT_USAGE, fail, open_storage, storage_command
 
 
 def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     demo = commands.add_parser("demo", help="add synthetic demo patients (never real people)")
     demo.add_argument("--patients", type=int, default=200, metavar="N", help="how many (default 200)")
     demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same patients")
+    demo.add_argument("--force", action="store_true", help="add them even to a database that has patients")
     add_common(demo)
     demo.set_defaults(handler=storage_command(run))
 
@@ -22,9 +23,14 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
 def run(arguments: argparse.Namespace) -> int:
     from smerteagent.storage.demo import load_demo
 
+    if arguments.patients < 1:
+        return fail(f"--patients must be at least 1 (got {arguments.patients})", EXIT_USAGE)
     started = time.perf_counter()
     services = open_storage(arguments)
     try:
+        existing = services.patients.count()
+        if existing and not arguments.force:
+            return _refuse(existing, services.database.display_name)
         added = load_demo(services, arguments.patients, arguments.seed,
                           progress=lambda n: print(f"\r{n} patients", end="", file=sys.stderr))  # fmt: skip
         total = services.patients.count()
@@ -33,3 +39,12 @@ def run(arguments: argparse.Namespace) -> int:
     print(file=sys.stderr)
     print(f"added {added} demo patients in {time.perf_counter() - started:.1f} s ({total} in the database)")
     return EXIT_OK
+
+
+def _refuse(existing: int, where: str) -> int:
+    """Synthetic CPR numbers are format-valid, so they must never slip into a real register unasked."""
+    return fail(
+        f"the database {where} is not empty ({existing} patients); demo patients go into an empty database — "
+        "choose a new one with --db FILE, or add --force to mix them in anyway",
+        EXIT_USAGE,
+    )

@@ -37,7 +37,12 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="start the app, print start-up timings as JSON once the patient list is shown, exit",
     )
-    parser.add_argument("--lang", choices=("da", "en"), help="language of the app (default: the clinic setting)")
+    parser.add_argument(
+        "--lang",
+        choices=("da", "en"),
+        help="language of the app (default: the clinic setting) and of the commands' messages (default: en, "
+        "as the commands' own output is English)",
+    )
     _forms_dir_option(parser, None)
     db_option(parser, None)
 
@@ -94,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not hasattr(arguments, "answers") or any(part.startswith("-") for part in leftover):
             parser.error(f"unrecognized arguments: {' '.join(leftover)}")
         arguments.answers = [*arguments.answers, *leftover]
+    from smerteagent.i18n import set_language
+
+    set_language(arguments.lang or "en")  # one language per line of output: the commands' own text is English
     handler: Handler | None = getattr(arguments, "handler", None)
     if handler is None:
         parser.print_help()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
-from smerteagent.cli.common import fail, load_library
+from smerteagent.cli.common import InputError, fail, load_library
+from smerteagent.cli.input_files import byte_lines, decode_line, display, parse_json, read_text
 from smerteagent.core.errors import AnswerError, SmerteAgentError
 from smerteagent.core.scoring.result import ScoreResult
 
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
     from smerteagent.core.scoring.engine import CompiledForm
 
 EXIT_OK, EXIT_USAGE = 0, 2
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
 def register(commands: Any, add_forms_dir: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -37,52 +40,71 @@ def register(commands: Any, add_forms_dir: Callable[[argparse.ArgumentParser], N
 
 def run(arguments: argparse.Namespace) -> int:
     library = load_library(arguments)
-    if arguments.batch is not None:
-        if arguments.form_id or arguments.answers or arguments.answers_file:
-            return fail("--batch takes its forms and answers from the file only", EXIT_USAGE)
-        with _open(arguments.batch) as stream:
-            for line in score_lines(library, stream):
-                sys.stdout.write(line + "\n")
-        return EXIT_OK
-    if not arguments.form_id:
-        return fail("name the instrument to score (FORM_ID), or use --batch", EXIT_USAGE)
     try:
+        if arguments.batch is not None:
+            return _run_batch(arguments, library)
+        if not arguments.form_id:
+            return fail("name the instrument to score (FORM_ID), or use --batch", EXIT_USAGE)
         form = library.get(arguments.form_id)
         answers, sex = _single_request(arguments, form)
         result = form.score(answers, sex)
-    except (SmerteAgentError, ValueError) as error:
+    except InputError as error:
+        return fail(str(error), error.exit_code)
+    except SmerteAgentError as error:
         return fail(str(error), EXIT_USAGE)
     print(json.dumps(result.to_json(), ensure_ascii=False) if arguments.json else describe(result))
     return EXIT_OK
 
 
-def _open(name: str) -> TextIO:
-    if name == "-":
-        return open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
-    return open(name, encoding="utf-8")
+def _run_batch(arguments: argparse.Namespace, library: FormLibrary) -> int:
+    if arguments.form_id or arguments.answers or arguments.answers_file:
+        return fail("--batch takes its forms and answers from the file only", EXIT_USAGE)
+    for line in score_lines(library, byte_lines(arguments.batch)):
+        sys.stdout.write(line + "\n")
+    return EXIT_OK
 
 
 def _single_request(arguments: argparse.Namespace, form: CompiledForm) -> tuple[dict[str, object], str | None]:
     answers: dict[str, object] = {}
     sex = arguments.sex
     if arguments.answers_file:
-        with _open(arguments.answers_file) as stream:
-            try:
-                document = json.load(stream)
-            except json.JSONDecodeError as error:
-                raise ValueError(f"{arguments.answers_file}: invalid JSON: {error}") from None
-        if isinstance(document, dict) and isinstance(document.get("answers"), dict):
-            sex = sex or document.get("sex")
-            document = document["answers"]
-        if not isinstance(document, dict):
-            raise ValueError(f"{arguments.answers_file}: expected a JSON object of item: value")
-        answers.update(document)
+        answers, sex = _answers_file(arguments.answers_file, sex)
+    given_here: set[str] = set()
     for pair in arguments.answers:
         item, separator, text = pair.partition("=")
         if not separator or not item:
-            raise ValueError(f"expected ITEM=VALUE, got {pair!r}")
+            raise InputError(f"expected ITEM=VALUE, got {pair!r}")
+        if item in given_here:
+            raise AnswerError(item, text, "given twice on the command line")
+        if item in answers:
+            raise AnswerError(item, text, f"given both in {display(arguments.answers_file)} and on the command line")
+        given_here.add(item)
         answers[item] = _parse_value(form, item, text)
     return answers, sex
+
+
+def _answers_file(name: str, sex: str | None) -> tuple[dict[str, object], str | None]:
+    """The answers (and sex) in a JSON file: ``{item: value}`` or ``{"answers": {...}, "sex": ...}``."""
+    text = read_text(name)
+    try:
+        document = parse_json(text, "the file")
+    except InputError as error:
+        raise InputError(f"{display(name)}: {error}") from None
+    if isinstance(document, dict) and isinstance(document.get("answers"), dict):
+        given_sex = document.get("sex")
+        if sex is not None and given_sex is not None and given_sex != sex:
+            raise InputError(f"{display(name)}: sex is {given_sex!r} in the file but {sex!r} on the command line")
+        sex = sex or _sex(given_sex)
+        document = document["answers"]
+    if not isinstance(document, dict):
+        raise InputError(f"{display(name)}: expected a JSON object of item: value")
+    return document, sex
+
+
+def _sex(value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise AnswerError("sex", value, "sex must be 'female', 'male' or absent")
+    return value
 
 
 def _parse_value(form: CompiledForm, item: str, text: str) -> object:
@@ -93,35 +115,37 @@ def _parse_value(form: CompiledForm, item: str, text: str) -> object:
         return None
     if rule.is_text:
         return text
+    if not WHOLE_NUMBER.fullmatch(text):
+        raise AnswerError(item, text, f"{form.id}: the answer must be a whole number written with 0-9")
     try:
         return int(text)
-    except ValueError:
-        raise AnswerError(item, text, f"{form.id}: the answer must be a whole number") from None
+    except ValueError:  # more digits than Python converts
+        raise AnswerError(item, f"{text[:12]}…", f"{form.id}: the number is far too long") from None
 
 
-def score_lines(library: FormLibrary, lines: Iterable[str]) -> Iterator[str]:
+def score_lines(library: FormLibrary, lines: Iterable[bytes]) -> Iterator[str]:
     """One JSON result (or ``{"error": ...}``) per input line, in order."""
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
     for number, line in enumerate(lines, start=1):
         try:
-            yield dumps(_score_request(library, line).to_json())
-        except (SmerteAgentError, ValueError, TypeError) as error:
+            yield dumps(_score_request(library, decode_line(line, number)).to_json())
+        except SmerteAgentError as error:
             yield dumps({"error": f"line {number}: {error}"})
 
 
 def _score_request(library: FormLibrary, line: str) -> ScoreResult:
-    request = json.loads(line)
+    request = parse_json(line, "the line")
     if not isinstance(request, dict):
-        raise ValueError("expected a JSON object {form, answers, sex}")
+        raise InputError("expected a JSON object {form, answers, sex}")
     form_id = request.get("form")
     if not isinstance(form_id, str):
-        raise ValueError("'form' must name an instrument")
+        raise InputError("'form' must name an instrument")
     answers = request.get("answers", {})
     if answers is None:
         answers = {}
     if not isinstance(answers, dict):
-        raise ValueError("'answers' must be an object of item: value")
-    return library.get(form_id).score(answers, request.get("sex"))
+        raise InputError("'answers' must be an object of item: value")
+    return library.get(form_id).score(answers, _sex(request.get("sex")))
 
 
 def describe(result: ScoreResult) -> str:

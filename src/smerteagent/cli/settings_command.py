@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from smerteagent.cli.common import EXIT_OK, open_storage, storage_command
+from smerteagent.cli.common import EXIT_OK, load_library, open_storage, storage_command
 
 
 def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -40,6 +40,8 @@ def run_show(arguments: argparse.Namespace) -> int:
 
 
 def run_set(arguments: argparse.Namespace) -> int:
+    if arguments.key == "default_battery":
+        _check_battery(arguments)
     services = open_storage(arguments)
     try:
         updated = services.settings.load().with_text(arguments.key, arguments.value)
@@ -48,3 +50,14 @@ def run_set(arguments: argparse.Namespace) -> int:
         services.close()
     print(f"{arguments.key} = {getattr(updated, arguments.key)}")
     return EXIT_OK
+
+
+def _check_battery(arguments: argparse.Namespace) -> None:
+    """The default battery must be one the clinic can start; the settings layer cannot see the forms."""
+    from smerteagent.core.settings import SettingError
+
+    known = sorted(load_library(arguments).batteries)
+    if arguments.value not in known:
+        raise SettingError(
+            "default_battery", f"unknown battery {arguments.value!r}; known batteries: {', '.join(known)}"
+        )

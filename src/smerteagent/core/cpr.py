@@ -11,18 +11,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from smerteagent.core.errors import SmerteAgentError
+from smerteagent.i18n import _
 
-_CPR = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$")
+_CPR = re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{2})-?([0-9]{4})$")
 _WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 
 
 class CprError(SmerteAgentError):
     """A CPR number that cannot be right: wrong format or a date that does not exist."""
 
-    def __init__(self, text: str, problem: str) -> None:
+    def __init__(self, text: str, problem: str, kind: str) -> None:
         super().__init__(f"CPR {text!r}: {problem}")
         self.text = text
         self.problem = problem
+        self.kind = kind  # "format" or "date"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,7 @@ class Cpr:
         """A note for the user when the number fails modulus 11 (allowed since 2007)."""
         if self.modulus11_ok:
             return None
-        return "the CPR number fails the modulus-11 check; numbers issued since 2007 may do so — check it"
+        return _("the CPR number fails the modulus-11 check; numbers issued since 2007 may do so — check it")
 
 
 def century(seventh_digit: int, year: int) -> int:
@@ -68,13 +70,13 @@ def parse_cpr(text: str) -> Cpr:
     cleaned = text.strip()
     match = _CPR.match(cleaned)
     if match is None:
-        raise CprError(text, "expected ddmmyy-ssss or ddmmyyssss (10 digits)")
+        raise CprError(text, _("expected ddmmyy-ssss or ddmmyyssss (10 digits)"), "format")
     day, month, year, serial = (match.group(i) for i in range(1, 5))
     full_year = century(int(serial[0]), int(year)) + int(year)
     try:
         born = date(full_year, int(month), int(day))
     except ValueError:
-        raise CprError(text, f"{day}.{month}.{full_year} is not a date") from None
+        raise CprError(text, _("{date} is not a date").format(date=f"{day}.{month}.{full_year}"), "date") from None
     digits = f"{day}{month}{year}{serial}"
     return Cpr(digits, born, "male" if int(serial[-1]) % 2 else "female", modulus11_ok(digits))
 

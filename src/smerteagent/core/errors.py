@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from smerteagent.i18n import N_, _
+
 
 class SmerteAgentError(Exception):
     """Base of every error the program reports to a user as a plain message."""
@@ -34,3 +38,37 @@ class UnknownFormError(SmerteAgentError):
     def __init__(self, form_id: str, known: list[str]) -> None:
         super().__init__(f"unknown form {form_id!r}; known forms: {', '.join(sorted(known))}")
         self.form_id = form_id
+
+
+class StorageUnavailable(SmerteAgentError):
+    """The database cannot be used right now (the environment's fault); ``reason`` is a key of ``REASONS``.
+
+    Defined in the core so that every face can recognise it without importing the storage layer.
+    """
+
+    REASONS: ClassVar[dict[str, str]] = {
+        "locked": N_("the database is locked by another program; try again in a moment"),
+        "disk_full": N_("the disk is full; free some space — nothing was saved by this action"),
+        "io_error": N_("the disk could not be read or written (input/output error)"),
+        "read_only": N_("the database file or its folder is read-only"),
+        "corrupt": N_("the database file is damaged; restore a backup (smerteagent db restore)"),
+        "newer_schema": N_("the database was made by a newer SmerteAgent; update the program"),
+        "unreachable": N_("the database cannot be reached"),
+        "unsupported": N_("the database address is not one SmerteAgent can use (SQLite file or postgresql+psycopg://)"),
+    }
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        message = _(self.REASONS[reason]) + (f" ({detail})" if detail else "")
+        super().__init__(message)
+        self.reason = reason
+        self.detail = detail
+
+
+class ConflictError(SmerteAgentError):
+    """Someone else saved the same record since it was opened; nothing was overwritten."""
+
+    def __init__(self, what: str, key: object) -> None:
+        super().__init__(
+            _("{what} {key} was changed on another workstation after you opened it; nothing was overwritten — "
+              "reopen it to see the latest version").format(what=_(what), key=key)
+        )  # fmt: skip

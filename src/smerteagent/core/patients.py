@@ -8,6 +8,7 @@ from datetime import date, datetime
 from smerteagent.core.cpr import Cpr, CprError, format_cpr, parse_cpr
 from smerteagent.core.errors import SmerteAgentError
 from smerteagent.core.text import TextError, clean_text
+from smerteagent.i18n import N_, _
 
 SEXES = ("female", "male")
 NAME_LIMIT = 200
@@ -15,11 +16,17 @@ CONTACT_LIMIT = 500
 NOTE_LIMIT = 10_000
 
 
+FIELD_LABELS = {
+    "given_name": N_("Given name"), "family_name": N_("Family name"), "cpr": N_("CPR number"),
+    "sex": N_("Sex"), "birth_date": N_("Birth date"), "contact": N_("Contact"), "note": N_("Note"),
+}  # fmt: skip
+
+
 class PatientError(SmerteAgentError):
-    """Patient details that cannot be saved: names the field and the problem."""
+    """Patient details that cannot be saved: names the field (label and id) and the problem."""
 
     def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
+        super().__init__(f"{_(FIELD_LABELS.get(field, field))} ({field}): {problem}")
         self.field = field
         self.problem = problem
 
@@ -123,7 +130,7 @@ def _texts(details: PatientInput) -> tuple[str, str, str | None, str | None]:
     except TextError as error:
         raise PatientError(error.field, error.problem) from None
     if not given and not family:
-        raise PatientError("family_name", "a patient needs a name")
+        raise PatientError("family_name", _("a patient needs a name"))
     return given, family, contact or None, note or None
 
 
@@ -131,21 +138,26 @@ def validate_patient(details: PatientInput, *, today: date | None = None) -> Val
     """Check and normalise entered details; a valid CPR gives the birth date and (unless set) the sex."""
     given, family, contact, note = _texts(details)
     if details.sex is not None and details.sex not in SEXES:
-        raise PatientError("sex", "must be 'female' or 'male' (or left empty)")
+        raise PatientError("sex", _("must be 'female' or 'male' (or left empty)"))
     cpr_text = (details.cpr or "").strip()
     if not cpr_text:
         if not details.no_cpr:
-            raise PatientError("cpr", "enter a CPR number, or mark the patient as having none")
+            raise PatientError("cpr", _("enter a CPR number, or mark the patient as having none"))
         if details.birth_date is not None and details.birth_date > (today or date.today()):
-            raise PatientError("birth_date", "lies in the future")
+            raise PatientError("birth_date", _("lies in the future"))
         return ValidPatient(given, family, None, details.sex, details.birth_date, True, contact, note)
 
     try:
         cpr: Cpr = parse_cpr(cpr_text)
     except CprError as error:
         raise PatientError("cpr", error.problem) from None
+    if cpr.birth_date > (today or date.today()):
+        raise PatientError(
+            "cpr", _("gives a birth date in the future ({date})").format(date=cpr.birth_date.isoformat())
+        )
     if details.birth_date is not None and details.birth_date != cpr.birth_date:
-        raise PatientError("birth_date", f"does not match the CPR number ({cpr.birth_date.isoformat()})")
+        problem = _("does not match the CPR number ({date})").format(date=cpr.birth_date.isoformat())
+        raise PatientError("birth_date", problem)
     warnings = (cpr.warning,) if cpr.warning else ()
     sex = details.sex or cpr.sex
     return ValidPatient(given, family, cpr.digits, sex, cpr.birth_date, False, contact, note, warnings)

@@ -82,11 +82,13 @@ class ScreeningFlow:
         return self.form_answers().get(self.item.id)
 
     def asked(self, form: CompiledForm, index: int) -> bool:
-        """Whether item ``index`` is asked now (hidden only when its condition is known to be false)."""
+        """Whether item ``index`` is shown: hidden only when its condition is known to be false and it
+        holds no answer (an answer that still counts must stay visible, so it can be seen and cleared)."""
         item = form.definition.items[index]
-        if item.enable_when is None:
+        given = self.form_answers(form.id)
+        if item.enable_when is None or item.id in given:
             return True
-        return form.enabled_state(self.form_answers(form.id)).get(item.id) is not False
+        return form.enabled_state(given).get(item.id) is not False
 
     def set_answer(self, value: int | str | None) -> None:
         """Record (or with None clear) the current item's answer; the caller has already stored it."""
@@ -95,6 +97,20 @@ class ScreeningFlow:
             answers.pop(self.item.id, None)
         else:
             answers[self.item.id] = value
+
+    def at_last_item(self) -> bool:
+        return self.next_position() is None
+
+    def critical_flags(self) -> list[tuple[str, str]]:
+        """(form id, flag) of every critical flag so far: finished instruments and the answers in progress."""
+        found = [(form_id, flag) for form_id, result in self.finished.items() for flag in result.critical_flags]
+        if not self.done and self.form.id not in self.finished:
+            sex = self.context.get("sex")
+            current = self.form.score(
+                self.form_answers(), sex if isinstance(sex, str) and sex in ("female", "male") else None
+            )
+            found += [(self.form.id, flag) for flag in current.critical_flags]
+        return found
 
     def next_position(self) -> Position | None:
         """The next asked item, in this instrument or the next unfinished one; None at the end of an instrument."""

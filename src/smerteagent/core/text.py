@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from smerteagent.core.errors import SmerteAgentError
+from smerteagent.i18n import _
 
 # Danish letters and their usual neighbours fold to the spellings people type on foreign keyboards:
 # 'Århus' ~ 'Aarhus', 'Ærø' ~ 'Aeroe', 'Søren' ~ 'Soeren' ~ 'Sören'.
@@ -32,16 +33,18 @@ def clean_text(field: str, value: str | None, *, limit: int, multiline: bool = F
     if value is None:
         return None
     if not isinstance(value, str):
-        raise TextError(field, "must be text")
+        raise TextError(field, _("must be text"))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise TextError(field, "contains bytes that are not valid UTF-8 text") from None
+        raise TextError(field, _("contains bytes that are not valid UTF-8 text")) from None
     value = unicodedata.normalize("NFC", value.strip())
     allowed = {"\n", "\t"} if multiline else set()
     for position, char in enumerate(value):
         if char not in allowed and unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            raise TextError(field, f"contains a control character (U+{ord(char):04X}) at position {position + 1}")
+            problem = _("contains a control character ({code}) at position {position}")
+            raise TextError(field, problem.format(code=f"U+{ord(char):04X}", position=position + 1))
     if len(value) > limit:
-        raise TextError(field, f"is {len(value)} characters long; at most {limit} are allowed")
+        raise TextError(field, _("is {length} characters long; at most {limit} are allowed").format(
+            length=len(value), limit=limit))  # fmt: skip
     return value

@@ -6,11 +6,13 @@ restore first backs up the file it replaces, so a restore can itself be undone.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from smerteagent.storage.database import StorageUnavailable, storage_errors
+from smerteagent.core.errors import StorageUnavailable
+from smerteagent.storage.database import storage_errors
 
 KEEP = 14
 DAILY = timedelta(hours=24)
@@ -25,7 +27,9 @@ def list_backups(database_file: Path) -> list[Path]:
     folder = backups_dir(database_file)
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{database_file.stem}-*.sqlite"), key=lambda p: p.stat().st_mtime, reverse=True)
+    pattern = re.compile(rf"^{re.escape(database_file.stem)}-\d{{8}}-\d{{6}}-\d{{6}}-[a-z0-9.-]+\.sqlite$")
+    found = [p for p in folder.iterdir() if pattern.match(p.name)]
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -83,7 +87,9 @@ def restore(database_file: Path, source: Path) -> Path | None:
     elif database_file.exists():
         safety = database_file.with_name(f"{database_file.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
         database_file.rename(safety)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{database_file}{suffix}").unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm"):  # kept beside the damaged copy: the WAL may hold the latest answers
+            journal = Path(f"{database_file}{suffix}")
+            if journal.exists():
+                journal.rename(Path(f"{safety}{suffix}"))
     _copy(source, database_file)
     return safety

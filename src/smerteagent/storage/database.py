@@ -12,37 +12,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from smerteagent.core.errors import SmerteAgentError
+from smerteagent.core.errors import StorageUnavailable
 from smerteagent.storage.location import resolve_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 READ_ONLY = "smerteagent_read_only"
-
-
-class StorageUnavailable(SmerteAgentError):
-    """The database cannot be used right now; ``reason`` is one of the keys of ``REASONS``."""
-
-    REASONS: ClassVar[dict[str, str]] = {
-        "locked": "the database is locked by another program; try again in a moment",
-        "disk_full": "the disk is full; free some space — nothing was saved by this action",
-        "read_only": "the database file or its folder is read-only",
-        "corrupt": "the database file is damaged; restore a backup with 'smerteagent db restore'",
-        "newer_schema": "the database was made by a newer SmerteAgent; update the program",
-        "unreachable": "the database cannot be reached",
-    }
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        message = self.REASONS[reason] + (f" ({detail})" if detail else "")
-        super().__init__(message)
-        self.reason = reason
-        self.detail = detail
 
 
 _SQLITE_MESSAGES = (
@@ -54,8 +35,12 @@ _SQLITE_MESSAGES = (
     ("file is not a database", "corrupt"),
     ("malformed", "corrupt"),
     ("unable to open database file", "unreachable"),
-    ("disk i/o error", "disk_full"),
+    ("disk i/o error", "io_error"),
     ("connection refused", "unreachable"),
+    ("failed to resolve host", "unreachable"),
+    ("could not translate host name", "unreachable"),
+    ("name or service not known", "unreachable"),
+    ("timeout expired", "unreachable"),
     ("could not connect", "unreachable"),
     ("password authentication failed", "unreachable"),
 )
@@ -123,13 +108,25 @@ class Database:
     engine: Engine
 
     @classmethod
-    def connect(cls, url: str | None = None) -> Database:
+    def connect(cls, url: str | None = None, *, create: bool = True) -> Database:
+        """An engine for ``url``; a SQLite file (and its folder) is created only when ``create`` is true."""
         resolved = resolve_url(url)
-        parsed = make_url(resolved)
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(resolved, future=True, pool_pre_ping=parsed.get_backend_name() != "sqlite")
-        if parsed.get_backend_name() == "sqlite":
+        try:
+            parsed = make_url(resolved)
+            backend = parsed.get_backend_name()
+            if backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
+                path = Path(parsed.database.removeprefix("file:").split("?")[0])
+                if not create and not path.is_file():
+                    raise StorageUnavailable("unreachable", f"no database file at {path}")
+                path.parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(resolved, future=True, pool_pre_ping=backend != "sqlite")
+        except (ArgumentError, NoSuchModuleError, ImportError) as error:
+            raise StorageUnavailable("unsupported", f"{type(error).__name__}: {str(error).splitlines()[0]}") from None
+        except PermissionError as error:
+            raise StorageUnavailable("read_only", str(error)) from None
+        except OSError as error:
+            raise StorageUnavailable("unreachable", str(error)) from None
+        if backend == "sqlite":
             _tune_sqlite(engine)
         return cls(resolved, engine)
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from smerteagent.storage.database import MIGRATIONS, Database, StorageUnavailable, storage_errors
+from smerteagent.core.errors import StorageUnavailable
+from smerteagent.storage.database import MIGRATIONS, Database, storage_errors
 from smerteagent.storage.revisions import HEAD, KNOWN_REVISIONS
 
 if TYPE_CHECKING:

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from smerteagent.core.cpr import format_cpr
-from smerteagent.core.errors import SmerteAgentError
+from smerteagent.core.errors import ConflictError, SmerteAgentError
 from smerteagent.core.patients import Patient, PatientInput, PatientSummary, ValidPatient, validate_patient
 from smerteagent.core.text import fold
+from smerteagent.i18n import N_, _
 from smerteagent.storage.audit import record_event
 from smerteagent.storage.database import reading, reading_session, storage_errors
 from smerteagent.storage.models import PatientRow
@@ -36,19 +37,11 @@ class DuplicateCpr(SmerteAgentError):
 
     def __init__(self, existing: PatientSummary) -> None:
         super().__init__(
-            f"CPR {format_cpr(existing.cpr)} is already registered for {existing.name} (patient {existing.id})"
+            _("CPR {cpr} is already registered for {name} (patient {id})").format(
+                cpr=format_cpr(existing.cpr), name=existing.name, id=existing.id
+            )
         )
         self.existing = existing
-
-
-class ConflictError(SmerteAgentError):
-    """Someone else saved the same record since it was opened; nothing was overwritten."""
-
-    def __init__(self, what: str, key: object) -> None:
-        super().__init__(
-            f"{what} {key} was changed on another workstation after you opened it; "
-            "nothing was overwritten — reopen it to see the latest version"
-        )
 
 
 def summary_from_row(row: Any) -> PatientSummary:
@@ -112,7 +105,7 @@ class PatientService:
             with self._write() as session:
                 row = self._row(session, patient_id)
                 if row.version != expected_version:
-                    raise ConflictError("patient", patient_id)
+                    raise ConflictError(N_("patient"), patient_id)
                 self._refuse_duplicate(session, valid.cpr, patient_id)
                 _apply(row, valid)
                 row.updated_at = row.last_activity_at = datetime.now()
@@ -120,7 +113,7 @@ class PatientService:
                 record_event(session, self._actor(), "update", "patient", patient_id)
                 patient = patient_from_row(row)
         except StaleDataError:
-            raise ConflictError("patient", patient_id) from None
+            raise ConflictError(N_("patient"), patient_id) from None
         except IntegrityError:
             self._raise_duplicate(valid.cpr)
             raise
@@ -131,11 +124,11 @@ class PatientService:
             with self._write() as session:
                 row = self._row(session, patient_id)
                 if row.version != expected_version:
-                    raise ConflictError("patient", patient_id)
+                    raise ConflictError(N_("patient"), patient_id)
                 session.delete(row)
                 record_event(session, self._actor(), "delete", "patient", patient_id)
         except StaleDataError:
-            raise ConflictError("patient", patient_id) from None
+            raise ConflictError(N_("patient"), patient_id) from None
 
     def get(self, patient_id: int, *, audit: bool = True) -> Patient:
         """One patient; opening a record is a 'view' in the audit trail."""

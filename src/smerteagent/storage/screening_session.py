@@ -13,6 +13,7 @@ from smerteagent.core.expr import Value
 from smerteagent.core.patients import Patient
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.core.screening_flow import ScreeningFlow
+from smerteagent.storage.patients import NotFound
 from smerteagent.storage.screenings import Encounter
 from smerteagent.storage.services import Services
 
@@ -50,8 +51,12 @@ class ScreeningSession:
     @classmethod
     def resume(cls, services: Services, patient: Patient, encounter_id: int) -> ScreeningSession:
         """Rebuild a session from what is stored: completed instruments and drafts with their answers."""
-        encounter = next(e for e in services.screenings.encounters(patient.id) if e.id == encounter_id)
+        encounter = next((e for e in services.screenings.encounters(patient.id) if e.id == encounter_id), None)
         stored = [r for r in services.screenings.responses(patient.id) if r.encounter_id == encounter_id]
+        if encounter is None or not stored:
+            raise NotFound("screening", encounter_id)
+        if encounter.battery_id is not None and encounter.battery_id not in services.forms.batteries:
+            raise NotFound("battery", encounter.battery_id)
         context: dict[str, Value] = {"sex": patient.sex, **encounter.context}
         if encounter.battery_id is not None:
             flow = ScreeningFlow.for_battery(services.forms, encounter.battery_id, context)

@@ -170,21 +170,30 @@ class ScreeningService:
             return _record(row, patient_id)
 
     def open_alerts(self, patient_id: int) -> list[OpenAlert]:
-        """Critical flags still waiting for a recorded action; the UI keeps its red banner while any exist."""
+        """Critical flags still waiting for a recorded action — in completed questionnaires and in drafts
+        (a 'yes' to a suicide question counts the moment it is given); the red banner stays while any exist."""
         statement = (
             select(ResponseRow)
             .join(EncounterRow, EncounterRow.id == ResponseRow.encounter_id)
-            .where(EncounterRow.patient_id == patient_id, ResponseRow.status == "complete")
-            .order_by(ResponseRow.completed_at, ResponseRow.id)
+            .where(EncounterRow.patient_id == patient_id)
+            .order_by(ResponseRow.created_at, ResponseRow.id)
         )
         with reading_session(self._sessions) as session:
             done = {(a.response_id, a.flag) for a in session.scalars(select(SafetyActionRow))}
             alerts = []
             for row in session.scalars(statement):
-                for flag, severity in (row.flag_severity or {}).items():
-                    if severity == "critical" and (row.id, flag) not in done:
-                        alerts.append(OpenAlert(row.id, row.form_id, flag, row.completed_at))
+                for flag in self._critical_flags(row):
+                    if (row.id, flag) not in done:
+                        alerts.append(OpenAlert(row.id, row.form_id, flag, row.completed_at or row.updated_at))
             return alerts
+
+    def _critical_flags(self, row: ResponseRow) -> list[str]:
+        if row.status == "complete":
+            return [flag for flag, severity in (row.flag_severity or {}).items() if severity == "critical"]
+        form = self._forms.forms.get(row.form_id)
+        if form is None or not row.answers:
+            return []
+        return list(form.score(row.answers, row.sex).critical_flags)
 
     def record_safety_action(self, response_id: int, flag: str, action: str, note: str | None = None) -> None:
         """Record what was done about a critical flag, in the audit trail too."""

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
 
+from smerteagent.core.errors import StorageUnavailable
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.storage import backup, migrate
-from smerteagent.storage.database import Database, StorageUnavailable
+from smerteagent.storage.database import Database
 from smerteagent.storage.patients import PatientService
 from smerteagent.storage.screenings import ScreeningService
 from smerteagent.storage.settings import SettingsService

@@ -67,6 +67,9 @@ class StorageLoader(QThread):
             self.loaded.emit(open_services(url, forms))
         except SmerteAgentError as error:
             self.failed.emit(str(error))
+        except Exception as error:  # a start that fails must say so, not hang on "loading"
+            self.failed.emit(_("Unexpected error while opening the database: {error}").format(error=repr(error)))
+            raise
 
 
 class FirstPaint(QObject):
@@ -82,9 +85,13 @@ class FirstPaint(QObject):
 
 
 def install_qt_translations(app: QApplication, language: str) -> None:
-    """Qt's own catalogue, so standard buttons (OK, Cancel, Save) speak Danish too."""
+    """Qt's own catalogue, so standard buttons (OK, Cancel, Save) speak Danish too; removed for English."""
+    for old in app.findChildren(QTranslator, "qtbase"):
+        app.removeTranslator(old)
+        old.deleteLater()
     if language == "da":
         translator = QTranslator(app)
+        translator.setObjectName("qtbase")
         if translator.load(QLocale(QLocale.Language.Danish), "qtbase", "_",
                            QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):  # fmt: skip
             app.installTranslator(translator)
@@ -100,7 +107,7 @@ def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_
     app.setApplicationName("SmerteAgent")
     install_qt_translations(app, language)
     context = AppContext()
-    window = MainWindow(context)
+    window = MainWindow(context, greeting=not exit_after_startup)
     timings: dict[str, float] = {}
     painter = FirstPaint()
     painter.painted.connect(lambda ms: timings.setdefault("first_paint_ms", round(ms, 1)))
@@ -110,6 +117,7 @@ def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_
     loader.loaded.connect(context.set_services)
     if language_forced is None:
         context.services_did_load.connect(lambda: _use_saved_language(context))
+    context.language_did_change.connect(lambda code: install_qt_translations(app, code))
     loader.failed.connect(lambda message: _storage_failed(window, message))
     window.list_did_fill.connect(lambda: timings.setdefault("ready_ms", _since_start()))
     if exit_after_startup:

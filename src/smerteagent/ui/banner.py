@@ -15,9 +15,9 @@ def sex_text(sex: str | None) -> str:
     return {"female": _("Female"), "male": _("Male")}.get(sex or "", _("Sex not given"))
 
 
-def banner_text(patient: PatientSummary) -> str:
+def banner_text(patient: PatientSummary, *, masked: bool = False) -> str:
     age = age_on(patient.birth_date, date.today())
-    cpr = format_cpr(patient.cpr) or _("no CPR number")
+    cpr = format_cpr(patient.cpr, masked=masked) or _("no CPR number")
     years = _("{age} years").format(age=age) if age is not None else _("age unknown")
     return f"{patient.name}   ·   {cpr}   ·   {years}   ·   {sex_text(patient.sex)}"
 
@@ -39,8 +39,9 @@ class PatientBanner(QFrame):
         layout.addWidget(self.label)
         self.setAccessibleName(_("Patient"))
 
-    def set_patient(self, patient: PatientSummary | None) -> None:
-        text = banner_text(patient) if patient is not None else ""
+    def set_patient(self, patient: PatientSummary | None, *, masked: bool = False) -> None:
+        """``masked`` hides the CPR's last four digits (the patient's own screen in a waiting room)."""
+        text = banner_text(patient, masked=masked) if patient is not None else ""
         self.label.setText(text)
         self.setAccessibleDescription(text)
         self.setVisible(patient is not None)

@@ -8,7 +8,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
-from smerteagent.i18n import _
+from smerteagent.core.errors import ConflictError, SmerteAgentError
+from smerteagent.i18n import _, language
 from smerteagent.ui import operations
 
 if TYPE_CHECKING:
@@ -26,9 +27,10 @@ class MainWindow(QMainWindow):
 
     list_did_fill = Signal()
 
-    def __init__(self, context: AppContext) -> None:
+    def __init__(self, context: AppContext, *, greeting: bool = True) -> None:
         super().__init__()
         self.context = context
+        self.greeting = greeting
         self.setWindowTitle("SmerteAgent")
         self.resize(1100, 760)
         self.stack = QStackedWidget(self)
@@ -64,6 +66,32 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         menu.addAction(action)  # type: ignore[attr-defined]
         return action
+
+    def _watch_inactivity(self, minutes: int) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from smerteagent.ui.inactivity import InactivityWatch
+
+        if getattr(self, "inactivity", None) is None:
+            self.inactivity = InactivityWatch(minutes, self)
+            self.inactivity.timed_out.connect(self.lock)
+            app = QApplication.instance()
+            if app is not None:
+                app.installEventFilter(self.inactivity)
+        else:
+            self.inactivity.set_minutes(minutes)
+
+    def lock(self) -> None:
+        """Hide the work behind a lock until the clinician returns; nothing is closed or lost."""
+        from smerteagent.ui.inactivity import LockDialog
+        from smerteagent.ui.self_completion import SelfCompletionWindow
+
+        if any(w.isVisible() for w in self.findChildren(SelfCompletionWindow)):
+            return  # the patient is answering; the PIN already guards the way out
+        self.centralWidget().hide()
+        dialog = LockDialog(self.context.services.settings.load().self_completion_pin, self)
+        dialog.finished.connect(lambda _code: self.centralWidget().show())
+        dialog.open()
 
     def show_preview(self, patients: list[PatientSummary], masked: bool) -> None:
         """The most recent patients, read before storage is loaded; search covers them until then."""
@@ -103,7 +131,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.show_list()
         self.list_did_fill.emit()
-        if greet and services.patients.count() == 0:
+        self._watch_inactivity(services.settings.load().inactivity_lock_minutes)
+        if greet and self.greeting and services.patients.count() == 0:
             self.greet()
 
     def retranslate(self) -> None:
@@ -143,8 +172,14 @@ class MainWindow(QMainWindow):
             self.load_demo()
 
     def load_demo(self) -> None:
+        """Synthetic patients only into an empty database, so they never mix with a clinic's real ones."""
         from smerteagent.storage.demo import load_demo
 
+        if self.context.services.patients.count() > 0:
+            QMessageBox.information(
+                self, _("Demo patients"), _("Demo patients can only be loaded into an empty database.")
+            )
+            return
         if operations.run(self, lambda: load_demo(self.context.services, 200)) is not None:
             self.show_list()
 
@@ -166,12 +201,18 @@ class MainWindow(QMainWindow):
         dialog = PatientDialog(self, self.patient)
         patient = self.patient
         while dialog.exec() == PatientDialog.DialogCode.Accepted:
-            saved = operations.run(
-                self, lambda: self.context.services.patients.update(patient.id, dialog.details(), patient.version)
-            )
-            if saved is not None:
-                self.open_patient(saved[0].id)
+            try:
+                saved = self.context.services.patients.update(patient.id, dialog.details(), patient.version)
+            except ConflictError as error:
+                # Someone else saved first: show their version; the user edits again from it.
+                QMessageBox.warning(self, *operations.explain(error))
+                self.open_patient(patient.id)
                 return
+            except SmerteAgentError as error:
+                QMessageBox.warning(self, *operations.explain(error))
+                continue
+            self.open_patient(saved[0].id)
+            return
 
     def _ensure_patient_page(self) -> PatientPage:
         """Built on first use: results and charts are not needed to show the patient list."""
@@ -245,7 +286,9 @@ class MainWindow(QMainWindow):
             self.screening_finished()
 
     def _instrument_finished(self, result: ScoreResult) -> None:
-        self.statusBar().showMessage(_("Saved: {form}").format(form=result.form), 4000)
+        form = self.context.services.forms.forms.get(result.form)
+        title = (form.definition.short_title or form.definition.title).get(language()) if form else result.form
+        self.statusBar().showMessage(_("Saved: {form}").format(form=title), 4000)
 
     def screening_finished(self) -> None:
         """Back to the patient page, where results, alerts and history show what was found."""
@@ -257,14 +300,19 @@ class MainWindow(QMainWindow):
     def start_self_completion(self) -> None:
         from smerteagent.ui.self_completion import SelfCompletionWindow
 
-        if self.patient is None or self.patient_page is None:
+        current = self.stack.currentWidget()
+        on_screening = self.screening is not None and current is self.screening
+        if not on_screening and (self.patient_page is None or current is not self.patient_page):
+            # Only the patient whose page or screening is on screen can be handed over: never a list guess.
             QMessageBox.information(self, _("Choose a patient"), _("Open the patient first."))
             return
         if not self.context.services.settings.load().self_completion_pin:
             message = _("Set a clinician PIN in Settings; it is needed to leave the patient's mode.")
             QMessageBox.information(self, _("Set a PIN first"), message)
             return
-        self.patient_page.start_selected_battery()
+        if not on_screening:
+            assert self.patient_page is not None
+            self.patient_page.start_selected_battery()
         if self.screening is None:
             return
         session = self.screening.session

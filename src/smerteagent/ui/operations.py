@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from smerteagent.core.errors import SmerteAgentError
+from smerteagent.core.errors import ConflictError, SmerteAgentError, StorageUnavailable
 from smerteagent.i18n import _
 
 T = TypeVar("T")
@@ -15,9 +15,9 @@ T = TypeVar("T")
 
 def explain(error: SmerteAgentError) -> tuple[str, str]:
     """Title and text for an expected failure; storage problems get their own title."""
-    if type(error).__name__ == "StorageUnavailable":
+    if isinstance(error, StorageUnavailable):
         return _("The database cannot be used"), str(error)
-    if type(error).__name__ == "ConflictError":
+    if isinstance(error, ConflictError):
         return _("Changed on another workstation"), str(error)
     return _("Could not be saved"), str(error)
 

@@ -22,6 +22,15 @@ from smerteagent.core.cpr import CprError, parse_cpr
 from smerteagent.core.patients import Patient, PatientInput
 from smerteagent.i18n import _
 
+UNKNOWN_DATE = QDate(1900, 1, 1)
+
+
+def _derived_sex(cpr: str | None) -> str | None:
+    try:
+        return parse_cpr(cpr).sex if cpr else None
+    except CprError:
+        return None
+
 
 def cpr_feedback(text: str) -> tuple[bool, str]:
     """(acceptable, message) for what is typed so far in the CPR field."""
@@ -30,7 +39,7 @@ def cpr_feedback(text: str) -> tuple[bool, str]:
     try:
         cpr = parse_cpr(text)
     except CprError as error:
-        if "not a date" in error.problem:
+        if error.kind == "date":
             return False, _("Not a real date")
         return False, _("Format: ddmmyy-ssss (10 digits)")
     sex = _("female") if cpr.sex == "female" else _("male")
@@ -49,12 +58,15 @@ class PatientDialog(QDialog):
         self.given = QLineEdit(self)
         self.family = QLineEdit(self)
         self.cpr = QLineEdit(self)
-        self.cpr.setPlaceholderText("ddmmyy-ssss")
+        self.cpr.setPlaceholderText(_("ddmmyy-ssss"))
         self.cpr_status = QLabel(self)
         self.cpr_status.setWordWrap(True)
         self.no_cpr = QCheckBox(_("No CPR number (foreign or anonymous patient)"), self)
         self.birth_date = QDateEdit(self, calendarPopup=True, displayFormat="dd.MM.yyyy")
-        self.birth_date.setDate(QDate(1970, 1, 1))
+        self.birth_date.setMinimumDate(UNKNOWN_DATE)
+        self.birth_date.setMaximumDate(QDate.currentDate())
+        self.birth_date.setSpecialValueText(_("unknown"))
+        self.birth_date.setDate(UNKNOWN_DATE)
         self.sex = QComboBox(self)
         for value, label in ((None, _("From the CPR number")), ("female", _("Female")), ("male", _("Male"))):
             self.sex.addItem(label, value)
@@ -87,7 +99,9 @@ class PatientDialog(QDialog):
         self.no_cpr.setChecked(patient.no_cpr)
         if patient.birth_date:
             self.birth_date.setDate(QDate(patient.birth_date.year, patient.birth_date.month, patient.birth_date.day))
-        self.sex.setCurrentIndex(max(0, self.sex.findData(patient.sex)))
+        derived = _derived_sex(patient.cpr)
+        # A sex equal to the CPR's is 'from the CPR', so correcting a mistyped CPR corrects the sex too.
+        self.sex.setCurrentIndex(max(0, self.sex.findData(None if patient.sex == derived else patient.sex)))
         self.contact.setText(patient.contact or "")
         self.note.setPlainText(patient.note or "")
 
@@ -106,6 +120,7 @@ class PatientDialog(QDialog):
         return PatientInput(
             given_name=self.given.text(), family_name=self.family.text(),
             cpr=None if without else self.cpr.text(), sex=self.sex.currentData(),
-            birth_date=date(born.year(), born.month(), born.day()) if without else None, no_cpr=without,
+            birth_date=date(born.year(), born.month(), born.day()) if without and born != UNKNOWN_DATE else None,
+            no_cpr=without,
             contact=self.contact.text() or None, note=self.note.toPlainText() or None,
         )  # fmt: skip

@@ -43,6 +43,7 @@ class PatientListModel(QAbstractTableModel):
         self._query = ""
         self._more = False
         self._resetting = False
+        self._mask = False
 
     def set_source(self, search: Callable[[str, int], list[PatientSummary]],
                    recent: Callable[[int, int], list[PatientSummary]], masked: Callable[[], bool]) -> None:  # fmt: skip
@@ -55,6 +56,7 @@ class PatientListModel(QAbstractTableModel):
         self.beginResetModel()
         self._query = query.strip()
         self._rows = self._recent(PAGE, 0) if not self._query else self._search(self._query, PAGE)
+        self._mask = self._masked()  # read once per load, not once per cell
         self._more = not self._query and len(self._rows) == PAGE
         self.endResetModel()
         self._resetting = False
@@ -98,7 +100,7 @@ class PatientListModel(QAbstractTableModel):
         if column == 0:
             return row.name
         if column == 1:
-            return format_cpr(row.cpr, masked=self._masked()) or _("no CPR number")
+            return format_cpr(row.cpr, masked=self._mask) or _("no CPR number")
         if column == 2:
             age = age_on(row.birth_date, date.today())
             return "" if age is None else str(age)

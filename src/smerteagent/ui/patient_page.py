@@ -69,6 +69,8 @@ class PatientPage(QWidget):
         self.safety.record_requested.connect(self.record_safety_action)
         self.results = QListWidget(self)
         self.results.setAccessibleName(_("Screenings"))
+        self.results.setWordWrap(True)
+        self.results.setMinimumWidth(300)
         self.results.currentItemChanged.connect(lambda current, _previous: self._show_selected(current))
         self.results.itemActivated.connect(self._resume_if_draft)
         self.result_view = ResultView(self)
@@ -109,16 +111,21 @@ class PatientPage(QWidget):
         edit = QPushButton(_("Edit patient…"), box)
         edit.clicked.connect(self.edit_requested)
         grid = QGridLayout(box)
-        grid.addWidget(self.setting, 0, 0)
-        grid.addWidget(self.battery, 0, 1)
-        grid.addWidget(start_battery, 0, 2)
-        grid.addWidget(edit, 0, 3)
+        for column, text in enumerate((_("Setting"), _("Battery"))):
+            grid.addWidget(QLabel(text, box), 0, column)
+        grid.addWidget(self.setting, 1, 0)
+        grid.addWidget(self.battery, 1, 1)
+        grid.addWidget(start_battery, 1, 2)
+        grid.addWidget(edit, 1, 3)
         medication = QHBoxLayout()
+        medication.addWidget(QLabel(_("Takes:"), box))
         for checkbox in self.context_boxes.values():
             medication.addWidget(checkbox)
-        grid.addLayout(medication, 1, 0, 1, 3)
-        grid.addWidget(self.instrument, 2, 1)
-        grid.addWidget(start_form, 2, 2)
+        medication.addStretch()
+        grid.addLayout(medication, 2, 0, 1, 4)
+        grid.addWidget(QLabel(_("Single questionnaire"), box), 3, 1)
+        grid.addWidget(self.instrument, 4, 1)
+        grid.addWidget(start_form, 4, 2)
         return box
 
     def _setting(self) -> str:

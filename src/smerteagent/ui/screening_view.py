@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -45,13 +45,22 @@ class ScreeningView(QWidget):
     instrument_finished = Signal(object)
     finished = Signal()
 
-    def __init__(self, session: ScreeningSession, *, scale: float = 1.6, parent: QWidget | None = None) -> None:
+    def __init__(self, session: ScreeningSession, *, scale: float = 1.6, patient_mode: bool = False,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.session = session
         self.scale = scale
+        self.patient_mode = patient_mode
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.banner = PatientBanner(self)
-        self.banner.set_patient(session.patient)
+        self.banner.set_patient(session.patient, masked=patient_mode)
+        self.alert = QLabel(self, wordWrap=True)
+        self.alert.setObjectName("screeningAlert")
+        self.alert.setStyleSheet(
+            "#screeningAlert { background: #b00020; color: white; font-weight: bold; padding: 6px; }"
+        )
+        self.alert.setAccessibleName(_("Suicide risk alert"))
+        self.alert.hide()
         self.instrument = QLabel(self)
         self.instructions = QLabel(self, wordWrap=True)
         self.progress = QProgressBar(self)
@@ -62,6 +71,7 @@ class ScreeningView(QWidget):
         self.options = QVBoxLayout()
         self.entry = QLineEdit(self)
         self.entry.setAccessibleName(_("Answer"))
+        self.entry.installEventFilter(self)
         self.error = QLabel(self, wordWrap=True)
         self.error.setStyleSheet("color: #b00020;")
         self.back_button = QPushButton(_("← Back"), self)
@@ -83,7 +93,7 @@ class ScreeningView(QWidget):
         navigation.addStretch()
         navigation.addWidget(self.next_button)
         layout = QVBoxLayout(self)
-        for widget in (self.banner, self.instrument, self.instructions, self.progress, self.question):
+        for widget in (self.banner, self.alert, self.instrument, self.instructions, self.progress, self.question):
             layout.addWidget(widget)
         layout.addLayout(self.options)
         layout.addWidget(self.entry)
@@ -111,7 +121,7 @@ class ScreeningView(QWidget):
         title = (definition.short_title or definition.title).get(lang)
         place = flow.position.instrument + 1
         self.instrument.setText(f"{title}  ({place}/{len(flow.planned)})")
-        reason = flow.planned[flow.position.instrument].reason
+        reason = None if self.patient_mode else flow.planned[flow.position.instrument].reason
         self.instructions.setText(" ".join(t.get(lang) for t in (reason, definition.instructions) if t))
         answered, asked = flow.progress()
         self.progress.setRange(0, max(asked, 1))
@@ -120,7 +130,17 @@ class ScreeningView(QWidget):
         self.question.setText(text)
         self.question.setAccessibleName(text)
         self.error.clear()
+        self._show_alerts()
         self._show_answer_controls()
+
+    def _show_alerts(self) -> None:
+        """At the desk a suicide-risk answer shows at once; the patient's own screen does not show it."""
+        from smerteagent.ui.result_view import flag_text
+
+        flags = [] if self.patient_mode else self.session.flow.critical_flags()
+        texts = list(dict.fromkeys(flag_text(self.session.flow.forms.get(f), flag) for f, flag in flags))
+        self.alert.setText(_("SUICIDE RISK — assess now:") + " " + "; ".join(texts) if texts else "")
+        self.alert.setVisible(bool(texts))
 
     def _show_answer_controls(self) -> None:
         while self.options.count():
@@ -192,9 +212,15 @@ class ScreeningView(QWidget):
         self.entry.setFocus()
 
     def choose(self, value: int) -> None:
-        """Save a choice and move on: one key press per answer."""
-        if self._save(value):
-            self.next(save_entry=False)
+        """Save a choice and move on: one key press per answer. The last question of a questionnaire
+        waits for Enter, because finishing makes the answers final and a slip could no longer be undone."""
+        if not self._save(value):
+            return
+        if self.session.flow.at_last_item():
+            self.render()
+            self.error.setText(_("Press Enter to finish this questionnaire (← to go back)."))
+            return
+        self.next(save_entry=False)
 
     def _save(self, value: int | str | None) -> bool:
         try:
@@ -207,9 +233,11 @@ class ScreeningView(QWidget):
     def next(self, *, save_entry: bool = True) -> None:
         if save_entry and self.entry.isVisible():
             text = self.entry.text().strip()
-            value: int | str | None = (
-                None if not text else (text if self.session.flow.item.type == "text" else int(text))
-            )
+            item = self.session.flow.item
+            if text and item.type == "numeric" and not (text.isascii() and text.isdigit()):
+                self.error.setText(_("Type a whole number from {low} to {high}.").format(low=item.min, high=item.max))
+                return
+            value: int | str | None = None if not text else (text if item.type == "text" else int(text))
             if value != self.session.flow.current_answer() and not self._save(value):
                 return
         try:
@@ -228,6 +256,18 @@ class ScreeningView(QWidget):
     def clear(self) -> None:
         if self._save(None):
             self.render()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """In a number field ← and → move between questions, as everywhere else in the screening."""
+        if watched is self.entry and event.type() == QEvent.Type.KeyPress and self.session.flow.item.type == "numeric":
+            key = event.key()  # type: ignore[attr-defined]
+            if key == Qt.Key.Key_Left:
+                self.back()
+                return True
+            if key == Qt.Key.Key_Right:
+                self.next()
+                return True
+        return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key: Any = event.key()

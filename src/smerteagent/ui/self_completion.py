@@ -29,7 +29,7 @@ class SelfCompletionWindow(QWidget):
         self.clinician_language = language()
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setWindowTitle(_("Questionnaires"))
-        self.view = ScreeningView(session, scale=2.2, parent=self)
+        self.view = ScreeningView(session, scale=2.2, patient_mode=True, parent=self)
         self.view.finished.connect(self._thank)
         self.thanks = QLabel(_("Thank you! Please hand the device back to the staff."), self)
         self.thanks.setAlignment(Qt.AlignmentFlag.AlignCenter)

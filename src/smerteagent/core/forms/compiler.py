@@ -72,6 +72,7 @@ class _Compiler:
             results=results,
             bands=bands,
             bands_need_sex="sex" in band_names,
+            bands_read_items=bool(band_names & set(self.items)),
             flags=flags,
         )
 

@@ -106,6 +106,7 @@ class CompiledForm:
     results: tuple[ResultRule, ...]
     bands: tuple[BandRule, ...]
     bands_need_sex: bool
+    bands_read_items: bool
     flags: tuple[FlagRule, ...]
 
     @property
@@ -168,6 +169,9 @@ class CompiledForm:
                 reported[result.id] = report_value(value)
         scope = EvaluationScope(values, given)
         band, band_reasons = self._band(scope, sex, explained=reasons & (MISSING | NEEDS_SEX))
+        if band is not None and missing and self.bands_read_items:
+            # No missing-item rule covers a band read straight from the items: withhold it.
+            band, band_reasons = None, MISSING
         raised = [flag.id for flag in self.flags if truth(flag.when(scope)) is True]
         severity = {flag.id: flag.severity for flag in self.flags if flag.id in raised}
         for engine_flag, bit in ((INCOMPLETE, MISSING), (PRORATED, PARTIAL), (SEX_REQUIRED, NEEDS_SEX)):
