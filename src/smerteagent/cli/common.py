@@ -60,16 +60,6 @@ def database_label(url: str | None) -> str:
     return resolved.removeprefix("sqlite:///") if resolved.startswith("sqlite:///") else hide_passwords(resolved)
 
 
-def db_option(parser: argparse.ArgumentParser, default: object) -> None:
-    parser.add_argument(
-        "--db",
-        default=default,
-        metavar="URL",
-        help="database URL, e.g. postgresql+psycopg://user@server/smerteagent or a SQLite file path "
-        "(also SMERTEAGENT_DB_URL; default: SQLite in the user data folder)",
-    )
-
-
 def open_storage(arguments: argparse.Namespace, *, upgrade: bool = True) -> Services:
     """The services over the chosen database (checked, backed up and migrated)."""
     from smerteagent.storage.services import open_services

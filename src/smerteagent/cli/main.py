@@ -9,25 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from smerteagent import __version__
-from smerteagent.cli.common import db_option
+from smerteagent.cli.options import db_option, forms_dir_option
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COMMANDS = frozenset({"forms", "score", "patients", "db", "demo", "settings"})
 Handler = Callable[[argparse.Namespace], int]
-
-
-def _forms_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
-    parser.add_argument(
-        "--forms-dir",
-        type=Path,
-        default=default,
-        metavar="DIR",
-        help="an extra user forms folder; its forms override bundled ones with the same id "
-        "(also SMERTEAGENT_FORMS_DIR)",
-    )
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
@@ -43,7 +31,7 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
         help="language of the app (default: the clinic setting) and of the commands' messages (default: en, "
         "as the commands' own output is English)",
     )
-    _forms_dir_option(parser, None)
+    forms_dir_option(parser, None)
     db_option(parser, None)
 
 
@@ -68,11 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _global_options(parser)
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
-    forms_command.register(commands, lambda p: _forms_dir_option(p, argparse.SUPPRESS))
-    score_command.register(commands, lambda p: _forms_dir_option(p, argparse.SUPPRESS))
+    forms_command.register(commands, lambda p: forms_dir_option(p, argparse.SUPPRESS))
+    score_command.register(commands, lambda p: forms_dir_option(p, argparse.SUPPRESS))
 
     def storage_options(parser: argparse.ArgumentParser) -> None:
-        _forms_dir_option(parser, argparse.SUPPRESS)
+        forms_dir_option(parser, argparse.SUPPRESS)
         db_option(parser, argparse.SUPPRESS)
 
     patients_command.register(commands, storage_options)

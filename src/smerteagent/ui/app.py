@@ -6,9 +6,9 @@ with a 'loading' page and storage opens on a worker thread; the patient list fil
 
 from __future__ import annotations
 
-import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -49,8 +49,10 @@ class StorageLoader(QThread):
     def __init__(self, db_url: str | None, forms_dir: Path | None) -> None:
         super().__init__()
         self.db_url, self.forms_dir = db_url, forms_dir
+        self.list_shown = threading.Event()
 
     def run(self) -> None:
+        import smerteagent.ui.patient_list  # noqa: F401 - the list's code, loaded here and not on the GUI thread
         from smerteagent.storage.location import resolve_url
         from smerteagent.storage.preview import recent_patients
 
@@ -58,6 +60,8 @@ class StorageLoader(QThread):
         preview = recent_patients(url)
         if preview is not None:
             self.previewed.emit(*preview)
+            # Let the GUI thread show the list before the heavy imports compete with it for the GIL.
+            self.list_shown.wait(timeout=1.0)
         try:
             from smerteagent.core.forms.loader import FormLibrary
             from smerteagent.paths import form_folders
@@ -114,6 +118,7 @@ def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_
     window.installEventFilter(painter)
     loader = StorageLoader(db_url, forms_dir)
     loader.previewed.connect(window.show_preview)
+    window.list_did_fill.connect(loader.list_shown.set)
     loader.loaded.connect(context.set_services)
     if language_forced is None:
         context.services_did_load.connect(lambda: _use_saved_language(context))
@@ -150,6 +155,8 @@ def _report_ready(app: QApplication, timings: dict[str, Any]) -> None:
     app.processEvents()
     timings.setdefault("ready_ms", _since_start())
     timings["storage_ms"] = _since_start()
+    import json
+
     print(json.dumps(timings), flush=True)
     QTimer.singleShot(0, app.quit)
 

@@ -1,0 +1,27 @@
+"""Options shared by the app start and the subcommands; imports nothing, so the app starts fast."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def db_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--db",
+        default=default,
+        metavar="URL",
+        help="database URL, e.g. postgresql+psycopg://user@server/smerteagent or a SQLite file path "
+        "(also SMERTEAGENT_DB_URL; default: SQLite in the user data folder)",
+    )
+
+
+def forms_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--forms-dir",
+        type=Path,
+        default=default,
+        metavar="DIR",
+        help="an extra user forms folder; its forms override bundled ones with the same id "
+        "(also SMERTEAGENT_FORMS_DIR)",
+    )
