@@ -65,29 +65,31 @@ def run_check(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_backup(arguments: argparse.Namespace) -> int:
-    from smerteagent.storage import backup
-
+def _with_sqlite_file(arguments: argparse.Namespace, action: Callable[[Path], None]) -> int:
+    """Run ``action`` on the SQLite file of an existing database (backups are SQLite's)."""
     database = _database(arguments)
     database.dispose()
     path = _sqlite_file(database)
     if path is None:
         return EXIT_FAILED
-    print(backup.backup(path, "manual", arguments.to))
+    action(path)
     return EXIT_OK
+
+
+def run_backup(arguments: argparse.Namespace) -> int:
+    from smerteagent.storage import backup
+
+    return _with_sqlite_file(arguments, lambda path: print(backup.backup(path, "manual", arguments.to)))
 
 
 def run_backups(arguments: argparse.Namespace) -> int:
     from smerteagent.storage import backup
 
-    database = _database(arguments)
-    database.dispose()
-    path = _sqlite_file(database)
-    if path is None:
-        return EXIT_FAILED
-    for item in backup.list_backups(path):
-        print(item)
-    return EXIT_OK
+    def show(path: Path) -> None:
+        for item in backup.list_backups(path):
+            print(item)
+
+    return _with_sqlite_file(arguments, show)
 
 
 def run_restore(arguments: argparse.Namespace) -> int:

@@ -78,26 +78,24 @@ def _print_rows(rows: list[PatientSummary], as_json: bool, masked: bool) -> None
         print(f"{row.id:>7}  {describe(row, masked=masked)}")
 
 
-def run_list(arguments: argparse.Namespace) -> int:
+def _list_patients(arguments: argparse.Namespace, fetch: Callable[[Any], list[PatientSummary]]) -> int:
+    """Rows from ``fetch(patient service)``, printed with the clinic's CPR masking."""
     services = open_storage(arguments)
     try:
-        rows = services.patients.recent(arguments.limit, arguments.offset)
+        rows = fetch(services.patients)
         masked = services.settings.load().mask_cpr_in_lists
     finally:
         services.close()
     _print_rows(rows, arguments.json, masked)
     return EXIT_OK
+
+
+def run_list(arguments: argparse.Namespace) -> int:
+    return _list_patients(arguments, lambda patients: patients.recent(arguments.limit, arguments.offset))
 
 
 def run_search(arguments: argparse.Namespace) -> int:
-    services = open_storage(arguments)
-    try:
-        rows = services.patients.search(arguments.query, arguments.limit)
-        masked = services.settings.load().mask_cpr_in_lists
-    finally:
-        services.close()
-    _print_rows(rows, arguments.json, masked)
-    return EXIT_OK
+    return _list_patients(arguments, lambda patients: patients.search(arguments.query, arguments.limit))
 
 
 def run_show(arguments: argparse.Namespace) -> int:
