@@ -91,7 +91,7 @@ def main() -> None:
     print(f"SmerteAgent: first paint {paint:.0f} ms, list ready {ready:.0f} ms, storage ready {storage:.0f} ms, "
           f"peak {peak:.0f} MB")  # fmt: skip
     print(f"first paint {paint / bare_paint:.2f}x (target <= 1.5x); ready {ready / bare_wall:.2f}x the bare "
-          f"process (target <= 2x); storage {storage / bare_wall:.2f}x; memory +{peak - bare_peak:.0f} MB "
+          f"process (target <= 2x); storage {storage / bare_wall:.2f}x; memory +{peak - bare_peak:.1f} MB "
           "(target <= 80 MB)")  # fmt: skip
 
 
