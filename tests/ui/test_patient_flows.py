@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -145,3 +147,25 @@ def test_preview_list_then_storage_keeps_what_was_typed(
     context.set_services(services)
     assert main.list_page is page and page.search.text() == "soeren"
     assert {page.model.patient(row).family_name for row in range(page.model.rowCount())} == {"Ærø", "Kjær"}
+
+
+def test_damaged_database_can_be_restored_from_a_backup_in_the_app(
+    qtbot: QtBot, tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+    from smerteagent.storage import backup
+    from smerteagent.ui.app import offer_restore
+
+    database = tmp_path / "clinic.sqlite"
+    shutil.copy(template, database)
+    good = backup.backup(database, "manual")
+    database.write_bytes(b"damaged")
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: self.buttons()[0].click() or 0)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: None)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(good), ""))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    assert offer_restore(parent, database, "damaged")
+    assert backup.check_file(database) == []
+    assert any(p.name.startswith("clinic.sqlite.damaged-") for p in tmp_path.iterdir())

@@ -10,11 +10,12 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QThread, QTimer, QTranslator, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from smerteagent.core.errors import SmerteAgentError
 from smerteagent.i18n import _, set_language
@@ -44,7 +45,7 @@ class StorageLoader(QThread):
 
     previewed = Signal(object, bool)
     loaded = Signal(object)
-    failed = Signal(str)
+    failed = Signal(str, str, str)  # message, StorageUnavailable reason (or ""), the SQLite file (or "")
 
     def __init__(self, db_url: str | None, forms_dir: Path | None) -> None:
         super().__init__()
@@ -54,7 +55,7 @@ class StorageLoader(QThread):
     def run(self) -> None:
         import smerteagent.ui.patient_list  # noqa: F401 - the list's code, loaded here and not on the GUI thread
         from smerteagent.storage.location import resolve_url
-        from smerteagent.storage.preview import recent_patients
+        from smerteagent.storage.preview import recent_patients, sqlite_file
 
         url = resolve_url(self.db_url)
         preview = recent_patients(url)
@@ -70,9 +71,12 @@ class StorageLoader(QThread):
             forms = FormLibrary.load(form_folders(self.forms_dir))
             self.loaded.emit(open_services(url, forms))
         except SmerteAgentError as error:
-            self.failed.emit(str(error))
+            file = sqlite_file(url)
+            self.failed.emit(str(error), getattr(error, "reason", ""), str(file) if file else "")
         except Exception as error:  # a start that fails must say so, not hang on "loading"
-            self.failed.emit(_("Unexpected error while opening the database: {error}").format(error=repr(error)))
+            self.failed.emit(
+                _("Unexpected error while opening the database: {error}").format(error=repr(error)), "", ""
+            )
             raise
 
 
@@ -116,14 +120,23 @@ def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_
     painter = FirstPaint()
     painter.painted.connect(lambda ms: timings.setdefault("first_paint_ms", round(ms, 1)))
     window.installEventFilter(painter)
-    loader = StorageLoader(db_url, forms_dir)
-    loader.previewed.connect(window.show_preview)
-    window.list_did_fill.connect(loader.list_shown.set)
-    loader.loaded.connect(context.set_services)
+    loaders: list[StorageLoader] = []
+
+    def start_loading() -> StorageLoader:
+        loader = StorageLoader(db_url, forms_dir)
+        loader.previewed.connect(window.show_preview)
+        window.list_did_fill.connect(loader.list_shown.set)
+        loader.loaded.connect(context.set_services)
+        loader.failed.connect(
+            lambda message, reason, file: _storage_failed(window, message, reason, file, start_loading)
+        )
+        loaders.append(loader)
+        return loader
+
+    loader = start_loading()
     if language_forced is None:
         context.services_did_load.connect(lambda: _use_saved_language(context))
     context.language_did_change.connect(lambda code: install_qt_translations(app, code))
-    loader.failed.connect(lambda message: _storage_failed(window, message))
     window.list_did_fill.connect(lambda: timings.setdefault("ready_ms", _since_start()))
     if exit_after_startup:
         context.services_did_load.connect(lambda: _report_ready(app, timings))
@@ -132,7 +145,8 @@ def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_
     QTimer.singleShot(500, lambda: loader.isRunning() or loader.isFinished() or loader.start())
     window.show()
     code = app.exec()
-    loader.wait()
+    for started in loaders:
+        started.wait()
     if context.loaded:
         context.services.close()
     return code
@@ -161,6 +175,36 @@ def _report_ready(app: QApplication, timings: dict[str, Any]) -> None:
     QTimer.singleShot(0, app.quit)
 
 
-def _storage_failed(window: MainWindow, message: str) -> None:
+def _storage_failed(
+    window: MainWindow, message: str, reason: str, file: str, retry: Callable[[], StorageLoader]
+) -> None:
+    """Say what is wrong; a damaged SQLite file may be replaced by a backup right here, then opened again."""
+    if reason == "corrupt" and file and offer_restore(window, Path(file), message):
+        retry().start()
+        return
     QMessageBox.critical(window, _("The database cannot be used"), message)
     QApplication.exit(1)
+
+
+def offer_restore(window: QWidget, database: Path, message: str) -> bool:
+    """Ask whether to restore a backup of a damaged database; True when one was restored."""
+    from smerteagent.storage import backup
+
+    box = QMessageBox(QMessageBox.Icon.Critical, _("The database is damaged"), message, parent=window)
+    restore = box.addButton(_("Restore a backup…"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_("Close SmerteAgent"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is not restore:
+        return False
+    folder = backup.backups_dir(database)
+    chosen, _filter = QFileDialog.getOpenFileName(window, _("Choose a backup"), str(folder), "SQLite (*.sqlite)")
+    if not chosen:
+        return False
+    try:
+        kept = backup.restore(database, Path(chosen))
+    except SmerteAgentError as error:
+        QMessageBox.critical(window, _("The backup could not be restored"), str(error))
+        return False
+    done = _("Restored from {backup}. The damaged file was kept as {kept}.").format(backup=chosen, kept=kept)
+    QMessageBox.information(window, _("Backup restored"), done)
+    return True
