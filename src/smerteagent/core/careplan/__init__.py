@@ -1,0 +1,1 @@
+"""The shared care plan's logic, Qt-free: medication safety, tapering, completeness."""
