@@ -1,0 +1,55 @@
+"""Treatment suggestions for the shared plan: STarT Back matched treatment, the national guidelines'
+non-pharmacological recommendations for the patient's pain type, and municipal/regional offers.
+Kept as data (``resources/careplan/recommendations.yaml``) with its source; every suggestion is editable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+STRENGTH_ORDER = ("strong_for", "weak_for", "good_practice", "weak_against")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: str
+    text: str
+    strength: str | None  # None for STarT Back matched treatment and offers
+    kind: str  # "matched", "guideline" or "offer"
+
+
+@dataclass(frozen=True)
+class Recommendations:
+    document: dict[str, Any]
+
+    @classmethod
+    def load(cls, path: Path) -> Recommendations:
+        return cls(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+    @property
+    def pain_types(self) -> list[str]:
+        return list(self.document["pain_types"])
+
+    @property
+    def source(self) -> str:
+        return str(self.document["source"])
+
+    def suggest(self, pain_types: Iterable[str], startback_band: str | None, language: str) -> list[Suggestion]:
+        """Matched treatment first, then guideline advice (strongest first), then offers."""
+        wanted = set(pain_types)
+        unknown = wanted - set(self.pain_types)
+        if unknown:
+            raise ValueError(f"unknown pain type(s): {', '.join(sorted(unknown))}")
+        found: list[Suggestion] = []
+        if startback_band in self.document["startback"]:
+            text = self.document["startback"][startback_band][language]
+            found.append(Suggestion(f"startback_{startback_band}", text, None, "matched"))
+        guideline = [s for s in self.document["suggestions"] if wanted & set(s["pain_types"])]
+        guideline.sort(key=lambda s: STRENGTH_ORDER.index(s["strength"]))
+        found += [Suggestion(s["id"], s[language], s["strength"], "guideline") for s in guideline]
+        found += [Suggestion(o["id"], o[language], None, "offer") for o in self.document["offers"]]
+        return found
