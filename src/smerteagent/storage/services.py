@@ -16,6 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from smerteagent.core.errors import StorageUnavailable
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.storage import backup, migrate
+from smerteagent.storage.careplans import CarePlanService
 from smerteagent.storage.database import Database
 from smerteagent.storage.patients import PatientService
 from smerteagent.storage.screenings import ScreeningService
@@ -38,6 +39,7 @@ class Services:
     patients: PatientService
     screenings: ScreeningService
     settings: SettingsService
+    careplans: CarePlanService
     actor: str
 
     def close(self) -> None:
@@ -79,4 +81,5 @@ def open_services(url: str | None, forms: FormLibrary, actor: str | None = None,
     current: Callable[[], str] = lambda: who  # noqa: E731 - the login issue replaces this with the session user
     patients = PatientService(sessions, current)
     screenings = ScreeningService(sessions, forms, patients, current)
-    return Services(database, forms, patients, screenings, SettingsService(sessions, current), who)
+    careplans = CarePlanService(sessions, patients, current)
+    return Services(database, forms, patients, screenings, SettingsService(sessions, current), careplans, who)

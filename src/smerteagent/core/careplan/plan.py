@@ -1,0 +1,147 @@
+"""The shared care plan as the core sees it: values, value-based goals, actions, treatment, medication with
+tapering, a safety plan, follow-up and consent. Plain data, checked by :func:`problems`; storage keeps it
+in numbered versions, and a printed version is frozen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from smerteagent.core.careplan.tapering import TaperStep, taper_schedule
+from smerteagent.i18n import N_, _
+
+LIFE_DOMAINS = {
+    "family": N_("Family"),
+    "relationships": N_("Relationships"),
+    "work_education": N_("Work or education"),
+    "leisure": N_("Leisure"),
+    "health_body": N_("Health and body"),
+    "community": N_("Community"),
+    "other": N_("Other"),
+}
+ACTORS = {
+    "patient": N_("Patient"),
+    "gp": N_("GP"),
+    "physiotherapist": N_("Physiotherapist"),
+    "psychologist": N_("Psychologist"),
+    "municipality": N_("Municipality"),
+    "pain_centre": N_("Pain centre"),
+}
+
+
+@dataclass(frozen=True)
+class ValueRating:
+    """A life domain: how important it is and how well life matches it now (0-10); chosen to work on."""
+
+    domain: str
+    importance: int
+    current: int
+    chosen: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A concrete, measurable goal serving a chosen value (a PSFS activity: today's rating -> target)."""
+
+    value_domain: str
+    description: str
+    measure: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    target_date: date | None = None
+    attainment: int | None = None  # goal attainment at follow-up, -2 (much worse) .. +2 (much better)
+
+
+@dataclass(frozen=True)
+class Action:
+    what: str
+    who: str
+    due: str | None = None
+
+
+@dataclass(frozen=True)
+class TaperingPlan:
+    start_dose: float
+    step: float
+    interval_days: int
+    starts_on: date
+    floor: float = 0.0
+    step_is_percent: bool = True
+    round_to: float | None = None
+    followed_up_by: str | None = None
+    follow_up_on: date | None = None
+
+    def schedule(self) -> list[TaperStep]:
+        return taper_schedule(self.start_dose, self.step, self.interval_days, self.starts_on, floor=self.floor,
+                              step_is_percent=self.step_is_percent, round_to=self.round_to)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PlannedMedication:
+    name: str
+    dose_text: str | None = None
+    daily_dose: float | None = None
+    started_on: date | None = None
+    re_evaluate_on: date | None = None
+    tapering: TaperingPlan | None = None
+
+
+@dataclass(frozen=True)
+class SafetyPlan:
+    """The patient's own safety plan, made together when a suicide-risk flag was raised."""
+
+    warning_signs: tuple[str, ...] = ()
+    coping: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    professionals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CarePlan:
+    patient_id: int
+    number: int = 1
+    status: str = "draft"
+    values: tuple[ValueRating, ...] = ()
+    goals: tuple[Goal, ...] = ()
+    actions: tuple[Action, ...] = ()
+    treatments: tuple[str, ...] = ()
+    medications: tuple[PlannedMedication, ...] = ()
+    safety_plan: SafetyPlan | None = None
+    follow_up_on: date | None = None
+    follow_up_by: str | None = None
+    consent_given: bool = False
+    medication_reviewed: bool = False
+    abuse_stance: str | None = None
+    notes: str | None = None
+    created_at: datetime = field(default_factory=datetime.now)
+    frozen_at: datetime | None = None
+    revision: int = 0  # the stored version this was read from (0: never saved), for conflict detection
+
+    @property
+    def frozen(self) -> bool:
+        return self.status == "frozen"
+
+    @property
+    def chosen_domains(self) -> list[str]:
+        return [v.domain for v in self.values if v.chosen]
+
+
+def problems(plan: CarePlan) -> list[str]:
+    """What must be corrected before the plan can be saved, in the current language (empty when fine)."""
+    found = []
+    for value in plan.values:
+        if value.domain not in LIFE_DOMAINS:
+            found.append(_("unknown life domain {domain}").format(domain=value.domain))
+        if not (0 <= value.importance <= 10 and 0 <= value.current <= 10):
+            found.append(_("{domain}: ratings are 0 to 10").format(domain=value.domain))
+    chosen = set(plan.chosen_domains)
+    for goal in plan.goals:
+        if goal.value_domain not in chosen:
+            found.append(_("the goal '{goal}' must serve a chosen value").format(goal=goal.description))
+        if goal.attainment is not None and not -2 <= goal.attainment <= 2:
+            found.append(_("the goal '{goal}': attainment is -2 to +2").format(goal=goal.description))
+    for action in plan.actions:
+        if action.who not in ACTORS:
+            found.append(_("the action '{action}' needs who does it").format(action=action.what))
+    return found

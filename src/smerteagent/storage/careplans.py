@@ -1,0 +1,185 @@
+"""Care plans in numbered versions: the draft is edited and saved; printing freezes a version, and the next
+edit starts a new draft from it. Optimistic locking stops two workstations overwriting each other."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from smerteagent.core.careplan.plan import (
+    Action,
+    CarePlan,
+    Goal,
+    PlannedMedication,
+    SafetyPlan,
+    TaperingPlan,
+    ValueRating,
+    problems,
+)
+from smerteagent.core.errors import ConflictError, SmerteAgentError
+from smerteagent.i18n import N_
+from smerteagent.storage.audit import record_event
+from smerteagent.storage.database import reading_session, storage_errors
+from smerteagent.storage.models import (
+    CarePlanRow,
+    CarePlanVersionRow,
+    PlanActionRow,
+    PlanGoalRow,
+    PlanMedicationRow,
+)
+from smerteagent.storage.patients import PatientService
+
+
+class PlanProblem(SmerteAgentError):
+    """A plan that cannot be saved as it is; the message lists what to correct."""
+
+
+def _tapering_to_json(plan: TaperingPlan | None) -> dict[str, Any] | None:
+    if plan is None:
+        return None
+    document = asdict(plan)
+    for key in ("starts_on", "follow_up_on"):
+        document[key] = document[key].isoformat() if document[key] else None
+    return document
+
+
+def _tapering_from_json(document: dict[str, Any] | None) -> TaperingPlan | None:
+    if not document:
+        return None
+    values = dict(document)
+    for key in ("starts_on", "follow_up_on"):
+        values[key] = date.fromisoformat(values[key]) if values.get(key) else None
+    return TaperingPlan(**values)
+
+
+def _plan_from_rows(patient_id: int, row: CarePlanVersionRow, session: Session) -> CarePlan:
+    def children(model: Any) -> list[Any]:
+        statement = select(model).where(model.plan_version_id == row.id).order_by(model.position)
+        return list(session.scalars(statement))
+
+    safety = SafetyPlan(**{k: tuple(v) for k, v in row.safety_plan.items()}) if row.safety_plan else None
+    return CarePlan(
+        patient_id=patient_id, number=row.number, status=row.status,
+        values=tuple(ValueRating(**v) for v in row.values), treatments=tuple(row.treatment),
+        goals=tuple(Goal(g.value_domain, g.description, g.measure, g.baseline, g.target, g.target_date, g.attainment)
+                    for g in children(PlanGoalRow)),
+        actions=tuple(Action(a.what, a.who, a.due) for a in children(PlanActionRow)),
+        medications=tuple(PlannedMedication(m.drug, m.dose, m.daily_dose_mg, m.started_on, m.re_evaluate_on,
+                                            _tapering_from_json(m.tapering)) for m in children(PlanMedicationRow)),
+        safety_plan=safety, follow_up_on=row.follow_up_on, follow_up_by=row.follow_up_by,
+        consent_given=row.consent_given, medication_reviewed=row.medication_reviewed, abuse_stance=row.abuse_stance,
+        notes=row.notes, created_at=row.created_at, frozen_at=row.frozen_at, revision=row.version,
+    )  # fmt: skip
+
+
+def _write_content(session: Session, row: CarePlanVersionRow, plan: CarePlan) -> None:
+    row.values = [asdict(v) for v in plan.values]
+    row.treatment = list(plan.treatments)
+    row.safety_plan = {k: list(v) for k, v in asdict(plan.safety_plan).items()} if plan.safety_plan else None
+    row.follow_up_on, row.follow_up_by = plan.follow_up_on, plan.follow_up_by
+    if plan.consent_given and not row.consent_given:
+        row.consent_at = datetime.now()
+    row.consent_given, row.medication_reviewed = plan.consent_given, plan.medication_reviewed
+    row.abuse_stance, row.notes = plan.abuse_stance, plan.notes
+    for model in (PlanGoalRow, PlanActionRow, PlanMedicationRow):
+        for child in session.scalars(select(model).where(model.plan_version_id == row.id)):
+            session.delete(child)
+    session.flush()
+    for position, goal in enumerate(plan.goals):
+        session.add(PlanGoalRow(plan_version_id=row.id, position=position, **asdict(goal)))
+    for position, action in enumerate(plan.actions):
+        session.add(PlanActionRow(plan_version_id=row.id, position=position, what=action.what, who=action.who,
+                                  due=action.due))  # fmt: skip
+    for position, medication in enumerate(plan.medications):
+        session.add(PlanMedicationRow(plan_version_id=row.id, position=position, drug=medication.name,
+                                      drug_class="", dose=medication.dose_text, daily_dose_mg=medication.daily_dose,
+                                      started_on=medication.started_on, re_evaluate_on=medication.re_evaluate_on,
+                                      tapering=_tapering_to_json(medication.tapering)))  # fmt: skip
+
+
+class CarePlanService:
+    def __init__(self, sessions: sessionmaker[Session], patients: PatientService, actor: Callable[[], str]) -> None:
+        self._sessions = sessions
+        self._patients = patients
+        self._actor = actor
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with storage_errors(), self._sessions.begin() as session:
+            yield session
+
+    def versions(self, patient_id: int) -> list[CarePlan]:
+        """Every version of the patient's plan, oldest first."""
+        with reading_session(self._sessions) as session:
+            return [_plan_from_rows(patient_id, row, session) for row in self._version_rows(session, patient_id)]
+
+    def current(self, patient_id: int) -> CarePlan | None:
+        found = self.versions(patient_id)
+        return found[-1] if found else None
+
+    def save(self, plan: CarePlan) -> CarePlan:
+        """Save the draft; editing a frozen (printed) version starts the next version instead."""
+        found = problems(plan)
+        if found:
+            raise PlanProblem("; ".join(found))
+        try:
+            with self._write() as session:
+                self._patients._row(session, plan.patient_id)
+                rows = self._version_rows(session, plan.patient_id)
+                latest = rows[-1] if rows else None
+                stale_draft = latest is not None and latest.status == "draft" and latest.version != plan.revision
+                if latest is not None and (latest.number != plan.number or stale_draft):
+                    raise ConflictError(N_("care plan"), plan.patient_id)
+                if latest is None or latest.status == "frozen":
+                    container = self._container(session, plan.patient_id)
+                    number = latest.number + 1 if latest else 1
+                    latest = CarePlanVersionRow(care_plan_id=container.id, number=number, status="draft",
+                                                created_at=datetime.now(), created_by=self._actor())  # fmt: skip
+                    session.add(latest)
+                    session.flush()
+                _write_content(session, latest, plan)
+                session.flush()
+                self._patients.touch(session, plan.patient_id)
+                record_event(session, self._actor(), "update", "care_plan", latest.id, {"number": latest.number})
+                return _plan_from_rows(plan.patient_id, latest, session)
+        except StaleDataError:
+            raise ConflictError(N_("care plan"), plan.patient_id) from None
+
+    def freeze(self, patient_id: int, action: str = "print") -> CarePlan:
+        """Freeze the latest version (it was printed or exported); the audit trail records the action."""
+        with self._write() as session:
+            rows = self._version_rows(session, patient_id)
+            if not rows:
+                raise PlanProblem(f"patient {patient_id} has no care plan")
+            latest = rows[-1]
+            if latest.status != "frozen":
+                latest.status, latest.frozen_at = "frozen", datetime.now()
+            record_event(session, self._actor(), action, "care_plan", latest.id, {"number": latest.number})
+            session.flush()
+            return _plan_from_rows(patient_id, latest, session)
+
+    def _container(self, session: Session, patient_id: int) -> CarePlanRow:
+        container = session.scalars(select(CarePlanRow).where(CarePlanRow.patient_id == patient_id)).first()
+        if container is None:
+            now = datetime.now()
+            container = CarePlanRow(patient_id=patient_id, created_at=now, updated_at=now)
+            session.add(container)
+            session.flush()
+        return container
+
+    @staticmethod
+    def _version_rows(session: Session, patient_id: int) -> list[CarePlanVersionRow]:
+        statement = (
+            select(CarePlanVersionRow)
+            .join(CarePlanRow, CarePlanRow.id == CarePlanVersionRow.care_plan_id)
+            .where(CarePlanRow.patient_id == patient_id)
+            .order_by(CarePlanVersionRow.number)
+        )
+        return list(session.scalars(statement))
