@@ -1,0 +1,80 @@
+"""The plain-text journal note for the practice's own record system: scores and flags, what was done
+about them, and the plan in short — pasted, so it keeps to plain lines without layout."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from smerteagent.core.careplan.medication import Catalogue, Medication
+from smerteagent.core.careplan.plan import ACTORS, LIFE_DOMAINS, CarePlan
+from smerteagent.core.cpr import format_cpr
+from smerteagent.core.patients import PatientSummary
+from smerteagent.core.scoring.result import ScoreResult
+from smerteagent.i18n import _
+
+
+def _score_line(title: str, result: ScoreResult, band_label: str | None) -> str:
+    values = ", ".join(f"{name} {value:g}" for name, value in result.results.items() if value is not None)
+    parts = [f"{title}: {values or '—'}"]
+    if band_label:
+        parts.append(band_label)
+    if result.flags:
+        parts.append(_("flags: {flags}").format(flags=", ".join(result.flags)))
+    return " · ".join(parts)
+
+
+def journal_note(
+    patient: PatientSummary,
+    scores: Sequence[tuple[str, ScoreResult, str | None]],
+    safety_actions: Sequence[str],
+    plan: CarePlan | None,
+    catalogue: Catalogue,
+    today: date,
+) -> str:
+    """``scores``: (instrument title, result, band label) of today's screening, in order."""
+    lines = [f"SmerteAgent {today:%d.%m.%Y} — {patient.name}, {format_cpr(patient.cpr) or _('no CPR number')}"]
+    if scores:
+        lines.append(_("Screening:"))
+        lines += [f"- {_score_line(title, result, band)}" for title, result, band in scores]
+    if safety_actions:
+        lines.append(_("Suicide risk, action taken: {actions}").format(actions="; ".join(safety_actions)))
+    if plan is not None:
+        lines += _plan_lines(plan, catalogue, today)
+    return "\n".join(lines) + "\n"
+
+
+def _plan_lines(plan: CarePlan, catalogue: Catalogue, today: date) -> list[str]:
+    lines = [_("Care plan (version {number}):").format(number=plan.number)]
+    if plan.chosen_domains:
+        lines.append(_("Values: {values}").format(values=", ".join(_(LIFE_DOMAINS[d]) for d in plan.chosen_domains)))
+    for goal in plan.goals:
+        target = (
+            f" ({goal.baseline:g} → {goal.target:g})" if goal.baseline is not None and goal.target is not None else ""
+        )
+        when = f" {goal.target_date:%d.%m.%Y}" if goal.target_date else ""
+        lines.append(_("Goal: {goal}").format(goal=f"{goal.description}{target}{when}"))
+    for action in plan.actions:
+        lines.append(_("Action: {action}").format(action=f"{action.what} ({_(ACTORS[action.who])})"))
+    if plan.treatments:
+        lines.append(_("Treatment: {treatment}").format(treatment="; ".join(plan.treatments)))
+    medications = [Medication(m.name, m.daily_dose, m.started_on, m.re_evaluate_on, m.tapering is not None)
+                   for m in plan.medications]  # fmt: skip
+    for planned, medication in zip(plan.medications, medications, strict=True):
+        mme = catalogue.daily_mme(medication)
+        dose = planned.dose_text or (f"{planned.daily_dose:g} mg/d" if planned.daily_dose else "")
+        extra = f", {mme:g} MME/d" if mme is not None else ""
+        taper = (
+            _(", tapering from {date}").format(date=f"{planned.tapering.starts_on:%d.%m.%Y}")
+            if planned.tapering
+            else ""
+        )
+        lines.append(_("Medication: {medication}").format(medication=f"{planned.name} {dose}{extra}{taper}".strip()))
+    for warning in catalogue.warnings(medications, today):
+        lines.append(_("Medication warning: {kind}").format(kind=warning.kind))
+    if plan.follow_up_on:
+        lines.append(
+            _("Follow-up: {date}").format(date=f"{plan.follow_up_on:%d.%m.%Y} {plan.follow_up_by or ''}".strip())
+        )
+    lines.append(_("Consent recorded") if plan.consent_given else _("Consent NOT recorded"))
+    return lines

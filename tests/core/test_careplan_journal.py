@@ -1,0 +1,42 @@
+"""The journal note: plain lines with the patient, scores and flags, actions taken and the plan in short."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from smerteagent import i18n
+from smerteagent.core.careplan.journal import journal_note
+from smerteagent.core.careplan.medication import Catalogue
+from smerteagent.core.careplan.plan import Action, CarePlan, Goal, PlannedMedication, TaperingPlan, ValueRating
+from smerteagent.core.forms.loader import FormLibrary
+from smerteagent.core.patients import PatientSummary
+from smerteagent.paths import bundled_resources_dir
+
+PATIENT = PatientSummary(1, "0707614285", "Søren", "Ærø", date(1961, 7, 7), "male", datetime(2026, 11, 23))
+
+
+def test_journal_note_in_danish(library: FormLibrary) -> None:
+    i18n.set_language("da")
+    catalogue = Catalogue.load(bundled_resources_dir() / "medication" / "medication.yaml")
+    phq9 = library.get("phq9").score({**{f"q{i}": 1 for i in range(1, 9)}, "q9": 1})
+    plan = CarePlan(
+        1,
+        values=(ValueRating("family", 9, 3, chosen=True),),
+        goals=(Goal("family", "Gå tur med hunden", "PSFS", 3, 7, date(2027, 3, 1)),),
+        actions=(Action("Henvisning til fysioterapi", "gp"),),
+        medications=(
+            PlannedMedication("Oxycodon", "10 mg x 2", 20, tapering=TaperingPlan(20, 10, 14, date(2026, 12, 1))),
+            PlannedMedication("Diazepam", "5 mg", 5),
+        ),
+        follow_up_on=date(2027, 1, 15),
+    )
+    note = journal_note(PATIENT, [("PHQ-9", phq9, "Let depression")], ["Sikkerhedsplan lagt"], plan, catalogue,
+                        date(2026, 11, 23))  # fmt: skip
+    lines = note.splitlines()
+    assert lines[0] == "SmerteAgent 23.11.2026 — Søren Ærø, 070761-4285"
+    assert "- PHQ-9: total 9 · Let depression · " in note and "suicide_risk" in note
+    assert "Sikkerhedsplan lagt" in note
+    assert "Familie" in note and "Gå tur med hunden (3 → 7) 01.03.2027" in note
+    assert "Oxycodon 10 mg x 2, 30 MME/d" in note and "01.12.2026" in note
+    assert "opioid_with_benzodiazepine" in note
+    assert lines[-1] == "Samtykke IKKE registreret"
