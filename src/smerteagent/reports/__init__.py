@@ -1,0 +1,6 @@
+"""PDF reports (ReportLab): they take core objects and return PDF bytes, and know nothing of Qt or the database."""
+
+from smerteagent.reports.careplan_pdf import render_patient_plan
+from smerteagent.reports.clinician_summary import render_clinician_summary
+
+__all__ = ["render_clinician_summary", "render_patient_plan"]

@@ -1,0 +1,186 @@
+"""The one-page summary the clinic keeps: latest scores with bands and flags, medication with morphine
+equivalents and warnings, the supervision checklist with what is missing, and the plan in short.
+
+Scores come from the latest :class:`ScoreResult` per form (not the chart histories): it carries the band and
+flags, and the completeness check reads the same mapping. ``forms`` gives their titles and labels."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from html import escape
+
+from reportlab.platypus import Flowable, KeepInFrame, Paragraph
+
+from smerteagent.core.careplan.completeness import PlanFacts, check, missing, needs_safety_plan
+from smerteagent.core.careplan.medication import Catalogue
+from smerteagent.core.careplan.plan import LIFE_DOMAINS, CarePlan
+from smerteagent.core.patients import Patient, PatientSummary, age_on
+from smerteagent.core.scoring.engine import CompiledForm
+from smerteagent.core.scoring.result import ScoreResult
+from smerteagent.core.settings import Settings
+from smerteagent.i18n import N_, _
+from smerteagent.i18n import language as current_language
+from smerteagent.reports.layout import (
+    HEIGHT,
+    WIDTH,
+    RunningHeader,
+    amount,
+    build_pdf,
+    bullets,
+    day,
+    para,
+    speaking,
+    styles,
+    table,
+)
+from smerteagent.reports.medicine import actor, as_medication, daily_mme, dose, drug_class, total_mme, warning_text
+
+STATUSES = {"draft": N_("draft"), "frozen": N_("printed and frozen")}
+ENGINE_FLAGS = {
+    "incomplete": N_("Not all questions were answered, so the score is withheld"),
+    "prorated": N_("One section was unanswered; the score is prorated as the instrument allows"),
+    "sex_required": N_("The patient's sex is needed for this score; add it to the patient"),
+}
+
+
+def render_clinician_summary(
+    plan: CarePlan,
+    patient: Patient | PatientSummary,
+    *,
+    settings: Settings,
+    catalogue: Catalogue,
+    results: Mapping[str, ScoreResult],
+    forms: Mapping[str, CompiledForm],
+    language: str,
+    open_safety_alerts: int = 0,
+    today: date | None = None,
+) -> bytes:
+    """One A4 page (shrunk to fit when the plan is long); ``results`` is the latest result per form id."""
+    printed_on = today or date.today()
+    with speaking(language):
+        story = [para(_("Care plan — clinician summary"), "title"), para(_patient_line(plan, patient, printed_on))]
+        story += _scores(results, forms) + _medication(plan, catalogue, printed_on)
+        story += _checklist(plan, results, catalogue, open_safety_alerts) + _plan_in_short(plan)
+        page = KeepInFrame(WIDTH, HEIGHT, story, mode="shrink")
+        header = RunningHeader.of(patient, settings, printed_on)
+        return build_pdf([page], header, _("Clinician summary for {name}").format(name=patient.name))
+
+
+def _patient_line(plan: CarePlan, patient: PatientSummary, printed_on: date) -> str:
+    age = age_on(patient.birth_date, printed_on)
+    parts = [patient.name, patient.cpr_text() or _("no CPR number")]
+    parts += [_("{age} years").format(age=age)] if age is not None else []
+    parts.append(
+        _("plan version {number} ({status}) of {date}").format(
+            number=plan.number,
+            status=_(STATUSES[plan.status]) if plan.status in STATUSES else plan.status,
+            date=day(plan.created_at.date()),
+        )
+    )
+    return " · ".join(parts)
+
+
+def _flag_text(form: CompiledForm | None, flag: str) -> str:
+    declared = {f.id: f.message for f in form.definition.scoring.flags} if form else {}
+    if flag in declared:
+        return declared[flag].get(current_language())
+    return _(ENGINE_FLAGS[flag]) if flag in ENGINE_FLAGS else flag
+
+
+def _score_row(form_id: str, result: ScoreResult, form: CompiledForm | None) -> list[str]:
+    lang = current_language()
+    if form is None:
+        labels: dict[str, str] = {}
+        title, bands = form_id, {}
+    else:
+        definition = form.definition
+        labels = {r.id: r.label.get(lang) for r in definition.scoring.results if r.label and not r.hidden}
+        title = (definition.short_title or definition.title).get(lang)
+        bands = {b.id: b.label.get(lang) for b in definition.scoring.bands}
+    scores = "; ".join(f"{labels.get(k, k)} {amount(v)}" for k, v in result.results.items())
+    flags = "\n".join(("⚑ " if f in result.critical_flags else "") + _flag_text(form, f) for f in result.flags)
+    return [title, scores or "—", bands.get(result.band or "", result.band or "—"), flags or "—"]
+
+
+def _scores(results: Mapping[str, ScoreResult], forms: Mapping[str, CompiledForm]) -> list[Flowable]:
+    title = para(_("Latest scores"), "h1")
+    if not results:
+        return [title, para(_("No completed screenings."))]
+    rows = [_score_row(form_id, r, forms.get(form_id)) for form_id, r in results.items()]
+    widths = [WIDTH * share for share in (0.19, 0.29, 0.21, 0.31)]
+    return [title, table([_("Questionnaire"), _("Scores"), _("Band"), _("Flags")], rows, widths)]
+
+
+def _medication(plan: CarePlan, catalogue: Catalogue, today: date) -> list[Flowable]:
+    title = para(_("Medication"), "h1")
+    if not plan.medications:
+        return [title, para(_("No current medication recorded."))]
+    rows = [
+        [
+            m.name,
+            drug_class(m.name, catalogue),
+            dose(m.daily_dose, m.name, catalogue),
+            amount(daily_mme(m, catalogue)),
+            _("yes") if m.tapering else _("no"),
+        ]
+        for m in plan.medications
+    ]
+    header = [_("Drug"), _("Class"), _("Daily dose"), _("MME per day"), _("Tapering plan")]
+    found = [title, table(header, rows, [WIDTH * s for s in (0.24, 0.22, 0.2, 0.14, 0.2)])]
+    total = _("Total morphine equivalent: {value} mg per day").format(
+        value=amount(total_mme(plan.medications, catalogue))
+    )
+    found.append(para(total, "note"))
+    warnings = catalogue.warnings([as_medication(m) for m in plan.medications], today)
+    return found + bullets([warning_text(w, catalogue) for w in warnings], "cell_bullet")
+
+
+def _checklist(plan: CarePlan, results: Mapping[str, ScoreResult], catalogue: Catalogue, alerts: int) -> list[Flowable]:
+    facts = PlanFacts(
+        results,
+        tuple(as_medication(m) for m in plan.medications),
+        plan.medication_reviewed,
+        plan.abuse_stance,
+        plan.consent_given,
+        plan.follow_up_on,
+        alerts,
+    )
+    checkpoints = check(facts, catalogue)
+    lines = [_check_line(c.label, c.done, c.applies) for c in checkpoints]
+    if needs_safety_plan(results) and plan.safety_plan is None:
+        lines.append(_check_line(_("A suicide-risk flag was raised, but the plan has no safety plan"), False))
+    gaps = missing(checkpoints)
+    summary = _("Missing: {items}").format(items=", ".join(c.label for c in gaps)) if gaps else _("Nothing missing.")
+    return [para(_("Completeness"), "h1"), *lines, para(summary, "h2")]
+
+
+def _check_line(label: str, done: bool, applies: bool = True) -> Paragraph:
+    """A tick, a red cross, or a grey dash for a checkpoint that does not apply to this patient."""
+    text = escape(label, quote=False)
+    if not applies:
+        markup = f'<font color="#5b6670">– {text} {escape(_("(does not apply)"))}</font>'
+    else:
+        markup = f"✓ {text}" if done else f'<font color="#b00020">✗</font> {text}'
+    return Paragraph(markup, styles()["cell"])
+
+
+def _plan_in_short(plan: CarePlan) -> list[Flowable]:
+    values = ", ".join(_(LIFE_DOMAINS.get(d, d)) for d in plan.chosen_domains) or "—"
+    lines = [_("Values: {values}").format(values=values)]
+    lines += [
+        _("Goal: {goal} ({baseline} → {target} by {date})").format(
+            goal=g.description, baseline=amount(g.baseline), target=amount(g.target), date=day(g.target_date)
+        )
+        for g in plan.goals
+    ]
+    lines += [
+        _("Action: {what} — {who}, {when}").format(what=a.what, who=actor(a.who), when=a.due or "—")
+        for a in plan.actions
+    ]
+    lines += [_("Treatment: {text}").format(text=t) for t in plan.treatments]
+    lines.append(_("Safety plan: {answer}").format(answer=_("yes") if plan.safety_plan else _("no")))
+    lines.append(_("Follow-up: {date}, {who}").format(date=day(plan.follow_up_on), who=actor(plan.follow_up_by)))
+    if plan.abuse_stance:
+        lines.append(_("Stance on abuse: {text}").format(text=plan.abuse_stance))
+    return [para(_("Plan in short"), "h1"), *bullets(lines, "cell_bullet")]

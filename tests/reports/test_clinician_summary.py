@@ -1,0 +1,65 @@
+"""The clinician's one-page summary: scores with bands and flags, medication with MME and warnings, the
+completeness checklist with what is missing, the plan in short — and still one page when the plan is long."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from smerteagent.core.careplan.medication import Catalogue
+from smerteagent.core.careplan.plan import Action, CarePlan, PlannedMedication
+from smerteagent.core.forms.loader import FormLibrary
+from smerteagent.core.patients import Patient
+from smerteagent.core.scoring.result import ScoreResult
+from smerteagent.core.settings import Settings
+from smerteagent.reports import render_clinician_summary
+from tests.reports.conftest import CPR, NAME, TODAY
+
+
+@pytest.fixture
+def results(library: FormLibrary) -> dict[str, ScoreResult]:
+    phq9 = library.get("phq9").score({f"q{i}": 1 for i in range(1, 10)})
+    startback = library.get("startback").score({f"q{i}": 1 for i in range(1, 10)})
+    return {"phq9": phq9, "startback": startback}
+
+
+@pytest.fixture
+def summarise(
+    patient: Patient, settings: Settings, catalogue: Catalogue, library: FormLibrary, results: dict[str, ScoreResult]
+) -> Any:
+    def summary(plan: CarePlan, language: str = "da") -> list[str]:
+        pdf = render_clinician_summary(plan, patient, settings=settings, catalogue=catalogue, results=results,
+                                       forms=library.forms, language=language, today=TODAY)  # fmt: skip
+        assert b"Helvetica" not in pdf
+        return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+    return summary
+
+
+def test_one_page_with_scores_medication_and_checklist(summarise: Any, plan_with_safety: CarePlan) -> None:
+    diazepam = PlannedMedication("Diazepam", daily_dose=10, started_on=date(2025, 1, 1))
+    (text,) = summarise(replace(plan_with_safety, medications=(*plan_with_safety.medications, diazepam)))
+    assert NAME in text and CPR in text and "Side 1 af 1" in text
+    assert "PHQ-9" in text and "Let depression" in text and "Høj risiko" in text
+    assert "Tanker om død eller selvskade" in text  # the PHQ-9 item 9 flag
+    assert "Oxycodon" in text and "30 mg" in text  # 20 mg oxycodone x 1.5
+    assert "Opioid sammen med et benzodiazepin" in text and "Diazepam: brugt i mere end 90 dage" in text
+    assert "Mangler: Taget stilling til misbrug" in text
+    assert "Gå tur med hunden på 30 min" in text and "Sikkerhedsplan: ja" in text
+
+
+def test_a_flag_without_a_safety_plan_is_called_out(summarise: Any, plan: CarePlan) -> None:
+    (text,) = summarise(plan, "en")
+    assert "A suicide-risk flag was raised, but the plan has no safety plan" in text
+    assert "Page 1 of 1" in text
+
+
+def test_a_long_plan_still_fits_one_page(summarise: Any, plan: CarePlan) -> None:
+    actions = tuple(Action(f"Opgave nummer {n} med en lidt længere beskrivelse", "patient", "snart") for n in range(60))
+    pages = summarise(replace(plan, actions=actions))
+    assert len(pages) == 1 and NAME in pages[0]
