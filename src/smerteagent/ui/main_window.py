@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from smerteagent.core.patients import Patient, PatientSummary
     from smerteagent.core.scoring.result import ScoreResult
     from smerteagent.storage.screening_session import ScreeningSession
+    from smerteagent.ui.careplan_editor import CarePlanEditor
     from smerteagent.ui.context import AppContext
     from smerteagent.ui.patient_list import PatientListPage
     from smerteagent.ui.patient_page import PatientPage
@@ -41,6 +42,7 @@ class MainWindow(QMainWindow):
         self.patient_page: PatientPage | None = None
         self.screening: ScreeningView | None = None
         self.patient: Patient | None = None
+        self.care_plan_editor: CarePlanEditor | None = None
         self._menus()
         context.services_did_load.connect(self._storage_ready)
         context.language_did_change.connect(lambda _language: self.retranslate())
@@ -88,9 +90,9 @@ class MainWindow(QMainWindow):
 
         if any(w.isVisible() for w in self.findChildren(SelfCompletionWindow)):
             return  # the patient is answering; the PIN already guards the way out
-        self.centralWidget().hide()
+        self.stack.hide()
         dialog = LockDialog(self.context.services.settings.load().self_completion_pin, self)
-        dialog.finished.connect(lambda _code: self.centralWidget().show())
+        dialog.finished.connect(lambda _code: self.stack.show())
         dialog.open()
 
     def show_preview(self, patients: list[PatientSummary], masked: bool) -> None:
@@ -224,6 +226,7 @@ class MainWindow(QMainWindow):
             self.patient_page.form_requested.connect(self.start_form)
             self.patient_page.resume_requested.connect(self.resume)
             self.patient_page.edit_requested.connect(self.edit_patient)
+            self.patient_page.care_plan_requested.connect(self.open_care_plan)
             self.stack.addWidget(self.patient_page)
         return self.patient_page
 
@@ -237,6 +240,18 @@ class MainWindow(QMainWindow):
         self.patient_page.show_patient(patient)
         self.stack.setCurrentWidget(self.patient_page)
         self.context.patient_did_change.emit(patient.id)
+
+    def open_care_plan(self) -> None:
+        """The care-plan editor for the patient on screen, window-modal so the page stays as it was."""
+        from smerteagent.ui.careplan_editor import CarePlanEditor
+
+        patient = self.patient
+        if patient is None:
+            return
+        self.care_plan_editor = operations.run(self, lambda: CarePlanEditor(self.context.services, patient, self))
+        if self.care_plan_editor is not None:
+            self.care_plan_editor.finished.connect(lambda _code: self.open_patient(patient.id))
+            self.care_plan_editor.open()
 
     def start_battery(self, battery_id: str, setting: str, context: dict[str, bool]) -> None:
         from smerteagent.storage.screening_session import ScreeningSession

@@ -58,6 +58,7 @@ class PatientPage(QWidget):
     form_requested = Signal(str, str)
     resume_requested = Signal(int)
     edit_requested = Signal()
+    care_plan_requested = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +111,9 @@ class PatientPage(QWidget):
         start_form.clicked.connect(lambda: self.form_requested.emit(self.instrument.currentData(), self._setting()))
         edit = QPushButton(_("Edit patient…"), box)
         edit.clicked.connect(self.edit_requested)
+        care_plan = QPushButton(_("Care plan…"), box)
+        care_plan.setShortcut("Ctrl+Shift+B")
+        care_plan.clicked.connect(self.care_plan_requested)
         grid = QGridLayout(box)
         for column, text in enumerate((_("Setting"), _("Battery"))):
             grid.addWidget(QLabel(text, box), 0, column)
@@ -117,12 +121,13 @@ class PatientPage(QWidget):
         grid.addWidget(self.battery, 1, 1)
         grid.addWidget(start_battery, 1, 2)
         grid.addWidget(edit, 1, 3)
+        grid.addWidget(care_plan, 1, 4)
         medication = QHBoxLayout()
         medication.addWidget(QLabel(_("Takes:"), box))
         for checkbox in self.context_boxes.values():
             medication.addWidget(checkbox)
         medication.addStretch()
-        grid.addLayout(medication, 2, 0, 1, 4)
+        grid.addLayout(medication, 2, 0, 1, 5)
         grid.addWidget(QLabel(_("Single questionnaire"), box), 3, 1)
         grid.addWidget(self.instrument, 4, 1)
         grid.addWidget(start_form, 4, 2)
