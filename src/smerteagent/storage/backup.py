@@ -38,7 +38,7 @@ def _copy(source: Path, target: Path) -> None:
         target_connection = sqlite3.connect(target)
         try:
             with target_connection:
-                source_connection.backup(target_connection)
+                source_connection.backup(target_connection, pages=256)  # bounded memory on large files
         finally:
             source_connection.close()
             target_connection.close()
