@@ -181,3 +181,18 @@ def test_an_unreadable_date_stops_the_save_and_says_so(
     assert editor.save() is None
     assert shown and "31.02.2027" in shown[0]
     assert services.careplans.current(patient.id) is None
+
+
+def test_clinician_summary_opens_without_freezing(
+    editor: CarePlanEditor, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pypdf import PdfReader
+
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    fill_value_goal_action(editor)
+    path = editor.open_summary()
+    assert path is not None and [Path(url.toLocalFile()) for url in opened] == [path]
+    reader = PdfReader(path)
+    assert len(reader.pages) == 1 and patient.family_name in reader.pages[0].extract_text()
+    assert [v.status for v in services.careplans.versions(patient.id)] == ["draft"]

@@ -265,6 +265,7 @@ class CarePlanEditor(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
         for text, shortcut, slot in ((_("&Save"), "Ctrl+S", self.save), (_("&Print…"), "Ctrl+P", self.print_plan),
+                                     (_("Clinician &summary…"), None, self.open_summary),
                                      (_("Copy &journal note"), None, self.copy_journal_note),
                                      (_("&Close"), None, self.reject)):  # fmt: skip
             button = QPushButton(text, self)
@@ -402,6 +403,22 @@ class CarePlanEditor(QDialog):
         if frozen is not None:
             self.current = frozen
             self.status.setText(_("Version {number} printed and frozen").format(number=frozen.number))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        return path
+
+    def open_summary(self) -> Path | None:
+        """The one-page clinician summary of the plan as it stands (saved first), opened for reading."""
+        from smerteagent.reports import render_clinician_summary
+
+        plan = self.save()
+        if plan is None:
+            return None
+        inputs = self.inputs
+        pdf = render_clinician_summary(plan, self.patient, settings=inputs.settings, catalogue=inputs.catalogue,
+                                       results=inputs.latest, forms=self.services.forms.forms, language=language(),
+                                       open_safety_alerts=inputs.open_alerts)  # fmt: skip
+        path = Path(tempfile.mkdtemp(prefix="smerteagent-")) / f"summary-{self.patient.id}-{plan.number}.pdf"
+        path.write_bytes(pdf)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         return path
 
