@@ -17,7 +17,7 @@ from smerteagent.core.careplan.medication import Catalogue
 from smerteagent.core.careplan.plan import LIFE_DOMAINS, CarePlan
 from smerteagent.core.patients import Patient, PatientSummary, age_on
 from smerteagent.core.scoring.engine import CompiledForm
-from smerteagent.core.scoring.result import ScoreResult
+from smerteagent.core.scoring.result import ENGINE_FLAG_TEXT, ScoreResult
 from smerteagent.core.settings import Settings
 from smerteagent.i18n import N_, _
 from smerteagent.i18n import language as current_language
@@ -34,14 +34,9 @@ from smerteagent.reports.layout import (
     styles,
     table,
 )
-from smerteagent.reports.medicine import actor, as_medication, daily_mme, dose, drug_class, total_mme, warning_text
+from smerteagent.reports.medicine import actor, daily_mme, dose, drug_class, total_mme, warning_text
 
 STATUSES = {"draft": N_("draft"), "frozen": N_("printed and frozen")}
-ENGINE_FLAGS = {
-    "incomplete": N_("Not all questions were answered, so the score is withheld"),
-    "prorated": N_("One section was unanswered; the score is prorated as the instrument allows"),
-    "sex_required": N_("The patient's sex is needed for this score; add it to the patient"),
-}
 
 
 def render_clinician_summary(
@@ -85,7 +80,7 @@ def _flag_text(form: CompiledForm | None, flag: str) -> str:
     declared = {f.id: f.message for f in form.definition.scoring.flags} if form else {}
     if flag in declared:
         return declared[flag].get(current_language())
-    return _(ENGINE_FLAGS[flag]) if flag in ENGINE_FLAGS else flag
+    return _(ENGINE_FLAG_TEXT[flag]) if flag in ENGINE_FLAG_TEXT else flag
 
 
 def _score_row(form_id: str, result: ScoreResult, form: CompiledForm | None) -> list[str]:
@@ -132,14 +127,14 @@ def _medication(plan: CarePlan, catalogue: Catalogue, today: date) -> list[Flowa
         value=amount(total_mme(plan.medications, catalogue))
     )
     found.append(para(total, "note"))
-    warnings = catalogue.warnings([as_medication(m) for m in plan.medications], today)
+    warnings = catalogue.warnings([m.as_medication() for m in plan.medications], today)
     return found + bullets([warning_text(w, catalogue) for w in warnings], "cell_bullet")
 
 
 def _checklist(plan: CarePlan, results: Mapping[str, ScoreResult], catalogue: Catalogue, alerts: int) -> list[Flowable]:
     facts = PlanFacts(
         results,
-        tuple(as_medication(m) for m in plan.medications),
+        tuple(m.as_medication() for m in plan.medications),
         plan.medication_reviewed,
         plan.abuse_stance,
         plan.consent_given,

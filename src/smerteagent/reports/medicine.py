@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from smerteagent.core.careplan.medication import Catalogue, Medication, MedicationWarning
+from smerteagent.core.careplan.medication import Catalogue, MedicationWarning
 from smerteagent.core.careplan.plan import ACTORS, PlannedMedication
 from smerteagent.i18n import N_, _
 from smerteagent.reports.layout import amount
@@ -14,26 +14,6 @@ CLASSES = {
     "gabapentinoid": N_("Gabapentinoid"),
     "other": N_("Other"),
 }
-WARNINGS = {
-    "opioid_with_benzodiazepine": N_("Opioid together with a benzodiazepine or z-drug: {drugs}"),
-    "several_opioids": N_("More than one opioid: {drugs}"),
-    "high_daily_mme": N_("High daily morphine equivalent: {value} mg (limit {limit} mg)"),
-    "reassess_daily_mme": N_("Daily morphine equivalent {value} mg: reassess benefit and risk (from {limit} mg)"),
-    "long_term_without_plan": N_(
-        "{drugs}: used for more than {days} days without a tapering plan or re-evaluation date"
-    ),
-}
-
-
-def as_medication(planned: PlannedMedication) -> Medication:
-    """The core's view of a planned drug, for morphine equivalents, warnings and the completeness check."""
-    return Medication(
-        planned.name,
-        planned.daily_dose,
-        planned.started_on,
-        planned.re_evaluate_on,
-        has_tapering_plan=planned.tapering is not None,
-    )
 
 
 def dose(value: float | None, name: str, catalogue: Catalogue) -> str:
@@ -47,11 +27,11 @@ def dose(value: float | None, name: str, catalogue: Catalogue) -> str:
 
 
 def daily_mme(planned: PlannedMedication, catalogue: Catalogue) -> float | None:
-    return catalogue.daily_mme(as_medication(planned))
+    return catalogue.daily_mme(planned.as_medication())
 
 
 def total_mme(medications: tuple[PlannedMedication, ...], catalogue: Catalogue) -> float:
-    return sum(mme for m in medications if (mme := daily_mme(m, catalogue)) is not None)
+    return catalogue.total_mme(m.as_medication() for m in medications)
 
 
 def drug_class(name: str, catalogue: Catalogue) -> str:
@@ -59,14 +39,7 @@ def drug_class(name: str, catalogue: Catalogue) -> str:
 
 
 def warning_text(warning: MedicationWarning, catalogue: Catalogue) -> str:
-    """One warning in the current language, with the drugs, the value and the limit it crossed."""
-    limit = catalogue.thresholds.get(warning.kind)
-    return _(WARNINGS[warning.kind]).format(
-        drugs=", ".join(warning.drugs),
-        value=amount(warning.value),
-        limit=amount(limit),
-        days=amount(catalogue.thresholds["long_term_days"]),
-    )
+    return catalogue.warning_text(warning, amount)
 
 
 def actor(who: str | None, *, in_sentence: bool = False) -> str:

@@ -49,7 +49,6 @@ from smerteagent.core.careplan.suggestions import Recommendations
 from smerteagent.core.errors import SmerteAgentError
 from smerteagent.i18n import N_, _, language
 from smerteagent.paths import bundled_resources_dir
-from smerteagent.reports.medicine import as_medication, total_mme, warning_text
 from smerteagent.storage.report_inputs import report_inputs
 from smerteagent.ui import operations
 from smerteagent.ui.banner import PatientBanner
@@ -362,7 +361,7 @@ class CarePlanEditor(QDialog):
 
     def checkpoints(self) -> list[completeness.Checkpoint]:
         plan = self.plan(strict=False)
-        facts = completeness.PlanFacts(self.inputs.latest, tuple(as_medication(m) for m in plan.medications),
+        facts = completeness.PlanFacts(self.inputs.latest, tuple(m.as_medication() for m in plan.medications),
                                        plan.medication_reviewed, plan.abuse_stance, plan.consent_given,
                                        plan.follow_up_on, self.inputs.open_alerts)  # fmt: skip
         return completeness.check(facts, self.inputs.catalogue)
@@ -375,9 +374,10 @@ class CarePlanEditor(QDialog):
                 self.checklist.addItem(("✓ " if checkpoint.done else "✗ ") + checkpoint.label)
         medications = self.plan(strict=False).medications
         catalogue = self.inputs.catalogue
-        lines = [_("Daily morphine equivalent: {value} mg").format(value=f"{total_mme(medications, catalogue):g}")]
-        warnings = catalogue.warnings([as_medication(m) for m in medications], date.today())
-        self.medication_info.setText("\n".join(lines + [warning_text(w, catalogue) for w in warnings]))
+        current = [m.as_medication() for m in medications]
+        lines = [_("Daily morphine equivalent: {value} mg").format(value=f"{catalogue.total_mme(current):g}")]
+        warnings = catalogue.warnings(current, date.today())
+        self.medication_info.setText("\n".join(lines + [catalogue.warning_text(w) for w in warnings]))
 
     def save(self) -> CarePlan | None:
         saved = operations.run(self, lambda: self.services.careplans.save(self.plan()))

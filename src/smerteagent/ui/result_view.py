@@ -7,14 +7,9 @@ from html import escape
 from PySide6.QtWidgets import QLabel, QWidget
 
 from smerteagent.core.scoring.engine import CompiledForm
-from smerteagent.core.scoring.result import ScoreResult
-from smerteagent.i18n import N_, _, language
+from smerteagent.core.scoring.result import ENGINE_FLAG_TEXT, ScoreResult
+from smerteagent.i18n import _, language
 
-ENGINE_FLAGS = {
-    "incomplete": N_("Not all questions were answered, so the score is withheld"),
-    "prorated": N_("One section was unanswered; the score is prorated as the instrument allows"),
-    "sex_required": N_("The patient's sex is needed for this score; add it to the patient"),
-}
 COLOURS = {"critical": "#b00020", "warning": "#a05a00", "info": "#1a5fb4", "none": "inherit"}
 
 
@@ -22,7 +17,7 @@ def flag_text(form: CompiledForm, flag: str) -> str:
     for declared in form.definition.scoring.flags:
         if declared.id == flag:
             return declared.message.get(language())
-    return _(ENGINE_FLAGS[flag]) if flag in ENGINE_FLAGS else flag
+    return _(ENGINE_FLAG_TEXT[flag]) if flag in ENGINE_FLAG_TEXT else flag
 
 
 def result_html(form: CompiledForm, result: ScoreResult) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from smerteagent.core.careplan.medication import Catalogue, Medication
+from smerteagent.core.careplan.medication import Catalogue
 from smerteagent.core.careplan.plan import ACTORS, LIFE_DOMAINS, CarePlan
 from smerteagent.core.cpr import format_cpr
 from smerteagent.core.patients import PatientSummary
@@ -58,8 +58,7 @@ def _plan_lines(plan: CarePlan, catalogue: Catalogue, today: date) -> list[str]:
         lines.append(_("Action: {action}").format(action=f"{action.what} ({_(ACTORS[action.who])})"))
     if plan.treatments:
         lines.append(_("Treatment: {treatment}").format(treatment="; ".join(plan.treatments)))
-    medications = [Medication(m.name, m.daily_dose, m.started_on, m.re_evaluate_on, m.tapering is not None)
-                   for m in plan.medications]  # fmt: skip
+    medications = [m.as_medication() for m in plan.medications]
     for planned, medication in zip(plan.medications, medications, strict=True):
         mme = catalogue.daily_mme(medication)
         dose = planned.dose_text or (f"{planned.daily_dose:g} mg/d" if planned.daily_dose else "")
@@ -71,7 +70,7 @@ def _plan_lines(plan: CarePlan, catalogue: Catalogue, today: date) -> list[str]:
         )
         lines.append(_("Medication: {medication}").format(medication=f"{planned.name} {dose}{extra}{taper}".strip()))
     for warning in catalogue.warnings(medications, today):
-        lines.append(_("Medication warning: {kind}").format(kind=warning.kind))
+        lines.append(_("Medication warning: {kind}").format(kind=catalogue.warning_text(warning)))
     if plan.follow_up_on:
         lines.append(
             _("Follow-up: {date}").format(date=f"{plan.follow_up_on:%d.%m.%Y} {plan.follow_up_by or ''}".strip())

@@ -4,7 +4,7 @@ warnings the supervision checkpoints ask for. Drug names, factors and thresholds
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,8 +13,22 @@ from typing import Any
 import yaml
 
 from smerteagent.core.text import fold
+from smerteagent.i18n import N_, _
 
 ADDICTIVE = frozenset({"opioid", "benzodiazepine", "z_drug", "gabapentinoid"})
+WARNING_TEXT = {
+    "opioid_with_benzodiazepine": N_("Opioid together with a benzodiazepine or z-drug: {drugs}"),
+    "several_opioids": N_("More than one opioid: {drugs}"),
+    "high_daily_mme": N_("High daily morphine equivalent: {value} mg (limit {limit} mg)"),
+    "reassess_daily_mme": N_("Daily morphine equivalent {value} mg: reassess benefit and risk (from {limit} mg)"),
+    "long_term_without_plan": N_(
+        "{drugs}: used for more than {days} days without a tapering plan or re-evaluation date"
+    ),
+}
+
+
+def _plain(value: float | None) -> str:
+    return "—" if value is None else f"{round(value, 2):g}"
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,18 @@ class Catalogue:
         if drug is None or drug.factor is None or medication.daily_dose is None:
             return None
         return medication.daily_dose * drug.factor  # for patches the factor turns µg/h into MME/day
+
+    def total_mme(self, medications: Iterable[Medication]) -> float:
+        return sum(mme for m in medications if (mme := self.daily_mme(m)) is not None)
+
+    def warning_text(self, warning: MedicationWarning, amount: Callable[[float | None], str] = _plain) -> str:
+        """One warning in the current language, with the drugs, the value and the limit it crossed."""
+        return _(WARNING_TEXT[warning.kind]).format(
+            drugs=", ".join(warning.drugs),
+            value=amount(warning.value),
+            limit=amount(self.thresholds.get(warning.kind)),
+            days=amount(self.thresholds["long_term_days"]),
+        )
 
     def warnings(self, medications: list[Medication], today: date) -> list[MedicationWarning]:
         """Opioid with benzodiazepine or z-drug, several opioids, a high daily MME, and addictive drugs

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from smerteagent.core.careplan.medication import Medication
 from smerteagent.core.careplan.tapering import TaperStep, taper_schedule
 from smerteagent.i18n import N_, _
 
@@ -85,6 +86,10 @@ class PlannedMedication:
     started_on: date | None = None
     re_evaluate_on: date | None = None
     tapering: TaperingPlan | None = None
+
+    def as_medication(self) -> Medication:
+        """The catalogue's view: for morphine equivalents, warnings and the completeness check."""
+        return Medication(self.name, self.daily_dose, self.started_on, self.re_evaluate_on, self.tapering is not None)
 
 
 @dataclass(frozen=True)

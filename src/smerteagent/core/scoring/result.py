@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from smerteagent.i18n import N_
+
 Number = int | float
 
 INCOMPLETE = "incomplete"
@@ -12,6 +14,12 @@ PRORATED = "prorated"
 SEX_REQUIRED = "sex_required"
 
 ENGINE_FLAG_SEVERITY = {INCOMPLETE: "warning", PRORATED: "info", SEX_REQUIRED: "warning"}
+# What the engine's own flags mean, for every face (forms carry the texts of their own flags).
+ENGINE_FLAG_TEXT = {
+    INCOMPLETE: N_("Not all questions were answered, so the score is withheld"),
+    PRORATED: N_("One section was unanswered; the score is prorated as the instrument allows"),
+    SEX_REQUIRED: N_("The patient's sex is needed for this score; add it to the patient"),
+}
 
 
 @dataclass(frozen=True, slots=True)
