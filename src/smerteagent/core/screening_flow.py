@@ -81,14 +81,16 @@ class ScreeningFlow:
     def current_answer(self) -> int | str | None:
         return self.form_answers().get(self.item.id)
 
-    def asked(self, form: CompiledForm, index: int) -> bool:
-        """Whether item ``index`` is shown: hidden only when its condition is known to be false and it
-        holds no answer (an answer that still counts must stay visible, so it can be seen and cleared)."""
-        item = form.definition.items[index]
+    def asked(self, form: CompiledForm) -> list[int]:
+        """The indexes of the items shown, in order: an item is hidden only when its condition is known to be
+        false and it holds no answer (an answer that still counts must stay visible, to be seen and cleared)."""
         given = self.form_answers(form.id)
-        if item.enable_when is None or item.id in given:
-            return True
-        return form.enabled_state(given).get(item.id) is not False
+        states = form.enabled_state(given)  # one pass over the conditions, not one per item
+        return [
+            index
+            for index, item in enumerate(form.definition.items)
+            if item.id in given or states.get(item.id) is not False
+        ]
 
     def set_answer(self, value: int | str | None) -> None:
         """Record (or with None clear) the current item's answer; the caller has already stored it."""
@@ -114,18 +116,12 @@ class ScreeningFlow:
 
     def next_position(self) -> Position | None:
         """The next asked item, in this instrument or the next unfinished one; None at the end of an instrument."""
-        form = self.form
-        for index in range(self.position.item + 1, len(form.definition.items)):
-            if self.asked(form, index):
-                return Position(self.position.instrument, index)
-        return None
+        following = [i for i in self.asked(self.form) if i > self.position.item]
+        return Position(self.position.instrument, following[0]) if following else None
 
     def previous_position(self) -> Position | None:
-        form = self.form
-        for index in range(self.position.item - 1, -1, -1):
-            if self.asked(form, index):
-                return Position(self.position.instrument, index)
-        return None
+        earlier = [i for i in self.asked(self.form) if i < self.position.item]
+        return Position(self.position.instrument, earlier[-1]) if earlier else None
 
     def finish_current(self, result: ScoreResult) -> None:
         """Mark the current instrument finished with its result, re-plan, move to the next open one."""
@@ -143,7 +139,7 @@ class ScreeningFlow:
                 continue
             form = self.forms.get(self.planned[instrument].form_id)
             given = self.form_answers(form.id)
-            asked = [i for i in range(len(form.definition.items)) if self.asked(form, i)]
+            asked = self.asked(form)
             # Resume at the first question still unanswered (at the last one when all are answered).
             unanswered = [i for i in asked if form.definition.items[i].id not in given]
             return Position(instrument, (unanswered or asked[-1:] or [0])[0])
@@ -155,8 +151,7 @@ class ScreeningFlow:
         for planned in self.planned:
             form = self.forms.get(planned.form_id)
             given = self.form_answers(form.id)
-            for index, item in enumerate(form.definition.items):
-                if self.asked(form, index):
-                    asked += 1
-                    answered += item.id in given
+            shown = self.asked(form)
+            asked += len(shown)
+            answered += sum(form.definition.items[i].id in given for i in shown)
         return answered, asked
