@@ -37,10 +37,11 @@ from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.history import InstrumentHistory, build_history
 from smerteagent.core.patients import Patient
 from smerteagent.core.settings import Settings
+from smerteagent.i18n import speaking
 from smerteagent.paths import bundled_forms_dir, bundled_resources_dir
 from smerteagent.reports.careplan_pdf import plan_story, render_patient_plan
 from smerteagent.reports.fonts import register_fonts
-from smerteagent.reports.layout import MARGINS, speaking
+from smerteagent.reports.layout import MARGINS
 
 VISITS = [datetime(2025, 9, 1, 10), datetime(2025, 11, 3, 9), datetime(2026, 1, 12, 14), datetime(2026, 3, 2, 11)]
 

@@ -53,14 +53,14 @@ def compiled(catalog: Catalog) -> bytes:
 def update() -> None:
     template = extract()
     with (LOCALE / "smerteagent.pot").open("wb") as stream:
-        write_po(stream, template, omit_header=False, sort_output=True)
+        write_po(stream, template, omit_header=False, sort_output=True, no_location=True)
     for language in LANGUAGES:
         path = po_path(language)
         path.parent.mkdir(parents=True, exist_ok=True)
         catalog = read_catalog(language) if path.exists() else Catalog(locale=language, charset="utf-8")
         catalog.update(template, no_fuzzy_matching=True)
         with path.open("wb") as stream:
-            write_po(stream, catalog, sort_output=True, ignore_obsolete=True, width=110)
+            write_po(stream, catalog, sort_output=True, ignore_obsolete=True, width=110, no_location=True)
 
 
 def compile_all() -> None:

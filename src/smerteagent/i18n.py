@@ -8,6 +8,8 @@ switched with :func:`set_language`; ``_()`` always answers in the current langua
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from smerteagent.paths import bundled_resources_dir
@@ -63,3 +65,14 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def N_(message: str) -> str:
     """Mark a message for translation where it is defined; translate it with ``_()`` where it is shown."""
     return message
+
+
+@contextmanager
+def speaking(wanted: str) -> Iterator[None]:
+    """Program text in ``wanted`` for a while (a report, a note); the language is process-wide, so put it back."""
+    before = language()
+    set_language(wanted)
+    try:
+        yield
+    finally:
+        set_language(before)

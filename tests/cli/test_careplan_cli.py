@@ -1,4 +1,4 @@
-"""`smerteagent careplan export`: the plan as a PDF (patient plan or clinician summary); exporting freezes it."""
+"""`smerteagent careplan export|note`: the plan as a PDF (exporting the patient's plan freezes it), the journal note."""
 
 from __future__ import annotations
 
@@ -68,6 +68,22 @@ def test_export_summary_in_english(db: str, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     reader = PdfReader(out)
     assert len(reader.pages) == 1 and "PHQ-9" in reader.pages[0].extract_text()
+    services = open_services(db, FormLibrary.load([bundled_forms_dir()]))
+    try:
+        plan = services.careplans.current(1)
+        assert plan is not None and not plan.frozen, "the clinic's summary freezes nothing"
+    finally:
+        services.close()
+
+
+def test_note_prints_the_journal_note(db: str) -> None:
+    result = run("--db", db, "careplan", "note", "--patient", "070761-4285", "--lang", "da")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("Søren Ærø, 070761-4285")
+    assert any(line.startswith("- PHQ-9: total 4") for line in lines)
+    assert "Mål: Gå tur med hunden i 30 minutter (3 → 7) 01.03.2027" in lines
+    assert any("udtrapning fra 01.12.2026" in line for line in lines)
 
 
 def test_export_without_a_plan_is_a_clear_error(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from smerteagent import i18n
-from smerteagent.core.careplan.journal import journal_note
+from smerteagent.core.careplan.journal import ScoreLine, journal_note
 from smerteagent.core.careplan.medication import Catalogue
 from smerteagent.core.careplan.plan import Action, CarePlan, Goal, PlannedMedication, TaperingPlan, ValueRating
 from smerteagent.core.forms.loader import FormLibrary
@@ -30,11 +30,12 @@ def test_journal_note_in_danish(library: FormLibrary) -> None:
         ),
         follow_up_on=date(2027, 1, 15),
     )
-    note = journal_note(PATIENT, [("PHQ-9", phq9, "Let depression")], ["Sikkerhedsplan lagt"], plan, catalogue,
-                        date(2026, 11, 23))  # fmt: skip
+    flags = tuple(library.get("phq9").flag_text(flag, "da") for flag in phq9.flags)
+    line = ScoreLine("PHQ-9", phq9, "Let depression", flags)
+    note = journal_note(PATIENT, [line], ["Sikkerhedsplan lagt"], plan, catalogue, date(2026, 11, 23))
     lines = note.splitlines()
     assert lines[0] == "SmerteAgent 23.11.2026 — Søren Ærø, 070761-4285"
-    assert "- PHQ-9: total 9 · Let depression · " in note and "suicide_risk" in note
+    assert "- PHQ-9: total 9 · Let depression · " in note and flags[0] in note and "suicide_risk" not in note
     assert "Sikkerhedsplan lagt" in note
     assert "Familie" in note and "Gå tur med hunden (3 → 7) 01.03.2027" in note
     assert "Oxycodon 10 mg x 2, 30 MME/d" in note and "01.12.2026" in note

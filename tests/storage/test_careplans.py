@@ -4,7 +4,7 @@ two workstations cannot overwrite each other; every field comes back exactly as 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -17,6 +17,7 @@ from smerteagent.core.careplan.plan import (
     TaperingPlan,
     ValueRating,
 )
+from smerteagent.core.careplan.tapering import TaperStep
 from smerteagent.core.errors import ConflictError
 from smerteagent.core.patients import PatientInput
 from smerteagent.storage.careplans import PlanProblem
@@ -64,6 +65,16 @@ def test_round_trip_keeps_every_field(services: Services, patient_id: int) -> No
     assert loaded == expected and saved == loaded
     assert loaded.medications[0].tapering is not None
     assert [s.daily_dose for s in loaded.medications[0].tapering.schedule()][:3] == [20, 18, 16]
+
+
+def test_an_edited_tapering_schedule_is_kept_row_by_row(services: Services, patient_id: int) -> None:
+    day = date(2026, 12, 1)
+    rows = (TaperStep(day, 20), TaperStep(day + timedelta(days=14), 15), TaperStep(day + timedelta(days=42), 7.5))
+    medication = replace(full_plan(patient_id).medications[0], tapering=TaperingPlan(20, 25, 14, day, steps=rows))
+    services.careplans.save(replace(full_plan(patient_id), medications=(medication,)))
+    loaded = services.careplans.current(patient_id)
+    assert loaded is not None and loaded.medications[0].tapering is not None
+    assert loaded.medications[0].tapering.schedule() == list(rows)
 
 
 def test_printing_freezes_and_the_next_edit_is_a_new_version(services: Services, patient_id: int) -> None:

@@ -3,20 +3,21 @@ completeness checklist, the journal note on the clipboard, and a printed (frozen
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog
 from pytestqt.qtbot import QtBot
 
 from smerteagent.core.patients import Patient
+from smerteagent.reports import patient_plan_pdf
 from smerteagent.storage.services import Services
-from smerteagent.ui.careplan_editor import CarePlanEditor
-from smerteagent.ui.context import AppContext
-from smerteagent.ui.main_window import MainWindow
+from smerteagent.ui.careplan import CarePlanEditor
 
 STARTBACK_MEDIUM = [1, 0, 1, 0, 1, 1, 0, 0, 3]
 
@@ -39,7 +40,7 @@ def editor(qtbot: QtBot, services: Services, patient: Patient) -> Iterator[CareP
 
 
 def fill_value_goal_action(editor: CarePlanEditor) -> None:
-    importance, now, chosen = editor.value_rows["family"]
+    importance, now, chosen = editor.values_tab.rows["family"]
     importance.setValue(9)
     now.setValue(4)
     chosen.setChecked(True)
@@ -64,10 +65,10 @@ def test_banner_shows_the_patient(editor: CarePlanEditor) -> None:
 
 
 def test_new_plan_has_the_startback_matched_treatment_checked(editor: CarePlanEditor) -> None:
-    assert len(editor.treatments()) == 1
-    first = editor.suggestions.item(0)
-    assert first.checkState() == Qt.CheckState.Checked and first.text() == editor.treatments()[0]
-    assert editor.safety_box.isHidden(), "no suicide-risk flag, no safety plan"
+    assert len(editor.treatment_tab.treatments()) == 1
+    first = editor.treatment_tab.suggestions.item(0)
+    assert first.checkState() == Qt.CheckState.Checked and first.text() == editor.treatment_tab.treatments()[0]
+    assert editor.follow_up_tab.safety_box.isHidden(), "no suicide-risk flag, no safety plan"
 
 
 def test_save_stores_value_goal_and_action(editor: CarePlanEditor, services: Services, patient: Patient) -> None:
@@ -87,31 +88,32 @@ def test_save_stores_value_goal_and_action(editor: CarePlanEditor, services: Ser
     )
     assert goal.target_date is not None and goal.target_date.isoformat() == "2027-03-01"
     assert [(a.what, a.who) for a in stored.actions] == [("Gåtur hver dag", "physiotherapist")]
-    assert stored.treatments == tuple(editor.treatments())
-    editor.consent.setChecked(True)
+    assert stored.treatments == tuple(editor.treatment_tab.treatments())
+    editor.follow_up_tab.consent.setChecked(True)
     assert editor.save() is not None, "the second save carries the revision of the first"
     assert services.careplans.current(patient.id).consent_given  # type: ignore[union-attr]
     reopened = CarePlanEditor(services, patient)
-    assert reopened.value_rows["family"][2].isChecked() and reopened.goal_table.text(0, 1) == "Lege med børnebørnene"
+    assert reopened.values_tab.rows["family"][2].isChecked()
+    assert reopened.goal_table.text(0, 1) == "Lege med børnebørnene"
     reopened.deleteLater()
 
 
 def test_checklist_follows_the_form(editor: CarePlanEditor) -> None:
     consent = "Informeret samtykke registreret"
     assert consent in missing_lines(editor)
-    editor.consent.setChecked(True)
+    editor.follow_up_tab.consent.setChecked(True)
     assert consent not in missing_lines(editor)
     follow_up = "Opfølgningsdato fastsat"
     assert follow_up in missing_lines(editor)
-    editor.follow_up_on.setText("15.01.2027")
+    editor.follow_up_tab.follow_up_on.setText("15.01.2027")
     assert follow_up not in missing_lines(editor)
 
 
 def test_medication_shows_morphine_equivalent(editor: CarePlanEditor) -> None:
-    row = editor.medication_table.add_row()
-    editor.medication_table.cell(row, 0).setText("Oxycodon")
-    editor.medication_table.cell(row, 2).setText("20")
-    assert "30" in editor.medication_info.text()
+    row = editor.medication_tab.table.add_row()
+    editor.medication_tab.table.cell(row, 0).setText("Oxycodon")
+    editor.medication_tab.table.cell(row, 2).setText("20")
+    assert "30" in editor.medication_tab.info.text()
 
 
 def test_copy_journal_note(editor: CarePlanEditor) -> None:
@@ -121,7 +123,7 @@ def test_copy_journal_note(editor: CarePlanEditor) -> None:
     assert "Søren Ærø" in note and "Lege med børnebørnene" in note
 
 
-def test_print_writes_a_pdf_and_freezes_the_version(
+def test_open_pdf_writes_a_pdf_and_freezes_the_version(
     editor: CarePlanEditor, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[QUrl] = []
@@ -132,67 +134,125 @@ def test_print_writes_a_pdf_and_freezes_the_version(
 
     monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
     fill_value_goal_action(editor)
-    path = editor.print_plan()
+    path = editor.open_pdf()
     assert path is not None and path.read_bytes().startswith(b"%PDF")
     assert [Path(url.toLocalFile()) for url in opened] == [path]
     versions = services.careplans.versions(patient.id)
     assert [v.status for v in versions] == ["frozen"]
-    editor.consent.setChecked(True)
+    editor.follow_up_tab.consent.setChecked(True)
     assert editor.save() is not None
     assert [v.status for v in services.careplans.versions(patient.id)] == ["frozen", "draft"]
 
 
-def test_safety_plan_shown_after_a_suicide_risk_flag(qtbot: QtBot, services: Services, patient: Patient) -> None:
-    complete(services, patient, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1])
-    dialog = CarePlanEditor(services, patient)
-    qtbot.addWidget(dialog)
-    assert not dialog.safety_box.isHidden()
-    dialog.safety["warning_signs"].setText("Isolerer mig; sover ikke")
-    assert dialog.plan().safety_plan is not None
-    assert dialog.plan().safety_plan.warning_signs == ("Isolerer mig", "sover ikke")  # type: ignore[union-attr]
+def answer_print_dialog(monkeypatch: pytest.MonkeyPatch, out: Path | None) -> None:
+    """The print dialog 'chooses' a printer that writes a PDF file (None: the user cancels)."""
+
+    def exec_dialog(dialog: QPrintDialog) -> int:
+        if out is None:
+            return QDialog.DialogCode.Rejected.value
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(out))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(QPrintDialog, "exec", exec_dialog)
 
 
-def test_patient_page_opens_the_editor(
-    qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
-    context = AppContext()
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.show()
-    context.set_services(services)
-    window.open_patient(patient.id)
-    assert window.patient_page is not None
-    window.patient_page.care_plan_requested.emit()
-    editor = window.care_plan_editor
-    assert editor is not None and editor.isVisible() and editor.patient.id == patient.id
-    editor.reject()
-
-
-def test_an_unreadable_date_stops_the_save_and_says_so(
-    qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr("smerteagent.ui.operations.QMessageBox.warning", lambda _p, _t, text: shown.append(text))
-    editor = CarePlanEditor(services, patient)
-    qtbot.addWidget(editor)
-    editor.follow_up_on.setText("31.02.2027")
-    editor.update_live()  # the live checklist tolerates it while typing
-    assert editor.save() is None
-    assert shown and "31.02.2027" in shown[0]
-    assert services.careplans.current(patient.id) is None
-
-
-def test_clinician_summary_opens_without_freezing(
-    editor: CarePlanEditor, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+def test_print_sends_every_page_to_the_printer_and_freezes(
+    editor: CarePlanEditor, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from pypdf import PdfReader
 
-    opened: list[QUrl] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    out = tmp_path / "printer.pdf"
+    answer_print_dialog(monkeypatch, out)
     fill_value_goal_action(editor)
-    path = editor.open_summary()
-    assert path is not None and [Path(url.toLocalFile()) for url in opened] == [path]
-    reader = PdfReader(path)
-    assert len(reader.pages) == 1 and patient.family_name in reader.pages[0].extract_text()
+    assert editor.print_plan() is True
+    plan = services.careplans.current(patient.id)
+    assert plan is not None and plan.frozen
+    expected = PdfReader(io.BytesIO(patient_plan_pdf(plan, patient, editor.inputs, "da"))).pages
+    printed = PdfReader(out).pages
+    assert len(printed) == len(expected) >= 1
+    assert printed[0].mediabox.width == pytest.approx(595, abs=2)  # A4 portrait, in points
+
+
+def test_cancelled_print_freezes_nothing(
+    editor: CarePlanEditor, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer_print_dialog(monkeypatch, None)
+    fill_value_goal_action(editor)
+    assert editor.print_plan() is False
     assert [v.status for v in services.careplans.versions(patient.id)] == ["draft"]
+
+
+def test_goal_attainment_is_rated_and_kept(editor: CarePlanEditor, services: Services, patient: Patient) -> None:
+    fill_value_goal_action(editor)
+    rating = editor.goal_table.combo(0, 6)
+    rating.setCurrentIndex(rating.findData("1"))
+    assert editor.save() is not None
+    stored = services.careplans.current(patient.id)
+    assert stored is not None and stored.goals[0].attainment == 1
+    assert "somewhat more than expected" not in editor.copy_journal_note()  # Danish UI
+    assert "lidt bedre end forventet" in (editor.copy_journal_note() or "")
+
+
+def test_a_re_evaluation_date_answers_the_long_term_warning(editor: CarePlanEditor) -> None:
+    table = editor.medication_tab.table
+    row = table.add_row()
+    for column, text in ((0, "Oxycodon"), (2, "20"), (3, "01.01.2026")):
+        table.cell(row, column).setText(text)
+    assert "uden udtrapningsplan" in editor.medication_tab.info.text()
+    table.cell(row, 4).setText("01.02.2027")
+    assert "uden udtrapningsplan" not in editor.medication_tab.info.text()
+
+
+def test_a_tapering_plan_made_in_the_dialog_is_saved_with_the_drug(
+    editor: CarePlanEditor, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smerteagent.ui.careplan.tapering_dialog import TaperingDialog
+
+    table = editor.medication_tab.table
+    row = table.add_row()
+    for column, text in ((0, "Oxycodon"), (2, "20"), (3, "01.01.2026")):
+        table.cell(row, column).setText(text)
+
+    def choose(dialog: TaperingDialog) -> int:
+        dialog.step.setText("50")
+        dialog.starts_on.setText("04.01.2027")
+        dialog.accept_if_safe()
+        return dialog.result()
+
+    monkeypatch.setattr(TaperingDialog, "exec", choose)
+    assert editor.medication_tab.edit_tapering(row)
+    assert "20 → 0" in table.text(row, 5)
+    assert "uden udtrapningsplan" not in editor.medication_tab.info.text()
+    assert editor.save() is not None
+    stored = services.careplans.current(patient.id)
+    assert stored is not None and stored.medications[0].tapering is not None
+    assert [s.daily_dose for s in stored.medications[0].tapering.schedule()] == [20, 10, 0]
+
+
+def test_journal_note_tells_the_suicide_risk_action_taken(qtbot: QtBot, services: Services, patient: Patient) -> None:
+    complete(services, patient, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1])
+    alert = services.screenings.open_alerts(patient.id)[0]
+    services.screenings.record_safety_action(alert.response_id, alert.flag, "safety_plan_made", "med datteren")
+    dialog = CarePlanEditor(services, patient)
+    qtbot.addWidget(dialog)
+    note = dialog.copy_journal_note()
+    assert note is not None and "Sikkerhedsplan lagt sammen med patienten (med datteren)" in note
+    assert "PHQ-9" in note and "suicide_risk" not in note
+
+
+def test_only_the_chosen_pages_are_printed(editor: CarePlanEditor, patient: Patient, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from smerteagent.ui.careplan.printing import paint_pdf
+
+    fill_value_goal_action(editor)
+    plan = editor.save()
+    assert plan is not None
+    pdf = patient_plan_pdf(plan, patient, editor.inputs, "da")
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "one.pdf"))
+    printer.setFromTo(1, 1)
+    assert paint_pdf(pdf, printer) == 1
+    assert len(PdfReader(tmp_path / "one.pdf").pages) == 1

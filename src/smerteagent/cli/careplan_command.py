@@ -1,12 +1,15 @@
-"""``smerteagent careplan export``: the patient's care plan (or the clinician summary) as a PDF.
+"""``smerteagent careplan export|note``: the patient's care plan (or the clinician summary) as a PDF, and the
+plain-text journal note for the practice's own record system.
 
-Exporting freezes the plan's current version, as printing does: the paper and the record always match.
+Exporting the patient's plan freezes its current version, as printing does: the paper and the record always
+match. The clinician summary is the clinic's working copy and freezes nothing, as in the app.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +27,18 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
     export.add_argument("--summary", action="store_true", help="the one-page clinician summary instead")
     add_common(export)
     export.set_defaults(handler=storage_command(run_export))
+    note = actions.add_parser("note", help="print the journal note: scores, flags and actions taken, plan in short")
+    note.add_argument("--patient", required=True, metavar="ID|CPR")
+    note.add_argument("--lang", choices=("da", "en"), default=argparse.SUPPRESS,
+                      help="language of the note (default: the clinic setting)")  # fmt: skip
+    add_common(note)
+    note.set_defaults(handler=storage_command(run_note))
 
 
 def run_export(arguments: argparse.Namespace) -> int:
     from smerteagent.cli.patients_command import _patient_id
+    from smerteagent.i18n import speaking
+    from smerteagent.reports import clinician_summary_pdf, patient_plan_pdf
     from smerteagent.storage.report_inputs import report_inputs
 
     services = open_storage(arguments)
@@ -38,22 +49,31 @@ def run_export(arguments: argparse.Namespace) -> int:
             return fail(f"patient {patient.id} has no care plan yet", EXIT_USAGE)
         inputs = report_inputs(services, patient)
         language = getattr(arguments, "lang", None) or inputs.settings.language
-        pdf = _render(arguments.summary, plan, patient, inputs, services, language)
+        render = clinician_summary_pdf if arguments.summary else patient_plan_pdf
+        with speaking(language):
+            pdf = render(plan, patient, inputs, language)
         arguments.out.write_bytes(pdf)
-        services.careplans.freeze(patient.id, action="export")
+        if not arguments.summary:
+            services.careplans.freeze(patient.id, action="export")
     finally:
         services.close()
     print(f"wrote {arguments.out} ({len(pdf)} bytes)")
     return EXIT_OK
 
 
-def _render(summary: bool, plan: Any, patient: Any, inputs: Any, services: Any, language: str) -> bytes:
-    from smerteagent.reports import render_clinician_summary, render_patient_plan
+def run_note(arguments: argparse.Namespace) -> int:
+    from smerteagent.cli.patients_command import _patient_id
+    from smerteagent.i18n import speaking
+    from smerteagent.storage.report_inputs import report_inputs
 
-    if summary:
-        return render_clinician_summary(plan, patient, settings=inputs.settings, catalogue=inputs.catalogue,
-                                        results=inputs.latest, forms=services.forms.forms, language=language,
-                                        open_safety_alerts=inputs.open_alerts)  # fmt: skip
-    return render_patient_plan(plan, patient, settings=inputs.settings, catalogue=inputs.catalogue,
-                               histories=inputs.histories(language), safety_contacts=inputs.safety_contacts,
-                               language=language)  # fmt: skip
+    services = open_storage(arguments)
+    try:
+        patient = services.patients.get(_patient_id(services, arguments.patient))
+        inputs = report_inputs(services, patient)
+        language = getattr(arguments, "lang", None) or inputs.settings.language
+        with speaking(language):
+            note = inputs.journal(patient, services.careplans.current(patient.id), language, date.today())
+    finally:
+        services.close()
+    print(note, end="")
+    return EXIT_OK

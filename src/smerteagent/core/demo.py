@@ -12,6 +12,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from smerteagent.core.careplan.plan import (
+    LIFE_DOMAINS,
+    Action,
+    CarePlan,
+    Goal,
+    PlannedMedication,
+    TaperingPlan,
+    ValueRating,
+)
 from smerteagent.core.cpr import modulus11_ok
 
 FEMALE = (
@@ -113,3 +122,51 @@ def answer(values: list[int], burden: float, rng: random.Random) -> int:
     """An answer near ``burden`` on the item's scale (0 = least, 1 = most)."""
     position = min(max(burden + rng.gauss(0, 0.2), 0.0), 1.0)
     return values[round(position * (len(values) - 1))]
+
+
+GOALS = (
+    ("family", "Lege med børnebørnene en hel eftermiddag", "PSFS: lege med børnebørn"),
+    ("leisure", "Gå en tur i skoven på 30 minutter", "PSFS: gå 30 minutter"),
+    ("work_education", "Arbejde 4 timer om dagen", "Timer pr. dag"),
+    ("health_body", "Cykle til købmanden", "PSFS: cykle"),
+    ("relationships", "Tage med til fødselsdage igen", "Antal sociale aftaler pr. måned"),
+)
+ACTIONS = (
+    ("Gåtur hver dag, 10 minutter mere hver uge", "patient", "hver dag"),
+    ("Henvisning til superviseret træning", "gp", "inden 2 uger"),
+    ("Tilmelding til 'Lær at tackle kroniske smerter'", "municipality", "næste hold"),
+    ("Samtale om tanker og bekymringer om smerterne", "psychologist", "efter henvisning"),
+)
+
+
+def care_plan(patient_id: int, burden: float, treatments: tuple[str, ...], rng: random.Random, today: date) -> CarePlan:
+    """A plausible shared plan for a demo patient: one or two values with goals, actions, the treatment
+    matched to the screening and, for some, an opioid with a tapering plan (and a benzodiazepine, so the
+    warnings show)."""
+    chosen = rng.sample(GOALS, rng.randint(1, 2))
+    domains = {domain for domain, _goal, _measure in chosen}
+    values = tuple(
+        ValueRating(domain, rng.randint(7, 10) if domain in domains else rng.randint(2, 8), rng.randint(1, 6),
+                    domain in domains)
+        for domain in LIFE_DOMAINS
+    )  # fmt: skip
+    baseline = max(0, round(10 * (1 - burden)) - 1)
+    goals = tuple(Goal(domain, goal, measure, baseline, min(10, baseline + 4), today + timedelta(days=90))
+                  for domain, goal, measure in chosen)  # fmt: skip
+    actions = tuple(Action(*action) for action in rng.sample(ACTIONS, 2))
+    medications: list[PlannedMedication] = [PlannedMedication("Paracetamol", "1 g x 3", 3000)]
+    if burden > 0.5:
+        started = today - timedelta(days=rng.randint(120, 700))
+        taper = TaperingPlan(200, 25, 14, today + timedelta(days=7), followed_up_by="Egen læge",
+                             follow_up_on=today + timedelta(days=28))  # fmt: skip
+        medications.append(PlannedMedication("Tramadol", "100 mg x 2", 200, started, tapering=taper))
+        if burden > 0.8:
+            medications.append(PlannedMedication("Diazepam", "5 mg til natten", 5, started,
+                                                 re_evaluate_on=today + timedelta(days=28)))  # fmt: skip
+    addictive = len(medications) > 1
+    return CarePlan(
+        patient_id, values=values, goals=goals, actions=actions, treatments=treatments,
+        medications=tuple(medications), follow_up_on=today + timedelta(days=42), follow_up_by="Egen læge",
+        consent_given=True, medication_reviewed=True,
+        abuse_stance="Ingen tegn på misbrug; én ordinerende læge aftalt" if addictive else None,
+    )  # fmt: skip

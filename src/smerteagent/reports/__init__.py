@@ -2,5 +2,12 @@
 
 from smerteagent.reports.careplan_pdf import render_patient_plan
 from smerteagent.reports.clinician_summary import render_clinician_summary
+from smerteagent.reports.documents import PlanSources, clinician_summary_pdf, patient_plan_pdf
 
-__all__ = ["render_clinician_summary", "render_patient_plan"]
+__all__ = [
+    "PlanSources",
+    "clinician_summary_pdf",
+    "patient_plan_pdf",
+    "render_clinician_summary",
+    "render_patient_plan",
+]

@@ -11,11 +11,18 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from smerteagent.core.careplan.medication import Catalogue
-from smerteagent.core.careplan.plan import LIFE_DOMAINS, CarePlan, Goal, PlannedMedication, TaperingPlan
+from smerteagent.core.careplan.plan import (
+    GOAL_ATTAINMENT,
+    LIFE_DOMAINS,
+    CarePlan,
+    Goal,
+    PlannedMedication,
+    TaperingPlan,
+)
 from smerteagent.core.history import InstrumentHistory
 from smerteagent.core.patients import Patient, PatientSummary
 from smerteagent.core.settings import Settings
-from smerteagent.i18n import _
+from smerteagent.i18n import _, speaking
 from smerteagent.reports.charts import history_chart
 from smerteagent.reports.clinician_summary import render_clinician_summary
 from smerteagent.reports.layout import (
@@ -29,7 +36,6 @@ from smerteagent.reports.layout import (
     day,
     grid,
     para,
-    speaking,
     table,
 )
 from smerteagent.reports.medicine import actor, daily_mme, dose
@@ -118,7 +124,11 @@ def _goals(goals: tuple[Goal, ...]) -> list[Flowable]:
 
     def goal_cell(goal: Goal) -> list[Flowable]:
         serves = _("For: {value}").format(value=_(LIFE_DOMAINS.get(goal.value_domain, goal.value_domain)))
-        return [para(goal.description, "cell"), para(serves, "small")]
+        cell = [para(goal.description, "cell"), para(serves, "small")]
+        if goal.attainment is not None:
+            rated = _(GOAL_ATTAINMENT[goal.attainment])
+            cell.append(para(_("At follow-up: {rating}").format(rating=rated), "small"))
+        return cell
 
     rows = [[goal_cell(g), g.measure or "—", amount(g.baseline), amount(g.target), day(g.target_date)] for g in goals]
     header = [_("Goal"), _("How we measure it"), _("Today"), _("Target"), _("Reached by")]

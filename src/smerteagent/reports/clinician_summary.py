@@ -19,7 +19,7 @@ from smerteagent.core.patients import Patient, PatientSummary, age_on
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ENGINE_FLAG_TEXT, ScoreResult
 from smerteagent.core.settings import Settings
-from smerteagent.i18n import N_, _
+from smerteagent.i18n import N_, _, speaking
 from smerteagent.i18n import language as current_language
 from smerteagent.reports.layout import (
     HEIGHT,
@@ -30,7 +30,6 @@ from smerteagent.reports.layout import (
     bullets,
     day,
     para,
-    speaking,
     styles,
     table,
 )
@@ -77,10 +76,9 @@ def _patient_line(plan: CarePlan, patient: PatientSummary, printed_on: date) -> 
 
 
 def _flag_text(form: CompiledForm | None, flag: str) -> str:
-    declared = {f.id: f.message for f in form.definition.scoring.flags} if form else {}
-    if flag in declared:
-        return declared[flag].get(current_language())
-    return _(ENGINE_FLAG_TEXT[flag]) if flag in ENGINE_FLAG_TEXT else flag
+    if form is None:
+        return _(ENGINE_FLAG_TEXT[flag]) if flag in ENGINE_FLAG_TEXT else flag
+    return form.flag_text(flag, current_language())
 
 
 def _score_row(form_id: str, result: ScoreResult, form: CompiledForm | None) -> list[str]:

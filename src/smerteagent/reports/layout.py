@@ -3,8 +3,7 @@ header, plain tables, and dates and numbers written the way the reader's languag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
@@ -23,7 +22,7 @@ from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Ta
 
 from smerteagent.core.patients import PatientSummary
 from smerteagent.core.settings import Settings
-from smerteagent.i18n import _, language, set_language
+from smerteagent.i18n import _, language
 from smerteagent.reports.fonts import BOLD, REGULAR, register_fonts
 
 MARGINS = {"leftMargin": 18 * mm, "rightMargin": 18 * mm, "topMargin": 24 * mm, "bottomMargin": 20 * mm}
@@ -35,17 +34,6 @@ INK, MUTED, RULE, SHADE = (
     colors.HexColor("#b7c0c8"),
     colors.HexColor("#eef2f5"),
 )
-
-
-@contextmanager
-def speaking(wanted: str) -> Iterator[None]:
-    """Program text in ``wanted`` while a report is built; the language is process-wide, so put it back."""
-    before = language()
-    set_language(wanted)
-    try:
-        yield
-    finally:
-        set_language(before)
 
 
 def day(value: date | None) -> str:

@@ -23,6 +23,7 @@ from smerteagent.core.careplan.plan import (
     ValueRating,
     problems,
 )
+from smerteagent.core.careplan.tapering import TaperStep
 from smerteagent.core.errors import ConflictError, SmerteAgentError
 from smerteagent.i18n import N_
 from smerteagent.storage.audit import record_event
@@ -47,6 +48,7 @@ def _tapering_to_json(plan: TaperingPlan | None) -> dict[str, Any] | None:
     document = asdict(plan)
     for key in ("starts_on", "follow_up_on"):
         document[key] = document[key].isoformat() if document[key] else None
+    document["steps"] = [{"starts_on": s.starts_on.isoformat(), "daily_dose": s.daily_dose} for s in plan.steps]
     return document
 
 
@@ -56,7 +58,9 @@ def _tapering_from_json(document: dict[str, Any] | None) -> TaperingPlan | None:
     values = dict(document)
     for key in ("starts_on", "follow_up_on"):
         values[key] = date.fromisoformat(values[key]) if values.get(key) else None
-    return TaperingPlan(**values)
+    steps = values.pop("steps", None) or []  # plans saved before edited schedules have none
+    edited = tuple(TaperStep(date.fromisoformat(s["starts_on"]), s["daily_dose"]) for s in steps)
+    return TaperingPlan(**values, steps=edited)
 
 
 def _plan_from_rows(patient_id: int, row: CarePlanVersionRow, session: Session) -> CarePlan:

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from smerteagent.core import demo
+from smerteagent.core.careplan.suggestions import Recommendations
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.text import fold
+from smerteagent.paths import bundled_resources_dir
 from smerteagent.storage.audit import record_event
 from smerteagent.storage.database import reading, storage_errors
 from smerteagent.storage.models import EncounterRow, PatientRow, ResponseRow
@@ -25,6 +27,7 @@ from smerteagent.storage.search import search_key
 from smerteagent.storage.services import Services
 
 BATCH = 5_000
+PLANS = 20  # demo care plans go through the real service (one by one), so only the first patients get one
 
 
 def _item_values(form: CompiledForm) -> dict[str, list[int]]:
@@ -84,12 +87,14 @@ def load_demo(
     encounter_rows: list[dict[str, Any]] = []
     response_rows: list[dict[str, Any]] = []
     added = 0
+    planned: list[tuple[int, float, str | None]] = []  # (patient id, burden, latest STarT Back band)
     for offset, person in enumerate(demo.patients(count + len(existing), seed, now.date())):
         if person.cpr in existing or added >= count:
             continue
         patient_id = start_id + offset + 1
         visits = demo.visits(person, rng, now)
         patient_rows.append(_patient_row(patient_id, person, visits[0].started_at, visits[-1].started_at))
+        band: str | None = None
         for visit in visits if with_visits else ():
             encounter_id += 1
             encounter_rows.append({"id": encounter_id, "patient_id": patient_id, "started_at": visit.started_at,
@@ -100,6 +105,9 @@ def load_demo(
                 stamp = visit.started_at
                 response_rows.append({**row, "encounter_id": encounter_id, "created_at": stamp,
                                       "updated_at": stamp, "completed_at": stamp})  # fmt: skip
+                band = row["band"] if form_id == "startback" else band
+        if with_visits and len(planned) < PLANS:
+            planned.append((patient_id, visits[-1].burden, band))
         added += 1
         if len(response_rows) >= BATCH or len(patient_rows) >= BATCH:
             _flush(services, patient_rows, encounter_rows, response_rows)
@@ -109,7 +117,17 @@ def load_demo(
     with storage_errors(), Session(engine) as session, session.begin():
         _advance_sequences(session)
         record_event(session, services.actor, "create", "demo", None, {"patients": added, "seed": seed})
+    _add_care_plans(services, planned, rng, now.date())
     return added
+
+
+def _add_care_plans(services: Services, planned: list[tuple[int, float, str | None]], rng: random.Random,
+                    today: date) -> None:  # fmt: skip
+    """Care plans for the first demo patients, through the real service: versions, audit and all."""
+    recommendations = Recommendations.load(bundled_resources_dir() / "careplan" / "recommendations.yaml")
+    for patient_id, burden, band in planned:
+        matched = tuple(s.text for s in recommendations.suggest([], band, "da") if s.kind == "matched")
+        services.careplans.save(demo.care_plan(patient_id, burden, matched, rng, today))
 
 
 def _advance_sequences(session: Session) -> None:

@@ -1,15 +1,22 @@
-"""Everything a printed plan needs besides the plan itself, gathered once from storage and resources."""
+"""Everything a printed plan or a journal note needs besides the plan itself, gathered once from storage and
+resources (it satisfies reports.PlanSources)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import yaml
 
+from smerteagent.core.careplan.journal import ScoreLine, journal_note
 from smerteagent.core.careplan.medication import Catalogue
+from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.history import InstrumentHistory, build_history
 from smerteagent.core.patients import Patient
+from smerteagent.core.safety import SafetyAction
+from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.core.settings import Settings
 from smerteagent.paths import bundled_resources_dir
@@ -25,7 +32,36 @@ class ReportInputs:
     completed: list[ResponseRecord]
     latest: dict[str, ScoreResult]
     open_alerts: int
+    safety_actions: list[SafetyAction]
     services: Services
+
+    @property
+    def forms(self) -> Mapping[str, CompiledForm]:
+        return self.services.forms.forms
+
+    def latest_visit_scores(self, language: str) -> list[ScoreLine]:
+        """The scored questionnaires of the most recent visit, labelled in ``language``."""
+        if not self.completed:
+            return []
+        visit = self.completed[-1].encounter_id
+        found = []
+        for record in self.completed:
+            if record.encounter_id != visit or record.score is None:
+                continue
+            form = self.forms.get(record.form_id)
+            if form is None:  # a form removed since: its id, band and flag ids still tell what was found
+                found.append(ScoreLine(record.form_id, record.score, record.score.band))
+                continue
+            bands = {b.id: b.label.get(language) for b in form.definition.scoring.bands}
+            title = (form.definition.short_title or form.definition.title).get(language)
+            flags = tuple(form.flag_text(flag, language) for flag in record.score.flags)
+            found.append(ScoreLine(title, record.score, bands.get(record.score.band or ""), flags))
+        return found
+
+    def journal(self, patient: Patient, plan: CarePlan | None, language: str, today: date) -> str:
+        """The plain-text note for the practice's own record system (in the current UI language)."""
+        actions = [a.describe() for a in self.safety_actions]
+        return journal_note(patient, self.latest_visit_scores(language), actions, plan, self.catalogue, today)
 
     def histories(self, language: str) -> list[InstrumentHistory]:
         """One history per instrument the patient has completed, in the order first seen."""
@@ -52,5 +88,6 @@ def report_inputs(services: Services, patient: Patient) -> ReportInputs:
         completed=completed,
         latest=latest,
         open_alerts=len(services.screenings.open_alerts(patient.id)),
+        safety_actions=services.screenings.safety_actions(patient.id),
         services=services,
     )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from smerteagent.core.errors import SmerteAgentError
 from smerteagent.core.forms.loader import FormLibrary
+from smerteagent.core.safety import SAFETY_ACTIONS, SafetyAction
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.storage.audit import record_event
 from smerteagent.storage.database import reading_session, storage_errors
@@ -25,7 +26,6 @@ from smerteagent.storage.models import EncounterRow, ResponseRow, SafetyActionRo
 from smerteagent.storage.patients import NotFound, PatientService
 
 SETTINGS = ("gp", "physiotherapy", "pain_clinic")
-SAFETY_ACTIONS = ("assessed_no_acute_risk", "safety_plan_made", "acute_referral", "admitted", "other")
 
 
 @dataclass(frozen=True)
@@ -207,6 +207,19 @@ class ScreeningService:
                                         actor=self._actor(), at=datetime.now()))  # fmt: skip
             record_event(session, self._actor(), "update", "response", response_id,
                          {"safety_action": action, "flag": flag})  # fmt: skip
+
+    def safety_actions(self, patient_id: int) -> list[SafetyAction]:
+        """Every action recorded on the patient's critical flags, oldest first (for the journal note)."""
+        statement = (
+            select(SafetyActionRow, ResponseRow.form_id)
+            .join(ResponseRow, ResponseRow.id == SafetyActionRow.response_id)
+            .join(EncounterRow, EncounterRow.id == ResponseRow.encounter_id)
+            .where(EncounterRow.patient_id == patient_id)
+            .order_by(SafetyActionRow.at, SafetyActionRow.id)
+        )
+        with reading_session(self._sessions) as session:
+            return [SafetyAction(a.response_id, form_id, a.flag, a.action, a.note, a.actor, a.at)
+                    for a, form_id in session.execute(statement)]  # fmt: skip
 
     def get(self, response_id: int) -> ResponseRecord:
         with reading_session(self._sessions) as session:

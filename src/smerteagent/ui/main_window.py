@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from smerteagent.core.patients import Patient, PatientSummary
     from smerteagent.core.scoring.result import ScoreResult
     from smerteagent.storage.screening_session import ScreeningSession
-    from smerteagent.ui.careplan_editor import CarePlanEditor
+    from smerteagent.ui.careplan import CarePlanEditor
     from smerteagent.ui.context import AppContext
     from smerteagent.ui.patient_list import PatientListPage
     from smerteagent.ui.patient_page import PatientPage
@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
 
     def open_care_plan(self) -> None:
         """The care-plan editor for the patient on screen, window-modal so the page stays as it was."""
-        from smerteagent.ui.careplan_editor import CarePlanEditor
+        from smerteagent.ui.careplan import CarePlanEditor
 
         patient = self.patient
         if patient is None:

@@ -7,17 +7,14 @@ from html import escape
 from PySide6.QtWidgets import QLabel, QWidget
 
 from smerteagent.core.scoring.engine import CompiledForm
-from smerteagent.core.scoring.result import ENGINE_FLAG_TEXT, ScoreResult
+from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.i18n import _, language
 
 COLOURS = {"critical": "#b00020", "warning": "#a05a00", "info": "#1a5fb4", "none": "inherit"}
 
 
 def flag_text(form: CompiledForm, flag: str) -> str:
-    for declared in form.definition.scoring.flags:
-        if declared.id == flag:
-            return declared.message.get(language())
-    return _(ENGINE_FLAG_TEXT[flag]) if flag in ENGINE_FLAG_TEXT else flag
+    return form.flag_text(flag, language())
 
 
 def result_html(form: CompiledForm, result: ScoreResult) -> str:

@@ -17,16 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from smerteagent.core.patients import PatientSummary
-from smerteagent.i18n import N_, _
+from smerteagent.core.safety import SAFETY_ACTIONS
+from smerteagent.i18n import _
 from smerteagent.ui.banner import PatientBanner
-
-ACTIONS = {
-    "assessed_no_acute_risk": N_("Assessed: no acute risk"),
-    "safety_plan_made": N_("Safety plan made with the patient"),
-    "acute_referral": N_("Acute referral to psychiatry"),
-    "admitted": N_("Admitted"),
-    "other": N_("Other action (describe)"),
-}
 
 
 class SafetyActionDialog(QDialog):
@@ -38,7 +31,7 @@ class SafetyActionDialog(QDialog):
         self.banner = PatientBanner(self)
         self.banner.set_patient(patient)
         self.action = QComboBox(self)
-        for key, label in ACTIONS.items():
+        for key, label in SAFETY_ACTIONS.items():
             self.action.addItem(_(label), key)
         self.action.setAccessibleName(_("Action taken"))
         self.note = QLineEdit(self)

@@ -4,39 +4,51 @@ about them, and the plan in short — pasted, so it keeps to plain lines without
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from smerteagent.core.careplan.medication import Catalogue
-from smerteagent.core.careplan.plan import ACTORS, LIFE_DOMAINS, CarePlan
+from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS, CarePlan
 from smerteagent.core.cpr import format_cpr
 from smerteagent.core.patients import PatientSummary
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.i18n import _
 
 
-def _score_line(title: str, result: ScoreResult, band_label: str | None) -> str:
-    values = ", ".join(f"{name} {value:g}" for name, value in result.results.items() if value is not None)
-    parts = [f"{title}: {values or '—'}"]
-    if band_label:
-        parts.append(band_label)
-    if result.flags:
-        parts.append(_("flags: {flags}").format(flags=", ".join(result.flags)))
+@dataclass(frozen=True)
+class ScoreLine:
+    """One scored questionnaire as the note tells it, with labels already in the note's language."""
+
+    title: str
+    result: ScoreResult
+    band_label: str | None = None
+    flag_texts: tuple[str, ...] = ()
+
+
+def _score_line(line: ScoreLine) -> str:
+    values = ", ".join(f"{name} {value:g}" for name, value in line.result.results.items() if value is not None)
+    parts = [f"{line.title}: {values or '—'}"]
+    if line.band_label:
+        parts.append(line.band_label)
+    flags = line.flag_texts or line.result.flags
+    if flags:
+        parts.append(_("flags: {flags}").format(flags="; ".join(flags)))
     return " · ".join(parts)
 
 
 def journal_note(
     patient: PatientSummary,
-    scores: Sequence[tuple[str, ScoreResult, str | None]],
+    scores: Sequence[ScoreLine],
     safety_actions: Sequence[str],
     plan: CarePlan | None,
     catalogue: Catalogue,
     today: date,
 ) -> str:
-    """``scores``: (instrument title, result, band label) of today's screening, in order."""
+    """``scores``: the latest visit's questionnaires, in order; ``safety_actions`` in words."""
     lines = [f"SmerteAgent {today:%d.%m.%Y} — {patient.name}, {format_cpr(patient.cpr) or _('no CPR number')}"]
     if scores:
         lines.append(_("Screening:"))
-        lines += [f"- {_score_line(title, result, band)}" for title, result, band in scores]
+        lines += [f"- {_score_line(line)}" for line in scores]
     if safety_actions:
         lines.append(_("Suicide risk, action taken: {actions}").format(actions="; ".join(safety_actions)))
     if plan is not None:
@@ -53,7 +65,8 @@ def _plan_lines(plan: CarePlan, catalogue: Catalogue, today: date) -> list[str]:
             f" ({goal.baseline:g} → {goal.target:g})" if goal.baseline is not None and goal.target is not None else ""
         )
         when = f" {goal.target_date:%d.%m.%Y}" if goal.target_date else ""
-        lines.append(_("Goal: {goal}").format(goal=f"{goal.description}{target}{when}"))
+        rated = f" — {_(GOAL_ATTAINMENT[goal.attainment])}" if goal.attainment is not None else ""
+        lines.append(_("Goal: {goal}").format(goal=f"{goal.description}{target}{when}{rated}"))
     for action in plan.actions:
         lines.append(_("Action: {action}").format(action=f"{action.what} ({_(ACTORS[action.who])})"))
     if plan.treatments:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from smerteagent.core.careplan.medication import Medication
-from smerteagent.core.careplan.tapering import TaperStep, taper_schedule
+from smerteagent.core.careplan.tapering import TaperingError, TaperStep, check_schedule, taper_schedule
 from smerteagent.i18n import N_, _
 
 LIFE_DOMAINS = {
@@ -27,6 +27,15 @@ ACTORS = {
     "psychologist": N_("Psychologist"),
     "municipality": N_("Municipality"),
     "pain_centre": N_("Pain centre"),
+}
+
+# Goal Attainment Scaling (Kiresuk & Sherman 1968; Turner-Stokes 2009): rated at follow-up, 0 = the goal as set.
+GOAL_ATTAINMENT = {
+    -2: N_("much less than expected"),
+    -1: N_("somewhat less than expected"),
+    0: N_("as expected"),
+    1: N_("somewhat more than expected"),
+    2: N_("much more than expected"),
 }
 
 
@@ -51,7 +60,7 @@ class Goal:
     baseline: float | None = None
     target: float | None = None
     target_date: date | None = None
-    attainment: int | None = None  # goal attainment at follow-up, -2 (much worse) .. +2 (much better)
+    attainment: int | None = None  # rated at follow-up, -2..+2 (GOAL_ATTAINMENT)
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,9 @@ class Action:
 
 @dataclass(frozen=True)
 class TaperingPlan:
+    """How the dose comes down; ``steps`` holds the clinician's edited rows when the computed schedule was
+    changed by hand (empty: the schedule follows from the parameters)."""
+
     start_dose: float
     step: float
     interval_days: int
@@ -72,8 +84,11 @@ class TaperingPlan:
     round_to: float | None = None
     followed_up_by: str | None = None
     follow_up_on: date | None = None
+    steps: tuple[TaperStep, ...] = ()
 
     def schedule(self) -> list[TaperStep]:
+        if self.steps:
+            return list(self.steps)
         return taper_schedule(self.start_dose, self.step, self.interval_days, self.starts_on, floor=self.floor,
                               step_is_percent=self.step_is_percent, round_to=self.round_to)  # fmt: skip
 
@@ -146,6 +161,12 @@ def problems(plan: CarePlan) -> list[str]:
             found.append(_("the goal '{goal}' must serve a chosen value").format(goal=goal.description))
         if goal.attainment is not None and not -2 <= goal.attainment <= 2:
             found.append(_("the goal '{goal}': attainment is -2 to +2").format(goal=goal.description))
+    for medication in plan.medications:
+        if medication.tapering is not None:
+            try:
+                check_schedule(medication.tapering.schedule(), medication.tapering.floor)
+            except TaperingError as error:
+                found.append(_("tapering of {name}: {problem}").format(name=medication.name, problem=error))
     for action in plan.actions:
         if action.who not in ACTORS:
             found.append(_("the action '{action}' needs who does it").format(action=action.what))

@@ -15,6 +15,7 @@ from smerteagent.core.expr import Evaluator, Value, truth
 from smerteagent.core.forms.model import Form, Option
 from smerteagent.core.scoring.result import (
     ENGINE_FLAG_SEVERITY,
+    ENGINE_FLAG_TEXT,
     INCOMPLETE,
     PRORATED,
     SEX_REQUIRED,
@@ -22,6 +23,7 @@ from smerteagent.core.scoring.result import (
     ScoreResult,
     report_value,
 )
+from smerteagent.i18n import _
 
 SEXES = ("female", "male")
 MISSING = 1
@@ -116,6 +118,13 @@ class CompiledForm:
     @property
     def version(self) -> str:
         return self.definition.version
+
+    def flag_text(self, flag: str, language: str) -> str:
+        """A raised flag in words: the form's own message, else the engine's, else its id."""
+        for declared in self.definition.scoring.flags:
+            if declared.id == flag:
+                return declared.message.get(language)
+        return _(ENGINE_FLAG_TEXT[flag]) if flag in ENGINE_FLAG_TEXT else flag
 
     def check_answers(self, answers: Mapping[str, object]) -> dict[str, int | str]:
         """Return the given answers (``None`` = unanswered, dropped); raise AnswerError on a bad one."""

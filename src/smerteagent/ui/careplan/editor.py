@@ -1,0 +1,262 @@
+"""The shared care plan for one patient: values, goals, actions, treatment, medication with tapering, and
+follow-up, with a live completeness checklist; saved in versions. Printing (to a printer or as a PDF opened
+in the system's viewer) freezes the version, so the paper and the record always match; the clinician
+summary and the journal note are the clinic's own and freeze nothing."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smerteagent.core.careplan import completeness
+from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, Action, CarePlan, Goal
+from smerteagent.core.careplan.suggestions import Recommendations
+from smerteagent.i18n import _, language
+from smerteagent.paths import bundled_resources_dir
+from smerteagent.reports import clinician_summary_pdf, patient_plan_pdf
+from smerteagent.storage.report_inputs import report_inputs
+from smerteagent.ui import operations
+from smerteagent.ui.banner import PatientBanner
+from smerteagent.ui.careplan.entries import RowTable, date_text, number_text, parse_date, parse_number
+from smerteagent.ui.careplan.follow_up_tab import FollowUpTab
+from smerteagent.ui.careplan.medication_tab import MedicationTab
+from smerteagent.ui.careplan.printing import print_pdf
+from smerteagent.ui.careplan.treatment_tab import TreatmentTab
+from smerteagent.ui.careplan.values_tab import ValuesTab
+
+if TYPE_CHECKING:
+    from smerteagent.core.patients import Patient
+    from smerteagent.storage.services import Services
+
+GOAL_COLUMNS = ("value", "goal", "measure", "today", "target", "by_date", "attained")
+
+
+class CarePlanEditor(QDialog):
+    """Edits a :class:`CarePlan`; the services do all saving, scoring and checking."""
+
+    def __init__(self, services: Services, patient: Patient, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.patient = services, patient
+        self.setWindowTitle(_("Care plan — {name}").format(name=patient.name))
+        self.inputs = report_inputs(services, patient)
+        self.current = services.careplans.current(patient.id)
+        self.banner = PatientBanner(self)
+        self.banner.set_patient(patient)
+        self.values_tab = ValuesTab(self)
+        self.values_tab.chosen_changed.connect(self._domains_changed)
+        attained = {"": _("not rated yet")} | {str(k): f"{k:+d} {_(v)}" for k, v in GOAL_ATTAINMENT.items()}
+        self.goal_table = RowTable([_("Value"), _("Goal"), _("Measure"), _("Today"), _("Target"), _("By date"),
+                                    _("Attained at follow-up")], {0: {}, 6: attained}, self)  # fmt: skip
+        who = {key: _(label) for key, label in ACTORS.items()}
+        self.action_table = RowTable([_("What"), _("Who"), _("When")], {1: who}, self)
+        recommendations = Recommendations.load(bundled_resources_dir() / "careplan" / "recommendations.yaml")
+        self.treatment_tab = TreatmentTab(recommendations, self.startback_band(), self)
+        self.medication_tab = MedicationTab(self.inputs.catalogue, self)
+        self.follow_up_tab = FollowUpTab(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.values_tab, _("&Values"))
+        self.tabs.addTab(table_page(self.goal_table, self), _("&Goals"))
+        self.tabs.addTab(table_page(self.action_table, self), _("&Actions"))
+        self.tabs.addTab(self.treatment_tab, _("&Treatment"))
+        self.tabs.addTab(self.medication_tab, _("&Medication"))
+        self.tabs.addTab(self.follow_up_tab, _("&Follow-up"))
+        for table in (self.goal_table, self.action_table):
+            table.itemChanged.connect(lambda _item: self.update_live())
+        self.medication_tab.changed.connect(self.update_live)
+        self.follow_up_tab.changed.connect(self.update_live)
+        self.checklist = QListWidget(self)
+        self.checklist.setAccessibleName(_("Completeness"))
+        self.status = QLabel(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(QLabel(_("Completeness"), self))
+        layout.addWidget(self.checklist)
+        layout.addLayout(self._buttons())
+        self.fill(self.current)
+        self.update_live()
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        for text, shortcut, slot in ((_("&Save"), "Ctrl+S", self.save), (_("&Print…"), "Ctrl+P", self.print_plan),
+                                     (_("&Open PDF"), "Ctrl+Shift+O", self.open_pdf),
+                                     (_("Clinician &summary…"), None, self.open_summary),
+                                     (_("Copy &journal note"), "Ctrl+Shift+J", self.copy_journal_note),
+                                     (_("&Close"), None, self.reject)):  # fmt: skip
+            button = QPushButton(text, self)
+            button.setAutoDefault(False)
+            if shortcut:
+                button.setShortcut(QKeySequence(shortcut))
+                button.setToolTip(QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText))
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        return row
+
+    def startback_band(self) -> str | None:
+        result = self.inputs.latest.get("startback")
+        return result.band if result is not None else None
+
+    def fill(self, plan: CarePlan | None) -> None:
+        """Show ``plan``, or an empty plan with the STarT Back matched treatment checked."""
+        shown = plan or CarePlan(self.patient.id)
+        self.values_tab.fill(shown.values)
+        self._domains_changed()
+        for goal in shown.goals:
+            attained = str(goal.attainment) if goal.attainment is not None else ""
+            numbers = [number_text(goal.baseline), number_text(goal.target), date_text(goal.target_date)]
+            self.goal_table.add_row([goal.value_domain, goal.description, goal.measure or "", *numbers, attained])
+        for action in shown.actions:
+            self.action_table.add_row([action.what, action.who, action.due or ""])
+        self.medication_tab.fill(shown.medications)
+        self.treatment_tab.fill(list(shown.treatments) if plan else self.treatment_tab.matched())
+        self.follow_up_tab.fill(shown, completeness.needs_safety_plan(self.inputs.latest))
+
+    def _domains_changed(self) -> None:
+        """Goals serve chosen values: the goal table's value column offers exactly the chosen domains."""
+        chosen = self.values_tab.chosen()
+        self.goal_table.combos[0] = chosen
+        for row in range(self.goal_table.rowCount()):
+            combo = self.goal_table.combo(row, 0)
+            keep = combo.currentData()
+            combo.clear()
+            for key, label in chosen.items():
+                combo.addItem(label, key)
+            combo.setCurrentIndex(max(combo.findData(keep), 0))
+
+    def plan(self, strict: bool = True) -> CarePlan:
+        """The plan as shown, on top of the version it was read from (number, revision, notes)."""
+        base = self.current or CarePlan(self.patient.id)
+        g, a = self.goal_table, self.action_table
+        goals = tuple(Goal(g.text(r, 0), g.text(r, 1), g.text(r, 2) or None, parse_number(g.text(r, 3), strict),
+                           parse_number(g.text(r, 4), strict), parse_date(g.text(r, 5), strict),
+                           int(g.text(r, 6)) if g.text(r, 6) else None)
+                      for r in range(g.rowCount()) if g.text(r, 1))  # fmt: skip
+        actions = tuple(Action(a.text(r, 0), a.text(r, 1), a.text(r, 2) or None)
+                        for r in range(a.rowCount()) if a.text(r, 0))  # fmt: skip
+        plan = replace(base, values=self.values_tab.values(), goals=goals, actions=actions,
+                       treatments=tuple(self.treatment_tab.treatments()),
+                       medications=self.medication_tab.medications(strict))  # fmt: skip
+        return self.follow_up_tab.apply(plan, strict)
+
+    def checkpoints(self) -> list[completeness.Checkpoint]:
+        plan = self.plan(strict=False)
+        facts = completeness.PlanFacts(self.inputs.latest, tuple(m.as_medication() for m in plan.medications),
+                                       plan.medication_reviewed, plan.abuse_stance, plan.consent_given,
+                                       plan.follow_up_on, self.inputs.open_alerts)  # fmt: skip
+        return completeness.check(facts, self.inputs.catalogue)
+
+    def update_live(self) -> None:
+        """The completeness checklist and the medication's MME and warnings, as the plan stands now."""
+        self.checklist.clear()
+        for checkpoint in self.checkpoints():
+            if checkpoint.applies:
+                self.checklist.addItem(("✓ " if checkpoint.done else "✗ ") + checkpoint.label)
+        self.medication_tab.show_warnings(self.plan(strict=False).medications)
+
+    def save(self) -> CarePlan | None:
+        saved = operations.run(self, lambda: self.services.careplans.save(self.plan()))
+        if saved is not None:
+            self.current = saved
+            self.status.setText(_("Saved as version {number}").format(number=saved.number))
+        return saved
+
+    def _patient_plan(self) -> tuple[CarePlan, bytes] | None:
+        """Save, then render the patient's plan in the language on screen."""
+        plan = self.save()
+        if plan is None:
+            return None
+        return plan, patient_plan_pdf(plan, self.patient, self.inputs, language())
+
+    def _freeze(self, action: str) -> None:
+        frozen = operations.run(self, lambda: self.services.careplans.freeze(self.patient.id, action))
+        if frozen is not None:
+            self.current = frozen
+            self.status.setText(_("Version {number} printed and frozen").format(number=frozen.number))
+
+    def print_plan(self) -> bool:
+        """Save, choose a printer in the print dialog and print the patient's plan; the version is frozen."""
+        made = self._patient_plan()
+        if made is None:
+            return False
+        _plan, pdf = made
+        title = _("Care plan — {name}").format(name=self.patient.name)
+        printed = operations.run(self, lambda: print_pdf(pdf, self, title))
+        if printed:
+            self._freeze("print")
+        return bool(printed)
+
+    def open_pdf(self) -> Path | None:
+        """Save, write the patient's plan as a PDF and open it in the system's viewer; the version is frozen
+        (the PDF can be printed or sent from there)."""
+        made = self._patient_plan()
+        if made is None:
+            return None
+        plan, pdf = made
+        path = temporary_pdf(f"plan-{self.patient.id}-{plan.number}.pdf", pdf)
+        self._freeze("export")
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        return path
+
+    def open_summary(self) -> Path | None:
+        """The one-page clinician summary of the plan as it stands (saved first), opened for reading."""
+        plan = self.save()
+        if plan is None:
+            return None
+        pdf = clinician_summary_pdf(plan, self.patient, self.inputs, language())
+        path = temporary_pdf(f"summary-{self.patient.id}-{plan.number}.pdf", pdf)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        return path
+
+    def copy_journal_note(self) -> str | None:
+        """Scores of the latest visit, suicide-risk actions taken and the plan in short, on the clipboard."""
+        plan = operations.run(self, self.plan)
+        if plan is None:
+            return None
+        note = self.inputs.journal(self.patient, plan, language(), date.today())
+        QApplication.clipboard().setText(note)
+        self.status.setText(_("Journal note copied"))
+        return note
+
+
+def table_page(table: RowTable, parent: QWidget, below: QWidget | None = None) -> QWidget:
+    """A row table with Add (Ctrl+Insert) and Remove buttons under it."""
+    page = QWidget(parent)
+    add, remove = QPushButton(_("Add row"), page), QPushButton(_("Remove row"), page)
+    add.setShortcut(QKeySequence("Ctrl+Insert"))
+    add.clicked.connect(lambda: table.setCurrentCell(table.add_row(), 0 if 0 not in table.combos else 1))
+    remove.clicked.connect(lambda: table.removeRow(table.currentRow()) if table.currentRow() >= 0 else None)
+    layout = QVBoxLayout(page)
+    layout.addWidget(table, 1)
+    if below is not None:
+        layout.addWidget(below)
+    buttons = QHBoxLayout()
+    buttons.addWidget(add)
+    buttons.addWidget(remove)
+    buttons.addStretch()
+    layout.addLayout(buttons)
+    return page
+
+
+def temporary_pdf(name: str, pdf: bytes) -> Path:
+    """A PDF in a private temporary folder, for the system's viewer to open."""
+    path = Path(tempfile.mkdtemp(prefix="smerteagent-")) / name
+    path.write_bytes(pdf)
+    return path

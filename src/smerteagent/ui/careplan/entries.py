@@ -1,0 +1,97 @@
+"""Typed entries of the care-plan editor: dates and numbers as a Danish clinician types them, and the row
+tables (goals, actions, medication, tapering) whose cells may be combo boxes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtWidgets import QComboBox, QTableWidget, QTableWidgetItem, QWidget
+
+from smerteagent.core.errors import SmerteAgentError
+from smerteagent.i18n import _, language
+
+
+class EntryProblem(SmerteAgentError):
+    """A typed date or number that cannot be read: saving stops and says which, nothing is dropped."""
+
+
+def parse_date(text: str, strict: bool = True) -> date | None:
+    """dd.mm.yyyy (or ISO); empty is no date; anything else is refused when saving (``strict``)."""
+    if not text.strip():
+        return None
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    if strict:
+        raise EntryProblem(_("'{text}' is not a date (dd.mm.yyyy)").format(text=text.strip()))
+    return None
+
+
+def parse_number(text: str, strict: bool = True) -> float | None:
+    """A decimal comma or point; empty is no number; anything else is refused when saving (``strict``)."""
+    try:
+        return float(text.strip().replace(",", ".")) if text.strip() else None
+    except ValueError:
+        if strict:
+            raise EntryProblem(_("'{text}' is not a number").format(text=text.strip())) from None
+        return None
+
+
+def date_text(value: date | None) -> str:
+    return f"{value:%d.%m.%Y}" if value else ""
+
+
+def number_text(value: float | None) -> str:
+    """A decimal comma in Danish, as the clinician would type it."""
+    if value is None:
+        return ""
+    return f"{value:g}".replace(".", ",") if language() == "da" else f"{value:g}"
+
+
+class RowTable(QTableWidget):
+    """A table of text cells, some of them combo boxes (column -> {key: label}); Ctrl+Insert adds a row."""
+
+    def __init__(self, headers: list[str], combos: dict[int, dict[str, str]], parent: QWidget) -> None:
+        super().__init__(0, len(headers), parent)
+        self.setHorizontalHeaderLabels(headers)
+        self.combos = combos
+        self.horizontalHeader().setStretchLastSection(True)
+
+    def add_row(self, values: list[str] | None = None) -> int:
+        row = self.rowCount()
+        self.insertRow(row)
+        for column, value in enumerate(values or [""] * self.columnCount()):
+            if column in self.combos:
+                combo = QComboBox(self)
+                for key, label in self.combos[column].items():
+                    combo.addItem(label, key)
+                combo.setCurrentIndex(max(combo.findData(value), 0))
+                self.setCellWidget(row, column, combo)
+            else:
+                self.setItem(row, column, QTableWidgetItem(value))
+        return row
+
+    def clear_rows(self) -> None:
+        self.setRowCount(0)
+
+    def cell(self, row: int, column: int) -> QTableWidgetItem:
+        """The text item at a cell, made when missing."""
+        item = self.item(row, column)
+        if item is None:
+            item = QTableWidgetItem()
+            self.setItem(row, column, item)
+        return item
+
+    def combo(self, row: int, column: int) -> QComboBox:
+        widget = self.cellWidget(row, column)
+        assert isinstance(widget, QComboBox), f"column {column} holds no choices"
+        return widget
+
+    def text(self, row: int, column: int) -> str:
+        widget = self.cellWidget(row, column)
+        if isinstance(widget, QComboBox):
+            return str(widget.currentData() if widget.currentData() is not None else "")
+        item = self.item(row, column)
+        return item.text().strip() if item is not None else ""

@@ -1,0 +1,113 @@
+"""The patient's current drugs: dose, start and re-evaluation dates, a tapering plan per drug, and live the
+daily morphine equivalent and the supervision warnings (opioid + benzodiazepine, several opioids, a high
+MME, an addictive drug for more than three months with neither a tapering plan nor a re-evaluation date)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from smerteagent.core.careplan.medication import Catalogue
+from smerteagent.core.careplan.plan import PlannedMedication, TaperingPlan
+from smerteagent.i18n import _
+from smerteagent.ui.careplan.entries import RowTable, date_text, number_text, parse_date, parse_number
+from smerteagent.ui.careplan.tapering_dialog import TaperingDialog
+
+DRUG, DOSE, DAILY, STARTED, RE_EVALUATE, TAPERING = range(6)
+
+
+class MedicationTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.catalogue = catalogue
+        self.table = RowTable([_("Drug"), _("Dose"), _("Daily dose"), _("Started (dd.mm.yyyy)"),
+                               _("Re-evaluate (dd.mm.yyyy)"), _("Tapering plan")], {}, self)  # fmt: skip
+        self.table.itemChanged.connect(lambda _item: self.changed.emit())
+        self.table.cellDoubleClicked.connect(
+            lambda row, column: self.edit_tapering(row) if column == TAPERING else None
+        )
+        self.info = QLabel(self)
+        self.info.setWordWrap(True)
+        add, remove = QPushButton(_("Add row"), self), QPushButton(_("Remove row"), self)
+        taper = QPushButton(_("&Tapering plan…"), self)
+        add.setShortcut(QKeySequence("Ctrl+Insert"))
+        taper.setShortcut(QKeySequence("Ctrl+T"))
+        add.clicked.connect(lambda: self.table.setCurrentCell(self.table.add_row(), DRUG))
+        remove.clicked.connect(self._remove_current)
+        taper.clicked.connect(lambda: self.edit_tapering(self.table.currentRow()))
+        buttons = QHBoxLayout()
+        for button in (add, remove, taper):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.info)
+        layout.addLayout(buttons)
+
+    def fill(self, medications: tuple[PlannedMedication, ...]) -> None:
+        for medication in medications:
+            dates = [date_text(medication.started_on), date_text(medication.re_evaluate_on)]
+            row = self.table.add_row([medication.name, medication.dose_text or "", number_text(medication.daily_dose),
+                                      *dates, ""])  # fmt: skip
+            self._set_tapering(row, medication.tapering)
+
+    def _set_tapering(self, row: int, tapering: TaperingPlan | None) -> None:
+        """The tapering plan lives with the row (not typed into a cell); the cell tells it in words."""
+        cell = self.table.cell(row, TAPERING)
+        cell.setData(Qt.ItemDataRole.UserRole, tapering)
+        cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        if tapering is None:
+            cell.setText(_("none (Ctrl+T)"))
+        else:
+            steps = tapering.schedule()
+            last = steps[-1]
+            cell.setText(_("{first} → {last} by {date}").format(first=number_text(steps[0].daily_dose),
+                                                                last=number_text(last.daily_dose),
+                                                                date=date_text(last.starts_on)))  # fmt: skip
+
+    def tapering(self, row: int) -> TaperingPlan | None:
+        plan = self.table.cell(row, TAPERING).data(Qt.ItemDataRole.UserRole)
+        assert plan is None or isinstance(plan, TaperingPlan)
+        return plan
+
+    def medication(self, row: int, strict: bool = True) -> PlannedMedication:
+        t = self.table
+        return PlannedMedication(t.text(row, DRUG), t.text(row, DOSE) or None, parse_number(t.text(row, DAILY), strict),
+                                 parse_date(t.text(row, STARTED), strict), parse_date(t.text(row, RE_EVALUATE), strict),
+                                 self.tapering(row))  # fmt: skip
+
+    def medications(self, strict: bool = True) -> tuple[PlannedMedication, ...]:
+        return tuple(self.medication(r, strict) for r in range(self.table.rowCount()) if self.table.text(r, DRUG))
+
+    def edit_tapering(self, row: int) -> bool:
+        """Open the tapering plan of the drug in ``row``; True when it was changed."""
+        if row < 0 or not self.table.text(row, DRUG):
+            self.info.setText(_("Choose a drug first (type its name in the first column)."))
+            return False
+        dialog = TaperingDialog(self.medication(row, strict=False), self.catalogue, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        self.set_tapering(row, dialog.tapering)
+        return True
+
+    def set_tapering(self, row: int, tapering: TaperingPlan | None) -> None:
+        """For the dialog's result (and tests): put a tapering plan on a row."""
+        self._set_tapering(row, tapering)
+        self.changed.emit()
+
+    def _remove_current(self) -> None:
+        if self.table.currentRow() >= 0:
+            self.table.removeRow(self.table.currentRow())
+            self.changed.emit()
+
+    def show_warnings(self, medications: tuple[PlannedMedication, ...]) -> None:
+        current = [m.as_medication() for m in medications]
+        total = self.catalogue.total_mme(current)
+        lines = [_("Daily morphine equivalent: {value} mg").format(value=number_text(total))]
+        warnings = self.catalogue.warnings(current, date.today())
+        self.info.setText("\n".join(lines + [self.catalogue.warning_text(w) for w in warnings]))

@@ -1,0 +1,186 @@
+"""The tapering plan of one drug: from the start dose down in steps at an interval to a floor, computed by the
+core and then editable row by row (hold a step longer, slow down near the end); who follows up and when.
+
+An edited schedule is checked by the same rules as a computed one (never rising, never below the floor,
+dates in order) before the dialog closes, so a plan that could harm is never saved."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smerteagent.core.careplan.medication import Catalogue, Medication
+from smerteagent.core.careplan.plan import PlannedMedication, TaperingPlan
+from smerteagent.core.careplan.tapering import TaperingError, TaperStep, check_schedule
+from smerteagent.i18n import _
+from smerteagent.ui.careplan.entries import EntryProblem, RowTable, date_text, number_text, parse_date, parse_number
+
+DEFAULT_INTERVAL_DAYS = 14
+DEFAULT_STEP_PERCENT = 10  # of the start dose per step: a slow taper, as Danish and CDC guidance advise
+
+
+class TaperingDialog(QDialog):
+    """Edits ``medication.tapering``; after ``exec()`` :attr:`tapering` holds the plan (None: removed)."""
+
+    def __init__(self, medication: PlannedMedication, catalogue: Catalogue, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.medication, self.catalogue = medication, catalogue
+        self.tapering: TaperingPlan | None = medication.tapering
+        self.setWindowTitle(_("Tapering plan — {name}").format(name=medication.name))
+        plan = medication.tapering
+        start = date.today() + timedelta(days=7)
+        self.start_dose = QLineEdit(number_text(plan.start_dose if plan else medication.daily_dose), self)
+        self.step = QLineEdit(number_text(plan.step if plan else DEFAULT_STEP_PERCENT), self)
+        self.step_unit = QComboBox(self)
+        self.step_unit.addItem(_("% of the start dose"), True)
+        self.step_unit.addItem(_("mg per step"), False)
+        self.step_unit.setCurrentIndex(0 if plan is None or plan.step_is_percent else 1)
+        self.interval = QLineEdit(str(plan.interval_days if plan else DEFAULT_INTERVAL_DAYS), self)
+        self.floor = QLineEdit(number_text(plan.floor if plan else 0), self)
+        self.starts_on = QLineEdit(date_text(plan.starts_on if plan else start), self)
+        self.round_to = QLineEdit(number_text(plan.round_to) if plan else "", self)
+        self.followed_up_by = QLineEdit(plan.followed_up_by or "" if plan else "", self)
+        self.follow_up_on = QLineEdit(date_text(plan.follow_up_on) if plan else "", self)
+        for field in (self.starts_on, self.follow_up_on):
+            field.setPlaceholderText(_("dd.mm.yyyy"))
+        self.round_to.setPlaceholderText(_("e.g. 5 (tablet strength)"))
+        self.table = RowTable([_("From date"), _("Daily dose"), _("MME per day")], {}, self)
+        self.table.itemChanged.connect(self._row_edited)
+        self.problem = QLabel(self)
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #a40000")
+        self._build_layout()
+        if plan is not None:
+            self._show(plan.schedule())
+
+    def _build_layout(self) -> None:
+        form = QFormLayout()
+        step = QHBoxLayout()
+        step.addWidget(self.step)
+        step.addWidget(self.step_unit)
+        form.addRow(_("Start dose (per day)"), self.start_dose)
+        form.addRow(_("Step"), step)
+        form.addRow(_("Days per step"), self.interval)
+        form.addRow(_("Lowest dose (floor)"), self.floor)
+        form.addRow(_("First step on"), self.starts_on)
+        form.addRow(_("Round to"), self.round_to)
+        form.addRow(_("Followed up by"), self.followed_up_by)
+        form.addRow(_("Follow-up date"), self.follow_up_on)
+        make = QPushButton(_("&Make schedule"), self)
+        make.setShortcut(QKeySequence("Ctrl+M"))
+        make.clicked.connect(self.make_schedule)
+        remove = QPushButton(_("&Remove tapering plan"), self)
+        remove.clicked.connect(self.remove)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept_if_safe)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(make)
+        row.addWidget(remove)
+        row.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(row)
+        layout.addWidget(QLabel(_("Schedule (edit a row to hold a dose longer or slow down)"), self))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+
+    def parameters(self) -> TaperingPlan:
+        """The plan the fields describe, without edited rows; a field that cannot be read raises."""
+        start_dose = parse_number(self.start_dose.text()) or 0.0
+        interval = parse_number(self.interval.text()) or 0
+        if interval != int(interval):
+            raise EntryProblem(_("'{text}' is not a whole number of days").format(text=self.interval.text()))
+        starts_on = parse_date(self.starts_on.text())
+        if starts_on is None:
+            raise EntryProblem(_("The first step needs a date"))
+        return TaperingPlan(start_dose, parse_number(self.step.text()) or 0.0, int(interval), starts_on,
+                            floor=parse_number(self.floor.text()) or 0.0,
+                            step_is_percent=bool(self.step_unit.currentData()),
+                            round_to=parse_number(self.round_to.text()),
+                            followed_up_by=self.followed_up_by.text().strip() or None,
+                            follow_up_on=parse_date(self.follow_up_on.text()))  # fmt: skip
+
+    def make_schedule(self) -> bool:
+        """Compute the schedule from the fields into the table (replacing edited rows)."""
+        try:
+            self._show(self.parameters().schedule())
+        except (EntryProblem, TaperingError) as problem:
+            self.problem.setText(str(problem))
+            return False
+        self.problem.clear()
+        return True
+
+    def _show(self, steps: list[TaperStep]) -> None:
+        self.table.blockSignals(True)
+        self.table.clear_rows()
+        for step in steps:
+            row = self.table.add_row([date_text(step.starts_on), number_text(step.daily_dose), ""])
+            self._show_mme(row)
+        self.table.blockSignals(False)
+
+    def _row_edited(self, item: QTableWidgetItem) -> None:
+        if item.column() == 1:
+            self.table.blockSignals(True)
+            self._show_mme(item.row())
+            self.table.blockSignals(False)
+
+    def _show_mme(self, row: int) -> None:
+        dose = parse_number(self.table.text(row, 1), strict=False)
+        mme = self.catalogue.daily_mme(Medication(self.medication.name, dose))
+        cell = self.table.cell(row, 2)
+        cell.setText(number_text(round(mme, 1)) if mme is not None else "—")
+        cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+
+    def shown_steps(self) -> tuple[TaperStep, ...]:
+        steps = []
+        for row in range(self.table.rowCount()):
+            starts_on = parse_date(self.table.text(row, 0))
+            dose = parse_number(self.table.text(row, 1))
+            if starts_on is None or dose is None:
+                raise EntryProblem(_("Row {number} needs a date and a dose").format(number=row + 1))
+            steps.append(TaperStep(starts_on, dose))
+        return tuple(steps)
+
+    def result_plan(self) -> TaperingPlan:
+        """The plan as shown: the edited rows are kept only when they differ from the computed schedule."""
+        plan = self.parameters()
+        if self.table.rowCount() == 0:
+            plan.schedule()  # raises on impossible parameters
+            return plan
+        shown = self.shown_steps()
+        check_schedule(shown, plan.floor)
+        try:
+            computed = tuple(plan.schedule())
+        except TaperingError:
+            computed = ()  # the rows were edited after the fields changed: the rows are the plan
+        return plan if shown == computed else replace(plan, steps=shown)
+
+    def accept_if_safe(self) -> None:
+        try:
+            self.tapering = self.result_plan()
+        except (EntryProblem, TaperingError) as problem:
+            self.problem.setText(str(problem))
+            return
+        self.accept()
+
+    def remove(self) -> None:
+        self.tapering = None
+        self.accept()
