@@ -39,7 +39,7 @@ class Coding(_Strict):
     display: str | None = None
 
 
-Codes = Annotated[list[Coding], Field(default_factory=list, description="Terminology codes (e.g. LOINC).")]
+CODES_DESCRIPTION = "Terminology codes (e.g. LOINC)."
 
 
 class Option(_Strict):
@@ -48,7 +48,7 @@ class Option(_Strict):
     value: int
     da: NonEmpty
     en: NonEmpty
-    codes: Codes
+    codes: list[Coding] = Field(default_factory=list, description=CODES_DESCRIPTION)
 
     def label(self, language: str) -> str:
         return self.en if language == "en" else self.da
@@ -60,7 +60,7 @@ class Item(_Strict):
     id: Identifier
     type: Literal["choice", "yes_no", "numeric", "text"]
     text: Text
-    codes: Codes
+    codes: list[Coding] = Field(default_factory=list, description=CODES_DESCRIPTION)
     help: Text | None = None
     options: list[Option] | Identifier | None = Field(
         default=None, description="Inline options, or the name of an entry in option_sets."
@@ -106,7 +106,7 @@ class Result(_Strict):
     range: tuple[float, float] = Field(description="Lowest and highest possible value, for checks and charts.")
     label: Text | None = None
     higher_is: Literal["worse", "better"] = "worse"
-    codes: Codes
+    codes: list[Coding] = Field(default_factory=list, description=CODES_DESCRIPTION)
     hidden: bool = Field(default=False, description="Used by rules only; not reported.")
 
 
@@ -162,7 +162,7 @@ class Form(_Strict):
     id: Identifier
     version: NonEmpty
     title: Text
-    codes: Codes
+    codes: list[Coding] = Field(default_factory=list, description=CODES_DESCRIPTION)
     short_title: Text | None = None
     source: NonEmpty = Field(description="The publication whose scoring rule this file follows.")
     licence: Licence
