@@ -38,6 +38,14 @@ def register(commands: Any, add_forms_dir: Callable[[argparse.ArgumentParser], N
     schema.add_argument("--battery", action="store_true", help="the battery schema instead")
     schema.set_defaults(handler=run_schema)
 
+    imported = actions.add_parser("import-fhir", help="a FHIR R4 Questionnaire as a form in the user forms folder")
+    imported.add_argument("file", type=Path, metavar="FILE.json")
+    imported.add_argument("--id", dest="form_id", metavar="ID", help="the new form's id (default: from the name)")
+    imported.add_argument("--out", type=Path, metavar="FILE.yaml", help="default: the user forms folder")
+    imported.add_argument("--replace", action="store_true", help="replace a form with the same id or file")
+    add_forms_dir(imported)
+    imported.set_defaults(handler=run_import_fhir)
+
     show = actions.add_parser("show", help="items, options and scoring of one instrument")
     show.add_argument("form_id", metavar="ID")
     show.add_argument("--lang", choices=("da", "en"), default="da")
@@ -151,3 +159,61 @@ def describe_form(form: CompiledForm, language: str, origin: Path) -> str:
     for flag in scoring.flags:
         lines.append(f"flag {flag.id} ({flag.severity}): {flag.when}")
     return "\n".join(lines)
+
+
+def run_import_fhir(arguments: argparse.Namespace) -> int:
+    from smerteagent.core.interop.fhir_import import NothingImported, import_questionnaire
+
+    try:
+        document = json.loads(arguments.file.read_text(encoding="utf-8"))
+    except OSError as error:
+        return fail(f"{arguments.file}: cannot read it ({error.strerror})", EXIT_USAGE)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return fail(f"{arguments.file}: not a JSON file ({error})", EXIT_USAGE)
+    try:
+        imported = import_questionnaire(document, str(arguments.file), arguments.form_id)
+    except NothingImported as error:
+        for line in error.report:
+            print(line)
+        return fail(str(error), EXIT_INVALID)
+    except FormError as error:
+        return fail(str(error), EXIT_USAGE)
+    library = load_library(arguments, quiet=True)
+    out = arguments.out or _user_forms_folder() / f"{imported.form_id}.yaml"
+    clash = library.origins.get(imported.form_id)
+    if not arguments.replace and (out.exists() or clash is not None):
+        where = out if out.exists() else clash
+        return fail(
+            f"form {imported.form_id!r} already exists ({where}); choose another --id, or --replace", EXIT_USAGE
+        )
+    for line in imported.report:
+        print(line)
+    _write_form(out, imported)
+    print(f"wrote {out} ({'scored' if imported.scored else 'UNSCORED'}, {len(imported.document['items'])} items)")
+    return EXIT_OK
+
+
+def _user_forms_folder() -> Path:
+    from smerteagent.paths import user_forms_dirs
+
+    return user_forms_dirs()[0]
+
+
+def _write_form(out: Path, imported: Any) -> None:
+    """YAML with the import report as a header comment; checked by the loader before it is kept."""
+    import yaml
+
+    from smerteagent.core.forms.loader import load_form
+
+    header = [f"# Imported from FHIR by smerteagent forms import-fhir. {'Scored.' if imported.scored else 'UNSCORED.'}"]
+    header += [f"# {line}" for line in imported.report]
+    body = yaml.safe_dump(imported.document, allow_unicode=True, sort_keys=False, width=110)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial.yaml")
+    partial.write_text("\n".join(header) + "\n" + body, encoding="utf-8")
+    try:
+        load_form(partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(out)

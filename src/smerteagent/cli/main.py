@@ -14,7 +14,7 @@ from smerteagent import __version__
 from smerteagent.cli.options import db_option, forms_dir_option
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-COMMANDS = frozenset({"forms", "score", "patients", "db", "demo", "settings", "careplan"})
+COMMANDS = frozenset({"forms", "score", "patients", "db", "demo", "settings", "careplan", "export"})
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         careplan_command,
         db_command,
         demo_command,
+        export_command,
         forms_command,
         patients_command,
         score_command,
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_command.register(commands, storage_options)
     settings_command.register(commands, storage_options)
     careplan_command.register(commands, storage_options)
+    export_command.register(commands, storage_options)
     return parser
 
 

@@ -18,6 +18,7 @@ from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.storage import backup, migrate
 from smerteagent.storage.careplans import CarePlanService
 from smerteagent.storage.database import Database
+from smerteagent.storage.exports import ExportService
 from smerteagent.storage.patients import PatientService
 from smerteagent.storage.screenings import ScreeningService
 from smerteagent.storage.settings import SettingsService
@@ -41,6 +42,7 @@ class Services:
     settings: SettingsService
     careplans: CarePlanService
     actor: str
+    exports: ExportService
 
     def close(self) -> None:
         self.database.dispose()
@@ -82,4 +84,5 @@ def open_services(url: str | None, forms: FormLibrary, actor: str | None = None,
     patients = PatientService(sessions, current)
     screenings = ScreeningService(sessions, forms, patients, current)
     careplans = CarePlanService(sessions, patients, current)
-    return Services(database, forms, patients, screenings, SettingsService(sessions, current), careplans, who)
+    settings = SettingsService(sessions, current)
+    return Services(database, forms, patients, screenings, settings, careplans, who, ExportService(sessions, current))

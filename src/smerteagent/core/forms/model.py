@@ -31,12 +31,24 @@ class Text(_Strict):
         return self.en if language == "en" else self.da
 
 
+class Coding(_Strict):
+    """A code from a terminology (LOINC for most instruments), so that other systems recognise the data."""
+
+    system: NonEmpty = Field(description="The terminology's URI, e.g. http://loinc.org.")
+    code: NonEmpty
+    display: str | None = None
+
+
+CODES_DESCRIPTION = "Terminology codes (e.g. LOINC)."
+
+
 class Option(_Strict):
     """One answer option: the stored integer and its label in both languages."""
 
     value: int
     da: NonEmpty
     en: NonEmpty
+    codes: list[Coding] = Field(default_factory=list, description=CODES_DESCRIPTION)
 
     def label(self, language: str) -> str:
         return self.en if language == "en" else self.da
@@ -48,6 +60,7 @@ class Item(_Strict):
     id: Identifier
     type: Literal["choice", "yes_no", "numeric", "text"]
     text: Text
+    codes: list[Coding] = Field(default_factory=list, description=CODES_DESCRIPTION)
     help: Text | None = None
     options: list[Option] | Identifier | None = Field(
         default=None, description="Inline options, or the name of an entry in option_sets."
@@ -93,6 +106,7 @@ class Result(_Strict):
     range: tuple[float, float] = Field(description="Lowest and highest possible value, for checks and charts.")
     label: Text | None = None
     higher_is: Literal["worse", "better"] = "worse"
+    codes: list[Coding] = Field(default_factory=list, description=CODES_DESCRIPTION)
     hidden: bool = Field(default=False, description="Used by rules only; not reported.")
 
 
@@ -148,6 +162,7 @@ class Form(_Strict):
     id: Identifier
     version: NonEmpty
     title: Text
+    codes: list[Coding] = Field(default_factory=list, description=CODES_DESCRIPTION)
     short_title: Text | None = None
     source: NonEmpty = Field(description="The publication whose scoring rule this file follows.")
     licence: Licence

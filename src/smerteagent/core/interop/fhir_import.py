@@ -1,0 +1,486 @@
+"""A FHIR R4 Questionnaire (plain dict) as a SmerteAgent form file, with a report item by item.
+
+What translates safely is imported: choice, boolean, integer, string and text items, groups (flattened),
+display text (instructions and help), answer weights (``ordinalValue``/``itemWeight``), ``enableWhen`` and
+translations. A score is imported only when it is a plain weighted sum (see :mod:`fhir_scoring`); any other
+calculation — arbitrary FHIRPath, ``x-fhir-query`` — is refused, and then the form is imported unscored,
+never scored wrongly. The result is checked by the same loader as every other form file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from smerteagent.core.errors import FormError, SmerteAgentError
+from smerteagent.core.expr import ExprError, parse_expression
+from smerteagent.core.forms.compiler import RESERVED_NAMES, compile_form
+from smerteagent.core.forms.loader import validate_document
+from smerteagent.core.forms.model import Form
+from smerteagent.core.interop.fhir_common import (
+    CALCULATED,
+    ENABLE_WHEN_EXPRESSION,
+    FHIRPATH,
+    ITEM_WEIGHT,
+    MAX_VALUE,
+    MIN_VALUE,
+    ORDINAL_VALUE,
+    OWN_LANGUAGE,
+    Json,
+    extension_value,
+    slug,
+    translations,
+)
+from smerteagent.core.interop.fhir_enable import ImportedQuestion, answer_keys, from_enable_when
+from smerteagent.core.interop.fhir_scoring import parse_sum
+
+QUESTION_TYPES = ("choice", "boolean", "integer", "decimal", "string", "text")
+TEXT_LIMIT = 10_000
+_INTEGER = re.compile(r"^-?\d+$")
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """What became of one item (or of the scoring): ``imported``, ``changed`` or ``refused``, and why."""
+
+    link_id: str
+    outcome: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.outcome:<8}  {self.link_id}" + (f": {self.message}" if self.message else "")
+
+
+@dataclass
+class ImportedForm:
+    """The form file's content, whether it is scored, and the report."""
+
+    document: dict[str, Any]
+    report: list[ReportLine] = field(default_factory=list)
+
+    @property
+    def form_id(self) -> str:
+        return str(self.document["id"])
+
+    @property
+    def scored(self) -> bool:
+        return bool(self.document["scoring"]["results"])
+
+
+class NothingImported(SmerteAgentError):
+    """No item of the Questionnaire could be imported; the report says why for each."""
+
+    def __init__(self, file: str, report: list[ReportLine]) -> None:
+        super().__init__(f"{file}: nothing could be imported ({len(report)} items refused)")
+        self.report = report
+
+
+@dataclass
+class _Item:
+    link_id: str
+    document: dict[str, Any]
+    question: ImportedQuestion
+    weights: dict[int, float] | None = None
+    conditional: bool = False
+
+
+class _Importer:
+    def __init__(self, resource: Json, file: str, form_id: str | None) -> None:
+        self.resource = resource
+        self.file = file
+        self.form_id = form_id
+        self.language = str(resource.get("language") or "en").split("-")[0].lower()
+        self.report: list[ReportLine] = []
+        self.items: dict[str, _Item] = {}
+        self.ids: set[str] = set()
+        self.instructions: list[dict[str, str]] = []
+        self.calculated: list[tuple[str, Json]] = []
+        self.missing_language: set[str] = set()
+        self.danish_given = self.language == "da"
+
+    def fail(self, path: str, problem: str) -> FormError:
+        return FormError(self.file, path, problem)
+
+    def note(self, link_id: str, outcome: str, message: str = "") -> None:
+        self.report.append(ReportLine(link_id, outcome, message))
+
+    def text(self, text: Any, element: Any) -> dict[str, str] | None:
+        """``{da, en}`` from a string and its translations; a missing language borrows the other one."""
+        found = translations(element)
+        if isinstance(text, str) and text.strip():
+            found[self.language] = text
+        if "da" in found and self.language != "da":
+            self.danish_given = True
+        da, en = found.get("da"), found.get("en")
+        if da is None and en is None:
+            fallback = next(iter(found.values()), None)
+            if fallback is None:
+                return None
+            da = en = fallback
+        for language, value in (("da", da), ("en", en)):
+            if value is None:
+                self.missing_language.add(language)
+        return {"da": da or str(en), "en": en or str(da)}
+
+    # --- walking the items -------------------------------------------------------------------------------
+
+    def walk(self, items: Any, path: str, in_question: _Item | None = None) -> None:
+        if not isinstance(items, list):
+            raise self.fail(path, "item must be a list")
+        for index, item in enumerate(items):
+            where = f"{path}[{index}]"
+            if not isinstance(item, dict):
+                raise self.fail(where, "an item must be an object")
+            link_id = item.get("linkId")
+            if not isinstance(link_id, str) or not link_id:
+                raise self.fail(f"{where}.linkId", "every item needs a linkId")
+            if link_id in self.items or any(link_id == seen for seen, _ in self.calculated):
+                raise self.fail(f"{where}.linkId", f"duplicate linkId {link_id!r}")
+            kind = item.get("type")
+            if not isinstance(kind, str):
+                raise self.fail(f"{where}.type", f"item {link_id!r} has no type")
+            self.item(item, link_id, kind, where, in_question)
+
+    def item(self, item: Json, link_id: str, kind: str, where: str, parent: _Item | None) -> None:
+        if kind == "group":
+            heading = self.text(item.get("text"), item.get("_text")) if item.get("text") else None
+            if heading is not None and not self.items and not self.instructions:
+                self.instructions.append(heading)
+                self.note(link_id, "changed", "group flattened; its heading becomes the instructions")
+            elif heading is not None:
+                self.note(link_id, "changed", "group flattened; its heading is not shown")
+            self.walk(item.get("item") or [], f"{where}.item")
+            return
+        if kind == "display":
+            self.display(item, link_id, parent)
+            return
+        if extension_value(item, CALCULATED) is not None:
+            self.calculated.append((link_id, item))
+            return
+        if kind not in QUESTION_TYPES:
+            self.note(link_id, "refused", f"item type {kind!r} has no SmerteAgent equivalent")
+            return
+        imported = self.question(item, link_id, kind)
+        if imported is not None:
+            self.walk(item.get("item") or [], f"{where}.item", imported)
+
+    def display(self, item: Json, link_id: str, parent: _Item | None) -> None:
+        text = self.text(item.get("text"), item.get("_text"))
+        if text is None:
+            return
+        if parent is not None and "help" not in parent.document:
+            parent.document["help"] = text
+        elif parent is None and not self.items:
+            self.instructions.append(text)
+        else:
+            self.note(link_id, "refused", "display text between questions is not shown (no equivalent)")
+
+    def new_id(self, link_id: str) -> str:
+        base = slug(link_id)
+        if base in RESERVED_NAMES or base == "total":
+            base = f"{base}_item"
+        candidate, number = base, 2
+        while candidate in self.ids:
+            candidate, number = f"{base[:60]}_{number}", number + 1
+        self.ids.add(candidate)
+        return candidate
+
+    def question(self, item: Json, link_id: str, kind: str) -> _Item | None:
+        if item.get("repeats") is True:
+            self.note(link_id, "refused", "repeating answers cannot be stored (one answer per item)")
+            return None
+        for key in ("answerValueSet", "initialExpression", "answerExpression"):
+            if key in item or extension_value(
+                item, f"http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-{key}"
+            ):
+                why = "needs a terminology server" if key == "answerValueSet" else "is FHIRPath/x-fhir-query"
+                self.note(link_id, "refused", f"{key} {why}; it cannot be translated safely")
+                return None
+        text = self.text(item.get("text"), item.get("_text")) or {"da": link_id, "en": link_id}
+        document: dict[str, Any] = {"id": self.new_id(link_id), "type": "text", "text": text}
+        if isinstance(item.get("code"), list):
+            document["codes"] = [_coding(c) for c in item["code"] if _coding(c) is not None]
+        document["required"] = item.get("required") is True
+        imported = _Item(link_id, document, ImportedQuestion(document["id"], "text"))
+        messages: list[str] = []
+        if not self.answers(item, imported, kind, messages):
+            self.ids.discard(document["id"])
+            return None
+        self.condition(item, imported, messages)
+        self.items[link_id] = imported
+        self.note(link_id, "changed" if messages else "imported", "; ".join(messages))
+        return imported
+
+    def answers(self, item: Json, imported: _Item, kind: str, messages: list[str]) -> bool:
+        document = imported.document
+        if kind == "boolean":
+            document["type"] = "yes_no"
+            imported.question = ImportedQuestion(document["id"], "boolean")
+        elif kind == "choice":
+            return self.options(item, imported, messages)
+        elif kind == "integer":
+            low, high = extension_value(item, MIN_VALUE), extension_value(item, MAX_VALUE)
+            if isinstance(low, int) and isinstance(high, int) and low < high:
+                document.update(type="numeric", min=low, max=high)
+                imported.question = ImportedQuestion(document["id"], "integer")
+            else:
+                messages.append("no minValue/maxValue, so the whole number is kept as text (not scored)")
+        elif kind == "decimal":
+            messages.append("decimal answers are kept as text (SmerteAgent stores whole numbers); not scored")
+        if document["type"] == "text":
+            limit = item.get("maxLength")
+            document["max_length"] = min(limit, TEXT_LIMIT) if isinstance(limit, int) and limit > 0 else 200
+        return True
+
+    def options(self, item: Json, imported: _Item, messages: list[str]) -> bool:
+        link_id, raw = imported.link_id, item.get("answerOption")
+        if not isinstance(raw, list) or not raw:
+            self.note(link_id, "refused", "a choice item without answerOption")
+            return False
+        labels, keys, integers, weights = [], [], [], []
+        for position, option in enumerate(raw):
+            read = _read_option(option)
+            if read is None:
+                self.note(link_id, "refused", f"answerOption[{position}] is not a Coding, integer or string")
+                return False
+            label, element, integer, weight = read
+            labels.append(self.text(label, element) or {"da": label, "en": label})
+            keys.append(answer_keys(option))
+            integers.append(integer)
+            weights.append(weight)
+        values, by_position = _values(integers, weights)
+        if by_position:
+            messages.append("answers are stored as the options' positions 0, 1, …")
+        imported.document.update(type="choice", options=[
+            {"value": v, **label} for v, label in zip(values, labels, strict=True)
+        ])  # fmt: skip
+        codes = [_coding(o.get("valueCoding")) for o in raw]
+        for option, code in zip(imported.document["options"], codes, strict=True):
+            if code is not None and not code["system"].startswith("urn:smerteagent:"):
+                option["codes"] = [code]
+        by_key = {key: v for v, option_keys in zip(values, keys, strict=True) for key in option_keys}
+        imported.question = ImportedQuestion(imported.document["id"], "choice", by_key)
+        if all(w is not None for w in weights):
+            imported.weights = {v: float(w) for v, w in zip(values, weights, strict=True) if w is not None}
+        return True
+
+    def condition(self, item: Json, imported: _Item, messages: list[str]) -> None:
+        earlier = {link: known.question for link, known in self.items.items()}
+        rules, expression = item.get("enableWhen"), extension_value(item, ENABLE_WHEN_EXPRESSION)
+        if rules:
+            condition, why = from_enable_when(rules if isinstance(rules, list) else [rules],
+                                              item.get("enableBehavior"), earlier)  # fmt: skip
+        elif isinstance(expression, dict):
+            condition, why = self.own_expression(expression, earlier)
+        else:
+            return
+        imported.conditional = True
+        if condition is None:
+            imported.document["required"] = False
+            messages.append(f"condition not imported ({why}); the item is always shown and optional")
+            return
+        imported.document["enable_when"] = condition
+
+    def own_expression(self, expression: Json, earlier: dict[str, ImportedQuestion]) -> tuple[str | None, str]:
+        source = expression.get("expression")
+        if expression.get("language") != OWN_LANGUAGE or not isinstance(source, str):
+            return None, f"enableWhenExpression in {expression.get('language')!r} cannot be translated safely"
+        try:
+            parsed = parse_expression(source)
+        except ExprError as error:
+            return None, f"cannot parse {source!r}: {error}"
+        known = {q.item_id for q in earlier.values()}
+        if not parsed.names <= known or parsed.flag_names:
+            return None, f"{source!r} names something other than earlier items"
+        return source, ""
+
+    # --- scoring -----------------------------------------------------------------------------------------
+
+    def scoring(self) -> list[dict[str, Any]]:
+        results = []
+        names = [slug(link_id) for link_id, _ in self.calculated]
+        for position, (link_id, item) in enumerate(self.calculated):
+            first_is_total = position == 0 and "total" not in names
+            name = "total" if first_is_total else names[position]
+            result, why = self.result(item, name)
+            if result is None:
+                self.note(link_id, "refused", f"score not imported: {why}")
+                return self.unscored(link_id)
+            results.append(result)
+            self.note(link_id, "imported", f"score {name}: plain weighted sum of {len(result['items'])} items")
+        if not results and any(i.weights for i in self.items.values()):
+            self.note("(scoring)", "changed", "answer weights but no calculated score: the form is unscored")
+        return results
+
+    def unscored(self, link_id: str) -> list[dict[str, Any]]:
+        self.note("(scoring)", "changed", f"the form is imported UNSCORED because {link_id!r} cannot be translated")
+        return []
+
+    def result(self, item: Json, name: str) -> tuple[dict[str, Any] | None, str]:
+        expression = extension_value(item, CALCULATED)
+        if not isinstance(expression, dict) or expression.get("language") != FHIRPATH:
+            return None, "the calculation is not FHIRPath"
+        parts = parse_sum(str(expression.get("expression", "")))
+        if parts is None:
+            return None, f"FHIRPath {expression.get('expression')!r} is not a plain weighted sum"
+        terms: list[dict[str, Any]] = []
+        low = high = 0.0
+        for part in parts:
+            chosen = [i for i in self.items.values() if part.link_ids is None or i.link_id in part.link_ids]
+            unknown = set(part.link_ids or ()) - {i.link_id for i in chosen}
+            if unknown:
+                return None, f"it sums {sorted(unknown)}, which were not imported as questions"
+            for imported in chosen:
+                term, why = _term(imported, part.weighted, explicit=part.link_ids is not None)
+                if why:
+                    return None, why
+                if term is None:
+                    continue
+                points = term["points"] if "points" in term else {v: v for v in _values_of(imported.document)}
+                low, high = low + min(points.values()), high + max(points.values())
+                terms.append(term)
+        if not terms:
+            return None, "it sums no item"
+        result: dict[str, Any] = {"id": name, "method": "sum", "items": terms, "range": [_number(low), _number(high)]}
+        label = self.text(item.get("text"), item.get("_text"))
+        if label is not None:
+            result["label"] = label
+        codes = [_coding(c) for c in item.get("code") or []]
+        if any(codes):
+            result["codes"] = [c for c in codes if c is not None]
+        return result, ""
+
+    # --- the form ----------------------------------------------------------------------------------------
+
+    def run(self) -> ImportedForm:
+        resource = self.resource
+        if resource.get("resourceType") != "Questionnaire":
+            raise self.fail("resourceType", f"expected a Questionnaire, not {resource.get('resourceType')!r}")
+        if not resource.get("item"):
+            raise self.fail("item", "the Questionnaire has no items")
+        self.walk(resource["item"], "item")
+        if not self.items:
+            raise NothingImported(self.file, self.report)
+        results = self.scoring()
+        document = self.form(results)
+        for language in sorted(self.missing_language):
+            self.note("(language)", "changed", f"no {language!r} text in places; the other language is used there")
+        form = validate_document(document, Form, self.file)
+        compile_form(form, self.file)
+        return ImportedForm(document, self.report)
+
+    def form(self, results: list[dict[str, Any]]) -> dict[str, Any]:
+        resource = self.resource
+        name = self.form_id or slug(str(resource.get("name") or resource.get("id") or "imported"))
+        title = self.text(resource.get("title") or resource.get("name") or name, resource.get("_title"))
+        url = str(resource.get("url") or resource.get("id") or "(no url)")
+        version = str(resource.get("version") or "1")
+        scoring_note = "Scored: plain weighted sums of the answer weights." if results else "NOT SCORED."
+        document: dict[str, Any] = {
+            "id": name, "version": f"{version}-fhir", "title": title,
+            "source": f"Imported from FHIR Questionnaire {url}|{version}"
+                      f"{' (' + str(resource['publisher']) + ')' if resource.get('publisher') else ''}. {scoring_note}",
+            "licence": {
+                "wording": "official",
+                "terms": str(resource.get("copyright") or "The Questionnaire states no copyright; check the terms "
+                             "of use before clinical use."),
+                "danish": "official" if self.danish_given else "unofficial_translation",
+            },
+        }  # fmt: skip
+        codes = [_coding(c) for c in resource.get("code") or []]
+        if any(codes):
+            document["codes"] = [c for c in codes if c is not None]
+        if self.instructions:
+            document["instructions"] = {lang: "\n\n".join(t[lang] for t in self.instructions) for lang in ("da", "en")}
+        document["items"] = [i.document for i in self.items.values()]
+        document["scoring"] = {"results": results}
+        return document
+
+
+def _coding(value: Any) -> dict[str, str] | None:
+    if not isinstance(value, dict) or not value.get("system") or not value.get("code"):
+        return None
+    found = {"system": str(value["system"]), "code": str(value["code"])}
+    if value.get("display"):
+        found["display"] = str(value["display"])
+    return found
+
+
+def _weight(option: Json) -> float | None:
+    for place in (option, option.get("valueCoding") or {}):
+        for url in (ITEM_WEIGHT, ORDINAL_VALUE):
+            value = extension_value(place, url) if isinstance(place, dict) else None
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return float(value)
+    return None
+
+
+def _read_option(option: Any) -> tuple[str, Any, int | None, float | None] | None:
+    """Label, its translations element, an integer the option names itself by (if any), and its weight."""
+    if not isinstance(option, dict):
+        return None
+    weight = _weight(option)
+    if isinstance(option.get("valueCoding"), dict):
+        value = option["valueCoding"]
+        code = str(value.get("code") or "")
+        label = str(value.get("display") or code)
+        if not label:
+            return None
+        return label, value.get("_display"), int(code) if _INTEGER.match(code) else None, weight
+    if isinstance(option.get("valueInteger"), int) and not isinstance(option["valueInteger"], bool):
+        return str(option["valueInteger"]), None, option["valueInteger"], weight
+    if isinstance(option.get("valueString"), str) and option["valueString"].strip():
+        text = option["valueString"]
+        return text, option.get("_valueString"), int(text) if _INTEGER.match(text.strip()) else None, weight
+    return None
+
+
+def _values(integers: list[int | None], weights: list[float | None]) -> tuple[list[int], bool]:
+    """Stored values: the options' own integers, else distinct whole weights, else positions (True)."""
+    if None not in integers and len(set(integers)) == len(integers):
+        return [int(i) for i in integers if i is not None], False
+    if all(w is not None and float(w).is_integer() for w in weights) and len(set(weights)) == len(weights):
+        return [int(w) for w in weights if w is not None], False
+    return list(range(len(integers))), True
+
+
+def _values_of(document: dict[str, Any]) -> list[int]:
+    if document["type"] == "numeric":
+        return list(range(document["min"], document["max"] + 1))
+    if document["type"] == "yes_no":
+        return [0, 1]
+    return [option["value"] for option in document["options"]]
+
+
+def _term(imported: _Item, weighted: bool, *, explicit: bool) -> tuple[dict[str, Any] | None, str]:
+    """The item's term in a sum, (None, "") if an implicit 'all items' sum skips it, or (None, why)."""
+    document, link_id = imported.document, imported.link_id
+    if weighted != (document["type"] == "choice") or (weighted and imported.weights is None):
+        if not explicit:
+            return None, ""
+        return None, f"item {link_id!r} has no answer weights to sum" if weighted else f"{link_id!r} is not a number"
+    term: dict[str, Any] = {"item": document["id"]}
+    if weighted and imported.weights is not None:
+        points = {v: _number(w) for v, w in imported.weights.items()}
+        if any(points[v] != v for v in points):
+            term["points"] = points
+    if imported.conditional:
+        zero = [v for v in _values_of(document) if (imported.weights or {}).get(v, v) == 0]
+        if not zero:
+            return None, f"{link_id!r} may be hidden and no answer scores 0 for it"
+        document["skipped_value"] = zero[0]
+    return term, ""
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def import_questionnaire(resource: Any, file: str, form_id: str | None = None) -> ImportedForm:
+    """Translate ``resource``; raises FormError for a malformed file, NothingImported if no item translates."""
+    if not isinstance(resource, dict):
+        raise FormError(file, "", f"expected a JSON object (a FHIR Questionnaire), not {type(resource).__name__}")
+    if form_id is not None and not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", form_id):
+        raise FormError(file, "--id", f"{form_id!r} is not a form id (a-z, 0-9 and _, starting with a letter)")
+    return _Importer(resource, file, form_id).run()
