@@ -7,7 +7,6 @@ one from a newer SmerteAgent before anything writes to it.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from sqlalchemy.orm import sessionmaker
 from smerteagent.core.errors import StorageUnavailable
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.storage import backup, migrate
+from smerteagent.storage.accounts import AccountService, Identity
 from smerteagent.storage.careplans import CarePlanService
 from smerteagent.storage.database import Database
 from smerteagent.storage.exports import ExportService
@@ -41,8 +41,13 @@ class Services:
     screenings: ScreeningService
     settings: SettingsService
     careplans: CarePlanService
-    actor: str
     exports: ExportService
+    accounts: AccountService
+
+    @property
+    def actor(self) -> str:
+        """Who acts now: the logged-in clinician (or, before a login, the operating-system user)."""
+        return self.accounts.identity.actor()
 
     def close(self) -> None:
         self.database.dispose()
@@ -79,10 +84,13 @@ def open_services(url: str | None, forms: FormLibrary, actor: str | None = None,
         database.dispose()
         raise
     sessions = sessionmaker(database.engine, expire_on_commit=False)
-    who = actor or default_actor()
-    current: Callable[[], str] = lambda: who  # noqa: E731 - the login issue replaces this with the session user
+    identity = Identity(actor or default_actor())
+    current = identity.actor
     patients = PatientService(sessions, current)
     screenings = ScreeningService(sessions, forms, patients, current)
     careplans = CarePlanService(sessions, patients, current)
     settings = SettingsService(sessions, current)
-    return Services(database, forms, patients, screenings, settings, careplans, who, ExportService(sessions, current))
+    exports = ExportService(sessions, current)
+    return Services(
+        database, forms, patients, screenings, settings, careplans, exports, AccountService(sessions, identity)
+    )

@@ -1,0 +1,172 @@
+"""Clinician accounts: Argon2id password hashes (argon2-cffi), the first account is the administrator,
+and only an administrator manages accounts. Logins, failed logins and locks go into the audit trail.
+
+The service also holds who is logged in (:class:`Identity`): every audit event names that clinician.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from smerteagent.core.accounts import (
+    ADMINISTRATOR,
+    ROLES,
+    Account,
+    AccountError,
+    LoginFailed,
+    NotAllowed,
+    password_problem,
+    username_problem,
+)
+from smerteagent.i18n import _
+from smerteagent.storage.audit import record_event
+from smerteagent.storage.database import reading_session, storage_errors
+from smerteagent.storage.models import UserRow
+
+HASHER = PasswordHasher()  # Argon2id, RFC 9106 low-memory profile defaults (64 MiB, t=3, p=4)
+
+
+class Identity:
+    """Who acts: the logged-in account, or before any login the operating-system user (CLI, tests)."""
+
+    def __init__(self, fallback: str) -> None:
+        self.fallback = fallback
+        self.account: Account | None = None
+
+    def actor(self) -> str:
+        return self.account.username if self.account else self.fallback
+
+
+def _account(row: UserRow) -> Account:
+    return Account(row.id, row.username, row.display_name, row.role, row.active)
+
+
+class AccountService:
+    def __init__(self, sessions: sessionmaker[Session], identity: Identity) -> None:
+        self._sessions = sessions
+        self.identity = identity
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with storage_errors(), self._sessions.begin() as session:
+            yield session
+
+    def count(self) -> int:
+        """Active accounts; with none, the app asks for the first administrator at start."""
+        with reading_session(self._sessions) as session:
+            return session.scalar(select(func.count()).select_from(UserRow).where(UserRow.active)) or 0
+
+    def list(self) -> list[Account]:
+        with reading_session(self._sessions) as session:
+            return [_account(row) for row in session.scalars(select(UserRow).order_by(UserRow.username))]
+
+    def _require_administrator(self, what: str) -> None:
+        account = self.identity.account
+        if account is None or not account.is_administrator:
+            raise NotAllowed(what)
+
+    def create(self, username: str, display_name: str, password: str, role: str) -> Account:
+        """The first account is always an administrator and needs no login; later ones need an administrator."""
+        username = username.strip()
+        problem = username_problem(username) or password_problem(password, username)
+        if problem:
+            raise AccountError(problem)
+        if role not in ROLES:
+            raise AccountError(_("Unknown role {role}").format(role=role))
+        with self._write() as session:
+            first = not session.scalar(select(func.count()).select_from(UserRow))
+            if not first:
+                self._require_administrator(_("create accounts"))
+            if session.scalar(select(UserRow).where(func.lower(UserRow.username) == username.casefold())):
+                raise AccountError(_("The user name {name} is taken").format(name=username))
+            row = UserRow(username=username, display_name=display_name.strip() or username,
+                          role=ADMINISTRATOR if first else role, password_hash=HASHER.hash(password), active=True,
+                          created_at=datetime.now())  # fmt: skip
+            session.add(row)
+            session.flush()
+            actor = username if first else self.identity.actor()
+            record_event(session, actor, "create", "account", row.id, {"username": username, "role": row.role})
+            return _account(row)
+
+    def log_in(self, username: str, password: str) -> Account:
+        """Check the password (Argon2id); a wrong one and an unknown user look the same from outside, and
+        both are recorded in the audit trail."""
+        wanted = username.strip().casefold()
+        with reading_session(self._sessions) as session:
+            row = session.scalar(select(UserRow).where(func.lower(UserRow.username) == wanted))
+            found = _account(row) if row is not None and row.active and row.password_hash else None
+            stored = row.password_hash if found and row is not None else None
+        valid = False
+        if stored is not None:
+            try:
+                valid = HASHER.verify(stored, password)
+            except (VerificationError, InvalidHashError):
+                valid = False
+        else:
+            HASHER.hash(password)  # the same time spent whether or not the user exists
+        with self._write() as session:
+            if not valid or found is None:
+                record_event(session, username.strip()[:100] or "?", "login", "account", None, {"ok": False})
+            else:
+                if stored is not None and HASHER.check_needs_rehash(stored):
+                    self._row(session, found.id).password_hash = HASHER.hash(password)
+                record_event(session, found.username, "login", "account", found.id, {"ok": True})
+        if not valid or found is None:
+            raise LoginFailed()
+        self.identity.account = found
+        return found
+
+    def lock(self, reason: str = "inactivity") -> None:
+        """The screen was locked: recorded, and nobody acts until the next login."""
+        account = self.identity.account
+        if account is None:
+            return
+        with self._write() as session:
+            record_event(session, account.username, "lock", "account", account.id, {"reason": reason})
+        self.identity.account = None
+
+    def set_password(self, account_id: int, password: str) -> None:
+        """Administrators set anyone's password; every user may change their own."""
+        own = self.identity.account is not None and self.identity.account.id == account_id
+        if not own:
+            self._require_administrator(_("set another user's password"))
+        with self._write() as session:
+            row = self._row(session, account_id)
+            problem = password_problem(password, row.username)
+            if problem:
+                raise AccountError(problem)
+            row.password_hash = HASHER.hash(password)
+            record_event(session, self.identity.actor(), "update", "account", account_id, {"password": "changed"})
+
+    def update(self, account_id: int, *, role: str | None = None, active: bool | None = None) -> Account:
+        """Change a role or (de)activate an account; there is always one active administrator left."""
+        self._require_administrator(_("manage accounts"))
+        with self._write() as session:
+            row = self._row(session, account_id)
+            if role is not None:
+                if role not in ROLES:
+                    raise AccountError(_("Unknown role {role}").format(role=role))
+                row.role = role
+            if active is not None:
+                row.active = active
+            session.flush()
+            administrators = session.scalar(select(func.count()).select_from(UserRow)
+                                            .where(UserRow.active, UserRow.role == ADMINISTRATOR))  # fmt: skip
+            if not administrators:
+                raise AccountError(_("At least one active administrator must remain"))
+            record_event(session, self.identity.actor(), "update", "account", account_id,
+                         {"role": row.role, "active": row.active})  # fmt: skip
+            return _account(row)
+
+    def _row(self, session: Session, account_id: int) -> UserRow:
+        row = session.get(UserRow, account_id)
+        if row is None:
+            raise AccountError(_("No account {id}").format(id=account_id))
+        return row
