@@ -119,6 +119,10 @@ def test_copy_journal_note(editor: CarePlanEditor) -> None:
     note = editor.copy_journal_note()
     assert QApplication.clipboard().text() == note
     assert "Søren Ærø" in note and "Lege med børnebørnene" in note
+    last = editor.services.audit.events()[-1]
+    assert (last.action, last.record_type, last.record_id, last.detail) == (
+        "export", "patient", str(editor.patient.id), {"document": "journal_note"},
+    )  # fmt: skip
 
 
 def test_print_writes_a_pdf_and_freezes_the_version(
@@ -196,3 +200,8 @@ def test_clinician_summary_opens_without_freezing(
     reader = PdfReader(path)
     assert len(reader.pages) == 1 and patient.family_name in reader.pages[0].extract_text()
     assert [v.status for v in services.careplans.versions(patient.id)] == ["draft"]
+    last = services.audit.events()[-1]
+    assert (last.action, last.detail) == (
+        "print",
+        {"number": 1, "patient": patient.id, "document": "clinician_summary"},
+    )

@@ -40,7 +40,8 @@ def run_export(arguments: argparse.Namespace) -> int:
         language = getattr(arguments, "lang", None) or inputs.settings.language
         pdf = _render(arguments.summary, plan, patient, inputs, services, language)
         arguments.out.write_bytes(pdf)
-        services.careplans.freeze(patient.id, action="export")
+        document = "clinician_summary" if arguments.summary else "patient_plan"
+        services.careplans.freeze(patient.id, action="export", document=document)
     finally:
         services.close()
     print(f"wrote {arguments.out} ({len(pdf)} bytes)")

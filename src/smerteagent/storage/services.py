@@ -16,6 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from smerteagent.core.errors import StorageUnavailable
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.storage import backup, migrate
+from smerteagent.storage.audit import AuditService
 from smerteagent.storage.careplans import CarePlanService
 from smerteagent.storage.database import Database
 from smerteagent.storage.patients import PatientService
@@ -41,6 +42,7 @@ class Services:
     settings: SettingsService
     careplans: CarePlanService
     actor: str
+    audit: AuditService
 
     def close(self) -> None:
         self.database.dispose()
@@ -82,4 +84,5 @@ def open_services(url: str | None, forms: FormLibrary, actor: str | None = None,
     patients = PatientService(sessions, current)
     screenings = ScreeningService(sessions, forms, patients, current)
     careplans = CarePlanService(sessions, patients, current)
-    return Services(database, forms, patients, screenings, SettingsService(sessions, current), careplans, who)
+    settings = SettingsService(sessions, current)
+    return Services(database, forms, patients, screenings, settings, careplans, who, AuditService(sessions, current))

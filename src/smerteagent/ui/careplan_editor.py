@@ -417,6 +417,10 @@ class CarePlanEditor(QDialog):
         pdf = render_clinician_summary(plan, self.patient, settings=inputs.settings, catalogue=inputs.catalogue,
                                        results=inputs.latest, forms=self.services.forms.forms, language=language(),
                                        open_safety_alerts=inputs.open_alerts)  # fmt: skip
+        audited = operations.run(self, lambda: self.services.careplans.record_output(
+            self.patient.id, "print", "clinician_summary"))  # fmt: skip
+        if audited is None:
+            return None  # a document that could not be audited is not shown
         path = Path(tempfile.mkdtemp(prefix="smerteagent-")) / f"summary-{self.patient.id}-{plan.number}.pdf"
         path.write_bytes(pdf)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
@@ -436,6 +440,10 @@ class CarePlanEditor(QDialog):
             title = (form.definition.short_title or form.definition.title).get(language())
             scores.append((title, record.score, bands.get(record.score.band or "")))
         note = journal_note(self.patient, scores, [], self.plan(), self.inputs.catalogue, date.today())
+        audited = operations.run(self, lambda: self.services.audit.record(
+            "export", "patient", self.patient.id, {"document": "journal_note"}))  # fmt: skip
+        if audited is None:
+            return ""
         QApplication.clipboard().setText(note)
         self.status.setText(_("Journal note copied"))
         return note
