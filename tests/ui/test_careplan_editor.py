@@ -18,6 +18,8 @@ from smerteagent.core.patients import Patient
 from smerteagent.reports import patient_plan_pdf
 from smerteagent.storage.services import Services
 from smerteagent.ui.careplan import CarePlanEditor
+from smerteagent.ui.context import AppContext
+from smerteagent.ui.main_window import MainWindow
 
 STARTBACK_MEDIUM = [1, 0, 1, 0, 1, 1, 0, 0, 3]
 
@@ -121,6 +123,10 @@ def test_copy_journal_note(editor: CarePlanEditor) -> None:
     note = editor.copy_journal_note()
     assert QApplication.clipboard().text() == note
     assert "Søren Ærø" in note and "Lege med børnebørnene" in note
+    last = editor.services.audit.events()[-1]
+    assert (last.action, last.record_type, last.record_id, last.detail) == (
+        "export", "patient", str(editor.patient.id), {"document": "journal_note"},
+    )  # fmt: skip
 
 
 def test_open_pdf_writes_a_pdf_and_freezes_the_version(
@@ -256,3 +262,64 @@ def test_only_the_chosen_pages_are_printed(editor: CarePlanEditor, patient: Pati
     printer.setFromTo(1, 1)
     assert paint_pdf(pdf, printer) == 1
     assert len(PdfReader(tmp_path / "one.pdf").pages) == 1
+
+
+def test_safety_plan_shown_after_a_suicide_risk_flag(qtbot: QtBot, services: Services, patient: Patient) -> None:
+    complete(services, patient, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1])
+    dialog = CarePlanEditor(services, patient)
+    qtbot.addWidget(dialog)
+    assert not dialog.follow_up_tab.safety_box.isHidden()
+    dialog.follow_up_tab.safety["warning_signs"].setText("Isolerer mig; sover ikke")
+    assert dialog.plan().safety_plan is not None
+    assert dialog.plan().safety_plan.warning_signs == ("Isolerer mig", "sover ikke")  # type: ignore[union-attr]
+
+
+def test_patient_page_opens_the_editor(
+    qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
+    context = AppContext()
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    context.set_services(services)
+    window.open_patient(patient.id)
+    assert window.patient_page is not None
+    window.patient_page.care_plan_requested.emit()
+    editor = window.care_plan_editor
+    assert editor is not None and editor.isVisible() and editor.patient.id == patient.id
+    editor.reject()
+
+
+def test_an_unreadable_date_stops_the_save_and_says_so(
+    qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr("smerteagent.ui.operations.QMessageBox.warning", lambda _p, _t, text: shown.append(text))
+    editor = CarePlanEditor(services, patient)
+    qtbot.addWidget(editor)
+    editor.follow_up_tab.follow_up_on.setText("31.02.2027")
+    editor.update_live()  # the live checklist tolerates it while typing
+    assert editor.save() is None
+    assert shown and "31.02.2027" in shown[0]
+    assert services.careplans.current(patient.id) is None
+
+
+def test_clinician_summary_opens_without_freezing(
+    editor: CarePlanEditor, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pypdf import PdfReader
+
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    fill_value_goal_action(editor)
+    path = editor.open_summary()
+    assert path is not None and [Path(url.toLocalFile()) for url in opened] == [path]
+    reader = PdfReader(path)
+    assert len(reader.pages) == 1 and patient.family_name in reader.pages[0].extract_text()
+    assert [v.status for v in services.careplans.versions(patient.id)] == ["draft"]
+    last = services.audit.events()[-1]
+    assert (last.action, last.detail) == (
+        "print",
+        {"number": 1, "patient": patient.id, "document": "clinician_summary"},
+    )

@@ -52,9 +52,11 @@ def run_export(arguments: argparse.Namespace) -> int:
         render = clinician_summary_pdf if arguments.summary else patient_plan_pdf
         with speaking(language):
             pdf = render(plan, patient, inputs, language)
+        if arguments.summary:
+            services.careplans.record_output(patient.id, "export", "clinician_summary")
+        else:
+            services.careplans.freeze(patient.id, action="export", document="patient_plan")
         arguments.out.write_bytes(pdf)
-        if not arguments.summary:
-            services.careplans.freeze(patient.id, action="export")
     finally:
         services.close()
     print(f"wrote {arguments.out} ({len(pdf)} bytes)")
@@ -73,6 +75,7 @@ def run_note(arguments: argparse.Namespace) -> int:
         language = getattr(arguments, "lang", None) or inputs.settings.language
         with speaking(language):
             note = inputs.journal(patient, services.careplans.current(patient.id), language, date.today())
+        services.audit.record("export", "patient", patient.id, {"document": "journal_note"})
     finally:
         services.close()
     print(note, end="")

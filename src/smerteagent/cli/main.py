@@ -14,7 +14,7 @@ from smerteagent import __version__
 from smerteagent.cli.options import db_option, forms_dir_option
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-COMMANDS = frozenset({"forms", "score", "patients", "db", "demo", "settings", "careplan", "export"})
+COMMANDS = frozenset({"forms", "score", "patients", "db", "demo", "settings", "careplan", "export", "audit"})
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -42,6 +42,7 @@ def _starts_the_app(argv: Sequence[str]) -> bool:
 
 def build_parser() -> argparse.ArgumentParser:
     from smerteagent.cli import (
+        audit_command,
         careplan_command,
         db_command,
         demo_command,
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     settings_command.register(commands, storage_options)
     careplan_command.register(commands, storage_options)
     export_command.register(commands, storage_options)
+    audit_command.register(commands, storage_options)
     return parser
 
 

@@ -1,16 +1,26 @@
-"""The audit trail: who did what to which record, when — each event chained to the previous by hash."""
+"""The audit trail: who did what to which record, when — each event chained to the previous by hash.
+
+An event's hash covers the previous event's hash, its time, actor, action, record type, record id and
+details, so editing any of these, or deleting or inserting an event in the middle, breaks the chain at a
+nameable event. What a chain alone cannot show is the newest events being cut off: ``verify`` reports the
+head hash so it can be written down, and a later ``verify --anchor`` proves the chain still contains it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from smerteagent.core.errors import SmerteAgentError
+from smerteagent.storage.database import reading_session, storage_errors
 from smerteagent.storage.models import AuditEventRow
 
 GENESIS = "0" * 64
@@ -40,6 +50,42 @@ class AuditEvent:
     record_type: str
     record_id: str | None
     detail: dict[str, Any]
+    previous_hash: str = ""
+    hash: str = ""
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first event where the chain does not hold, and why."""
+
+    event_id: int
+    at: datetime
+    problem: str
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} at {self.at.isoformat(sep=' ')}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What ``verify`` found: how many events, the head (newest) event and hash, the first break if any."""
+
+    count: int
+    head_id: int | None
+    head_hash: str
+    first_break: ChainBreak | None
+    anchor_found: bool | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.first_break is None and self.anchor_found is not False
+
+
+EDITED = "its hash does not match its content: the event was edited"
+UNLINKED = (
+    "it does not follow the event before it (previous hash differs): "
+    "an event before it was deleted or inserted, or the one before was edited and re-hashed"
+)
 
 
 def event_hash(
@@ -61,7 +107,7 @@ def record_event(
     record_type: str,
     record_id: object = None,
     detail: dict[str, Any] | None = None,
-) -> None:
+) -> AuditEventRow:
     """Append one event in the caller's transaction (which holds the write lock, so the chain stays linear)."""
     assert action in ACTIONS, action
     if session.get_bind().dialect.name == "postgresql":
@@ -71,17 +117,23 @@ def record_event(
     key = None if record_id is None else str(record_id)
     detail = detail or {}
     digest = event_hash(previous, at, actor, action, (record_type, key), detail)
-    session.add(
-        AuditEventRow(
-            at=at,
-            actor=actor,
-            action=action,
-            record_type=record_type,
-            record_id=key,
-            detail=detail,
-            previous_hash=previous,
-            hash=digest,
-        )
+    row = AuditEventRow(
+        at=at,
+        actor=actor,
+        action=action,
+        record_type=record_type,
+        record_id=key,
+        detail=detail,
+        previous_hash=previous,
+        hash=digest,
+    )
+    session.add(row)
+    return row
+
+
+def _event(row: AuditEventRow) -> AuditEvent:
+    return AuditEvent(
+        row.id, row.at, row.actor, row.action, row.record_type, row.record_id, row.detail, row.previous_hash, row.hash
     )
 
 
@@ -91,4 +143,76 @@ def events_for(session: Session, record_type: str, record_id: object) -> list[Au
         .where(AuditEventRow.record_type == record_type, AuditEventRow.record_id == str(record_id))
         .order_by(AuditEventRow.id)
     )
-    return [AuditEvent(r.id, r.at, r.actor, r.action, r.record_type, r.record_id, r.detail) for r in rows]
+    return [_event(r) for r in rows]
+
+
+def check_chain(events: Iterable[AuditEvent], anchor: str | None = None) -> ChainReport:
+    """Walk the events oldest first; the first edited, deleted or inserted event stops the walk."""
+    expected, count, head_id, anchor_found = GENESIS, 0, None, None if anchor is None else False
+    for event in events:
+        recomputed = event_hash(event.previous_hash, event.at, event.actor, event.action,
+                                (event.record_type, event.record_id), event.detail)  # fmt: skip
+        problem = EDITED if recomputed != event.hash else UNLINKED if event.previous_hash != expected else None
+        if problem is not None:
+            return ChainReport(count, head_id, expected, ChainBreak(event.id, event.at, problem), anchor_found)
+        expected, head_id, count = event.hash, event.id, count + 1
+        if anchor is not None:
+            anchor_found = anchor_found or event.hash == anchor.strip().lower()
+    return ChainReport(count, head_id, expected, None, anchor_found)
+
+
+class AuditService:
+    """The audit trail for the faces: record an event of their own, verify the chain, export a period."""
+
+    def __init__(self, sessions: sessionmaker[Session], actor: Callable[[], str]) -> None:
+        self._sessions = sessions
+        self._actor = actor
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with storage_errors(), self._sessions.begin() as session:
+            yield session
+
+    def record(
+        self, action: str, record_type: str, record_id: object = None, detail: dict[str, Any] | None = None
+    ) -> int:
+        """One event in its own transaction, for actions no other service performs (login, lock, a copied note);
+        returns the event's id."""
+        if action not in ACTIONS:
+            raise SmerteAgentError(f"unknown audit action {action!r}; known: {', '.join(sorted(ACTIONS))}")
+        with self._write() as session:
+            row = record_event(session, self._actor(), action, record_type, record_id, detail)
+            session.flush()
+            return row.id
+
+    def verify(self, anchor: str | None = None) -> ChainReport:
+        """Check the whole chain; with ``anchor`` (an earlier head hash) also that it is still in the chain."""
+        with reading_session(self._sessions) as session:
+            rows = session.scalars(select(AuditEventRow).order_by(AuditEventRow.id).execution_options(yield_per=2000))
+            try:
+                return check_chain((_event(row) for row in rows), anchor)
+            finally:
+                rows.close()  # the walk may stop early; PostgreSQL's server-side cursor must still close
+
+    def events(self, start: datetime | None = None, end: datetime | None = None) -> list[AuditEvent]:
+        """Events with ``start <= at < end``, oldest first."""
+        with reading_session(self._sessions) as session:
+            return [_event(row) for row in session.scalars(self._between(start, end))]
+
+    def export(self, start: datetime | None, end: datetime | None, target: str) -> list[AuditEvent]:
+        """The events of a period for someone outside the clinic; the export itself is audited."""
+        with self._write() as session:
+            found = [_event(row) for row in session.scalars(self._between(start, end))]
+            period = {"from": start.isoformat() if start else None, "to": end.isoformat() if end else None}
+            record_event(session, self._actor(), "export", "audit_trail", None,
+                         {**period, "events": len(found), "to_file": target})  # fmt: skip
+        return found
+
+    @staticmethod
+    def _between(start: datetime | None, end: datetime | None) -> Any:
+        statement = select(AuditEventRow).order_by(AuditEventRow.id)
+        if start is not None:
+            statement = statement.where(AuditEventRow.at >= start)
+        if end is not None:
+            statement = statement.where(AuditEventRow.at < end)
+        return statement

@@ -156,18 +156,33 @@ class CarePlanService:
         except StaleDataError:
             raise ConflictError(N_("care plan"), plan.patient_id) from None
 
-    def freeze(self, patient_id: int, action: str = "print") -> CarePlan:
+    def freeze(self, patient_id: int, action: str = "print", document: str = "patient_plan") -> CarePlan:
         """Freeze the latest version (it was printed or exported); the audit trail records the action."""
         with self._write() as session:
-            rows = self._version_rows(session, patient_id)
-            if not rows:
-                raise PlanProblem(f"patient {patient_id} has no care plan")
-            latest = rows[-1]
+            latest = self._latest(session, patient_id)
             if latest.status != "frozen":
                 latest.status, latest.frozen_at = "frozen", datetime.now()
-            record_event(session, self._actor(), action, "care_plan", latest.id, {"number": latest.number})
+            self._record_output(session, patient_id, latest, action, document)
             session.flush()
             return _plan_from_rows(patient_id, latest, session)
+
+    def record_output(self, patient_id: int, action: str, document: str) -> int:
+        """Audit a document made from the plan without freezing it (the clinician summary); its version number."""
+        with self._write() as session:
+            latest = self._latest(session, patient_id)
+            self._record_output(session, patient_id, latest, action, document)
+            return latest.number
+
+    def _record_output(self, session: Session, patient_id: int, row: CarePlanVersionRow, action: str,
+                       document: str) -> None:  # fmt: skip
+        detail = {"number": row.number, "patient": patient_id, "document": document}
+        record_event(session, self._actor(), action, "care_plan", row.id, detail)
+
+    def _latest(self, session: Session, patient_id: int) -> CarePlanVersionRow:
+        rows = self._version_rows(session, patient_id)
+        if not rows:
+            raise PlanProblem(f"patient {patient_id} has no care plan")
+        return rows[-1]
 
     def _container(self, session: Session, patient_id: int) -> CarePlanRow:
         container = session.scalars(select(CarePlanRow).where(CarePlanRow.patient_id == patient_id)).first()

@@ -6,6 +6,7 @@ Kept free of SQLAlchemy so that the app can find its database before the heavy i
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 DB_URL_VARIABLE = "SMERTEAGENT_DB_URL"
@@ -24,3 +25,10 @@ def resolve_url(url: str | None) -> str:
     if "://" not in chosen:
         chosen = f"sqlite:///{Path(chosen).expanduser().resolve()}"
     return chosen
+
+
+def describe_url(url: str) -> str:
+    """The database as a user should see it named: the SQLite file, or the server address without password."""
+    if url.startswith("sqlite:///"):
+        return url.removeprefix("sqlite:///").removeprefix("file:").split("?")[0]
+    return re.sub(r"(://[^:/@\s]*):\S*@", r"\1:***@", url)

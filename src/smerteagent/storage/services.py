@@ -16,6 +16,7 @@ from smerteagent.core.errors import StorageUnavailable
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.storage import backup, migrate
 from smerteagent.storage.accounts import AccountService, Identity
+from smerteagent.storage.audit import AuditService
 from smerteagent.storage.careplans import CarePlanService
 from smerteagent.storage.database import Database
 from smerteagent.storage.exports import ExportService
@@ -43,6 +44,7 @@ class Services:
     careplans: CarePlanService
     exports: ExportService
     accounts: AccountService
+    audit: AuditService
 
     @property
     def actor(self) -> str:
@@ -91,6 +93,5 @@ def open_services(url: str | None, forms: FormLibrary, actor: str | None = None,
     careplans = CarePlanService(sessions, patients, current)
     settings = SettingsService(sessions, current)
     exports = ExportService(sessions, current)
-    return Services(
-        database, forms, patients, screenings, settings, careplans, exports, AccountService(sessions, identity)
-    )
+    accounts, audit = AccountService(sessions, identity), AuditService(sessions, current)
+    return Services(database, forms, patients, screenings, settings, careplans, exports, accounts, audit)

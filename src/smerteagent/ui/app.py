@@ -54,7 +54,7 @@ class StorageLoader(QThread):
 
     def run(self) -> None:
         import smerteagent.ui.patient_list  # noqa: F401 - the list's code, loaded here and not on the GUI thread
-        from smerteagent.storage.location import resolve_url
+        from smerteagent.storage.location import describe_url, resolve_url
         from smerteagent.storage.preview import recent_patients, sqlite_file
 
         url = resolve_url(self.db_url)
@@ -72,7 +72,8 @@ class StorageLoader(QThread):
             self.loaded.emit(open_services(url, forms))
         except SmerteAgentError as error:
             file = sqlite_file(url)
-            self.failed.emit(str(error), getattr(error, "reason", ""), str(file) if file else "")
+            message = _("{problem}\n\nDatabase: {where}").format(problem=error, where=describe_url(url))
+            self.failed.emit(message, getattr(error, "reason", ""), str(file) if file else "")
         except Exception as error:  # a start that fails must say so, not hang on "loading"
             self.failed.emit(
                 _("Unexpected error while opening the database: {error}").format(error=repr(error)), "", ""

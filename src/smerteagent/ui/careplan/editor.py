@@ -221,6 +221,11 @@ class CarePlanEditor(QDialog):
         if plan is None:
             return None
         pdf = clinician_summary_pdf(plan, self.patient, self.inputs, language())
+        audited = operations.run(
+            self, lambda: self.services.careplans.record_output(self.patient.id, "print", "clinician_summary")
+        )
+        if audited is None:
+            return None  # a document that could not be audited is not shown
         path = temporary_pdf(f"summary-{self.patient.id}-{plan.number}.pdf", pdf)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         return path
@@ -231,6 +236,11 @@ class CarePlanEditor(QDialog):
         if plan is None:
             return None
         note = self.inputs.journal(self.patient, plan, language(), date.today())
+        audited = operations.run(
+            self, lambda: self.services.audit.record("export", "patient", self.patient.id, {"document": "journal_note"})
+        )
+        if audited is None:
+            return None
         QApplication.clipboard().setText(note)
         self.status.setText(_("Journal note copied"))
         return note

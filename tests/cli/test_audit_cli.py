@@ -1,0 +1,101 @@
+"""``smerteagent audit verify`` and ``audit export``: exit codes, the named bad event, the exported period."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from smerteagent.cli.main import main
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    path = str(tmp_path / "klinik.sqlite")
+    for given in ("Åse", "Søren", "Ærling"):
+        assert main(["--db", path, "patients", "add", "--given", given, "--family", "Ærø", "--no-cpr"]) == 0
+    assert main(["--db", path, "patients", "show", "1"]) == 0
+    return path
+
+
+def test_verify_intact_prints_count_and_head(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["--db", db, "audit", "verify"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    head = sqlite3.connect(db).execute("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1").fetchone()
+    assert out == ["4 events, chain intact", f"head: event {head[0]}, hash {head[1]}"]
+    assert main(["--db", db, "audit", "verify", "--anchor", head[1]]) == 0
+
+
+def test_verify_names_an_edited_event(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE audit_events SET actor = 'mallory' WHERE id = 2")
+    capsys.readouterr()
+    assert main(["--db", db, "audit", "verify"]) == 1
+    error = capsys.readouterr().err
+    assert "broken at event 2 at " in error and "was edited" in error and "1 events before it" in error
+
+
+def test_verify_names_the_event_after_a_deleted_one(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with sqlite3.connect(db) as connection:
+        connection.execute("DELETE FROM audit_events WHERE id = 2")
+    capsys.readouterr()
+    assert main(["--db", db, "audit", "verify"]) == 1
+    error = capsys.readouterr().err
+    assert "broken at event 3 at " in error and "deleted or inserted" in error
+
+
+def test_verify_with_a_lost_anchor_fails(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    head = sqlite3.connect(db).execute("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1").fetchone()[0]
+    with sqlite3.connect(db) as connection:
+        connection.execute("DELETE FROM audit_events WHERE hash = ?", (head,))
+    capsys.readouterr()
+    assert main(["--db", db, "audit", "verify"]) == 0
+    assert main(["--db", db, "audit", "verify", "--anchor", head]) == 1
+    assert f"the anchor {head} is not in the chain" in capsys.readouterr().err
+
+
+def test_export_csv_to_a_file_is_audited(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    today = date.today().isoformat()
+    out = tmp_path / "tilsyn.csv"
+    assert main(["--db", db, "audit", "export", "--from", today, "--to", today, "--out", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [(r["id"], r["action"], r["record_type"]) for r in rows] == [
+        ("1", "create", "patient"), ("2", "create", "patient"), ("3", "create", "patient"), ("4", "view", "patient"),
+    ]  # fmt: skip
+    assert rows[1]["previous_hash"] == rows[0]["hash"] and json.loads(rows[0]["detail"]) == {}
+    capsys.readouterr()
+    assert main(["--db", db, "audit", "export", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["chain"]["intact"] and document["chain"]["events"] == 5
+    assert document["events"][-1]["action"] == "export" and document["events"][-1]["detail"]["to_file"] == str(out)
+
+
+def test_export_of_an_empty_period(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["--db", db, "audit", "export", "--from", "2001-01-01", "--to", "2001-12-31"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "id,at,actor,action,record_type,record_id,detail,previous_hash,hash"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        (["--from", "2025-13-01"], "--from '2025-13-01': not a date"),
+        (["--to", "i går"], "--to 'i går': not a date"),
+        (["--from", "2025-02-01", "--to", "2025-01-01"], "--to 2025-01-01 is before --from 2025-02-01"),
+    ],
+)
+def test_export_refuses_bad_dates(
+    db: str, arguments: list[str], named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["--db", db, "audit", "export", *arguments]) == 2
+    error = capsys.readouterr().err
+    assert named in error and error.count("\n") == 1

@@ -1,0 +1,74 @@
+"""Hostile JSON to the command line: ``score --answers FILE`` and ``score --batch FILE`` never end in a
+traceback. A single request exits 0 with a result or 2 with one line naming the problem; a batch
+answers every input line with one JSON line, a result or ``{"error": "line N: ..."}``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from smerteagent.cli.main import main
+from smerteagent.core.forms.loader import FormLibrary
+from smerteagent.paths import bundled_forms_dir
+
+LIBRARY = FormLibrary.load([bundled_forms_dir()])
+FORMS = sorted(LIBRARY.forms)
+SETTINGS = settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+
+scalars = st.none() | st.booleans() | st.integers(-5, 12) | st.floats() | st.text(max_size=6)
+values = st.recursive(scalars, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=4), c, max_size=3),
+                      max_leaves=6)  # fmt: skip
+items = st.sampled_from(["q1", "q2", "q3", "q9", "sex", "answers", ""]) | st.text(max_size=4)
+answer_objects = st.dictionaries(items, values, max_size=6)
+requests = st.fixed_dictionaries(
+    {}, optional={"form": st.sampled_from(FORMS) | values, "answers": answer_objects | values, "sex": values}
+)
+json_texts = st.one_of(
+    answer_objects.map(json.dumps),
+    requests.map(json.dumps),
+    values.map(json.dumps),
+    st.text(alphabet='{}[]":,0123456789-.eE tnruflasq\\', max_size=30),  # JSON-ish garbage
+)
+file_bytes = json_texts.map(str.encode) | st.binary(max_size=40)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def quick_library() -> Iterator[None]:
+    """The forms are read once, not once per example (the commands' own loading is tested elsewhere)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("smerteagent.cli.score_command.load_library", lambda arguments: LIBRARY)
+        yield
+
+
+@SETTINGS
+@given(form=st.sampled_from(FORMS), content=file_bytes)
+def test_answers_file_gives_a_result_or_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], form: str, content: bytes
+) -> None:
+    path = tmp_path / "answers.json"
+    path.write_bytes(content)
+    code = main(["score", form, "--answers", str(path), "--json"])
+    out, err = capsys.readouterr()
+    if code == 0:
+        assert json.loads(out)["form"] == form and err == ""
+    else:
+        assert code == 2 and out == ""
+        assert err.startswith("smerteagent: ") and err.count("\n") == 1, err
+
+
+@SETTINGS
+@given(lines=st.lists(file_bytes.filter(lambda b: b"\n" not in b), min_size=1, max_size=5))
+def test_batch_answers_every_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: list[bytes]) -> None:
+    path = tmp_path / "requests.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    assert main(["score", "--batch", str(path)]) == 0
+    out, err = capsys.readouterr()
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert len(answers) == len(lines) and err == ""
+    for number, answer in enumerate(answers, start=1):
+        assert "form" in answer or answer["error"].startswith(f"line {number}: ")
