@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from importlib.resources import files
 from pathlib import Path
 
@@ -11,14 +10,20 @@ APP_NAME = "SmerteAgent"
 FORMS_DIR_VARIABLE = "SMERTEAGENT_FORMS_DIR"
 
 
+def package_folder(package: str, *parts: str) -> Path:
+    """A folder shipped inside ``package``, as a real path (gettext, Alembic and ReportLab open files by name).
+
+    ``importlib.resources`` answers alike for a checkout, an installed wheel and the PyInstaller bundle, whose
+    spec (packaging/pyinstaller/smerteagent.spec) puts the data where the wheel has it.
+    """
+    return Path(str(files(package).joinpath(*parts)))
+
+
 def _bundled(name: str) -> Path:
-    """A bundled folder: inside the installed package, or at the top of a source checkout."""
-    packaged = Path(str(files("smerteagent"))) / "_bundled" / name
+    """A bundled folder: inside the installed package or the frozen app, or at the top of a source checkout."""
+    packaged = package_folder("smerteagent", "_bundled", name)
     if packaged.is_dir():
         return packaged
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root is not None and (Path(frozen_root) / name).is_dir():
-        return Path(frozen_root) / name
     return Path(__file__).resolve().parents[2] / name
 
 

@@ -15,7 +15,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from smerteagent import i18n
+from smerteagent import __version__, i18n
 from smerteagent.core.careplan.medication import Catalogue
 from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.history import InstrumentHistory
@@ -170,3 +170,9 @@ def test_reports_load_neither_qt_nor_a_database() -> None:
     )
     output = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert output.stdout.strip() == ""
+
+
+def test_every_page_says_which_version_made_it(render: Any, plan_with_safety: CarePlan) -> None:
+    pdf = render(plan_with_safety)
+    assert all(f"SmerteAgent {__version__}" in text for text in page_texts(pdf))
+    assert PdfReader(io.BytesIO(pdf)).metadata.creator == f"SmerteAgent {__version__}"

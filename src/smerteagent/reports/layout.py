@@ -20,6 +20,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from smerteagent import __version__
 from smerteagent.core.patients import PatientSummary
 from smerteagent.core.settings import Settings
 from smerteagent.i18n import _, language
@@ -127,6 +128,11 @@ def clinic_header(settings: Settings) -> list[Flowable]:
     return [grid([[lines, image]], [WIDTH - 50 * mm, 50 * mm], top, flush)]
 
 
+def made_by() -> str:
+    """Which program made the paper, so a printout can be traced to the version that computed it."""
+    return f"SmerteAgent {__version__}"
+
+
 @dataclass(frozen=True)
 class RunningHeader:
     """What every page repeats, so that a loose page always shows whose plan it is."""
@@ -156,6 +162,8 @@ class RunningHeader:
         canvas.setFillColor(MUTED)
         canvas.drawString(left, 11 * mm, self.clinic)
         canvas.drawRightString(right, 11 * mm, _("Page {page} of {total}").format(page=page, total=total))
+        canvas.setFont(REGULAR, 6.5)  # a line of its own, so a long clinic name never runs into it
+        canvas.drawRightString(right, 7.5 * mm, made_by())
         canvas.restoreState()
 
 
@@ -188,7 +196,7 @@ def build_pdf(story: list[Flowable], header: RunningHeader, title: str) -> bytes
         pagesize=A4,
         title=title,
         author=header.clinic,
-        creator="SmerteAgent",
+        creator=made_by(),
         lang=language(),
         initialFontName=register_fonts(),
         **MARGINS,

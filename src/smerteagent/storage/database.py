@@ -20,9 +20,10 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.orm import Session, sessionmaker
 
 from smerteagent.core.errors import StorageUnavailable
+from smerteagent.paths import package_folder
 from smerteagent.storage.location import resolve_url
 
-MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATIONS = package_folder("smerteagent.storage", "migrations")
 READ_ONLY = "smerteagent_read_only"
 
 

@@ -15,11 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QThread, QTimer, QTranslator, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
+from smerteagent import __version__
 from smerteagent.core.errors import SmerteAgentError
 from smerteagent.i18n import _, set_language
 from smerteagent.i18n import language as current_language
+from smerteagent.paths import bundled_resources_dir
 from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 
@@ -114,6 +117,9 @@ def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("SmerteAgent")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("smerteagent")  # ties the windows to packaging/linux/smerteagent.desktop
+    app.setWindowIcon(QIcon(str(bundled_resources_dir() / "icons" / "smerteagent.png")))
     install_qt_translations(app, language)
     context = AppContext()
     window = MainWindow(context, greeting=not exit_after_startup)

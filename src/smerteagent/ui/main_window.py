@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
@@ -58,6 +58,8 @@ class MainWindow(QMainWindow):
         tools = self.menuBar().addMenu(_("&Tools"))
         self._action(tools, _("&Settings…"), "Ctrl+,", self.open_settings)
         self._action(tools, _("Load &demo patients…"), None, self.load_demo)
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        self.about_action = self._action(help_menu, _("&About SmerteAgent"), None, self.show_about)
         for action in (self.find_action, self.new_action, self.self_action):
             action.setEnabled(False)
 
@@ -343,3 +345,10 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.context, self)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted and self.list_page is not None:
             self.show_list()
+
+    def show_about(self) -> None:
+        from smerteagent.ui.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
