@@ -27,6 +27,7 @@ from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.screening_view import ScreeningView
 
 BATTERY = "gp_first_back"
+ADMIN_PASSWORD = "rød-kaffe-på-kanden"  # the template's administrator (tests/ui/conftest.py)
 
 
 def or_exit(slot: Callable[[Answerer], None]) -> Callable[[Answerer], None]:
@@ -55,6 +56,11 @@ class Answerer:
             QTimer.singleShot(5, self.wait_for_storage)
             return
         self.window = windows[0]
+        if self.window.account is None:  # the clinician logs in on the login page, as at every start
+            self.window.login_page.username.setText("mette")
+            self.window.login_page.password.setText(ADMIN_PASSWORD)
+            self.window.login_page.submit()
+            assert self.window.account is not None, self.window.login_page.message.text()
         self.begin()
 
     def begin(self) -> None:

@@ -12,6 +12,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from smerteagent import i18n
+from smerteagent.core.accounts import ADMINISTRATOR
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.patients import Patient, PatientInput
 from smerteagent.paths import bundled_forms_dir
@@ -25,12 +26,19 @@ def forms() -> FormLibrary:
     return FormLibrary.load([bundled_forms_dir()])
 
 
+ADMIN_PASSWORD = "rød-kaffe-på-kanden"
+
+
 @pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template(tmp_path_factory: pytest.TempPathFactory, forms: FormLibrary) -> Path:
+    """A migrated database with the clinic's first (administrator) account, 'mette'."""
     path = tmp_path_factory.mktemp("ui-template") / "template.sqlite"
     database = Database.connect(f"sqlite:///{path}")
     upgrade(database)
     database.dispose()
+    services = open_services(f"sqlite:///{path}", forms, actor="ui-test")
+    services.accounts.create("mette", "Mette Kjær", ADMIN_PASSWORD, ADMINISTRATOR)
+    services.close()
     return path
 
 
@@ -47,6 +55,8 @@ def services(template: Path, tmp_path: Path, forms: FormLibrary) -> Iterator[Ser
     path = tmp_path / "clinic.sqlite"
     shutil.copy(template, path)
     opened = open_services(f"sqlite:///{path}", forms, actor="ui-test")
+    # Logged in as the administrator (without spending an Argon2 hash per test; tests/ui/test_login.py logs in).
+    opened.accounts.identity.account = opened.accounts.list()[0]
     yield opened
     opened.close()
 

@@ -27,6 +27,7 @@ from smerteagent.storage.services import open_services
 from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.patient_dialog import PatientDialog
+from tests.ui.conftest import ADMIN_PASSWORD
 from tests.ui.helpers import Keyboard
 from tests.ui.test_careplan_editor import answer_print_dialog, fill_value_goal_action
 
@@ -95,6 +96,10 @@ def test_a_whole_consultation_without_network(
         qtbot.addWidget(window)
         window.show()
         context.set_services(services)
+        window.login_page.username.setText("mette")
+        window.login_page.password.setText(ADMIN_PASSWORD)
+        window.login_page.submit()
+        assert window.account is not None
         accepted = iter([PatientDialog.DialogCode.Accepted])
         monkeypatch.setattr(PatientDialog, "exec", lambda self: next(accepted))
         monkeypatch.setattr(PatientDialog, "details", lambda self: PatientInput("Søren", "Ærø", cpr="070761-4285"))

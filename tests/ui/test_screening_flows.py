@@ -279,20 +279,25 @@ def test_a_changed_lead_answer_keeps_follow_up_answers_visible(qtbot: QtBot, win
     assert "q4" not in view.session.flow.form_answers()
 
 
-def test_inactivity_locks_and_the_pin_unlocks(qtbot: QtBot, window: MainWindow, services: Services) -> None:
-    from smerteagent.ui.inactivity import LockDialog
+def test_inactivity_locks_and_only_the_clinician_unlocks(qtbot: QtBot, window: MainWindow, services: Services) -> None:
+    from smerteagent.ui.lock import Curtain, UnlockDialog
+    from tests.ui.conftest import ADMIN_PASSWORD
 
-    services.settings.save(services.settings.load().with_text("self_completion_pin", "2468"))
     window.start_form("peg", "gp")
     window.inactivity.timed_out.emit()
-    [dialog] = window.findChildren(LockDialog)
-    assert dialog.isVisible() and not window.centralWidget().isVisible()
-    dialog.pin.setText("1111")
+    [dialog] = window.findChildren(UnlockDialog)
+    curtain = window.findChild(Curtain)
+    assert dialog.isVisible() and curtain is not None and curtain.isVisible()
+    assert curtain.geometry() == window.rect(), "the whole window is covered"
+    assert not window.find_action.isEnabled() and services.accounts.identity.account is None
+    dialog.password.setText("forkert-kodeord")
     dialog.try_unlock()
-    assert dialog.isVisible(), "a wrong PIN keeps it locked"
+    assert dialog.isVisible() and dialog.problem.text(), "a wrong password keeps it locked"
     dialog.reject()
     assert dialog.isVisible(), "Escape does not unlock"
-    dialog.pin.setText("2468")
+    dialog.password.setText(ADMIN_PASSWORD)
     dialog.try_unlock()
-    assert not dialog.isVisible() and window.centralWidget().isVisible()
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: window.findChild(Curtain) is None)
     assert window.stack.currentWidget() is window.screening, "the work is where it was"
+    assert services.actor == "mette"

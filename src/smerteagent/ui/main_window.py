@@ -11,13 +11,16 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 from smerteagent.core.errors import ConflictError, SmerteAgentError
 from smerteagent.i18n import _, language
 from smerteagent.ui import operations
+from smerteagent.ui.login import LoginPage
 
 if TYPE_CHECKING:
+    from smerteagent.core.accounts import Account
     from smerteagent.core.patients import Patient, PatientSummary
     from smerteagent.core.scoring.result import ScoreResult
     from smerteagent.storage.screening_session import ScreeningSession
     from smerteagent.ui.careplan import CarePlanEditor
     from smerteagent.ui.context import AppContext
+    from smerteagent.ui.lock import Curtain
     from smerteagent.ui.patient_list import PatientListPage
     from smerteagent.ui.patient_page import PatientPage
     from smerteagent.ui.screening_view import ScreeningView
@@ -36,8 +39,14 @@ class MainWindow(QMainWindow):
         self.resize(1100, 760)
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
-        self.loading = QLabel(_("Opening the patient list…"), self)
-        self.stack.addWidget(self.loading)
+        # No patient data before a login: the login page is shown while storage loads behind it.
+        self.login_page = LoginPage(context, self)
+        self.login_page.logged_in.connect(self.logged_in)
+        self.stack.addWidget(self.login_page)
+        self.account: Account | None = None
+        self.curtains: list[Curtain] = []
+        self.who = QLabel(self)
+        self.statusBar().addPermanentWidget(self.who)
         self.list_page: PatientListPage | None = None
         self.patient_page: PatientPage | None = None
         self.screening: ScreeningView | None = None
@@ -54,14 +63,15 @@ class MainWindow(QMainWindow):
         self.self_action = self._action(patients, _("Patient &completes questionnaires…"), "Ctrl+Shift+P",
                                         self.start_self_completion)  # fmt: skip
         patients.addSeparator()
+        self.lock_action = self._action(patients, _("&Lock"), "Ctrl+L", self.lock)
         self._action(patients, _("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         tools = self.menuBar().addMenu(_("&Tools"))
-        self._action(tools, _("&Settings…"), "Ctrl+,", self.open_settings)
-        self._action(tools, _("Load &demo patients…"), None, self.load_demo)
+        self.settings_action = self._action(tools, _("&Settings…"), "Ctrl+,", self.open_settings)
+        self.accounts_action = self._action(tools, _("&Accounts…"), None, self.open_accounts)
+        self.demo_action = self._action(tools, _("Load &demo patients…"), None, self.load_demo)
         help_menu = self.menuBar().addMenu(_("&Help"))
         self.about_action = self._action(help_menu, _("&About SmerteAgent"), None, self.show_about)
-        for action in (self.find_action, self.new_action, self.self_action):
-            action.setEnabled(False)
+        self._enable_actions()
 
     def _action(self, menu: object, text: str, shortcut: object, slot: object) -> QAction:
         action = QAction(text, self)
@@ -85,17 +95,68 @@ class MainWindow(QMainWindow):
         else:
             self.inactivity.set_minutes(minutes)
 
+    def _enable_actions(self) -> None:
+        """Patient work needs a logged-in clinician; accounts and settings need an administrator."""
+        account = self.account if self.context.loaded else None
+        for action in (self.find_action, self.new_action, self.self_action, self.lock_action, self.demo_action):
+            action.setEnabled(account is not None)
+        for action in (self.settings_action, self.accounts_action):
+            action.setEnabled(account is not None and account.is_administrator)
+
+    def _show_who(self, account: Account | None) -> None:
+        from smerteagent.core.accounts import ROLES
+
+        if account is None:
+            self.who.setText(_("Locked"))
+            return
+        role = _(ROLES.get(account.role, account.role))
+        self.who.setText(_("Logged in: {name} ({role})").format(name=account.display_name, role=role))
+
+    def logged_in(self, account: Account) -> None:
+        """The clinician is known: the patient list (and a greeting on an empty register) come up."""
+        self.account = account
+        self._enable_actions()
+        self._show_who(account)
+        self._watch_inactivity(self.context.services.settings.load().inactivity_lock_minutes)
+        self.show_list()
+        if self.greeting and self.context.services.patients.count() == 0:
+            self.greet()
+
     def lock(self) -> None:
-        """Hide the work behind a lock until the clinician returns; nothing is closed or lost."""
-        from smerteagent.ui.inactivity import LockDialog
+        """Cover every open window until the same clinician logs in again; nothing is closed or lost."""
+        from PySide6.QtWidgets import QApplication
+
+        from smerteagent.ui.lock import UnlockDialog, cover
         from smerteagent.ui.self_completion import SelfCompletionWindow
 
+        account = self.account
+        if account is None or not self.context.loaded:
+            return  # not logged in, or already locked
         if any(w.isVisible() for w in self.findChildren(SelfCompletionWindow)):
             return  # the patient is answering; the PIN already guards the way out
-        self.stack.hide()
-        dialog = LockDialog(self.context.services.settings.load().self_completion_pin, self)
-        dialog.finished.connect(lambda _code: self.stack.show())
-        dialog.open()
+        self.curtains = cover([w for w in QApplication.topLevelWidgets() if w.isVisible()])
+        operations.run(self, lambda: self.context.services.accounts.lock())
+        self.account = None
+        self._enable_actions()
+        self._show_who(None)
+        self.unlock_dialog = UnlockDialog(self.context.services.accounts, account, self)
+        self.unlock_dialog.accepted.connect(lambda: self._unlocked(account))
+        self.unlock_dialog.open()
+
+    def _unlocked(self, account: Account) -> None:
+        from smerteagent.ui.lock import uncover
+
+        uncover(self.curtains)
+        self.curtains = []
+        self.account = account
+        self._enable_actions()
+        self._show_who(account)
+
+    def open_accounts(self) -> None:
+        from smerteagent.ui.accounts_dialog import AccountsDialog
+
+        if self.account is not None and self.account.is_administrator:
+            AccountsDialog(self.context.services.accounts, self).exec()
 
     def show_preview(self, patients: list[PatientSummary], masked: bool) -> None:
         """The most recent patients, read before storage is loaded; search covers them until then."""
@@ -131,13 +192,12 @@ class MainWindow(QMainWindow):
         self.list_page.model.set_source(services.patients.search, services.patients.recent,
                                         lambda: services.settings.load().mask_cpr_in_lists)  # fmt: skip
         self.list_page.patient_chosen.connect(self.open_patient)
-        for action in (self.find_action, self.new_action, self.self_action):
-            action.setEnabled(True)
         self.show_list()
         self.list_did_fill.emit()
-        self._watch_inactivity(services.settings.load().inactivity_lock_minutes)
-        if greet and self.greeting and services.patients.count() == 0:
-            self.greet()
+        account = services.accounts.identity.account
+        if greet and account is not None and self.account is None:
+            self.logged_in(account)  # logged in before the window knew (a session handed over)
+        self._enable_actions()
 
     def retranslate(self) -> None:
         """Rebuild menus and pages in the new language; the open patient stays open."""
@@ -154,8 +214,8 @@ class MainWindow(QMainWindow):
             self.open_patient(patient.id)
 
     def show_list(self) -> None:
-        if self.list_page is None:
-            return
+        if self.list_page is None or self.account is None:
+            return  # nothing of a patient shows before a login
         self.list_page.refresh()
         self.stack.setCurrentWidget(self.list_page)
         self.list_page.search.setFocus()
@@ -233,6 +293,8 @@ class MainWindow(QMainWindow):
         return self.patient_page
 
     def open_patient(self, patient_id: int) -> None:
+        if self.account is None:
+            return
         patient = operations.run(self, lambda: self.context.services.patients.get(patient_id))
         if patient is None:
             return
