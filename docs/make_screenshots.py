@@ -16,19 +16,22 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from smerteagent.core.accounts import ADMINISTRATOR
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.patients import PatientInput
 from smerteagent.i18n import set_language
 from smerteagent.paths import bundled_forms_dir
 from smerteagent.storage.demo import load_demo
 from smerteagent.storage.screening_session import ScreeningSession
-from smerteagent.storage.services import open_services
+from smerteagent.storage.services import Services, open_services
 from smerteagent.ui.app import install_qt_translations
 from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.patient_dialog import PatientDialog
 from smerteagent.ui.self_completion import SelfCompletionWindow
 from smerteagent.ui.settings_dialog import SettingsDialog
+
+PASSWORD = "skærmbilleder-2026"
 
 
 def save(widget: QWidget, folder: Path, name: str) -> None:
@@ -47,7 +50,10 @@ def main() -> None:
     app = QApplication([])
     install_qt_translations(app, arguments.lang)
     services = open_services(f"sqlite:///{tempfile.mkdtemp()}/shots.sqlite", FormLibrary.load([bundled_forms_dir()]))
+    services.accounts.create("mette", "Mette Kjær", PASSWORD, ADMINISTRATOR)
+    services.accounts.log_in("mette", PASSWORD)
     load_demo(services, 120, seed=4)
+    services.accounts.lock("screenshots")
     patient, _ = services.patients.add(PatientInput("Søren Østergård", "Ærenlund-Åberg", cpr="070761-4285"))
     for answers in ({f"q{i}": 2 for i in range(1, 10)}, {**{f"q{i}": 1 for i in range(1, 9)}, "q9": 1}):
         session = ScreeningSession.start(services, patient, "gp", form_id="phq9")
@@ -61,6 +67,10 @@ def main() -> None:
     window.resize(1200, 800)
     window.show()
     context.set_services(services)
+    window.login_page.username.setText("mette")
+    save(window, arguments.out, "0-login")
+    window.login_page.password.setText(PASSWORD)
+    window.login_page.submit()
     assert window.list_page is not None
     window.list_page.search.setText("ær")
     window.list_page.refresh()
@@ -90,7 +100,33 @@ def main() -> None:
     settings = SettingsDialog(context, window)
     settings.show()
     save(settings, arguments.out, "7-settings")
+    settings.close()
+    care_plan_screens(window, services, arguments.out)
     services.close()
+
+
+def care_plan_screens(window: MainWindow, services: Services, out: Path) -> None:
+    """A demo patient's plan with an opioid on a tapering plan: the medication tab and the tapering dialog."""
+    from smerteagent.ui.careplan.tapering_dialog import TaperingDialog
+
+    tapered = next(pid for pid in range(1, 200) if (plan := services.careplans.current(pid)) is not None
+                   and any(m.tapering for m in plan.medications))  # fmt: skip
+    window.open_patient(tapered)
+    window.open_care_plan()
+    editor = window.care_plan_editor
+    assert editor is not None
+    editor.resize(1100, 760)
+    editor.tabs.setCurrentIndex(1)
+    save(editor, out, "8-care-plan-goals")
+    editor.tabs.setCurrentWidget(editor.medication_tab)
+    save(editor, out, "9-care-plan-medication")
+    row = next(r for r in range(editor.medication_tab.table.rowCount()) if editor.medication_tab.tapering(r))
+    dialog = TaperingDialog(editor.medication_tab.medication(row), editor.inputs.catalogue, editor)
+    dialog.resize(560, 640)
+    dialog.show()
+    save(dialog, out, "10-tapering-plan")
+    dialog.close()
+    editor.reject()
 
 
 if __name__ == "__main__":

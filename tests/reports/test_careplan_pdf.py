@@ -8,6 +8,8 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from pypdf.generic import DictionaryObject
 from smerteagent import __version__, i18n
 from smerteagent.core.careplan.medication import Catalogue
 from smerteagent.core.careplan.plan import CarePlan
+from smerteagent.core.careplan.tapering import TaperStep
 from smerteagent.core.history import InstrumentHistory
 from smerteagent.core.patients import Patient
 from smerteagent.core.settings import Settings
@@ -79,6 +82,21 @@ def test_goals_and_every_tapering_row_are_printed(render: Any, plan: CarePlan) -
         dose = f"{step.daily_dose:g}"
         assert re.search(rf"{step.starts_on:%d.%m.%Y}\s+{dose} mg pr\. døgn", text), step
     assert re.search(rf"{steps[-1].starts_on:%d.%m.%Y}\s+Stop", text)
+
+
+def test_an_edited_schedule_and_goal_attainment_are_printed(render: Any, plan: CarePlan) -> None:
+    tapering = plan.medications[0].tapering
+    assert tapering is not None
+    start = tapering.starts_on
+    held = (TaperStep(start, 20), TaperStep(start + timedelta(days=21), 15), TaperStep(start + timedelta(days=28), 0))
+    medication = replace(plan.medications[0], tapering=replace(tapering, steps=held))
+    goal = replace(plan.goals[0], attainment=-1)
+    text = " ".join(page_texts(render(replace(plan, medications=(medication, *plan.medications[1:]),
+                                              goals=(goal, *plan.goals[1:])))))  # fmt: skip
+    assert re.search(rf"{start + timedelta(days=21):%d.%m.%Y}\s+15 mg pr\. døgn", text)
+    assert re.search(rf"{start + timedelta(days=28):%d.%m.%Y}\s+Stop", text)
+    assert "Hvert trin varer" not in text, "edited steps need not be equally long"
+    assert "Ved opfølgning: lidt dårligere end forventet" in " ".join(text.split())
 
 
 def test_safety_plan_box_only_when_the_plan_has_one(render: Any, plan: CarePlan, plan_with_safety: CarePlan) -> None:

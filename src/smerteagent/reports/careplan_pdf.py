@@ -180,9 +180,12 @@ def _tapering(name: str, plan: TaperingPlan, catalogue: Catalogue) -> list[Flowa
     """The schedule as the patient follows it: from this date, take this much a day."""
     steps = plan.schedule()
     rows = [[day(s.starts_on), dose(s.daily_dose, name, catalogue) if s.daily_dose else _("Stop")] for s in steps]
-    intro = _(
-        "We lower the dose step by step. Each step lasts {days} days; take the dose in the row until the next date."
-    ).format(days=plan.interval_days)
+    if plan.steps:  # edited by hand: the steps need not be equally long
+        intro = _("We lower the dose step by step. Take the dose in the row until the next date.")
+    else:
+        intro = _(
+            "We lower the dose step by step. Each step lasts {days} days; take the dose in the row until the next date."
+        ).format(days=plan.interval_days)
     found: list[Flowable] = [para(intro)]
     if plan.followed_up_by or plan.follow_up_on:
         found.append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtWidgets import QComboBox, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QComboBox, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from smerteagent.core.errors import SmerteAgentError
 from smerteagent.i18n import _, language
@@ -57,7 +57,9 @@ class RowTable(QTableWidget):
         super().__init__(0, len(headers), parent)
         self.setHorizontalHeaderLabels(headers)
         self.combos = combos
-        self.horizontalHeader().setStretchLastSection(True)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # headers like 'Startet (dd.mm.åååå)'
+        header.setStretchLastSection(True)
 
     def add_row(self, values: list[str] | None = None) -> int:
         row = self.rowCount()
