@@ -1,4 +1,5 @@
-"""Clinic settings: printout header, default battery, language, lock, CPR masking, the self-completion PIN."""
+"""Clinic settings (an administrator's): printout header, default battery, language, lock, CPR masking, the
+self-completion PIN, and the clinic's own forms folder."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from smerteagent.core.errors import SmerteAgentError
 from smerteagent.core.settings import Settings
 from smerteagent.i18n import _, language, set_language
 from smerteagent.ui import operations
+from smerteagent.ui.forms_folder import FormsFolderRow
 
 if TYPE_CHECKING:
     from smerteagent.ui.context import AppContext
@@ -65,7 +67,7 @@ class SettingsDialog(QDialog):
             (_("Clinic name"), self.clinic_name), (_("Clinic address"), self.clinic_address),
             (_("Logo for printouts"), logo_row), (_("Default battery"), self.battery), (_("Language"), self.language),
             (_("Lock after inactivity"), self.lock), ("", self.mask), (_("Clinician PIN (self-completion)"), self.pin),
-            (_("Data location"), location),
+            (_("Data location"), location), (_("The clinic's own forms"), FormsFolderRow(self)),
         ]  # fmt: skip
         for label, field in rows:
             form.addRow(label, field)  # type: ignore[call-overload]
