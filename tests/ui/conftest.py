@@ -65,3 +65,19 @@ def services(template: Path, tmp_path: Path, forms: FormLibrary) -> Iterator[Ser
 def patient(services: Services) -> Patient:
     created, _ = services.patients.add(PatientInput("Søren", "Ærø", cpr="070761-4285"))
     return created
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message box nobody expected would block an offscreen test until its timeout: fail at once instead,
+    saying what it said. Tests that expect one patch it themselves."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def unexpected(kind: str) -> object:
+        def show(_parent: object, title: str, text: str, *args: object, **kwargs: object) -> object:
+            raise AssertionError(f"unexpected {kind} message box: {title}: {text}")
+
+        return show
+
+    for kind in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, kind, unexpected(kind))

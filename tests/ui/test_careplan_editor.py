@@ -323,3 +323,45 @@ def test_clinician_summary_opens_without_freezing(
         "print",
         {"number": 1, "patient": patient.id, "document": "clinician_summary"},
     )
+
+
+def test_journal_note_tells_an_unhandled_suicide_flag(qtbot: QtBot, services: Services, patient: Patient) -> None:
+    complete(services, patient, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1])
+    dialog = CarePlanEditor(services, patient)
+    qtbot.addWidget(dialog)
+    note = dialog.copy_journal_note()
+    assert note is not None and "SELVMORDSRISIKO: 1 flag UDEN registreret handling" in note
+
+
+def test_a_goal_whose_value_is_unchosen_is_not_moved_to_another_value(
+    editor: CarePlanEditor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr("smerteagent.ui.operations.QMessageBox.warning", lambda _p, _t, text: shown.append(text))
+    fill_value_goal_action(editor)
+    editor.values_tab.rows["leisure"][2].setChecked(True)
+    editor.values_tab.rows["family"][2].setChecked(False)
+    assert editor.goal_table.text(0, 0) == "family", "the goal still serves family"
+    assert "(ikke valgt)" in editor.goal_table.combo(0, 0).currentText()
+    assert editor.save() is None and "Lege med børnebørnene" in shown[0]
+
+
+def test_a_row_without_its_main_text_stops_the_save(
+    editor: CarePlanEditor, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr("smerteagent.ui.operations.QMessageBox.warning", lambda _p, _t, text: shown.append(text))
+    row = editor.medication_tab.table.add_row()
+    editor.medication_tab.table.cell(row, 2).setText("20")
+    assert editor.save() is None and "1" in shown[0]
+    assert services.careplans.current(patient.id) is None
+
+
+def test_reading_the_summary_after_printing_makes_no_new_version(
+    editor: CarePlanEditor, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)
+    fill_value_goal_action(editor)
+    assert editor.open_pdf() is not None
+    assert editor.open_summary() is not None
+    assert [v.status for v in services.careplans.versions(patient.id)] == ["frozen"]

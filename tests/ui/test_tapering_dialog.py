@@ -76,3 +76,35 @@ def test_remove_clears_the_plan(qtbot: QtBot, catalogue: Catalogue) -> None:
     dialog = dialog_for(qtbot, catalogue, TaperingPlan(20, 25, 14, date(2027, 1, 4)))
     dialog.remove()
     assert dialog.result() and dialog.tapering is None
+
+
+def test_fields_changed_after_making_the_schedule_are_not_saved_with_stale_rows(
+    qtbot: QtBot, catalogue: Catalogue
+) -> None:
+    dialog = dialog_for(qtbot, catalogue)
+    dialog.starts_on.setText("04.01.2027")
+    dialog.make_schedule()
+    dialog.start_dose.setText("15")
+    dialog.accept_if_safe()
+    assert not dialog.result() and "Lav skema" in dialog.problem.text()
+    dialog.make_schedule()
+    dialog.accept_if_safe()
+    assert dialog.result() and dialog.tapering is not None and dialog.tapering.schedule()[0].daily_dose == 15
+
+
+def test_a_taper_cannot_start_above_the_current_dose(qtbot: QtBot, catalogue: Catalogue) -> None:
+    dialog = dialog_for(qtbot, catalogue)  # the patient takes 20 mg a day
+    dialog.start_dose.setText("200")
+    dialog.starts_on.setText("04.01.2027")
+    dialog.make_schedule()
+    dialog.accept_if_safe()
+    assert not dialog.result() and "over den nuværende døgndosis" in dialog.problem.text()
+
+
+def test_a_row_that_is_not_a_number_is_refused(qtbot: QtBot, catalogue: Catalogue) -> None:
+    dialog = dialog_for(qtbot, catalogue)
+    dialog.starts_on.setText("04.01.2027")
+    dialog.make_schedule()
+    dialog.table.cell(1, 1).setText("nan")
+    dialog.accept_if_safe()
+    assert not dialog.result() and "nan" in dialog.problem.text()

@@ -43,6 +43,17 @@ class Identity:
     def actor(self) -> str:
         return self.account.username if self.account else self.fallback
 
+    def may_administer(self) -> bool:
+        """A logged-in clinician needs the administrator role; without a login (the command line, run by
+        someone with access to the database file itself) the operating-system user may."""
+        return self.account is None or self.account.is_administrator
+
+
+def _by_name(session: Session, username: str) -> UserRow | None:
+    """User names compare case-insensitively in Python (SQLite's lower() knows only ASCII: 'Åse' = 'åse')."""
+    wanted = username.strip().casefold()
+    return next((row for row in session.scalars(select(UserRow)) if row.username.casefold() == wanted), None)
+
 
 def _account(row: UserRow) -> Account:
     return Account(row.id, row.username, row.display_name, row.role, row.active)
@@ -84,7 +95,7 @@ class AccountService:
             first = not session.scalar(select(func.count()).select_from(UserRow))
             if not first:
                 self._require_administrator(_("create accounts"))
-            if session.scalar(select(UserRow).where(func.lower(UserRow.username) == username.casefold())):
+            if _by_name(session, username) is not None:
                 raise AccountError(_("The user name {name} is taken").format(name=username))
             row = UserRow(username=username, display_name=display_name.strip() or username,
                           role=ADMINISTRATOR if first else role, password_hash=HASHER.hash(password), active=True,
@@ -98,9 +109,8 @@ class AccountService:
     def log_in(self, username: str, password: str) -> Account:
         """Check the password (Argon2id); a wrong one and an unknown user look the same from outside, and
         both are recorded in the audit trail."""
-        wanted = username.strip().casefold()
         with reading_session(self._sessions) as session:
-            row = session.scalar(select(UserRow).where(func.lower(UserRow.username) == wanted))
+            row = _by_name(session, username)
             found = _account(row) if row is not None and row.active and row.password_hash else None
             stored = row.password_hash if found and row is not None else None
         valid = False
@@ -113,7 +123,9 @@ class AccountService:
             HASHER.hash(password)  # the same time spent whether or not the user exists
         with self._write() as session:
             if not valid or found is None:
-                record_event(session, username.strip()[:100] or "?", "login", "account", None, {"ok": False})
+                # A name that is no account may be a password typed in the wrong field: never record it.
+                who = row.username if row is not None else "?"
+                record_event(session, who, "login", "account", row.id if row else None, {"ok": False})
             else:
                 if stored is not None and HASHER.check_needs_rehash(stored):
                     self._row(session, found.id).password_hash = HASHER.hash(password)
@@ -163,7 +175,10 @@ class AccountService:
                 raise AccountError(_("At least one active administrator must remain"))
             record_event(session, self.identity.actor(), "update", "account", account_id,
                          {"role": row.role, "active": row.active})  # fmt: skip
-            return _account(row)
+            changed = _account(row)
+        if self.identity.account is not None and self.identity.account.id == account_id:
+            self.identity.account = changed if changed.active else None  # one's own change applies at once
+        return changed
 
     def _row(self, session: Session, account_id: int) -> UserRow:
         row = session.get(UserRow, account_id)

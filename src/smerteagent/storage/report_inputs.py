@@ -60,8 +60,13 @@ class ReportInputs:
 
     def journal(self, patient: Patient, plan: CarePlan | None, language: str, today: date) -> str:
         """The plain-text note for the practice's own record system (in the current UI language)."""
-        actions = [a.describe() for a in self.safety_actions]
-        return journal_note(patient, self.latest_visit_scores(language), actions, plan, self.catalogue, today)
+        actions = []
+        for action in self.safety_actions:
+            form = self.forms.get(action.form_id)
+            title = (form.definition.short_title or form.definition.title).get(language) if form else action.form_id
+            actions.append(f"{action.at:%d.%m.%Y} {title}: {action.describe()}")
+        scores = self.latest_visit_scores(language)
+        return journal_note(patient, scores, actions, plan, self.catalogue, today, self.open_alerts)
 
     def histories(self, language: str) -> list[InstrumentHistory]:
         """One history per instrument the patient has completed, in the order first seen."""

@@ -7,6 +7,7 @@ one from a newer SmerteAgent before anything writes to it.
 from __future__ import annotations
 
 import getpass
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +27,17 @@ from smerteagent.storage.settings import SettingsService
 
 
 def default_actor() -> str:
+    """Before a login (the command line): the operating-system account, marked as such and read from the
+    system's user database rather than $USER, which anyone can set to a clinician's name."""
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+        import pwd
+
+        return f"os:{pwd.getpwuid(os.getuid()).pw_name}"
+    except (ImportError, KeyError, OSError):  # Windows has no pwd module
+        try:
+            return f"os:{getpass.getuser()}"
+        except (KeyError, OSError):
+            return "os:unknown"
 
 
 @dataclass
@@ -91,7 +99,7 @@ def open_services(url: str | None, forms: FormLibrary, actor: str | None = None,
     patients = PatientService(sessions, current)
     screenings = ScreeningService(sessions, forms, patients, current)
     careplans = CarePlanService(sessions, patients, current)
-    settings = SettingsService(sessions, current)
+    settings = SettingsService(sessions, current, identity.may_administer)
     exports = ExportService(sessions, current)
     accounts, audit = AccountService(sessions, identity), AuditService(sessions, current)
     return Services(database, forms, patients, screenings, settings, careplans, exports, accounts, audit)

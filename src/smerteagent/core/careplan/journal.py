@@ -43,12 +43,16 @@ def journal_note(
     plan: CarePlan | None,
     catalogue: Catalogue,
     today: date,
+    open_alerts: int = 0,
 ) -> str:
-    """``scores``: the latest visit's questionnaires, in order; ``safety_actions`` in words."""
+    """``scores``: the latest visit's questionnaires, in order; ``safety_actions`` in words, dated;
+    ``open_alerts``: critical flags (suicide risk) still without a recorded action — always told."""
     lines = [f"SmerteAgent {today:%d.%m.%Y} — {patient.name}, {format_cpr(patient.cpr) or _('no CPR number')}"]
     if scores:
         lines.append(_("Screening:"))
         lines += [f"- {_score_line(line)}" for line in scores]
+    if open_alerts:
+        lines.append(_("SUICIDE RISK: {count} flag(s) WITHOUT a recorded action").format(count=open_alerts))
     if safety_actions:
         lines.append(_("Suicide risk, action taken: {actions}").format(actions="; ".join(safety_actions)))
     if plan is not None:
@@ -74,7 +78,9 @@ def _plan_lines(plan: CarePlan, catalogue: Catalogue, today: date) -> list[str]:
     medications = [m.as_medication() for m in plan.medications]
     for planned, medication in zip(plan.medications, medications, strict=True):
         mme = catalogue.daily_mme(medication)
-        dose = planned.dose_text or (f"{planned.daily_dose:g} mg/d" if planned.daily_dose else "")
+        drug = catalogue.identify(planned.name)
+        unit = "µg/h" if drug is not None and drug.unit == "microgram_per_hour" else "mg/d"
+        dose = planned.dose_text or (f"{planned.daily_dose:g} {unit}" if planned.daily_dose else "")
         extra = f", {mme:g} MME/d" if mme is not None else ""
         taper = (
             _(", tapering from {date}").format(date=f"{planned.tapering.starts_on:%d.%m.%Y}")

@@ -102,6 +102,22 @@ class PlannedMedication:
     re_evaluate_on: date | None = None
     tapering: TaperingPlan | None = None
 
+    def tapering_problem(self) -> str | None:
+        """Why the tapering plan cannot be followed (None when it can): the schedule's own rules, and a first
+        step no higher than the dose the patient takes now."""
+        if self.tapering is None:
+            return None
+        try:
+            schedule = self.tapering.schedule()
+            check_schedule(schedule, self.tapering.floor)
+        except TaperingError as error:
+            return str(error)
+        if self.daily_dose is not None and schedule[0].daily_dose > self.daily_dose:
+            return _("the first step ({first:g}) is above the current daily dose ({dose:g})").format(
+                first=schedule[0].daily_dose, dose=self.daily_dose
+            )
+        return None
+
     def as_medication(self) -> Medication:
         """The catalogue's view: for morphine equivalents, warnings and the completeness check."""
         return Medication(self.name, self.daily_dose, self.started_on, self.re_evaluate_on, self.tapering is not None)
@@ -162,11 +178,9 @@ def problems(plan: CarePlan) -> list[str]:
         if goal.attainment is not None and not -2 <= goal.attainment <= 2:
             found.append(_("the goal '{goal}': attainment is -2 to +2").format(goal=goal.description))
     for medication in plan.medications:
-        if medication.tapering is not None:
-            try:
-                check_schedule(medication.tapering.schedule(), medication.tapering.floor)
-            except TaperingError as error:
-                found.append(_("tapering of {name}: {problem}").format(name=medication.name, problem=error))
+        problem = medication.tapering_problem()
+        if problem:
+            found.append(_("tapering of {name}: {problem}").format(name=medication.name, problem=problem))
     for action in plan.actions:
         if action.who not in ACTORS:
             found.append(_("the action '{action}' needs who does it").format(action=action.what))

@@ -5,6 +5,7 @@ an edited schedule obeys the same rules, checked by :func:`check_schedule`."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -86,6 +87,8 @@ def check_schedule(steps: Sequence[TaperStep], floor: float = 0.0) -> None:
         if after.daily_dose > before.daily_dose:
             raise TaperingError(f"row {number}", _("the dose must not rise while tapering"), _row(number))
     for number, step in enumerate(steps, start=1):
+        if not math.isfinite(step.daily_dose):
+            raise TaperingError(f"row {number}", _("the dose is not a number"), _row(number))
         if step.daily_dose < 0 or step.daily_dose < floor:
             raise TaperingError(f"row {number}", _("the dose must not go below the floor"), _row(number))
 

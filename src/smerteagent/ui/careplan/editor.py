@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from smerteagent.core.careplan import completeness
-from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, Action, CarePlan, Goal
+from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS, Action, CarePlan, Goal
 from smerteagent.core.careplan.suggestions import Recommendations
 from smerteagent.i18n import _, language
 from smerteagent.paths import bundled_resources_dir
@@ -34,7 +34,14 @@ from smerteagent.reports import clinician_summary_pdf, patient_plan_pdf
 from smerteagent.storage.report_inputs import report_inputs
 from smerteagent.ui import operations
 from smerteagent.ui.banner import PatientBanner
-from smerteagent.ui.careplan.entries import RowTable, date_text, number_text, parse_date, parse_number
+from smerteagent.ui.careplan.entries import (
+    EntryProblem,
+    RowTable,
+    date_text,
+    number_text,
+    parse_date,
+    parse_number,
+)
 from smerteagent.ui.careplan.follow_up_tab import FollowUpTab
 from smerteagent.ui.careplan.medication_tab import MedicationTab
 from smerteagent.ui.careplan.printing import print_pdf
@@ -130,21 +137,28 @@ class CarePlanEditor(QDialog):
         self.follow_up_tab.fill(shown, completeness.needs_safety_plan(self.inputs.latest))
 
     def _domains_changed(self) -> None:
-        """Goals serve chosen values: the goal table's value column offers exactly the chosen domains."""
+        """Goals serve chosen values: the goal table's value column offers the chosen domains. A goal whose
+        value is no longer chosen keeps it, marked, so saving says so instead of moving the goal elsewhere."""
         chosen = self.values_tab.chosen()
         self.goal_table.combos[0] = chosen
         for row in range(self.goal_table.rowCount()):
             combo = self.goal_table.combo(row, 0)
-            keep = combo.currentData()
+            keep = combo.currentData() or combo.property("domain")
             combo.clear()
             for key, label in chosen.items():
                 combo.addItem(label, key)
+            if keep and keep not in chosen:
+                label = _(LIFE_DOMAINS.get(keep, keep))
+                combo.addItem(_("{value} (not chosen)").format(value=label), keep)
             combo.setCurrentIndex(max(combo.findData(keep), 0))
 
     def plan(self, strict: bool = True) -> CarePlan:
         """The plan as shown, on top of the version it was read from (number, revision, notes)."""
         base = self.current or CarePlan(self.patient.id)
         g, a = self.goal_table, self.action_table
+        if strict:
+            refuse_rows_without(g, 1, _("Goal row {number} has no goal text; write one or remove the row"), {0, 6})
+            refuse_rows_without(a, 0, _("Action row {number} says nothing to do; write it or remove the row"), {1})
         goals = tuple(Goal(g.text(r, 0), g.text(r, 1), g.text(r, 2) or None, parse_number(g.text(r, 3), strict),
                            parse_number(g.text(r, 4), strict), parse_date(g.text(r, 5), strict),
                            int(g.text(r, 6)) if g.text(r, 6) else None)
@@ -178,9 +192,19 @@ class CarePlanEditor(QDialog):
             self.status.setText(_("Saved as version {number}").format(number=saved.number))
         return saved
 
+    def saved(self) -> CarePlan | None:
+        """The plan as shown, stored: saved when it differs from the stored version, else that version (so
+        reading a summary after printing does not start a new, identical version)."""
+        shown = operations.run(self, self.plan)
+        if shown is None:
+            return None
+        if self.current is not None and same_content(shown, self.current):
+            return self.current
+        return self.save()
+
     def _patient_plan(self) -> tuple[CarePlan, bytes] | None:
-        """Save, then render the patient's plan in the language on screen."""
-        plan = self.save()
+        """Save (when changed), then render the patient's plan in the language on screen."""
+        plan = self.saved()
         if plan is None:
             return None
         return plan, patient_plan_pdf(plan, self.patient, self.inputs, language())
@@ -217,7 +241,7 @@ class CarePlanEditor(QDialog):
 
     def open_summary(self) -> Path | None:
         """The one-page clinician summary of the plan as it stands (saved first), opened for reading."""
-        plan = self.save()
+        plan = self.saved()
         if plan is None:
             return None
         pdf = clinician_summary_pdf(plan, self.patient, self.inputs, language())
@@ -232,7 +256,7 @@ class CarePlanEditor(QDialog):
 
     def copy_journal_note(self) -> str | None:
         """Scores of the latest visit, suicide-risk actions taken and the plan in short, on the clipboard."""
-        plan = operations.run(self, self.plan)
+        plan = self.saved()  # the note names a version: it must be the one stored
         if plan is None:
             return None
         note = self.inputs.journal(self.patient, plan, language(), date.today())
@@ -270,3 +294,21 @@ def temporary_pdf(name: str, pdf: bytes) -> Path:
     path = Path(tempfile.mkdtemp(prefix="smerteagent-")) / name
     path.write_bytes(pdf)
     return path
+
+
+def same_content(shown: CarePlan, stored: CarePlan) -> bool:
+    """Equal in everything the clinician edits (not in version number, status or times)."""
+    keep = {"number": stored.number, "status": stored.status, "created_at": stored.created_at,
+            "frozen_at": stored.frozen_at, "revision": stored.revision}  # fmt: skip
+    return replace(shown, **keep) == stored
+
+
+def refuse_rows_without(table: RowTable, key_column: int, message: str, skip: set[int]) -> None:
+    """A row with something typed but without its key (a goal's text, an action's what) is not dropped
+    silently: saving stops and names the row."""
+    for row in range(table.rowCount()):
+        if table.text(row, key_column):
+            continue
+        typed = [c for c in range(table.columnCount()) if c not in skip | {key_column} and table.text(row, c)]
+        if typed:
+            raise EntryProblem(message.format(number=row + 1))

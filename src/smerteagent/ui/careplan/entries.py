@@ -3,6 +3,7 @@ tables (goals, actions, medication, tapering) whose cells may be combo boxes."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from PySide6.QtWidgets import QComboBox, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
@@ -29,14 +30,30 @@ def parse_date(text: str, strict: bool = True) -> date | None:
     return None
 
 
+NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
 def parse_number(text: str, strict: bool = True) -> float | None:
-    """A decimal comma or point; empty is no number; anything else is refused when saving (``strict``)."""
-    try:
-        return float(text.strip().replace(",", ".")) if text.strip() else None
-    except ValueError:
-        if strict:
-            raise EntryProblem(_("'{text}' is not a number").format(text=text.strip())) from None
+    """A decimal comma or point; empty is no number; anything else is refused when saving (``strict``).
+
+    Plain digits only: no 'nan', 'inf' or '1_000' (float() takes them, and a NaN dose would pass every
+    comparison), and in Danish '1.800' is refused rather than read as 1.8 — it usually means 1800."""
+    cleaned = text.strip()
+    if not cleaned:
         return None
+    problem = None
+    if not NUMBER.match(cleaned):
+        problem = _("'{text}' is not a number").format(text=cleaned)
+    elif language() == "da" and THOUSANDS.match(cleaned):
+        problem = _("'{text}': write the number without a thousands point, e.g. {plain}").format(
+            text=cleaned, plain=cleaned.replace(".", "")
+        )
+    if problem is None:
+        return float(cleaned.replace(",", "."))
+    if strict:
+        raise EntryProblem(problem)
+    return None
 
 
 def date_text(value: date | None) -> str:

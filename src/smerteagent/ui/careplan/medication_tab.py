@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 from smerteagent.core.careplan.medication import Catalogue
 from smerteagent.core.careplan.plan import PlannedMedication, TaperingPlan
 from smerteagent.i18n import _
-from smerteagent.ui.careplan.entries import RowTable, date_text, number_text, parse_date, parse_number
+from smerteagent.ui.careplan.entries import EntryProblem, RowTable, date_text, number_text, parse_date, parse_number
 from smerteagent.ui.careplan.tapering_dialog import TaperingDialog
 
 DRUG, DOSE, DAILY, STARTED, RE_EVALUATE, TAPERING = range(6)
@@ -82,7 +82,15 @@ class MedicationTab(QWidget):
                                  self.tapering(row))  # fmt: skip
 
     def medications(self, strict: bool = True) -> tuple[PlannedMedication, ...]:
-        return tuple(self.medication(r, strict) for r in range(self.table.rowCount()) if self.table.text(r, DRUG))
+        """The drugs listed; a row with a dose, dates or a tapering plan but no drug name stops a save."""
+        found = []
+        for row in range(self.table.rowCount()):
+            if self.table.text(row, DRUG):
+                found.append(self.medication(row, strict))
+            elif strict and (self.tapering(row) or any(self.table.text(row, c) for c in (DOSE, DAILY, STARTED,
+                                                                                         RE_EVALUATE))):  # fmt: skip
+                raise EntryProblem(_("Medication row {number} has no drug name").format(number=row + 1))
+        return tuple(found)
 
     def edit_tapering(self, row: int) -> bool:
         """Open the tapering plan of the drug in ``row``; True when it was changed."""

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from smerteagent.core.careplan.medication import Catalogue, Medication
 from smerteagent.core.careplan.plan import PlannedMedication, TaperingPlan
-from smerteagent.core.careplan.tapering import TaperingError, TaperStep, check_schedule
+from smerteagent.core.careplan.tapering import TaperingError, TaperStep
 from smerteagent.i18n import _
 from smerteagent.ui.careplan.entries import EntryProblem, RowTable, date_text, number_text, parse_date, parse_number
 
@@ -66,8 +66,13 @@ class TaperingDialog(QDialog):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #a40000")
         self._build_layout()
+        # The fields the rows were made from, and whether a row was changed by hand since: rows made from
+        # other fields than those shown are never saved (a start dose changed without "Make schedule").
+        self.rows_from: tuple[object, ...] | None = None
+        self.hand_edited = False
         if plan is not None:
             self._show(plan.schedule())
+            self.rows_from, self.hand_edited = _dose_fields(plan), bool(plan.steps)
 
     def _build_layout(self) -> None:
         form = QFormLayout()
@@ -121,10 +126,12 @@ class TaperingDialog(QDialog):
     def make_schedule(self) -> bool:
         """Compute the schedule from the fields into the table (replacing edited rows)."""
         try:
-            self._show(self.parameters().schedule())
+            plan = self.parameters()
+            self._show(plan.schedule())
         except (EntryProblem, TaperingError) as problem:
             self.problem.setText(str(problem))
             return False
+        self.rows_from, self.hand_edited = _dose_fields(plan), False
         self.problem.clear()
         return True
 
@@ -137,6 +144,7 @@ class TaperingDialog(QDialog):
         self.table.blockSignals(False)
 
     def _row_edited(self, item: QTableWidgetItem) -> None:
+        self.hand_edited = True
         if item.column() == 1:
             self.table.blockSignals(True)
             self._show_mme(item.row())
@@ -160,18 +168,17 @@ class TaperingDialog(QDialog):
         return tuple(steps)
 
     def result_plan(self) -> TaperingPlan:
-        """The plan as shown: the edited rows are kept only when they differ from the computed schedule."""
+        """The plan as shown: rows edited by hand are kept as the schedule; rows made from other fields than
+        those shown are refused (make the schedule again); the first step may not exceed today's dose."""
         plan = self.parameters()
-        if self.table.rowCount() == 0:
-            plan.schedule()  # raises on impossible parameters
-            return plan
-        shown = self.shown_steps()
-        check_schedule(shown, plan.floor)
-        try:
-            computed = tuple(plan.schedule())
-        except TaperingError:
-            computed = ()  # the rows were edited after the fields changed: the rows are the plan
-        return plan if shown == computed else replace(plan, steps=shown)
+        if self.table.rowCount() and self.rows_from != _dose_fields(plan):
+            raise EntryProblem(_("The fields were changed after the schedule was made: press Make schedule."))
+        if self.table.rowCount() and self.hand_edited:
+            plan = replace(plan, steps=self.shown_steps())
+        problem = replace(self.medication, tapering=plan).tapering_problem()
+        if problem:
+            raise EntryProblem(problem)
+        return plan
 
     def accept_if_safe(self) -> None:
         try:
@@ -184,3 +191,9 @@ class TaperingDialog(QDialog):
     def remove(self) -> None:
         self.tapering = None
         self.accept()
+
+
+def _dose_fields(plan: TaperingPlan) -> tuple[object, ...]:
+    """What a schedule is computed from (who follows up, and when, do not change the rows)."""
+    return (plan.start_dose, plan.step, plan.step_is_percent, plan.interval_days, plan.starts_on, plan.floor,
+            plan.round_to)  # fmt: skip
