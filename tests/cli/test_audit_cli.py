@@ -99,3 +99,43 @@ def test_export_refuses_bad_dates(
     assert main(["--db", db, "audit", "export", *arguments]) == 2
     error = capsys.readouterr().err
     assert named in error and error.count("\n") == 1
+
+
+def test_export_of_a_broken_chain_fails_unless_allowed(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE audit_events SET actor = 'mallory' WHERE id = 2")
+    out = tmp_path / "tilsyn.csv"
+    capsys.readouterr()
+    assert main(["--db", db, "audit", "export", "--out", str(out)]) == 1
+    assert "broken at event 2" in capsys.readouterr().err and not out.exists()
+    assert main(["--db", db, "audit", "export", "--out", str(out), "--allow-broken"]) == 0
+    first, *rest = out.read_text(encoding="utf-8").splitlines()
+    assert first.startswith("# AUDIT TRAIL BROKEN at event 2 at ") and "was edited" in first
+    assert [r["actor"] for r in csv.DictReader(rest)][1] == "mallory"
+    capsys.readouterr()
+    assert main(["--db", db, "audit", "export", "--format", "json", "--allow-broken"]) == 0
+    chain = json.loads(capsys.readouterr().out)["chain"]
+    assert chain["intact"] is False and chain["first_break"].startswith("event 2 at ")
+
+
+def test_export_ends_today_unless_told(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with sqlite3.connect(db) as connection:  # a clock set wrong once: an event dated in the future
+        connection.execute("UPDATE audit_events SET at = '2999-01-01 12:00:00' WHERE id = 4")
+    capsys.readouterr()
+    assert main(["--db", db, "audit", "export", "--format", "json", "--allow-broken"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["to"] == date.today().isoformat() and [e["id"] for e in document["events"]] == [1, 2, 3]
+    assert main(["--db", db, "audit", "export", "--format", "json", "--allow-broken", "--to", "2999-12-31"]) == 0
+    assert 4 in [e["id"] for e in json.loads(capsys.readouterr().out)["events"]]
+
+
+def test_typed_names_cannot_inject_formulas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOGNAME", '=HYPERLINK("http://x";"klik")')
+    db, out = str(tmp_path / "klinik.sqlite"), tmp_path / "tilsyn.csv"
+    assert main(["--db", db, "patients", "add", "--given=-Åse", "--family=@Ærø", "--no-cpr"]) == 0
+    assert main(["--db", db, "audit", "export", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows[0]["actor"] == '\'=HYPERLINK("http://x";"klik")' and rows[0]["id"] == "1"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())

@@ -22,13 +22,56 @@ def test_export_questionnaire_then_import_it_under_a_new_id(tmp_path: Path, isol
     assert exported.returncode == 0, exported.stderr
     assert json.loads((tmp_path / "phq9.json").read_text(encoding="utf-8"))["code"][0]["code"] == "44249-1"
     clash = run("forms", "import-fhir", str(tmp_path / "phq9.json"))
-    assert clash.returncode == 2 and "already exists" in clash.stderr and "--id" in clash.stderr
+    assert clash.returncode == 2 and "bundled instrument" in clash.stderr and "--id" in clash.stderr
     imported = run("forms", "import-fhir", str(tmp_path / "phq9.json"), "--id", "phq9_copy")
     assert imported.returncode == 0, imported.stderr
     written = isolated_user_data / "forms" / "phq9_copy.yaml"
     assert run("forms", "validate", str(written)).returncode == 0
     score = run("score", "phq9_copy", *(f"q{n}=3" for n in range(1, 10)), "--json")
     assert json.loads(score.stdout)["results"]["total"] == 27
+    assert "WARNING" in imported.stderr and "no bands or flags" in imported.stderr
+    assert "changed   (bands and flags)" in imported.stdout
+
+
+def test_an_import_never_replaces_a_bundled_form(tmp_path: Path, isolated_user_data: Path) -> None:
+    assert run("export", "fhir", "--form", "phq9", "--out", str(tmp_path / "phq9.json")).returncode == 0
+    replaced = run("forms", "import-fhir", str(tmp_path / "phq9.json"), "--replace")
+    assert replaced.returncode == 2 and "bundled instrument" in replaced.stderr and "--id" in replaced.stderr
+    assert not (isolated_user_data / "forms" / "phq9.yaml").exists()
+    elsewhere = run("forms", "import-fhir", str(tmp_path / "phq9.json"), "--replace", "--out", str(tmp_path / "x.yaml"))
+    assert elsewhere.returncode == 2 and not (tmp_path / "x.yaml").exists()
+    score = json.loads(run("score", "phq9", *(f"q{n}=2" for n in range(1, 10)), "--json").stdout)
+    assert score["band"] == "moderately_severe" and score["flags"] == ["suicide_risk"]
+
+
+def _user_form(folder: Path, form_id: str, *, flags: bool) -> Path:
+    """A user form made from the bundled PHQ-9 under another id, with or without its flags."""
+    import yaml
+
+    from smerteagent.paths import bundled_forms_dir
+
+    document = yaml.safe_load((bundled_forms_dir() / "phq9.yaml").read_text(encoding="utf-8"))
+    document["id"] = form_id
+    if not flags:
+        document["scoring"]["flags"] = []
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{form_id}.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_replace_keeps_a_user_forms_critical_flags(tmp_path: Path, isolated_user_data: Path) -> None:
+    guarded = _user_form(isolated_user_data / "forms", "klinik_phq", flags=True)
+    before = guarded.read_bytes()
+    assert run("export", "fhir", "--form", "klinik_phq", "--out", str(tmp_path / "k.json")).returncode == 0
+    refused = run("forms", "import-fhir", str(tmp_path / "k.json"), "--replace")
+    assert refused.returncode == 2 and "suicide_risk" in refused.stderr and "--id" in refused.stderr
+    assert guarded.read_bytes() == before
+    plain = _user_form(isolated_user_data / "forms", "klinik_plain", flags=False)
+    assert run("export", "fhir", "--form", "klinik_plain", "--out", str(tmp_path / "p.json")).returncode == 0
+    replaced = run("forms", "import-fhir", str(tmp_path / "p.json"), "--replace")
+    assert replaced.returncode == 0, replaced.stderr
+    assert "-fhir" in plain.read_text(encoding="utf-8") and "WARNING" in replaced.stderr
 
 
 def test_import_reports_refusals_and_fails_only_when_nothing_imports(tmp_path: Path) -> None:

@@ -5,19 +5,31 @@ from __future__ import annotations
 import csv
 import importlib
 import io
+import json
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from smerteagent import i18n
+from smerteagent.cli.main import main as cli_main
+from smerteagent.core.errors import StorageUnavailable
 from smerteagent.core.interop.csv_export import COLUMNS, Pseudonymiser, write_register
 from smerteagent.core.interop.fhir_responses import patient_bundle
 from smerteagent.core.patients import PatientInput
+from smerteagent.storage.exports import ExportService
 from smerteagent.storage.models import AuditEventRow
 from smerteagent.storage.services import Services
 
 KEY = b"a clinic secret of enough bytes"
+
+
+def main(arguments: list[str]) -> int:
+    """The CLI as a clinic runs it; it switches the process to English, so the language is put back."""
+    with i18n.speaking(i18n.language()):
+        return cli_main(arguments)
 
 
 def screened(services: Services, cpr: str, answers: dict[str, int], form_id: str = "phq9") -> int:
@@ -56,7 +68,7 @@ def test_the_date_range_includes_both_days(services: Services) -> None:
     assert list(services.exports.register(form_id="gad7")) == []
 
 
-def test_patient_bundle_is_valid_fhir_and_audited(services: Services) -> None:
+def test_patient_bundle_is_valid_fhir_and_the_same_every_time(services: Services) -> None:
     fhir = pytest.importorskip("fhir.resources.R4B.bundle")
     patient_id = screened(services, "070761-4285", {f"q{n}": 1 for n in range(1, 8)}, "gad7")
     patient = services.patients.get(patient_id)
@@ -75,7 +87,45 @@ def test_patient_bundle_is_valid_fhir_and_audited(services: Services) -> None:
     for entry in bundle["entry"]:
         module = importlib.import_module(f"fhir.resources.R4B.{entry['resource']['resourceType'].lower()}")
         getattr(module, entry["resource"]["resourceType"]).model_validate(entry["resource"])
-    services.exports.record_export("patient", patient_id, {"format": "fhir"})
+
+
+def export_events(services: Services) -> list[Any]:
     with services.database.engine.connect() as connection:
-        actions = connection.execute(select(AuditEventRow.action, AuditEventRow.record_type)).all()
-    assert ("export", "patient") in actions
+        return list(connection.execute(
+            select(AuditEventRow.record_type, AuditEventRow.record_id, AuditEventRow.detail)
+            .where(AuditEventRow.action == "export").order_by(AuditEventRow.id)
+        ).all())  # fmt: skip
+
+
+def test_the_export_commands_audit_what_went_out(services: Services, database_url: str, tmp_path: Path) -> None:
+    patient_id = screened(services, "070761-4285", {f"q{n}": 1 for n in range(1, 8)}, "gad7")
+    (response,) = services.screenings.responses(patient_id, status="complete")
+    assert export_events(services) == []
+    out = tmp_path / "bundle.json"
+    assert main(["--db", database_url, "export", "fhir", "--patient", str(patient_id), "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["entry"][1]["resource"]["identifier"]["value"] == str(
+        response.id
+    )
+    register = tmp_path / "register.csv"
+    assert main(["--db", database_url, "export", "csv", "--out", str(register), "--form", "gad7"]) == 0
+    (fhir_event, csv_event) = export_events(services)
+    assert fhir_event[:2] == ("patient", str(patient_id))
+    assert fhir_event[2] == {"format": "fhir", "responses": [response.id], "to": str(out)}
+    assert csv_event[:2] == ("register", None)
+    assert (csv_event[2]["rows"], csv_event[2]["form"], csv_event[2]["file"]) == (1, "gad7", str(register))
+
+
+def test_no_export_file_is_left_without_its_audit_event(
+    services: Services, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    patient_id = screened(services, "070761-4285", {f"q{n}": 1 for n in range(1, 8)}, "gad7")
+
+    def unavailable(*_: object) -> None:
+        raise StorageUnavailable("locked")
+
+    monkeypatch.setattr(ExportService, "record_export", unavailable)
+    bundle, register = tmp_path / "bundle.json", tmp_path / "register.csv"
+    assert main(["--db", database_url, "export", "fhir", "--patient", str(patient_id), "--out", str(bundle)]) == 1
+    assert main(["--db", database_url, "export", "csv", "--out", str(register)]) == 1
+    assert not bundle.exists() and not register.exists()
+    assert export_events(services) == []

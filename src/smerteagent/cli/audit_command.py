@@ -3,6 +3,9 @@
 ``verify`` exits 0 with the number of events and the head hash (write it down: a later
 ``verify --anchor HASH`` proves no event up to it was removed); exit 1 names the first bad event.
 ``export`` writes the events of a period as CSV or JSON for a supervisory visit, and is audited itself.
+A broken chain makes ``export`` fail (exit 1, nothing written) unless ``--allow-broken``; then the CSV
+starts with a ``#`` line and the JSON's ``chain`` says where the chain breaks, so the file cannot be
+mistaken for an intact trail. Text cells that a spreadsheet would run as a formula get a leading ``'``.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
     export = actions.add_parser("export", help="the events of a period, for a supervisory visit (audited)")
     export.add_argument("--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD (default: the beginning)")
     export.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD, included (default: today)")
+    export.add_argument("--allow-broken", action="store_true",
+                        help="export even if the chain is broken (the file then says where it breaks)")  # fmt: skip
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("--out", type=Path, metavar="FILE", help="write here (default: standard output)")
     add_common(export)
@@ -75,18 +80,21 @@ def _day(text: str | None, option: str) -> date | None:
 
 
 def run_export(arguments: argparse.Namespace) -> int:
-    first, last = _day(arguments.start, "--from"), _day(arguments.end, "--to")
-    if first and last and last < first:
+    first, last = _day(arguments.start, "--from"), _day(arguments.end, "--to") or date.today()
+    if first and last < first:
         return fail(f"--to {last} is before --from {first}", EXIT_USAGE)
     start = datetime.combine(first, time()) if first else None
-    end = datetime.combine(last + timedelta(days=1), time()) if last else None
+    end = datetime.combine(last + timedelta(days=1), time())
     services = open_storage(arguments)
     try:
         report = services.audit.verify()
+        if report.first_break is not None and not arguments.allow_broken:
+            return fail(f"audit trail broken at {report.first_break}; nothing exported (--allow-broken exports it "
+                        "anyway, marked as broken; `smerteagent audit verify` tells more)", EXIT_FAILED)  # fmt: skip
         events = services.audit.export(start, end, str(arguments.out) if arguments.out else "stdout")
     finally:
         services.close()
-    text = _json(events, first, last, report) if arguments.format == "json" else _csv(events)
+    text = _json(events, first, last, report) if arguments.format == "json" else _csv(events, report)
     if arguments.out is None:
         sys.stdout.write(text)
     else:
@@ -101,12 +109,17 @@ def _row(event: AuditEvent) -> dict[str, Any]:
     return {**asdict(event), "at": event.at.isoformat(sep=" ")}
 
 
-def _csv(events: list[AuditEvent]) -> str:
+def _csv(events: list[AuditEvent], report: ChainReport) -> str:
+    from smerteagent.core.interop.csv_export import spreadsheet_safe
+
     buffer = io.StringIO()
+    if report.first_break is not None:
+        buffer.write(f"# AUDIT TRAIL BROKEN at {report.first_break}; exported with --allow-broken\n")
     writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\n")
     writer.writeheader()
     for event in events:
-        writer.writerow({**_row(event), "detail": json.dumps(event.detail, ensure_ascii=False, sort_keys=True)})
+        row = {**_row(event), "detail": json.dumps(event.detail, ensure_ascii=False, sort_keys=True)}
+        writer.writerow({key: spreadsheet_safe(v) if isinstance(v, str) else v for key, v in row.items()})
     return buffer.getvalue()
 
 

@@ -1,6 +1,8 @@
 """``smerteagent export``: questionnaires and responses as FHIR R4, the register as CSV.
 
-Exports that take patient data out (a patient's Bundle, the CSV register) are recorded in the audit trail.
+Exports that take patient data out (a patient's Bundle, the CSV register) are recorded in the audit trail,
+and no such file is left behind without its audit event: the Bundle is audited before it is written, and
+the CSV file (whose row count the event records) is removed again if its event cannot be recorded.
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
     table.add_argument("--form", metavar="ID", help="only this form, with one column per item and result")
     table.add_argument("--delimiter", choices=(",", ";"), default=",", help="';' for Excel in a Danish locale")
     table.add_argument("--include-drafts", action="store_true", help="unfinished questionnaires too")
-    table.add_argument("--pseudonymise", action="store_true", help="CPR replaced by a keyed hash (HMAC-SHA256)")
+    table.add_argument("--pseudonymise", action="store_true",
+                       help="CPR and ids replaced by keyed hashes (HMAC-SHA256); no free text, clinician or times "
+                       "of day")  # fmt: skip
     table.add_argument("--key-file", type=Path, metavar="FILE",
                        help=f"the pseudonymisation key (at least 16 bytes; or {KEY_VARIABLE}); keep it away from "
                        "the export")  # fmt: skip
@@ -78,10 +82,10 @@ def run_fhir(arguments: argparse.Namespace) -> int:
         responses = [r for r in services.screenings.responses(patient.id, status="complete")
                      if _within(r.completed_at or r.created_at, arguments.start, arguments.end)]  # fmt: skip
         bundle = patient_bundle(patient, responses, services.forms.forms)
-        _write_json(bundle, arguments.out)
         services.exports.record_export("patient", patient.id, {
             "format": "fhir", "responses": [r.id for r in responses], "to": str(arguments.out or "stdout"),
         })  # fmt: skip
+        _write_json(bundle, arguments.out)
     finally:
         services.close()
     if arguments.out is not None:
@@ -144,13 +148,13 @@ def run_csv(arguments: argparse.Namespace) -> int:
             # utf-8-sig: the byte order mark makes Excel read æ, ø and å correctly.
             with arguments.out.open("w", encoding="utf-8-sig", newline="") as out:
                 count = write_register(rows, out, delimiter=arguments.delimiter, pseudonymise=pseudonymise, form=form)
+            services.exports.record_export("register", None, {
+                "format": "csv", "rows": count, "from": str(arguments.start or ""), "to": str(arguments.end or ""),
+                "form": arguments.form, "pseudonymised": pseudonymise is not None, "file": str(arguments.out),
+            })  # fmt: skip
         except BaseException:
-            arguments.out.unlink(missing_ok=True)
+            arguments.out.unlink(missing_ok=True)  # no register leaves without its audit event
             raise
-        services.exports.record_export("register", None, {
-            "format": "csv", "rows": count, "from": str(arguments.start or ""), "to": str(arguments.end or ""),
-            "form": arguments.form, "pseudonymised": pseudonymise is not None, "file": str(arguments.out),
-        })  # fmt: skip
     finally:
         services.close()
     print(f"wrote {arguments.out} ({count} responses{', pseudonymised' if pseudonymise else ''})")

@@ -162,7 +162,7 @@ def describe_form(form: CompiledForm, language: str, origin: Path) -> str:
 
 
 def run_import_fhir(arguments: argparse.Namespace) -> int:
-    from smerteagent.core.interop.fhir_import import NothingImported, import_questionnaire
+    from smerteagent.core.interop.fhir_import import NO_BANDS_OR_FLAGS_MESSAGE, NothingImported, import_questionnaire
 
     try:
         document = json.loads(arguments.file.read_text(encoding="utf-8"))
@@ -180,17 +180,58 @@ def run_import_fhir(arguments: argparse.Namespace) -> int:
         return fail(str(error), EXIT_USAGE)
     library = load_library(arguments, quiet=True)
     out = arguments.out or _user_forms_folder() / f"{imported.form_id}.yaml"
+    if imported.form_id in _bundled_form_ids():
+        return fail(
+            f"form {imported.form_id!r} is a bundled instrument and is never replaced by an import (which has no "
+            "bands or flags); choose another id with --id",
+            EXIT_USAGE,
+        )
     clash = library.origins.get(imported.form_id)
     if not arguments.replace and (out.exists() or clash is not None):
         where = out if out.exists() else clash
         return fail(
             f"form {imported.form_id!r} already exists ({where}); choose another --id, or --replace", EXIT_USAGE
         )
+    lost = _critical_flags_lost(imported.document, [out, *([clash] if clash is not None else [])])
+    if lost is not None:
+        where, flags = lost
+        return fail(
+            f"--replace would remove the critical flags {', '.join(flags)} of {where}: the imported form does not "
+            "declare them; choose another id with --id",
+            EXIT_USAGE,
+        )
     for line in imported.report:
         print(line)
+    print(f"WARNING: {NO_BANDS_OR_FLAGS_MESSAGE}", file=sys.stderr)
     _write_form(out, imported)
     print(f"wrote {out} ({'scored' if imported.scored else 'UNSCORED'}, {len(imported.document['items'])} items)")
     return EXIT_OK
+
+
+def _bundled_form_ids() -> set[str]:
+    from smerteagent.core.forms.loader import FormLibrary
+    from smerteagent.paths import bundled_forms_dir
+
+    return set(FormLibrary.load([bundled_forms_dir()]).forms)
+
+
+def _critical_flags_lost(document: dict[str, Any], files: list[Path]) -> tuple[Path, list[str]] | None:
+    """The first existing form file whose critical flags the imported form would drop, and those flags."""
+    from smerteagent.core.forms.loader import load_form
+
+    declared = {flag["id"] for flag in document.get("scoring", {}).get("flags", [])}
+    for file in files:
+        try:
+            existing = load_form(file) if file.is_file() else None
+        except FormError:
+            continue  # a broken file guards nothing; replacing it loses no working flag
+        if existing is None:
+            continue
+        critical = [f.id for f in existing.definition.scoring.flags if f.severity == "critical"]
+        lost = [flag for flag in critical if flag not in declared]
+        if lost:
+            return file, lost
+    return None
 
 
 def _user_forms_folder() -> Path:

@@ -3,6 +3,13 @@
 Pseudonymisation replaces the CPR number with HMAC-SHA256 under a key only the clinic holds: the same
 patient gets the same pseudonym in every export made with that key, and nobody without the key can
 recover or test a CPR number. Names are never exported; the age at the response replaces the birth date.
+A pseudonymised export also leaves out what could name or single out a person: free-text answers (PSFS
+activities, comments), the clinician, and times of day (dates only); the database ids of responses and
+encounters become keyed hashes too, so exports made with different keys cannot be linked through them.
+
+Every text cell that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return) gets a leading ``'``: patient free text must never run as a formula in Excel.
+Numbers are written as numbers (``-1`` stays ``-1``); only text is guarded.
 """
 
 from __future__ import annotations
@@ -25,6 +32,12 @@ COLUMNS = (
     "status", "started_at", "completed_at", "total", "band", "flags", "missing", "results", "answers",
 )  # fmt: skip
 MIN_KEY_BYTES = 16
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` with a leading ``'`` if a spreadsheet would otherwise take it for a formula."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,13 @@ class Pseudonymiser:
 
     def __call__(self, row: RegisterRow) -> str:
         identifier = f"cpr:{row.cpr}" if row.cpr else f"id:{row.patient_id}"
+        return self._hash(identifier)
+
+    def record(self, kind: str, record_id: int) -> str:
+        """A database id (``response``, ``encounter``) as a keyed hash: stable per key, unlinkable across keys."""
+        return self._hash(f"{kind}:{record_id}")
+
+    def _hash(self, identifier: str) -> str:
         return hmac.new(self._key, identifier.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
@@ -73,25 +93,44 @@ def columns(form: CompiledForm | None) -> list[str]:
     return [*COLUMNS, *extra]
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> str | int | float:
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        return int(value)
+    if isinstance(value, int | float):
+        return value
+    return spreadsheet_safe(str(value))
 
 
-def _values(row: RegisterRow, pseudonymise: Pseudonymiser | None) -> list[str]:
-    patient = pseudonymise(row) if pseudonymise else (format_cpr(row.cpr) or f"id:{row.patient_id}")
+def _numeric(answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers without free text (what a pseudonymised export may carry)."""
+    return {item: value for item, value in answers.items() if not isinstance(value, str)}
+
+
+def _values(row: RegisterRow, pseudonymise: Pseudonymiser | None) -> list[str | int | float]:
     results = row.results or {}
     day = (row.completed_at or row.created_at).date()
+    started: datetime | date = row.created_at
+    completed: datetime | date | None = row.completed_at
+    if pseudonymise is None:
+        patient = format_cpr(row.cpr) or f"id:{row.patient_id}"
+        ids: tuple[object, object] = (row.response_id, row.encounter_id)
+        clinician, answers = row.clinician, row.answers
+    else:
+        patient = pseudonymise(row)
+        ids = (pseudonymise.record("response", row.response_id), pseudonymise.record("encounter", row.encounter_id))
+        clinician, answers = None, _numeric(row.answers)
+        started, completed = row.created_at.date(), row.completed_at.date() if row.completed_at else None
     values: list[Any] = [
-        row.response_id, patient, row.sex, age_on(row.birth_date, day), row.encounter_id, row.setting, row.clinician,
-        row.form_id, row.form_version, row.status, row.created_at, row.completed_at, results.get("total"), row.band,
+        ids[0], patient, row.sex, age_on(row.birth_date, day), ids[1], row.setting, clinician,
+        row.form_id, row.form_version, row.status, started, completed, results.get("total"), row.band,
         "|".join(row.flags), "|".join(row.missing), json.dumps(results, sort_keys=True, ensure_ascii=False),
-        json.dumps(row.answers, sort_keys=True, ensure_ascii=False),
+        json.dumps(answers, sort_keys=True, ensure_ascii=False),
     ]  # fmt: skip
     return [_cell(v) for v in values]
 
@@ -112,7 +151,8 @@ def write_register(
     for row in rows:
         line = _values(row, pseudonymise)
         if form is not None:
-            line += [_cell(row.answers.get(item_id)) for item_id in form.items]
+            answers = _numeric(row.answers) if pseudonymise is not None else row.answers
+            line += [_cell(answers.get(item_id)) for item_id in form.items]
             line += [_cell((row.results or {}).get(name.removeprefix("result."))) for name in header[len(line) :]]
         writer.writerow(line)
         count += 1

@@ -227,6 +227,9 @@ def export_questionnaire(form: CompiledForm) -> QuestionnaireExport:
         items.append(question)
     items += _calculated(form, weights, warnings)
     if definition.scoring.bands or definition.scoring.flags:
-        warnings.append("bands and flags are not part of a Questionnaire; a response's Observations carry them")
+        warnings.append(
+            "bands and flags are not part of a Questionnaire (an import of it has none); a response's Observations "
+            "carry them"
+        )
     resource["item"] = items
     return QuestionnaireExport(resource, warnings)

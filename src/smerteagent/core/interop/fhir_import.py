@@ -4,7 +4,9 @@ What translates safely is imported: choice, boolean, integer, string and text it
 display text (instructions and help), answer weights (``ordinalValue``/``itemWeight``), ``enableWhen`` and
 translations. A score is imported only when it is a plain weighted sum (see :mod:`fhir_scoring`); any other
 calculation — arbitrary FHIRPath, ``x-fhir-query`` — is refused, and then the form is imported unscored,
-never scored wrongly. The result is checked by the same loader as every other form file.
+never scored wrongly. A Questionnaire has no bands or flags, so an imported form has none — no severity
+band, no suicide-risk warning; the report says so every time. The result is checked by the same loader as
+every other form file.
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ from smerteagent.core.interop.fhir_scoring import parse_sum
 QUESTION_TYPES = ("choice", "boolean", "integer", "decimal", "string", "text")
 TEXT_LIMIT = 10_000
 _INTEGER = re.compile(r"^-?\d+$")
+NO_BANDS_OR_FLAGS = "(bands and flags)"
+NO_BANDS_OR_FLAGS_MESSAGE = (
+    "a FHIR Questionnaire carries no bands or flags: the imported form has NONE (no severity band, no "
+    "suicide-risk or other warning); add them to the form file by hand if the instrument needs them"
+)
 
 
 @dataclass(frozen=True)
@@ -363,6 +370,7 @@ class _Importer:
         if not self.items:
             raise NothingImported(self.file, self.report)
         results = self.scoring()
+        self.note(NO_BANDS_OR_FLAGS, "changed", NO_BANDS_OR_FLAGS_MESSAGE)
         document = self.form(results)
         for language in sorted(self.missing_language):
             self.note("(language)", "changed", f"no {language!r} text in places; the other language is used there")

@@ -2,7 +2,10 @@
 
 Answers go out exactly as stored (the option's coding, or the whole number or text); each reported result
 becomes an Observation derived from its response, coded with the result's LOINC code where the form has
-one, the band as its interpretation and the raised flags as components.
+one. A result the engine withheld (an item unanswered) still goes out, without a value and with a
+``dataAbsentReason``, so that the band and the raised flags it carries are never lost; a form whose bands
+grade no reported result (ASQ) gets one band-and-flags Observation instead. The band is the
+``interpretation`` and each raised flag a ``component`` — a suicide-risk flag must survive every export.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
 
 SURVEY = {"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey"}
+DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+# A result id is ``[a-z][a-z0-9_]*``, so this code of the result system can never be a result's.
+BAND_AND_FLAGS = "band-and-flags"
 
 
 class StoredResponse(Protocol):
@@ -119,36 +125,92 @@ def _result_code(form: CompiledForm | None, form_id: str, result_id: str) -> Jso
     return {"coding": codings, "text": f"{form_id} {result_id}"}
 
 
+def _declared(form: CompiledForm | None) -> set[str]:
+    """The reported (not hidden) results the form defines; empty when the form is not known."""
+    if form is None:
+        return set()
+    return {r.id for r in form.definition.scoring.results if not r.hidden}
+
+
+def _grades(form: CompiledForm | None, score: ScoreResult) -> bool:
+    """Whether the response has a band or flags to carry, or its form could give it some."""
+    if score.band is not None or score.flags or form is None:
+        return True
+    return bool(form.definition.scoring.bands or form.definition.scoring.flags)
+
+
+def _observation(response: StoredResponse, code: Json, patient_url: str, response_url: str) -> Json:
+    return {
+        "resourceType": "Observation", "status": "final", "category": [{"coding": [SURVEY]}], "code": code,
+        "subject": {"reference": patient_url},
+        "effectiveDateTime": _instant(response.completed_at or response.created_at),
+        "derivedFrom": [{"reference": response_url}],
+    }  # fmt: skip
+
+
+def _absent(observation: Json, text: str) -> None:
+    observation["dataAbsentReason"] = {"coding": [{"system": DATA_ABSENT, "code": "unknown"}], "text": text}
+
+
 def observations(
     response: StoredResponse, form: CompiledForm | None, urls: tuple[str, str], patient: PatientSummary
 ) -> list[tuple[str, Json]]:
-    """(fullUrl, Observation) for each reported result of a completed response."""
+    """(fullUrl, Observation) for each reported result of a completed response, and its band and flags.
+
+    Exactly one Observation carries the band and the flags: the graded result's (``band_result``, else
+    ``total``) — with a ``dataAbsentReason`` when that result was withheld — or, when no reported result
+    is graded, a band-and-flags Observation whose value is the band.
+    """
     score = response.score
     if score is None:
         return []
     patient_url, response_url = urls
-    band_result = form.definition.scoring.band_result if form else None
-    found = []
+    graded = (form.definition.scoring.band_result if form else None) or "total"
+    declared = _declared(form)
+    found, carried = [], False
     for result_id, value in score.results.items():
+        if value is None and result_id not in declared:
+            continue  # not a result of this form (the engine always reports a ``total`` key)
+        observation = _observation(response, _result_code(form, response.form_id, result_id), patient_url,
+                                   response_url)  # fmt: skip
         if value is None:
-            continue
-        observation: Json = {
-            "resourceType": "Observation", "status": "final", "category": [{"coding": [SURVEY]}],
-            "code": _result_code(form, response.form_id, result_id), "subject": {"reference": patient_url},
-            "effectiveDateTime": _instant(response.completed_at or response.created_at),
-            "derivedFrom": [{"reference": response_url}],
-            "valueQuantity": {"value": value, "unit": "{score}", "system": "http://unitsofmeasure.org",
-                              "code": "{score}"},
-        }  # fmt: skip
-        if result_id == (band_result or "total"):
+            _absent(observation, "score withheld: not every question it needs was answered")
+        else:
+            observation["valueQuantity"] = {"value": value, "unit": "{score}", "system": "http://unitsofmeasure.org",
+                                            "code": "{score}"}  # fmt: skip
+        if result_id == graded:
             _grade(observation, score, response.form_id)
+            carried = True
         found.append((stable_uuid(*_key(patient, response), "observation", result_id), observation))
+    if not carried and _grades(form, score):
+        found.append(_band_and_flags(response, form, urls, patient, score))
     return found
+
+
+def _band_and_flags(
+    response: StoredResponse, form: CompiledForm | None, urls: tuple[str, str], patient: PatientSummary,
+    score: ScoreResult,
+) -> tuple[str, Json]:  # fmt: skip
+    """The band (as value and interpretation) and the flags of a response whose bands grade no reported result."""
+    codings = [coding(c) for c in form.definition.codes] if form is not None else []
+    codings.append({"system": result_system(response.form_id), "code": BAND_AND_FLAGS})
+    code = {"coding": codings, "text": f"{response.form_id} band and flags"}
+    observation = _observation(response, code, *urls)
+    if score.band is not None:
+        observation["valueCodeableConcept"] = {"coding": [_band_coding(response.form_id, score.band)]}
+    else:
+        _absent(observation, "no band: not every question it needs was answered, or the form has none")
+    _grade(observation, score, response.form_id)
+    return stable_uuid(*_key(patient, response), "observation", BAND_AND_FLAGS), observation
+
+
+def _band_coding(form_id: str, band: str) -> Json:
+    return {"system": f"{result_system(form_id)}:band", "code": band}
 
 
 def _grade(observation: Json, score: ScoreResult, form_id: str) -> None:
     if score.band is not None:
-        observation["interpretation"] = [{"coding": [{"system": f"{result_system(form_id)}:band", "code": score.band}]}]
+        observation["interpretation"] = [{"coding": [_band_coding(form_id, score.band)]}]
     if score.flags:
         observation["component"] = [
             {"code": {"coding": [{"system": "urn:smerteagent:flag", "code": flag}]}, "valueBoolean": True}
