@@ -17,7 +17,7 @@ from smerteagent.core.errors import StorageUnavailable
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.patients import PatientInput
 from smerteagent.storage import backup, conversion, encryption
-from smerteagent.storage.database import Database
+from smerteagent.storage.database import ENCRYPTED_CACHE_KIB, Database
 from smerteagent.storage.demo import load_demo
 from smerteagent.storage.preview import recent_patients
 from smerteagent.storage.services import Services, open_services
@@ -130,12 +130,15 @@ def test_the_passphrase_comes_from_the_environment_too(
 def test_the_key_comes_before_our_pragmas_and_is_never_shown(encrypted: Path) -> None:
     database = Database.connect(str(encrypted), passphrase=PASSPHRASE)
     try:
+        assert database.integrity_problems() == []  # it shrinks the page cache for its scan, then restores it
         with database.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -ENCRYPTED_CACHE_KIB
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA cipher_version").scalar()
         shown = [database.url, database.display_name, repr(database), str(database.engine.url), repr(database.engine)]
-        assert not [text for text in shown if PASSPHRASE in text]
+        raw_key = encryption.file_key(encrypted, PASSPHRASE)
+        assert not [text for text in shown if PASSPHRASE in text or raw_key[2:-1] in text]
     finally:
         database.dispose()
 
@@ -144,7 +147,7 @@ def test_a_plain_database_opens_as_it_is_without_sqlcipher(tmp_path: Path, sqlit
     path = tmp_path / "plain.sqlite"
     shutil.copy(sqlite_template, path)
     program = (
-        "import sys; from smerteagent.storage.database import Database; "
+        "import sys; from smerteagent.storage.database import ENCRYPTED_CACHE_KIB, Database; "
         f"d = Database.connect({str(path)!r}, passphrase='ignored for a plain file'); "
         "d.integrity_problems(); print(d.encrypted, 'sqlcipher3' in sys.modules)"
     )

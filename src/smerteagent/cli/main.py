@@ -93,6 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 passphrase = read_passphrase_file(options.passphrase_file)
             except InputError as error:
                 return fail(str(error), error.exit_code)
+        from smerteagent.cli.early_key import derive_key_early
+
+        derive_key_early(options.db, passphrase)
         from smerteagent.ui.app import run as run_app
 
         return run_app(options.db, options.forms_dir, exit_after_startup=options.exit_after_startup,

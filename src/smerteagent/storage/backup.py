@@ -15,7 +15,7 @@ from typing import Any
 
 from smerteagent.core.errors import StorageUnavailable
 from smerteagent.storage.database import driver_errors, storage_errors
-from smerteagent.storage.encryption import connect_any, is_encrypted, key_statements, resolve_passphrase
+from smerteagent.storage.encryption import connect_any, file_key, is_encrypted, key_statements, resolve_passphrase
 
 KEEP = 14
 DAILY = timedelta(hours=24)
@@ -40,7 +40,7 @@ def _copy(source: Path, target: Path, passphrase: str | None = None) -> None:
     with storage_errors():
         source_connection = connect_any(source, passphrase, read_only=True)
         try:
-            target_connection = _target(target, resolve_passphrase(passphrase) if is_encrypted(source) else None)
+            target_connection = _target(target, _source_key(source, passphrase))
         except BaseException:
             source_connection.close()
             raise
@@ -52,16 +52,23 @@ def _copy(source: Path, target: Path, passphrase: str | None = None) -> None:
             target_connection.close()
 
 
-def _target(target: Path, passphrase: str | None) -> Any:
+def _source_key(source: Path, passphrase: str | None) -> str | None:
+    """The raw key (with its salt) of an encrypted source: the backup gets the same, so the same
+    passphrase opens it, without deriving a key for a new salt."""
+    chosen = resolve_passphrase(passphrase)
+    return file_key(source, chosen) if chosen is not None and is_encrypted(source) else None
+
+
+def _target(target: Path, key: str | None) -> Any:
     """The connection a backup is written through: keyed when the source is encrypted."""
-    if passphrase is None:
+    if key is None:
         import sqlite3
 
         return sqlite3.connect(target)
     import sqlcipher3
 
     connection = sqlcipher3.connect(str(target))
-    for statement in key_statements(passphrase):
+    for statement in key_statements(key):
         connection.execute(statement)
     return connection
 

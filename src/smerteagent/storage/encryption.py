@@ -2,14 +2,20 @@
 
 SQLCipher 4 derives the page key from the passphrase with PBKDF2-HMAC-SHA512 (256,000 iterations) and a
 random salt kept in the file's first 16 bytes, and encrypts and authenticates every page (AES-256,
-HMAC-SHA512), the WAL's pages included. The passphrase reaches the program at run time only: from
-``SMERTEAGENT_DB_PASSPHRASE``, ``--passphrase-file`` or the app's prompt. ``sqlcipher3`` is imported only
-when an encrypted file is actually opened, so a plain database starts as fast as before.
+HMAC-SHA512), the WAL's pages included. That derivation is deliberately slow (~0.1 s), and SQLCipher
+would repeat it for every connection; so for an existing file this module derives the same key once per
+process (the same PBKDF2 with the file's salt, ``hashlib``) and hands SQLCipher the raw key.
+
+The passphrase reaches the program at run time only: from ``SMERTEAGENT_DB_PASSPHRASE``,
+``--passphrase-file`` or the app's prompt. ``sqlcipher3`` is imported only when an encrypted file is
+actually opened, so a plain database starts as fast as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +24,8 @@ from smerteagent.core.errors import SmerteAgentError, StorageUnavailable
 PASSPHRASE_VARIABLE = "SMERTEAGENT_DB_PASSPHRASE"
 PLAIN_HEADER = b"SQLite format 3\x00"
 MIN_NEW_PASSPHRASE = 12
+KDF_ITERATIONS = 256_000  # SQLCipher 4's defaults: PBKDF2-HMAC-SHA512, 32-byte key, 16-byte salt
+KEY_BYTES, SALT_BYTES = 32, 16
 MIN_PAGE = 512  # SQLite's smallest page size; an encrypted file is a whole number of pages
 DRIVER = "sqlite+pysqlcipher"
 
@@ -62,15 +70,55 @@ def check_new_passphrase(passphrase: str | None) -> str:
     return passphrase
 
 
+class _DerivedKeys:
+    """Raw keys already derived in this process, by passphrase and salt; a second caller waits for the
+    first instead of deriving again (the derivation runs without the GIL)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys: dict[tuple[str, bytes], str] = {}
+
+    def get(self, passphrase: str, salt: bytes) -> str:
+        with self._lock:
+            if (passphrase, salt) not in self._keys:
+                key = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ITERATIONS, KEY_BYTES)
+                self._keys[passphrase, salt] = f"x'{key.hex()}{salt.hex()}'"
+            return self._keys[passphrase, salt]
+
+
+_DERIVED = _DerivedKeys()
+
+
+def file_key(path: Path, passphrase: str) -> str:
+    """The key to give SQLCipher for an existing encrypted file: raw (with the file's salt), derived once."""
+    with path.open("rb") as file:
+        salt = file.read(SALT_BYTES)
+    return _DERIVED.get(passphrase, salt)
+
+
+def warm_up(url: str, passphrase: str | None) -> None:
+    """Derive the key of an encrypted SQLite file now, when its passphrase is known (the app calls this
+    on a thread at start, so the derivation runs beside the first paint instead of after it)."""
+    chosen = resolve_passphrase(passphrase)
+    if chosen is None or not url.startswith("sqlite:///") or "?" in url:
+        return
+    path = Path(url.removeprefix("sqlite:///"))
+    try:
+        if is_encrypted(path):
+            file_key(path, chosen)
+    except OSError:
+        return  # the start-up proper reports an unreadable file
+
+
 def literal(text: str) -> str:
     """``text`` as an SQL string literal: PRAGMA key takes no bound parameters."""
     return "'" + text.replace("'", "''") + "'"
 
 
-def key_statements(passphrase: str) -> list[str]:
+def key_statements(key: str) -> list[str]:
     """What every connection to an encrypted file runs first: silence SQLCipher's own stderr log
-    (a wrong key is reported to the user by us), then the key."""
-    return ["PRAGMA cipher_log_level = NONE", f"PRAGMA key = {literal(passphrase)}"]
+    (a wrong key is reported to the user by us), then the key (a passphrase, or a raw ``x'…'`` key)."""
+    return ["PRAGMA cipher_log_level = NONE", f"PRAGMA key = {literal(key)}"]
 
 
 def connect(path: Path, passphrase: str, *, read_only: bool = False) -> Any:
@@ -80,7 +128,7 @@ def connect(path: Path, passphrase: str, *, read_only: bool = False) -> Any:
     target = f"file:{path}?mode=ro" if read_only else f"file:{path}"
     connection = sqlcipher3.connect(target, uri=True)
     try:
-        for statement in key_statements(passphrase):
+        for statement in key_statements(file_key(path, passphrase)):
             connection.execute(statement)
         verify_key(connection, path)
     except BaseException:
