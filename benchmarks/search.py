@@ -1,15 +1,18 @@
-"""Patient search over 100,000 patients: the service against the same SQL in raw sqlite3, same run.
+"""Patient search over 100,000 patients: the service against the same SQL in raw sqlite3, same run; then
+the same queries on an encrypted copy (SQLCipher) of the same database.
 
-    .venv/bin/python benchmarks/search.py [--patients N] [--db FILE]
+    .venv/bin/python benchmarks/search.py [--patients N] [--db FILE] [--no-encrypted]
 
 Reports median and p95 latency for 2-, 3- and 6-character queries (substrings of real names and CPR
-numbers in the data) and the ratio service / raw. Targets: median <= 20 ms, ratio <= 1.5x.
+numbers in the data) and the ratio service / raw. Targets: median <= 20 ms, ratio <= 1.5x; the encrypted
+copy's service median <= 1.3x the plain one's.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sqlite3
 import statistics
 import tempfile
@@ -18,11 +21,13 @@ from pathlib import Path
 
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.paths import bundled_forms_dir
+from smerteagent.storage import conversion
 from smerteagent.storage.demo import load_demo
 from smerteagent.storage.search import build_search, search_terms
 from smerteagent.storage.services import Services, open_services
 
 REPEATS = 5
+PASSPHRASE = "benchmark passphrase"
 
 
 def queries(services: Services, length: int, count: int, rng: random.Random) -> list[str]:
@@ -62,11 +67,46 @@ def time_raw(connection: sqlite3.Connection, query: str) -> tuple[float, int]:
     return best, rows
 
 
+def encrypted_copy(path: Path) -> Path:
+    """The same database encrypted (made once, next to it, under another name so backups stay apart)."""
+    copy = path.with_name(f"{path.stem}-encrypted{path.suffix}")
+    if not copy.exists():
+        started = time.perf_counter()
+        plain = copy.with_name(f"{copy.name}.plain")
+        shutil.copy(path, plain)
+        conversion.encrypt(plain, PASSPHRASE)
+        plain.rename(copy)
+        print(f"encrypted a copy in {time.perf_counter() - started:.1f} s: {copy}")
+    return copy
+
+
+def compare_encrypted(plain: Services, path: Path, forms: FormLibrary, count: int, rng: random.Random) -> None:
+    """The same queries through the services of the plain file and of its encrypted copy, interleaved."""
+    encrypted = open_services(f"sqlite:///{encrypted_copy(path)}", forms, actor="benchmark", passphrase=PASSPHRASE)
+    print("encrypted copy (SQLCipher), service only")
+    print("length  queries  plain median  p95   encrypted median  p95    ratio (median)")
+    for length in (2, 3, 6):
+        texts = queries(plain, length, count, rng)
+        plain_ms, encrypted_ms = [], []
+        for query in texts:
+            plain_time, plain_rows = time_service(plain, query)
+            encrypted_time, encrypted_rows = time_service(encrypted, query)
+            assert plain_rows == encrypted_rows, query
+            plain_ms.append(plain_time * 1000)
+            encrypted_ms.append(encrypted_time * 1000)
+        ratio = statistics.median(encrypted_ms) / statistics.median(plain_ms)
+        print(f"{length:>6}  {len(texts):>7}  {statistics.median(plain_ms):>12.2f}  {percentile(plain_ms, 0.95):>5.2f}"
+              f"  {statistics.median(encrypted_ms):>16.2f}  {percentile(encrypted_ms, 0.95):>5.2f}"
+              f"  {ratio:>6.2f}x (target <= 1.3x)")  # fmt: skip
+    encrypted.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--db", type=Path, help="reuse this file (created if missing)")
     parser.add_argument("--queries", type=int, default=60, help="queries per length")
+    parser.add_argument("--no-encrypted", action="store_true", help="skip the encrypted copy")
     arguments = parser.parse_args()
     path = arguments.db or Path(tempfile.mkdtemp()) / "search-bench.sqlite"
     forms = FormLibrary.load([bundled_forms_dir()])
@@ -92,6 +132,8 @@ def main() -> None:
         print(f"{length:>6}  {len(texts):>7}  {statistics.median(service):>14.2f}  {percentile(service, 0.95):>5.2f}"
               f"  {statistics.median(raw):>10.2f}  {percentile(raw, 0.95):>5.2f}  {ratio:>6.2f}x")  # fmt: skip
     connection.close()
+    if not arguments.no_encrypted:
+        compare_encrypted(services, path, forms, arguments.queries, rng)
     services.close()
 
 

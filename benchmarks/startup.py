@@ -1,11 +1,13 @@
 """Start-up of the desktop app on a 10,000-patient database, next to a bare PySide6 window, same run.
 
-    .venv/bin/python benchmarks/startup.py [--runs N] [--patients N]
+    .venv/bin/python benchmarks/startup.py [--runs N] [--patients N] [--no-encrypted]
 
 Both are started the same way (a new Python process, offscreen) and timed from process start:
 first paint, ready (the patient list on screen; compared with the bare window's whole process), storage
 (search and opening patients work: SQLAlchemy, forms, database checks), peak memory.
 Targets: first paint <= 1.5x the bare window, ready <= 2x, peak memory <= bare + 80 MB.
+The same app is also started on an encrypted copy of the database (passphrase from a file), interleaved
+with the plain runs: ready and storage <= 1.3x the plain file's.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -44,6 +47,9 @@ app.exec()
 """
 
 
+PASSPHRASE = "benchmark passphrase"
+
+
 def measure(command: list[str]) -> dict[str, float]:
     """One run: the JSON the process prints, its wall time and its peak resident memory."""
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -64,11 +70,27 @@ def median(runs: list[dict[str, float]], key: str) -> float:
     return statistics.median(run[key] for run in runs)
 
 
+def encrypted_command(database: Path) -> list[str]:
+    """The app on an encrypted copy of ``database`` (made once, beside it), its passphrase in a file."""
+    copy = database.with_name(f"{database.stem}-encrypted{database.suffix}")
+    key = database.with_name("benchmark-passphrase.txt")
+    key.write_text(PASSPHRASE)
+    if not copy.exists():
+        plain = copy.with_name(f"{copy.name}.plain")
+        shutil.copy(database, plain)
+        subprocess.run([sys.executable, "-m", "smerteagent.cli.main", "--db", str(plain), "--passphrase-file",
+                        str(key), "db", "encrypt"], check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        plain.rename(copy)
+    return [sys.executable, "-m", "smerteagent.cli.main", "--db", str(copy), "--passphrase-file", str(key),
+            "--exit-after-startup"]  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--patients", type=int, default=10_000)
     parser.add_argument("--db", type=Path, help="reuse this database (created with demo data if missing)")
+    parser.add_argument("--no-encrypted", action="store_true", help="skip the runs on an encrypted copy")
     arguments = parser.parse_args()
     database = arguments.db or Path(tempfile.mkdtemp()) / "startup.sqlite"
     if not database.exists():
@@ -78,10 +100,15 @@ def main() -> None:
     bare_script.write_text(BARE)
     app = [sys.executable, "-m", "smerteagent.cli.main", "--db", str(database), "--exit-after-startup"]
     measure(app)  # warm the file cache and take the day's backup outside the measured runs
-    bare_runs, app_runs = [], []
+    encrypted_app = [] if arguments.no_encrypted else encrypted_command(database)
+    if encrypted_app:
+        measure(encrypted_app)
+    bare_runs, app_runs, encrypted_runs = [], [], []
     for _ in range(arguments.runs):
         bare_runs.append(measure([sys.executable, str(bare_script)]))
         app_runs.append(measure(app))
+        if encrypted_app:
+            encrypted_runs.append(measure(encrypted_app))
     bare_paint, bare_wall = median(bare_runs, "first_paint_ms"), median(bare_runs, "wall_ms")
     paint, ready = median(app_runs, "first_paint_ms"), median(app_runs, "ready_ms")
     storage = median(app_runs, "storage_ms")
@@ -93,6 +120,13 @@ def main() -> None:
     print(f"first paint {paint / bare_paint:.2f}x (target <= 1.5x); ready {ready / bare_wall:.2f}x the bare "
           f"process (target <= 2x); storage {storage / bare_wall:.2f}x; memory +{peak - bare_peak:.1f} MB "
           "(target <= 80 MB)")  # fmt: skip
+    if encrypted_runs:
+        keyed = {key: median(encrypted_runs, key) for key in ("first_paint_ms", "ready_ms", "storage_ms", "peak_mb")}
+        print(f"encrypted copy: first paint {keyed['first_paint_ms']:.0f} ms, list ready {keyed['ready_ms']:.0f} ms, "
+              f"storage ready {keyed['storage_ms']:.0f} ms, peak {keyed['peak_mb']:.0f} MB")  # fmt: skip
+        print(f"encrypted / plain: ready {keyed['ready_ms'] / ready:.2f}x, "
+              f"storage {keyed['storage_ms'] / storage:.2f}x (target <= 1.3x); "
+              f"memory +{keyed['peak_mb'] - peak:.1f} MB")  # fmt: skip
 
 
 if __name__ == "__main__":

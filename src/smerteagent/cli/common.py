@@ -62,9 +62,11 @@ def database_label(url: str | None) -> str:
 
 def open_storage(arguments: argparse.Namespace, *, upgrade: bool = True) -> Services:
     """The services over the chosen database (checked, backed up and migrated)."""
+    from smerteagent.cli.passphrase import given_passphrase
     from smerteagent.storage.services import open_services
 
-    return open_services(getattr(arguments, "db", None), load_library(arguments), upgrade=upgrade)
+    return open_services(getattr(arguments, "db", None), load_library(arguments), upgrade=upgrade,
+                         passphrase=given_passphrase(arguments))  # fmt: skip
 
 
 def storage_command(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:

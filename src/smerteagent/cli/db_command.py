@@ -1,4 +1,4 @@
-"""``smerteagent db``: check, back up, restore and upgrade the database."""
+"""``smerteagent db``: check, back up, restore and upgrade the database; create, encrypt, decrypt, rekey."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from smerteagent.cli import db_encryption
 from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail, storage_command
 
 
@@ -30,20 +31,25 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
     upgrade = actions.add_parser("upgrade", help="back up, then migrate the schema to this version")
     add_common(upgrade)
     upgrade.set_defaults(handler=storage_command(run_upgrade))
+    db_encryption.register(actions, add_common)
 
 
 def _database(arguments: argparse.Namespace, *, create: bool = False) -> Any:
     """The chosen database; a missing SQLite file is reported, not created, unless ``create``."""
+    from smerteagent.cli.passphrase import given_passphrase
     from smerteagent.storage.database import Database
 
-    return Database.connect(getattr(arguments, "db", None), create=create)
+    return Database.connect(getattr(arguments, "db", None), create=create, passphrase=given_passphrase(arguments))
+
+
+SERVER_BACKUPS = ("backups of a PostgreSQL database are made with the server's own tools (pg_dump); "
+                  "see docs/database.md")  # fmt: skip
 
 
 def _sqlite_file(database: Any) -> Path | None:
     path = database.sqlite_path
     if path is None:
-        fail("backups of a PostgreSQL database are made with the server's own tools (pg_dump); "
-             "see docs/database.md", EXIT_FAILED)  # fmt: skip
+        fail(SERVER_BACKUPS, EXIT_FAILED)
     return path  # type: ignore[no-any-return]
 
 
@@ -61,31 +67,34 @@ def run_check(arguments: argparse.Namespace) -> int:
     finally:
         database.dispose()
     state = "current" if revision == migrate.head_revision() else f"needs upgrade to {migrate.head_revision()}"
-    print(f"ok: {database.display_name} (schema {revision or 'empty'}, {state})")
+    encrypted = ", encrypted" if database.encrypted else (", not encrypted" if database.is_sqlite else "")
+    print(f"ok: {database.display_name} (schema {revision or 'empty'}, {state}{encrypted})")
     return EXIT_OK
 
 
-def _with_sqlite_file(arguments: argparse.Namespace, action: Callable[[Path], None]) -> int:
-    """Run ``action`` on the SQLite file of an existing database (backups are SQLite's)."""
+def _with_sqlite_file(arguments: argparse.Namespace, action: Callable[[Path, str | None], None]) -> int:
+    """Run ``action`` on the SQLite file of an existing database (backups are SQLite's) and its passphrase."""
     database = _database(arguments)
     database.dispose()
     path = _sqlite_file(database)
     if path is None:
         return EXIT_FAILED
-    action(path)
+    action(path, database.passphrase)
     return EXIT_OK
 
 
 def run_backup(arguments: argparse.Namespace) -> int:
     from smerteagent.storage import backup
 
-    return _with_sqlite_file(arguments, lambda path: print(backup.backup(path, "manual", arguments.to)))
+    return _with_sqlite_file(
+        arguments, lambda path, key: print(backup.backup(path, "manual", arguments.to, passphrase=key))
+    )
 
 
 def run_backups(arguments: argparse.Namespace) -> int:
     from smerteagent.storage import backup
 
-    def show(path: Path) -> None:
+    def show(path: Path, _passphrase: str | None) -> None:
         for item in backup.list_backups(path):
             print(item)
 
@@ -98,19 +107,31 @@ def run_restore(arguments: argparse.Namespace) -> int:
     source: Path = arguments.backup
     if not source.is_file():
         return fail(f"no backup file at {source}", EXIT_USAGE)
-    problems = ["the file is empty"] if source.stat().st_size == 0 else backup.check_file(source)
+    from smerteagent.cli.passphrase import given_passphrase
+
+    passphrase = given_passphrase(arguments)
+    problems = ["the file is empty"] if source.stat().st_size == 0 else backup.check_file(source, passphrase)
     if problems:
         return fail(f"the backup {source} is damaged ({problems[0]}); the database was not changed", EXIT_FAILED)
-    database = _database(arguments, create=True)  # restoring onto a new machine makes the file
-    database.dispose()
-    path = _sqlite_file(database)
+    path = _target_file(arguments)
     if path is None:
         return EXIT_FAILED
-    kept = backup.restore(path, source)
+    kept = backup.restore(path, source, passphrase=passphrase)
     print(f"restored {path} from {source}")
     if kept is not None:
         print(f"the replaced database was kept as {kept}")
     return EXIT_OK
+
+
+def _target_file(arguments: argparse.Namespace) -> Path | None:
+    """The SQLite file a restore writes (made on a new machine), without opening what is there now:
+    a damaged or differently keyed file is what a restore replaces."""
+    path = db_encryption.sqlite_file_of(arguments)
+    if path is None:
+        fail(SERVER_BACKUPS, EXIT_FAILED)
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def run_upgrade(arguments: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from smerteagent import __version__
-from smerteagent.cli.options import db_option, forms_dir_option
+from smerteagent.cli.options import db_option, forms_dir_option, passphrase_file_option
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COMMANDS = frozenset({"forms", "score", "patients", "db", "demo", "settings", "careplan", "export", "audit"})
@@ -33,6 +33,7 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
     )
     forms_dir_option(parser, None)
     db_option(parser, None)
+    passphrase_file_option(parser, None)
 
 
 def _starts_the_app(argv: Sequence[str]) -> bool:
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     def storage_options(parser: argparse.ArgumentParser) -> None:
         forms_dir_option(parser, argparse.SUPPRESS)
         db_option(parser, argparse.SUPPRESS)
+        passphrase_file_option(parser, argparse.SUPPRESS)
 
     patients_command.register(commands, storage_options)
     db_command.register(commands, storage_options)
@@ -82,10 +84,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         quick = argparse.ArgumentParser(prog="smerteagent")
         _global_options(quick)
         options = quick.parse_args(arguments_given)
+        passphrase = None
+        if options.passphrase_file is not None:
+            from smerteagent.cli.common import InputError, fail
+            from smerteagent.cli.passphrase import read_passphrase_file
+
+            try:
+                passphrase = read_passphrase_file(options.passphrase_file)
+            except InputError as error:
+                return fail(str(error), error.exit_code)
+        from smerteagent.cli.early_key import derive_key_early
+
+        derive_key_early(options.db, passphrase)
         from smerteagent.ui.app import run as run_app
 
         return run_app(options.db, options.forms_dir, exit_after_startup=options.exit_after_startup,
-                       language_forced=options.lang)  # fmt: skip
+                       language_forced=options.lang, passphrase=passphrase)  # fmt: skip
     parser = build_parser()
     # ITEM=VALUE pairs may follow options (score phq9 --sex female q1=2); argparse leaves those over.
     arguments, leftover = parser.parse_known_args(argv)

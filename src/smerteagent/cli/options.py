@@ -25,3 +25,14 @@ def forms_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
         help="an extra user forms folder; its forms override bundled ones with the same id "
         "(also SMERTEAGENT_FORMS_DIR)",
     )
+
+
+def passphrase_file_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        default=default,
+        metavar="FILE",
+        help="the passphrase of an encrypted SQLite database: the first line of FILE "
+        "(also SMERTEAGENT_DB_PASSPHRASE; a new database is created encrypted when one is given)",
+    )

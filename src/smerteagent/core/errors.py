@@ -54,6 +54,12 @@ class StorageUnavailable(SmerteAgentError):
         "corrupt": N_("the database file is damaged; restore a backup (smerteagent db restore)"),
         "newer_schema": N_("the database was made by a newer SmerteAgent; update the program"),
         "unreachable": N_("the database cannot be reached"),
+        "passphrase_needed": N_(
+            "the database is encrypted; give its passphrase (SMERTEAGENT_DB_PASSPHRASE or --passphrase-file)"
+        ),
+        "wrong_passphrase": N_(
+            "the passphrase does not open this encrypted database (or its first page is damaged); nothing was changed"
+        ),
         "unsupported": N_("the database address is not one SmerteAgent can use (SQLite file or postgresql+psycopg://)"),
     }
 

@@ -8,9 +8,10 @@ file is backed up.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,16 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from smerteagent.core.errors import StorageUnavailable
 from smerteagent.paths import package_folder
+from smerteagent.storage import encryption
 from smerteagent.storage.location import resolve_url
 
 MIGRATIONS = package_folder("smerteagent.storage", "migrations")
 READ_ONLY = "smerteagent_read_only"
+ENCRYPTED_CACHE_KIB = 32 * 1024
 
 
 _SQLITE_MESSAGES = (
@@ -56,12 +60,19 @@ def classify(error: BaseException) -> StorageUnavailable | None:
     return None
 
 
+def driver_errors() -> tuple[type[Exception], ...]:
+    """The database errors of SQLAlchemy and the drivers: sqlite3, and sqlcipher3 once it is loaded."""
+    errors: tuple[type[Exception], ...] = (OperationalError, DBAPIError, sqlite3.DatabaseError)
+    cipher = sys.modules.get("sqlcipher3")
+    return (*errors, cipher.DatabaseError) if cipher is not None else errors
+
+
 @contextmanager
 def storage_errors() -> Iterator[None]:
     """Translate environment failures into StorageUnavailable; let programming errors through."""
     try:
         yield
-    except (OperationalError, DBAPIError, sqlite3.OperationalError, sqlite3.DatabaseError) as error:
+    except driver_errors() as error:
         translated = classify(error)
         if translated is None:
             raise
@@ -84,12 +95,20 @@ def reading_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _tune_sqlite(engine: Engine, *, encrypted: bool = False) -> None:
+    # Runs after the SQLCipher dialect's own "connect" hook (PRAGMA key): journal_mode reads page 1,
+    # which needs the key. SQLCipher's log would print a wrong key to stderr; we report it ourselves.
+    # An encrypted page is decrypted and authenticated each time it is read into the page cache; a larger
+    # cache (filled only as pages are used) keeps search as fast as on a plain file, which the OS caches.
+    pragmas = ("foreign_keys=ON", "busy_timeout=5000", "journal_mode=WAL", "synchronous=FULL")
+    if encrypted:
+        pragmas = ("cipher_log_level=NONE", *pragmas, f"cache_size=-{ENCRYPTED_CACHE_KIB}")
+
     @event.listens_for(engine, "connect")
     def connect(dbapi_connection: Any, _record: object) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" below controls transactions
         cursor = dbapi_connection.cursor()
-        for pragma in ("foreign_keys=ON", "busy_timeout=5000", "journal_mode=WAL", "synchronous=FULL"):
+        for pragma in pragmas:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -101,17 +120,52 @@ def _tune_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
+def _sqlite_key(path: Path, passphrase: str | None) -> str | None:
+    """The key to open ``path`` with: required for an encrypted file (its raw key, derived once), the
+    passphrase for a new one (SQLCipher picks its salt), none for a plain file."""
+    if encryption.is_encrypted(path):
+        if passphrase is None:
+            raise StorageUnavailable("passphrase_needed")
+        return encryption.file_key(path, passphrase)
+    return passphrase if encryption.is_new(path) else None
+
+
+def _check_key(engine: Engine, path: Path) -> None:
+    """Open the first connection now, so a wrong passphrase is named as such, before anything reads."""
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as error:
+        engine.dispose()
+        if "file is not a database" in str(error.orig):
+            raise StorageUnavailable("wrong_passphrase") from None
+        translated = classify(error)
+        if translated is None:
+            raise
+        raise translated from None
+
+
 @dataclass
 class Database:
-    """One database by URL; ``open()`` checks and migrates it before anything else touches it."""
+    """One database by URL; ``open()`` checks and migrates it before anything else touches it.
+
+    ``url`` never holds the passphrase of an encrypted SQLite file; ``passphrase`` is kept (out of
+    ``repr``) for the backups, which are encrypted with it too.
+    """
 
     url: str
     engine: Engine
+    passphrase: str | None = field(default=None, repr=False)
 
     @classmethod
-    def connect(cls, url: str | None = None, *, create: bool = True) -> Database:
-        """An engine for ``url``; a SQLite file (and its folder) is created only when ``create`` is true."""
+    def connect(cls, url: str | None = None, *, create: bool = True, passphrase: str | None = None) -> Database:
+        """An engine for ``url``; a SQLite file (and its folder) is created only when ``create`` is true.
+
+        An encrypted file is opened with ``passphrase`` (else SMERTEAGENT_DB_PASSPHRASE); a new SQLite
+        file is created encrypted when a passphrase is given; a plain file is opened as it is.
+        """
         resolved = resolve_url(url)
+        key = None
         try:
             parsed = make_url(resolved)
             backend = parsed.get_backend_name()
@@ -119,8 +173,14 @@ class Database:
                 path = Path(parsed.database.removeprefix("file:").split("?")[0])
                 if not create and not path.is_file():
                     raise StorageUnavailable("unreachable", f"no database file at {path}")
+                passphrase = encryption.resolve_passphrase(passphrase)
+                key = _sqlite_key(path, passphrase)
                 path.parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(resolved, future=True, pool_pre_ping=backend != "sqlite")
+            if key is None:
+                engine = create_engine(resolved, future=True, pool_pre_ping=backend != "sqlite")
+            else:  # the key travels inside the URL object only, which renders it as ***
+                keyed = parsed.set(drivername=encryption.DRIVER, password=key)
+                engine = create_engine(keyed, future=True, poolclass=QueuePool)
         except (ArgumentError, NoSuchModuleError, ImportError) as error:
             raise StorageUnavailable("unsupported", f"{type(error).__name__}: {str(error).splitlines()[0]}") from None
         except PermissionError as error:
@@ -128,8 +188,14 @@ class Database:
         except OSError as error:
             raise StorageUnavailable("unreachable", str(error)) from None
         if backend == "sqlite":
-            _tune_sqlite(engine)
-        return cls(resolved, engine)
+            _tune_sqlite(engine, encrypted=key is not None)
+        if key is not None:
+            _check_key(engine, path)
+        return cls(resolved, engine, passphrase if key is not None else None)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.passphrase is not None
 
     @property
     def is_sqlite(self) -> bool:
@@ -150,9 +216,10 @@ class Database:
             return []
         with reading(self.engine) as connection:
             # The check reads every page; a small cache keeps it from filling this connection's page cache.
+            cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
             connection.exec_driver_sql("PRAGMA cache_size = -256")
             rows = connection.exec_driver_sql("PRAGMA quick_check").fetchall()
-            connection.exec_driver_sql("PRAGMA cache_size = -2000")
+            connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size or -2000)}")
         problems = [str(row[0]) for row in rows]
         return [] if problems == ["ok"] else problems
 

@@ -74,9 +74,9 @@ def prepare(database: Database, *, upgrade: bool = True) -> Path | None:
     needs = migrate.needs_upgrade(database)
     if path is not None and path.exists() and database.has_data():
         if needs and upgrade:
-            taken = backup.backup(path, f"before-upgrade-to-{migrate.head_revision()}")
+            taken = backup.backup(path, f"before-upgrade-to-{migrate.head_revision()}", passphrase=database.passphrase)
         elif backup.daily_backup_due(path):
-            taken = backup.backup(path, "daily")
+            taken = backup.backup(path, "daily", passphrase=database.passphrase)
     if needs:
         if not upgrade:
             raise StorageUnavailable(
@@ -86,8 +86,12 @@ def prepare(database: Database, *, upgrade: bool = True) -> Path | None:
     return taken
 
 
-def open_services(url: str | None, forms: FormLibrary, actor: str | None = None, *, upgrade: bool = True) -> Services:
-    database = Database.connect(url)
+def open_services(
+    url: str | None, forms: FormLibrary, actor: str | None = None, *, upgrade: bool = True,
+    passphrase: str | None = None,
+) -> Services:  # fmt: skip
+    """The services over a checked database; ``passphrase`` opens (or creates) an encrypted SQLite file."""
+    database = Database.connect(url, passphrase=passphrase)
     try:
         prepare(database, upgrade=upgrade)
     except BaseException:

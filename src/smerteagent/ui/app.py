@@ -25,6 +25,9 @@ from smerteagent.i18n import language as current_language
 from smerteagent.paths import bundled_resources_dir
 from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
+from smerteagent.ui.unlock_dialog import ask_passphrase
+
+UNLOCK_REASONS = ("passphrase_needed", "wrong_passphrase")
 
 
 def _process_start() -> float:
@@ -50,9 +53,9 @@ class StorageLoader(QThread):
     loaded = Signal(object)
     failed = Signal(str, str, str)  # message, StorageUnavailable reason (or ""), the SQLite file (or "")
 
-    def __init__(self, db_url: str | None, forms_dir: Path | None) -> None:
+    def __init__(self, db_url: str | None, forms_dir: Path | None, passphrase: str | None = None) -> None:
         super().__init__()
-        self.db_url, self.forms_dir = db_url, forms_dir
+        self.db_url, self.forms_dir, self.passphrase = db_url, forms_dir, passphrase
         self.list_shown = threading.Event()
 
     def run(self) -> None:
@@ -61,7 +64,7 @@ class StorageLoader(QThread):
         from smerteagent.storage.preview import recent_patients, sqlite_file
 
         url = resolve_url(self.db_url)
-        preview = recent_patients(url)
+        preview = recent_patients(url, passphrase=self.passphrase)
         if preview is not None:
             self.previewed.emit(*preview)
             # Let the GUI thread show the list before the heavy imports compete with it for the GIL.
@@ -72,7 +75,7 @@ class StorageLoader(QThread):
             from smerteagent.storage.services import open_services
 
             forms = FormLibrary.load(form_folders(self.forms_dir))
-            self.loaded.emit(open_services(url, forms))
+            self.loaded.emit(open_services(url, forms, passphrase=self.passphrase))
         except SmerteAgentError as error:
             file = sqlite_file(url)
             message = _("{problem}\n\nDatabase: {where}").format(problem=error, where=describe_url(url))
@@ -110,8 +113,11 @@ def install_qt_translations(app: QApplication, language: str) -> None:
 
 
 def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_startup: bool = False,
-        language_forced: str | None = None) -> int:  # fmt: skip
-    """Start the desktop app; with ``exit_after_startup`` print timings once the list is filled, and quit."""
+        language_forced: str | None = None, passphrase: str | None = None) -> int:  # fmt: skip
+    """Start the desktop app; with ``exit_after_startup`` print timings once the list is filled, and quit.
+
+    ``passphrase`` opens an encrypted SQLite file (else SMERTEAGENT_DB_PASSPHRASE, else the app asks).
+    """
     language = language_forced or "da"
     set_language(language)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -128,14 +134,17 @@ def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_
     painter.painted.connect(lambda ms: timings.setdefault("first_paint_ms", round(ms, 1)))
     window.installEventFilter(painter)
     loaders: list[StorageLoader] = []
+    passphrases = [passphrase]  # a passphrase typed at the prompt replaces it, for later retries too
 
-    def start_loading() -> StorageLoader:
-        loader = StorageLoader(db_url, forms_dir)
+    def start_loading(typed: str | None = None) -> StorageLoader:
+        if typed is not None:
+            passphrases[0] = typed
+        loader = StorageLoader(db_url, forms_dir, passphrases[0])
         loader.previewed.connect(window.show_preview)
         window.list_did_fill.connect(loader.list_shown.set)
         loader.loaded.connect(context.set_services)
         loader.failed.connect(
-            lambda message, reason, file: _storage_failed(window, message, reason, file, start_loading)
+            lambda message, reason, file: _storage_failed(window, message, reason, file, start_loading, passphrases[0])
         )
         loaders.append(loader)
         return loader
@@ -183,17 +192,26 @@ def _report_ready(app: QApplication, timings: dict[str, Any]) -> None:
 
 
 def _storage_failed(
-    window: MainWindow, message: str, reason: str, file: str, retry: Callable[[], StorageLoader]
-) -> None:
-    """Say what is wrong; a damaged SQLite file may be replaced by a backup right here, then opened again."""
-    if reason == "corrupt" and file and offer_restore(window, Path(file), message):
+    window: MainWindow, message: str, reason: str, file: str, retry: Callable[..., StorageLoader],
+    passphrase: str | None = None,
+) -> None:  # fmt: skip
+    """Say what is wrong; an encrypted file asks for its passphrase (Cancel quits); a damaged SQLite file
+    may be replaced by a backup right here; then it is opened again."""
+    if reason in UNLOCK_REASONS:
+        typed = ask_passphrase(window, file or message, wrong=reason == "wrong_passphrase")
+        if typed is None:
+            QApplication.exit(1)
+        else:
+            retry(typed).start()
+        return
+    if reason == "corrupt" and file and offer_restore(window, Path(file), message, passphrase):
         retry().start()
         return
     QMessageBox.critical(window, _("The database cannot be used"), message)
     QApplication.exit(1)
 
 
-def offer_restore(window: QWidget, database: Path, message: str) -> bool:
+def offer_restore(window: QWidget, database: Path, message: str, passphrase: str | None = None) -> bool:
     """Ask whether to restore a backup of a damaged database; True when one was restored."""
     from smerteagent.storage import backup
 
@@ -208,7 +226,7 @@ def offer_restore(window: QWidget, database: Path, message: str) -> bool:
     if not chosen:
         return False
     try:
-        kept = backup.restore(database, Path(chosen))
+        kept = backup.restore(database, Path(chosen), passphrase=passphrase)
     except SmerteAgentError as error:
         QMessageBox.critical(window, _("The backup could not be restored"), str(error))
         return False

@@ -1,0 +1,19 @@
+"""An encrypted database's key takes ~0.1 s to derive (on purpose, against guessing): the app begins that
+on a thread before it imports Qt, so the key is ready when the first look at the patient list needs it.
+
+Kept apart from the other passphrase code so that a plain database's start imports nothing more.
+"""
+
+from __future__ import annotations
+
+import threading
+
+
+def derive_key_early(db_url: str | None, passphrase: str | None) -> None:
+    def derive() -> None:
+        from smerteagent.storage.encryption import warm_up
+        from smerteagent.storage.location import resolve_url
+
+        warm_up(resolve_url(db_url), passphrase)
+
+    threading.Thread(target=derive, name="derive-key", daemon=True).start()
