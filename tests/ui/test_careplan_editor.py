@@ -262,6 +262,8 @@ def test_only_the_chosen_pages_are_printed(editor: CarePlanEditor, patient: Pati
     printer.setFromTo(1, 1)
     assert paint_pdf(pdf, printer) == 1
     assert len(PdfReader(tmp_path / "one.pdf").pages) == 1
+    printer.setFromTo(9, 9)
+    assert paint_pdf(pdf, printer) == 0, "a range past the end prints nothing (and is not called printed)"
 
 
 def test_safety_plan_shown_after_a_suicide_risk_flag(qtbot: QtBot, services: Services, patient: Patient) -> None:

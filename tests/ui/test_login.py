@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from smerteagent import i18n
 from smerteagent.core.accounts import CLINICIAN
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.patients import PatientInput
@@ -121,13 +122,27 @@ def test_a_lock_covers_an_open_dialog_and_keeps_what_was_typed(
     editor = window.care_plan_editor
     assert editor is not None
     editor.follow_up_tab.abuse_stance.setText("Ingen tegn på misbrug")
+    title = editor.windowTitle()
     window.lock()
     assert editor.isVisible(), "the editor stays open under its curtain"
+    assert "Ærø" in title and "Ærø" not in editor.windowTitle(), "the title bar does not name the patient"
     assert editor.findChild(Curtain) is not None and window.findChild(Curtain) is not None
     [unlock] = window.findChildren(UnlockDialog)
     unlock.password.setText(ADMIN_PASSWORD)
     unlock.try_unlock()
     qtbot.waitUntil(lambda: editor.findChild(Curtain) is None)
+    assert editor.windowTitle() == title
     assert editor.follow_up_tab.abuse_stance.text() == "Ingen tegn på misbrug"
     events = [e.action for e in services.audit.events()]
     assert events[-2:] == ["lock", "login"]
+
+
+def test_the_login_page_follows_the_language(qtbot: QtBot, clinic: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = start(qtbot, clinic, monkeypatch)
+    window.login_page.username.setText("mette")
+    assert window.login_page.title.text() == "Log ind"
+    i18n.set_language("en")
+    window.context.language_did_change.emit("en")
+    assert window.login_page.title.text() == "Log in"
+    assert window.login_page.form.labelForField(window.login_page.username).text() == "User name"
+    assert window.login_page.username.text() == "mette", "what was typed stays"

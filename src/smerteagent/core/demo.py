@@ -157,7 +157,7 @@ def care_plan(patient_id: int, burden: float, treatments: tuple[str, ...], rng: 
     medications: list[PlannedMedication] = [PlannedMedication("Paracetamol", "1 g x 3", 3000)]
     if burden > 0.5:
         started = today - timedelta(days=rng.randint(120, 700))
-        taper = TaperingPlan(200, 25, 14, today + timedelta(days=7), followed_up_by="Egen læge",
+        taper = TaperingPlan(200, 10, 14, today + timedelta(days=7), followed_up_by="Egen læge",
                              follow_up_on=today + timedelta(days=28))  # fmt: skip
         medications.append(PlannedMedication("Tramadol", "100 mg x 2", 200, started, tapering=taper))
         if burden > 0.8:

@@ -140,9 +140,9 @@ class AccountService:
         account = self.identity.account
         if account is None:
             return
+        self.identity.account = None  # first: nobody acts as the clinician even if the event cannot be written
         with self._write() as session:
             record_event(session, account.username, "lock", "account", account.id, {"reason": reason})
-        self.identity.account = None
 
     def set_password(self, account_id: int, password: str) -> None:
         """Administrators set anyone's password; every user may change their own."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smerteagent.core.accounts import CLINICIAN, ROLES, Account
+from smerteagent.core.accounts import ADMINISTRATOR, CLINICIAN, ROLES, Account
 from smerteagent.i18n import _
 from smerteagent.ui import operations
 
@@ -115,7 +115,7 @@ class AccountsDialog(QDialog):
         account = self.selected()
         if account is None:
             return
-        other = CLINICIAN if account.is_administrator else "administrator"
+        other = CLINICIAN if account.is_administrator else ADMINISTRATOR
         if operations.run(self, lambda: self.accounts.update(account.id, role=other)) is not None:
             self.refresh()
 

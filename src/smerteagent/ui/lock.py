@@ -24,6 +24,9 @@ class Curtain(QWidget):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.setObjectName("lockCurtain")
+        # Titles name the patient ("Care plan — Søren Ærø") in the title bar, taskbar and Alt+Tab.
+        self.title = window.windowTitle()
+        window.setWindowTitle(_("SmerteAgent — locked"))
         self.setAutoFillBackground(True)
         label = QLabel(_("Locked"), self)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -50,6 +53,7 @@ def uncover(curtains: list[Curtain]) -> None:
         parent = curtain.parentWidget()
         if parent is not None:
             parent.removeEventFilter(curtain)
+            parent.setWindowTitle(curtain.title)
         curtain.deleteLater()
 
 

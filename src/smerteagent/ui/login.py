@@ -1,6 +1,5 @@
 """The login page: no patient data is shown before a clinician has logged in. At the very first start it
-asks for the administrator's account instead; after a lock only the clinician who was working unlocks, so
-the work left open is never shown to someone else.
+asks for the administrator's account instead. (A lock is unlocked in ui.lock, over whatever is open.)
 
 The page is shown at once, while storage still loads behind it; a login typed before storage is ready
 is checked the moment it is."""
@@ -12,14 +11,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from smerteagent.core.accounts import ADMINISTRATOR, Account
+from smerteagent.core.accounts import ADMINISTRATOR
 from smerteagent.core.errors import SmerteAgentError
 from smerteagent.i18n import _
 
 if TYPE_CHECKING:
     from smerteagent.ui.context import AppContext
 
-LOGIN, FIRST_ACCOUNT, UNLOCK = "login", "first_account", "unlock"
+LOGIN, FIRST_ACCOUNT = "login", "first_account"
 
 
 class LoginPage(QWidget):
@@ -29,7 +28,6 @@ class LoginPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.mode = LOGIN
-        self.locked_by: Account | None = None
         self._pending = False
         self.title = QLabel(self)
         self.title.setObjectName("loginTitle")
@@ -52,10 +50,8 @@ class LoginPage(QWidget):
         for field in (self.display_name, self.username, self.password, self.repeat):
             field.returnPressed.connect(self.submit)
         self.form = QFormLayout()
-        self.form.addRow(_("Your name"), self.display_name)
-        self.form.addRow(_("User name"), self.username)
-        self.form.addRow(_("Password"), self.password)
-        self.form.addRow(_("Repeat the password"), self.repeat)
+        for field in (self.display_name, self.username, self.password, self.repeat):
+            self.form.addRow(field.accessibleName(), field)
         box = QFrame(self)
         box.setMaximumWidth(460)
         inner = QVBoxLayout(box)
@@ -71,23 +67,27 @@ class LoginPage(QWidget):
         context.services_did_load.connect(self._storage_ready)
         self.show_mode(LOGIN)
 
-    def show_mode(self, mode: str, locked_by: Account | None = None) -> None:
-        """Login, the first administrator's account, or unlocking for the clinician who locked."""
-        self.mode, self.locked_by = mode, locked_by
+    def retranslate(self) -> None:
+        """The labels in the current language; what was typed stays."""
+        for field, label in ((self.display_name, _("Your name")), (self.username, _("User name")),
+                             (self.password, _("Password")), (self.repeat, _("Repeat the password"))):  # fmt: skip
+            field.setAccessibleName(label)
+            shown = self.form.labelForField(field)
+            if isinstance(shown, QLabel):
+                shown.setText(label)
+        self.show_mode(self.mode, keep_typed=True)
+
+    def show_mode(self, mode: str, *, keep_typed: bool = False) -> None:
+        """Login, or the first administrator's account."""
+        self.mode = mode
         first = mode == FIRST_ACCOUNT
         for field in (self.display_name, self.repeat):
             self.form.setRowVisible(field, first)
-        self.username.setReadOnly(mode == UNLOCK)
-        self.password.clear()
-        self.repeat.clear()
-        self.message.clear()
-        if mode == UNLOCK and locked_by is not None:
-            self.title.setText(_("Locked"))
-            self.explanation.setText(_("SmerteAgent was locked; the work is kept. {name} unlocks with the password.")
-                                     .format(name=locked_by.display_name))  # fmt: skip
-            self.username.setText(locked_by.username)
-            self.button.setText(_("&Unlock"))
-        elif first:
+        if not keep_typed:
+            self.password.clear()
+            self.repeat.clear()
+            self.message.clear()
+        if first:
             self.title.setText(_("Welcome to SmerteAgent"))
             self.explanation.setText(_("Create the first account. It is the administrator's: it manages the "
                                        "clinic's accounts and settings."))  # fmt: skip
@@ -96,7 +96,7 @@ class LoginPage(QWidget):
             self.title.setText(_("Log in"))
             self.explanation.setText(_("Patient data is shown after you log in."))
             self.button.setText(_("&Log in"))
-        (self.password if mode == UNLOCK else self.display_name if first else self.username).setFocus()
+        (self.display_name if first else self.username).setFocus()
 
     def _storage_ready(self) -> None:
         services = self.context.services
@@ -125,10 +125,6 @@ class LoginPage(QWidget):
             self.message.setText(str(error))
             self.password.clear()
             self.password.setFocus()
-            return
-        if self.mode == UNLOCK and self.locked_by is not None and account.id != self.locked_by.id:
-            accounts.lock("wrong clinician")
-            self.message.setText(_("Only {name} can unlock this work.").format(name=self.locked_by.display_name))
             return
         self.password.clear()
         self.repeat.clear()

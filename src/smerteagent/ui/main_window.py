@@ -135,13 +135,13 @@ class MainWindow(QMainWindow):
         if any(w.isVisible() for w in self.findChildren(SelfCompletionWindow)):
             return  # the patient is answering; the PIN already guards the way out
         self.curtains = cover([w for w in QApplication.topLevelWidgets() if w.isVisible()])
+        self.account = None  # locked even if the audit event cannot be written (the service clears it first)
         operations.run(self, lambda: self.context.services.accounts.lock())
-        self.account = None
         self._enable_actions()
         self._show_who(None)
         self.unlock_dialog = UnlockDialog(self.context.services.accounts, account, self)
         self.unlock_dialog.accepted.connect(lambda: self._unlocked(account))
-        self.unlock_dialog.open()
+        self.unlock_dialog.show()  # application-modal (open() would make it window-modal)
 
     def _unlocked(self, account: Account) -> None:
         from smerteagent.ui.lock import uncover
@@ -208,6 +208,8 @@ class MainWindow(QMainWindow):
                 self.stack.removeWidget(page)
                 page.deleteLater()
         self.list_page = self.patient_page = self.screening = None
+        self.login_page.retranslate()
+        self._show_who(self.account)
         patient = self.patient
         self._storage_ready(greet=False)
         if patient is not None:

@@ -5,6 +5,8 @@ summary and the journal note are the clinic's own and freeze nothing."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from dataclasses import replace
 from datetime import date
@@ -290,8 +292,11 @@ def table_page(table: RowTable, parent: QWidget, below: QWidget | None = None) -
 
 
 def temporary_pdf(name: str, pdf: bytes) -> Path:
-    """A PDF in a private temporary folder, for the system's viewer to open."""
-    path = Path(tempfile.mkdtemp(prefix="smerteagent-")) / name
+    """A PDF in a private temporary folder, for the system's viewer to open; removed when the app exits
+    (patient data does not stay behind in the temporary folder)."""
+    folder = Path(tempfile.mkdtemp(prefix="smerteagent-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / name
     path.write_bytes(pdf)
     return path
 

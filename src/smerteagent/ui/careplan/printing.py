@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import pypdfium2
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
 MAX_DPI = 300  # enough for text on paper; a 1200 dpi printer need not get 16 times the pixels
@@ -66,16 +66,20 @@ def _paint_page(page: pypdfium2.PdfPage, printer: QPrinter, painter: QPainter) -
 
 
 def print_pdf(pdf: bytes, parent: QWidget | None, title: str) -> bool:
-    """Ask for printer, pages and copies with QPrintDialog, then print; False when the user cancelled."""
+    """Ask for printer, pages and copies with QPrintDialog, then print; False when cancelled or nothing printed."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(title)
     printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                       printer.pageLayout().margins()))  # fmt: skip
-    printer.setFullPage(True)  # the PDF has its own margins
+    # The PDF has its own margins; the page is fitted into the printer's printable area, so a printer's
+    # hardware margin never clips the footer.
+    printer.setFullPage(False)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(title)
     dialog.setMinMax(1, page_count(pdf))
+    for option in (QAbstractPrintDialog.PrintDialogOption.PrintCurrentPage,
+                   QAbstractPrintDialog.PrintDialogOption.PrintSelection):  # fmt: skip
+        dialog.setOption(option, False)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
-    paint_pdf(pdf, printer)
-    return True
+    return paint_pdf(pdf, printer) > 0  # nothing painted (a range past the end) is not "printed"
