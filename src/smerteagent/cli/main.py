@@ -14,7 +14,9 @@ from smerteagent import __version__
 from smerteagent.cli.options import db_option, forms_dir_option, passphrase_file_option
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-COMMANDS = frozenset({"forms", "score", "patients", "db", "demo", "settings", "careplan", "export", "audit"})
+COMMANDS = frozenset(
+    {"forms", "score", "patients", "db", "demo", "settings", "careplan", "export", "audit", "accounts"}
+)
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -43,6 +45,7 @@ def _starts_the_app(argv: Sequence[str]) -> bool:
 
 def build_parser() -> argparse.ArgumentParser:
     from smerteagent.cli import (
+        accounts_command,
         audit_command,
         careplan_command,
         db_command,
@@ -75,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     careplan_command.register(commands, storage_options)
     export_command.register(commands, storage_options)
     audit_command.register(commands, storage_options)
+    accounts_command.register(commands, storage_options)
     return parser
 
 

@@ -79,8 +79,7 @@ class AccountService:
             return [_account(row) for row in session.scalars(select(UserRow).order_by(UserRow.username))]
 
     def _require_administrator(self, what: str) -> None:
-        account = self.identity.account
-        if account is None or not account.is_administrator:
+        if not self.identity.may_administer():
             raise NotAllowed(what)
 
     def create(self, username: str, display_name: str, password: str, role: str) -> Account:
