@@ -110,3 +110,12 @@ def test_invalid_plan_is_refused(services: Services, patient_id: int) -> None:
     with pytest.raises(PlanProblem):
         services.careplans.save(bad)
     assert services.careplans.current(patient_id) is None
+
+
+def test_a_version_saved_elsewhere_while_printing_is_not_frozen(services: Services, patient_id: int) -> None:
+    printed = services.careplans.save(full_plan(patient_id))
+    newer = services.careplans.save(replace(printed, notes="Ændret på en anden arbejdsplads"))
+    with pytest.raises(ConflictError):
+        services.careplans.freeze(patient_id, "print", printed=printed)
+    assert [v.status for v in services.careplans.versions(patient_id)] == ["draft"]
+    assert services.careplans.freeze(patient_id, "print", printed=newer).frozen

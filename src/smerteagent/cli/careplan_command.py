@@ -55,7 +55,7 @@ def run_export(arguments: argparse.Namespace) -> int:
         if arguments.summary:
             services.careplans.record_output(patient.id, "export", "clinician_summary")
         else:
-            services.careplans.freeze(patient.id, action="export", document="patient_plan")
+            services.careplans.freeze(patient.id, action="export", document="patient_plan", printed=plan)
         arguments.out.write_bytes(pdf)
     finally:
         services.close()

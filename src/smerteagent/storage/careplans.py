@@ -156,10 +156,16 @@ class CarePlanService:
         except StaleDataError:
             raise ConflictError(N_("care plan"), plan.patient_id) from None
 
-    def freeze(self, patient_id: int, action: str = "print", document: str = "patient_plan") -> CarePlan:
-        """Freeze the latest version (it was printed or exported); the audit trail records the action."""
+    def freeze(self, patient_id: int, action: str = "print", document: str = "patient_plan",
+               printed: CarePlan | None = None) -> CarePlan:  # fmt: skip
+        """Freeze the latest version (it was printed or exported); the audit trail records the action.
+
+        ``printed``: the version on the paper; if another workstation saved a newer one meanwhile, nothing
+        is frozen (the record must match the paper) and a conflict is raised."""
         with self._write() as session:
             latest = self._latest(session, patient_id)
+            if printed is not None and (latest.number, latest.version) != (printed.number, printed.revision):
+                raise ConflictError(N_("care plan"), patient_id)
             if latest.status != "frozen":
                 latest.status, latest.frozen_at = "frozen", datetime.now()
             self._record_output(session, patient_id, latest, action, document)

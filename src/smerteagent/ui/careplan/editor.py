@@ -211,8 +211,8 @@ class CarePlanEditor(QDialog):
             return None
         return plan, patient_plan_pdf(plan, self.patient, self.inputs, language())
 
-    def _freeze(self, action: str) -> None:
-        frozen = operations.run(self, lambda: self.services.careplans.freeze(self.patient.id, action))
+    def _freeze(self, action: str, printed: CarePlan) -> None:
+        frozen = operations.run(self, lambda: self.services.careplans.freeze(self.patient.id, action, printed=printed))
         if frozen is not None:
             self.current = frozen
             self.status.setText(_("Version {number} printed and frozen").format(number=frozen.number))
@@ -222,11 +222,11 @@ class CarePlanEditor(QDialog):
         made = self._patient_plan()
         if made is None:
             return False
-        _plan, pdf = made
+        plan, pdf = made
         title = _("Care plan — {name}").format(name=self.patient.name)
         printed = operations.run(self, lambda: print_pdf(pdf, self, title))
         if printed:
-            self._freeze("print")
+            self._freeze("print", plan)
         return bool(printed)
 
     def open_pdf(self) -> Path | None:
@@ -237,7 +237,7 @@ class CarePlanEditor(QDialog):
             return None
         plan, pdf = made
         path = temporary_pdf(f"plan-{self.patient.id}-{plan.number}.pdf", pdf)
-        self._freeze("export")
+        self._freeze("export", plan)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         return path
 
