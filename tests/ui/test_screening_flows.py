@@ -301,3 +301,22 @@ def test_inactivity_locks_and_only_the_clinician_unlocks(qtbot: QtBot, window: M
     qtbot.waitUntil(lambda: window.findChild(Curtain) is None)
     assert window.stack.currentWidget() is window.screening, "the work is where it was"
     assert services.actor == "mette"
+
+
+def test_a_lock_due_while_the_patient_answers_comes_when_the_pin_hands_back(
+    qtbot: QtBot, window: MainWindow, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smerteagent.ui.lock import UnlockDialog
+
+    services.settings.save(services.settings.load().with_text("self_completion_pin", "4711"))
+    window.start_form("peg", "gp")
+    monkeypatch.setattr(SelfCompletionWindow, "showFullScreen", SelfCompletionWindow.show)
+    window.start_self_completion()
+    [patient_mode] = window.findChildren(SelfCompletionWindow)
+    window.inactivity.timed_out.emit()
+    assert not window.findChildren(UnlockDialog), "the patient's screen is not covered while answering"
+    assert patient_mode.unlock("4711")
+    patient_mode.close()
+    qtbot.waitUntil(lambda: bool(window.findChildren(UnlockDialog)))
+    [dialog] = window.findChildren(UnlockDialog)
+    assert dialog.isVisible() and window.account is None, "the shared PIN does not hand over the session"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
 
@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.login_page)
         self.account: Account | None = None
         self.curtains: list[Curtain] = []
+        self.lock_when_patient_is_done = False
         self.who = QLabel(self)
         self.statusBar().addPermanentWidget(self.who)
         self.list_page: PatientListPage | None = None
@@ -133,7 +134,8 @@ class MainWindow(QMainWindow):
         if account is None or not self.context.loaded:
             return  # not logged in, or already locked
         if any(w.isVisible() for w in self.findChildren(SelfCompletionWindow)):
-            return  # the patient is answering; the PIN already guards the way out
+            self.lock_when_patient_is_done = True  # the patient is answering: lock when the PIN hands back
+            return
         self.curtains = cover([w for w in QApplication.topLevelWidgets() if w.isVisible()])
         self.account = None  # locked even if the audit event cannot be written (the service clears it first)
         operations.run(self, lambda: self.context.services.accounts.lock())
@@ -398,8 +400,16 @@ class MainWindow(QMainWindow):
             return
         session = self.screening.session
         window = SelfCompletionWindow(self.context, session, self)
-        window.closed.connect(lambda: self.open_patient(session.patient.id))
+        window.closed.connect(lambda: self._patient_done(session.patient.id))
         window.showFullScreen()
+
+    def _patient_done(self, patient_id: int) -> None:
+        """Back from the patient's mode; if the clinic's lock time passed meanwhile, lock now — the PIN that
+        ended the patient's mode is shared, the clinician's session is not."""
+        self.open_patient(patient_id)
+        if self.lock_when_patient_is_done:
+            self.lock_when_patient_is_done = False
+            QTimer.singleShot(0, self.lock)  # once the patient's window has closed
 
     def open_settings(self) -> None:
         from smerteagent.ui.settings_dialog import SettingsDialog
