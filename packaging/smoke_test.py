@@ -176,6 +176,28 @@ class SmokeTest:
         self.sandbox.ok("sh", str(installer), "--uninstall")
         assert not entry.exists() and not installed.exists()
 
+    def test_accounts_hash_with_the_bundled_argon2(self) -> None:
+        password = self.sandbox.folder / "password.txt"
+        password.write_text("smoke-test-kodeord\n", encoding="utf-8")
+        self.smerteagent("accounts", "add", "--username", "mette", "--name", "Mette Kjær", "--password-file",
+                         str(password), "--db", self.db)  # fmt: skip
+        listed = json.loads(self.smerteagent("accounts", "list", "--json", "--db", self.db))
+        assert [(a["username"], a["role"]) for a in listed] == [("mette", "administrator")], listed
+
+    def test_an_encrypted_database_through_the_bundled_sqlcipher(self) -> None:
+        key = self.sandbox.folder / "passphrase.txt"
+        key.write_text("en lang nok passphrase\n", encoding="utf-8")
+        encrypted = f"sqlite:///{self.sandbox.folder / 'krypteret.sqlite'}"
+        self.smerteagent("--passphrase-file", str(key), "db", "create", "--encrypted", "--db", encrypted)
+        self.smerteagent("--passphrase-file", str(key), "demo", "--patients", "2", "--db", encrypted)
+        assert "encrypted" in self.smerteagent("--passphrase-file", str(key), "db", "check", "--db", encrypted)
+        raw = (self.sandbox.folder / "krypteret.sqlite").read_bytes()
+        assert not raw.startswith(b"SQLite format 3"), "the file is not encrypted"
+
+    def test_printing_library_is_bundled(self) -> None:
+        internal = self.bundle / "_internal"
+        assert list(internal.rglob("libpdfium*")), "PDFium (printing through the print dialog) is missing"
+
     def test_postgresql_through_the_bundled_driver(self) -> None:
         server = os.environ.get(PG_VARIABLE)
         if not server:

@@ -17,6 +17,7 @@ class AppContext(QObject):
     patient_did_change = Signal(int)
     screening_did_finish = Signal(int)
     language_did_change = Signal(str)
+    settings_did_change = Signal()
 
     def __init__(self) -> None:
         super().__init__()

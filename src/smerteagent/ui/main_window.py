@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from smerteagent.storage.screening_session import ScreeningSession
     from smerteagent.ui.careplan import CarePlanEditor
     from smerteagent.ui.context import AppContext
+    from smerteagent.ui.inactivity import InactivityWatch
     from smerteagent.ui.lock import Curtain
     from smerteagent.ui.patient_list import PatientListPage
     from smerteagent.ui.patient_page import PatientPage
@@ -46,6 +47,8 @@ class MainWindow(QMainWindow):
         self.account: Account | None = None
         self.curtains: list[Curtain] = []
         self.lock_when_patient_is_done = False
+        self.menu_actions: list[QAction] = []
+        self.inactivity: InactivityWatch | None = None
         self.who = QLabel(self)
         self.statusBar().addPermanentWidget(self.who)
         self.list_page: PatientListPage | None = None
@@ -56,6 +59,9 @@ class MainWindow(QMainWindow):
         self._menus()
         context.services_did_load.connect(self._storage_ready)
         context.language_did_change.connect(lambda _language: self.retranslate())
+        context.settings_did_change.connect(
+            lambda: self.watch_inactivity(context.services.settings.load().inactivity_lock_minutes)
+        )
 
     def _menus(self) -> None:
         patients = self.menuBar().addMenu(_("&Patients"))
@@ -76,18 +82,19 @@ class MainWindow(QMainWindow):
 
     def _action(self, menu: object, text: str, shortcut: object, slot: object) -> QAction:
         action = QAction(text, self)
+        self.menu_actions.append(action)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
         action.triggered.connect(slot)
         menu.addAction(action)  # type: ignore[attr-defined]
         return action
 
-    def _watch_inactivity(self, minutes: int) -> None:
+    def watch_inactivity(self, minutes: int) -> None:
         from PySide6.QtWidgets import QApplication
 
         from smerteagent.ui.inactivity import InactivityWatch
 
-        if getattr(self, "inactivity", None) is None:
+        if self.inactivity is None:
             self.inactivity = InactivityWatch(minutes, self)
             self.inactivity.timed_out.connect(self.lock)
             app = QApplication.instance()
@@ -118,7 +125,7 @@ class MainWindow(QMainWindow):
         self.account = account
         self._enable_actions()
         self._show_who(account)
-        self._watch_inactivity(self.context.services.settings.load().inactivity_lock_minutes)
+        self.watch_inactivity(self.context.services.settings.load().inactivity_lock_minutes)
         self.show_list()
         if self.greeting and self.context.services.patients.count() == 0:
             self.greet()
@@ -204,6 +211,9 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         """Rebuild menus and pages in the new language; the open patient stays open."""
         self.menuBar().clear()
+        for action in self.menu_actions:  # parented to the window, so clearing the menus would keep them
+            action.deleteLater()
+        self.menu_actions = []
         self._menus()
         for page in (self.list_page, self.patient_page, self.screening):
             if page is not None:

@@ -103,9 +103,7 @@ class SettingsDialog(QDialog):
             return
         if not operations.run(self, lambda: service.save(updated) or True):
             return
-        window = self.parent()
-        if hasattr(window, "_watch_inactivity"):
-            window._watch_inactivity(updated.inactivity_lock_minutes)
+        self.context.settings_did_change.emit()
         if updated.language != language():
             set_language(updated.language)
             self.context.language_did_change.emit(updated.language)
