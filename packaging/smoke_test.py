@@ -213,8 +213,8 @@ class Skipped(Exception):
 
 
 def give_first_patient_a_plan(db_file: Path) -> str:
-    """The demo has no care plans, so the smoke test writes one with the virtualenv's code: the bundle then
-    reads a database written by another install, as on a clinic's shared server."""
+    """A plan written with the virtualenv's code (a logo and a known goal to look for): the bundle then reads a
+    database written by another install, as on a clinic's shared server."""
     from datetime import date
 
     from smerteagent.core.careplan.plan import Action, CarePlan, Goal, ValueRating
