@@ -6,10 +6,14 @@ Kept apart from the other passphrase code so that a plain database's start impor
 
 from __future__ import annotations
 
+import os
 import threading
 
 
 def derive_key_early(db_url: str | None, passphrase: str | None) -> None:
+    if not (passphrase or os.environ.get("SMERTEAGENT_DB_PASSPHRASE")):
+        return  # no key to derive: no thread competing with the first paint
+
     def derive() -> None:
         from smerteagent.storage.encryption import warm_up
         from smerteagent.storage.location import resolve_url

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,7 +30,13 @@ from smerteagent.storage.audit import record_event
 from smerteagent.storage.database import reading_session, storage_errors
 from smerteagent.storage.models import UserRow
 
-HASHER = PasswordHasher()  # Argon2id, RFC 9106 low-memory profile defaults (64 MiB, t=3, p=4)
+
+@cache
+def hasher() -> Any:
+    """Argon2id, RFC 9106 low-memory profile defaults (64 MiB, t=3, p=4); imported on first use, not at start."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 class Identity:
@@ -97,7 +103,7 @@ class AccountService:
             if _by_name(session, username) is not None:
                 raise AccountError(_("The user name {name} is taken").format(name=username))
             row = UserRow(username=username, display_name=display_name.strip() or username,
-                          role=ADMINISTRATOR if first else role, password_hash=HASHER.hash(password), active=True,
+                          role=ADMINISTRATOR if first else role, password_hash=hasher().hash(password), active=True,
                           created_at=datetime.now())  # fmt: skip
             session.add(row)
             session.flush()
@@ -114,20 +120,22 @@ class AccountService:
             stored = row.password_hash if found and row is not None else None
         valid = False
         if stored is not None:
+            from argon2.exceptions import InvalidHashError, VerificationError
+
             try:
-                valid = HASHER.verify(stored, password)
+                valid = hasher().verify(stored, password)
             except (VerificationError, InvalidHashError):
                 valid = False
         else:
-            HASHER.hash(password)  # the same time spent whether or not the user exists
+            hasher().hash(password)  # the same time spent whether or not the user exists
         with self._write() as session:
             if not valid or found is None:
                 # A name that is no account may be a password typed in the wrong field: never record it.
                 who = row.username if row is not None else "?"
                 record_event(session, who, "login", "account", row.id if row else None, {"ok": False})
             else:
-                if stored is not None and HASHER.check_needs_rehash(stored):
-                    self._row(session, found.id).password_hash = HASHER.hash(password)
+                if stored is not None and hasher().check_needs_rehash(stored):
+                    self._row(session, found.id).password_hash = hasher().hash(password)
                 record_event(session, found.username, "login", "account", found.id, {"ok": True})
         if not valid or found is None:
             raise LoginFailed()
@@ -153,7 +161,7 @@ class AccountService:
             problem = password_problem(password, row.username)
             if problem:
                 raise AccountError(problem)
-            row.password_hash = HASHER.hash(password)
+            row.password_hash = hasher().hash(password)
             record_event(session, self.identity.actor(), "update", "account", account_id, {"password": "changed"})
 
     def update(self, account_id: int, *, role: str | None = None, active: bool | None = None) -> Account:
