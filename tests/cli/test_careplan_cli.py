@@ -81,7 +81,7 @@ def test_note_prints_the_journal_note(db: str) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].endswith("Søren Ærø, 070761-4285")
-    assert any(line.startswith("- PHQ-9: total 4") for line in lines)
+    assert any(line.startswith("- PHQ-9: sum 4") for line in lines)
     assert "Mål: Gå tur med hunden i 30 minutter (3 → 7) 01.03.2027" in lines
     assert any("udtrapning fra 01.12.2026" in line for line in lines)
 

@@ -38,6 +38,6 @@ def test_journal_note_in_danish(library: FormLibrary) -> None:
     assert "- PHQ-9: total 9 · Let depression · " in note and flags[0] in note and "suicide_risk" not in note
     assert "Sikkerhedsplan lagt" in note
     assert "Familie" in note and "Gå tur med hunden (3 → 7) 01.03.2027" in note
-    assert "Oxycodon 10 mg x 2, 30 MME/d" in note and "01.12.2026" in note
+    assert "Oxycodon 10 mg x 2, morfinækvivalent 30 mg/døgn" in note and "01.12.2026" in note
     assert "Opioid sammen med et benzodiazepin eller z-præparat: Oxycodon, Diazepam" in note  # in words, not an id
     assert lines[-1] == "Samtykke IKKE registreret"

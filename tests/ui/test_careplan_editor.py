@@ -367,3 +367,29 @@ def test_reading_the_summary_after_printing_makes_no_new_version(
     assert editor.open_pdf() is not None
     assert editor.open_summary() is not None
     assert [v.status for v in services.careplans.versions(patient.id)] == ["frozen"]
+
+
+def test_open_pdf_without_a_viewer_says_where_the_file_is_and_freezes_nothing(
+    editor: CarePlanEditor, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    told: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
+    monkeypatch.setattr(
+        "smerteagent.ui.careplan.editor.QMessageBox.information", lambda _p, _t, text: told.append(text)
+    )
+    fill_value_goal_action(editor)
+    assert editor.open_pdf() is None
+    assert told and ".pdf" in told[0]
+    assert [v.status for v in services.careplans.versions(patient.id)] == ["draft"]
+
+
+def test_add_row_starts_typing_and_remove_is_not_on_the_tab_path(editor: CarePlanEditor) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    editor.tabs.setCurrentWidget(editor.medication_tab)
+    [add] = [b for b in editor.medication_tab.findChildren(QPushButton) if b.text() == "Tilføj række"]
+    [remove] = [b for b in editor.medication_tab.findChildren(QPushButton) if b.text() == "Fjern række"]
+    add.click()
+    table = editor.medication_tab.table
+    assert table.state() == table.State.EditingState and table.currentColumn() == 0
+    assert remove.focusPolicy() == Qt.FocusPolicy.NoFocus

@@ -123,6 +123,17 @@ def test_critical_flag_banner_stays_until_an_action_is_recorded(
     assert services.screenings.open_alerts(patient.id) == []
 
 
+def test_no_action_is_chosen_in_advance(qtbot: QtBot) -> None:
+    dialog = SafetyActionDialog("test")
+    qtbot.addWidget(dialog)
+    assert dialog.action.currentData() is None
+    dialog._accept_if_complete()
+    assert dialog.result() != SafetyActionDialog.DialogCode.Accepted, "Enter alone records nothing"
+    dialog.action.setCurrentIndex(dialog.action.findData("acute_referral"))
+    dialog._accept_if_complete()
+    assert dialog.result() == SafetyActionDialog.DialogCode.Accepted
+
+
 def test_other_action_needs_a_note(qtbot: QtBot) -> None:
     dialog = SafetyActionDialog("test")
     qtbot.addWidget(dialog)

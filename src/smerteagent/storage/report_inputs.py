@@ -54,8 +54,11 @@ class ReportInputs:
                 continue
             bands = {b.id: b.label.get(language) for b in form.definition.scoring.bands}
             title = (form.definition.short_title or form.definition.title).get(language)
-            flags = tuple(form.flag_text(flag, language) for flag in record.score.flags)
-            found.append(ScoreLine(title, record.score, bands.get(record.score.band or ""), flags))
+            # Follow-up hints ("complete GAD-7") are the screening's business, not the record's.
+            severity = record.score.flag_severity
+            flags = tuple(form.flag_text(f, language) for f in record.score.flags if severity.get(f) != "info")
+            labels = {r.id: r.label.get(language) for r in form.definition.scoring.results if r.label and not r.hidden}
+            found.append(ScoreLine(title, record.score, bands.get(record.score.band or ""), flags, labels))
         return found
 
     def journal(self, patient: Patient, plan: CarePlan | None, language: str, today: date) -> str:

@@ -31,6 +31,9 @@ class SafetyActionDialog(QDialog):
         self.banner = PatientBanner(self)
         self.banner.set_patient(patient)
         self.action = QComboBox(self)
+        # No action is chosen in advance: one Enter must never record "no acute risk" for a patient who has
+        # just told of suicidal thoughts.
+        self.action.addItem(_("— choose what was done —"), None)
         for key, label in SAFETY_ACTIONS.items():
             self.action.addItem(_(label), key)
         self.action.setAccessibleName(_("Action taken"))
@@ -47,6 +50,9 @@ class SafetyActionDialog(QDialog):
         layout.addRow(buttons)
 
     def _accept_if_complete(self) -> None:
+        if self.action.currentData() is None:
+            self.action.setFocus()
+            return
         if self.action.currentData() == "other" and not self.note.text().strip():
             self.note.setPlaceholderText(_("Describe what was done"))
             self.note.setFocus()

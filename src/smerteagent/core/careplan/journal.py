@@ -12,7 +12,7 @@ from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS
 from smerteagent.core.cpr import format_cpr
 from smerteagent.core.patients import PatientSummary
 from smerteagent.core.scoring.result import ScoreResult
-from smerteagent.i18n import _
+from smerteagent.i18n import _, language
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,23 @@ class ScoreLine:
     result: ScoreResult
     band_label: str | None = None
     flag_texts: tuple[str, ...] = ()
+    result_labels: dict[str, str] | None = None  # result id -> label; None: the ids (a form no longer known)
+
+
+def number(value: float) -> str:
+    """As the reader writes numbers: a decimal comma in Danish."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if language() == "da" else text
 
 
 def _score_line(line: ScoreLine) -> str:
-    values = ", ".join(f"{name} {value:g}" for name, value in line.result.results.items() if value is not None)
+    labels = line.result_labels
+    shown = [(labels.get(name, name) if labels is not None else name, value)
+             for name, value in line.result.results.items()
+             if value is not None and (labels is None or name in labels)]  # fmt: skip
+    # "PHQ-9: PHQ-9 sum 4" reads as "PHQ-9: sum 4".
+    shown = [(name[len(line.title) :].strip() or name if name.startswith(line.title) else name, v) for name, v in shown]
+    values = ", ".join(f"{name} {number(value)}" for name, value in shown)
     parts = [f"{line.title}: {values or '—'}"]
     if line.band_label:
         parts.append(line.band_label)
@@ -66,7 +79,9 @@ def _plan_lines(plan: CarePlan, catalogue: Catalogue, today: date) -> list[str]:
         lines.append(_("Values: {values}").format(values=", ".join(_(LIFE_DOMAINS[d]) for d in plan.chosen_domains)))
     for goal in plan.goals:
         target = (
-            f" ({goal.baseline:g} → {goal.target:g})" if goal.baseline is not None and goal.target is not None else ""
+            f" ({number(goal.baseline)} → {number(goal.target)})"
+            if goal.baseline is not None and goal.target is not None
+            else ""
         )
         when = f" {goal.target_date:%d.%m.%Y}" if goal.target_date else ""
         rated = f" — {_(GOAL_ATTAINMENT[goal.attainment])}" if goal.attainment is not None else ""
@@ -80,8 +95,8 @@ def _plan_lines(plan: CarePlan, catalogue: Catalogue, today: date) -> list[str]:
         mme = catalogue.daily_mme(medication)
         drug = catalogue.identify(planned.name)
         unit = "µg/h" if drug is not None and drug.unit == "microgram_per_hour" else "mg/d"
-        dose = planned.dose_text or (f"{planned.daily_dose:g} {unit}" if planned.daily_dose else "")
-        extra = f", {mme:g} MME/d" if mme is not None else ""
+        dose = planned.dose_text or (f"{number(planned.daily_dose)} {unit}" if planned.daily_dose else "")
+        extra = ", " + _("morphine equivalent {value} mg/day").format(value=number(mme)) if mme is not None else ""
         taper = (
             _(", tapering from {date}").format(date=f"{planned.tapering.starts_on:%d.%m.%Y}")
             if planned.tapering

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -237,9 +238,18 @@ class CarePlanEditor(QDialog):
             return None
         plan, pdf = made
         path = temporary_pdf(f"plan-{self.patient.id}-{plan.number}.pdf", pdf)
+        if not self.show_file(path):
+            return None  # nothing left the app: nothing to freeze
         self._freeze("export", plan)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         return path
+
+    def show_file(self, path: Path) -> bool:
+        """Open a PDF in the system's viewer; without one, say where the file is (it is not printed then)."""
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            return True
+        QMessageBox.information(self, _("No PDF viewer"), _("No program to show PDF files was found. The file is "
+                                                            "here:\n{path}").format(path=path))  # fmt: skip
+        return False
 
     def open_summary(self) -> Path | None:
         """The one-page clinician summary of the plan as it stands (saved first), opened for reading."""
@@ -253,8 +263,7 @@ class CarePlanEditor(QDialog):
         if audited is None:
             return None  # a document that could not be audited is not shown
         path = temporary_pdf(f"summary-{self.patient.id}-{plan.number}.pdf", pdf)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        return path
+        return path if self.show_file(path) else None
 
     def copy_journal_note(self) -> str | None:
         """Scores of the latest visit, suicide-risk actions taken and the plan in short, on the clipboard."""
@@ -277,8 +286,12 @@ def table_page(table: RowTable, parent: QWidget, below: QWidget | None = None) -
     page = QWidget(parent)
     add, remove = QPushButton(_("Add row"), page), QPushButton(_("Remove row"), page)
     add.setShortcut(QKeySequence("Ctrl+Insert"))
-    add.clicked.connect(lambda: table.setCurrentCell(table.add_row(), 0 if 0 not in table.combos else 1))
-    remove.clicked.connect(lambda: table.removeRow(table.currentRow()) if table.currentRow() >= 0 else None)
+    add.clicked.connect(table.add_and_edit)
+    # Remove is never reached by Tab and a space (a row typed in would be gone): a click or Ctrl+Delete.
+    remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    remove.setShortcut(QKeySequence("Ctrl+Delete"))
+    remove.setToolTip("Ctrl+Delete")
+    remove.clicked.connect(table.remove_current)
     layout = QVBoxLayout(page)
     layout.addWidget(table, 1)
     if below is not None:

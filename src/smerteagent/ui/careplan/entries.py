@@ -92,6 +92,21 @@ class RowTable(QTableWidget):
                 self.setItem(row, column, QTableWidgetItem(value))
         return row
 
+    def add_and_edit(self) -> int:
+        """Add a row and start typing in its first text cell (focus must not stay on the button)."""
+        row = self.add_row()
+        column = next((c for c in range(self.columnCount()) if c not in self.combos), 0)
+        self.setFocus()
+        self.setCurrentCell(row, column)
+        self.editItem(self.cell(row, column))
+        return row
+
+    def remove_current(self) -> bool:
+        if self.currentRow() < 0:
+            return False
+        self.removeRow(self.currentRow())
+        return True
+
     def clear_rows(self) -> None:
         self.setRowCount(0)
 

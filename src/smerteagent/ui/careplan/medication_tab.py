@@ -37,7 +37,10 @@ class MedicationTab(QWidget):
         taper = QPushButton(_("&Tapering plan…"), self)
         add.setShortcut(QKeySequence("Ctrl+Insert"))
         taper.setShortcut(QKeySequence("Ctrl+T"))
-        add.clicked.connect(lambda: self.table.setCurrentCell(self.table.add_row(), DRUG))
+        add.clicked.connect(self.table.add_and_edit)
+        remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # never Tab + space: a click or Ctrl+Delete
+        remove.setShortcut(QKeySequence("Ctrl+Delete"))
+        remove.setToolTip("Ctrl+Delete")
         remove.clicked.connect(self._remove_current)
         taper.clicked.connect(lambda: self.edit_tapering(self.table.currentRow()))
         buttons = QHBoxLayout()
@@ -109,8 +112,7 @@ class MedicationTab(QWidget):
         self.changed.emit()
 
     def _remove_current(self) -> None:
-        if self.table.currentRow() >= 0:
-            self.table.removeRow(self.table.currentRow())
+        if self.table.remove_current():
             self.changed.emit()
 
     def show_warnings(self, medications: tuple[PlannedMedication, ...]) -> None:
