@@ -76,6 +76,7 @@ class UnlockDialog(QDialog):
         buttons.accepted.connect(self.try_unlock)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
+        layout.addWidget(QLabel(_("Password"), self))
         layout.addWidget(self.password)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)

@@ -233,6 +233,7 @@ class MainWindow(QMainWindow):
         self.list_page.refresh()
         self.stack.setCurrentWidget(self.list_page)
         self.list_page.search.setFocus()
+        self.list_page.search.selectAll()  # Ctrl+F and typing starts a new search
 
     def greet(self) -> None:
         """First start on an empty database: offer to add a patient or load demo patients."""

@@ -35,8 +35,10 @@ class Recommendations:
         return list(self.document["pain_types"])
 
     @property
-    def source(self) -> str:
-        return str(self.document["source"])
+    def source(self) -> dict[str, str]:
+        """Where the suggestions come from, per language."""
+        source = self.document["source"]
+        return {k: str(v) for k, v in source.items()} if isinstance(source, dict) else {"da": str(source)}
 
     def suggest(self, pain_types: Iterable[str], startback_band: str | None, language: str) -> list[Suggestion]:
         """Matched treatment first, then guideline advice (strongest first), then offers."""

@@ -10,7 +10,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -87,8 +86,7 @@ class TaperingDialog(QDialog):
         form.addRow(_("Round to"), self.round_to)
         form.addRow(_("Followed up by"), self.followed_up_by)
         form.addRow(_("Follow-up date"), self.follow_up_on)
-        make = QPushButton(_("&Make schedule"), self)
-        make.setShortcut(QKeySequence("Ctrl+M"))
+        make = QPushButton(_("&Make schedule"), self)  # Alt+letter: a set shortcut would replace it
         make.clicked.connect(self.make_schedule)
         remove = QPushButton(_("&Remove tapering plan"), self)
         remove.clicked.connect(self.remove)
@@ -100,6 +98,11 @@ class TaperingDialog(QDialog):
         row.addWidget(remove)
         row.addStretch()
         layout = QVBoxLayout(self)
+        drug = self.catalogue.identify(self.medication.name)
+        unit = _("µg per hour") if drug is not None and drug.unit == "microgram_per_hour" else _("mg per day")
+        heading = QLabel(_("{name}: doses in {unit}").format(name=self.medication.name, unit=unit), self)
+        heading.setStyleSheet("font-weight: 600")
+        layout.addWidget(heading)
         layout.addLayout(form)
         layout.addLayout(row)
         layout.addWidget(QLabel(_("Schedule (edit a row to hold a dose longer or slow down)"), self))

@@ -26,7 +26,7 @@ class TreatmentTab(QWidget):
         self.suggestions.setAccessibleName(_("Treatment"))
         layout.addLayout(types)
         layout.addWidget(self.suggestions, 1)
-        source = QLabel(recommendations.source, self)
+        source = QLabel(recommendations.source.get(language(), recommendations.source.get("da", "")), self)
         source.setWordWrap(True)
         layout.addWidget(source)
 
