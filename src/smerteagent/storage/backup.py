@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from smerteagent.core.errors import StorageUnavailable
-from smerteagent.storage.database import driver_errors, storage_errors
+from smerteagent.storage.database import driver_errors, private_file, storage_errors
 from smerteagent.storage.encryption import connect_any, file_key, is_encrypted, key_statements, resolve_passphrase
 
 KEEP = 14
@@ -40,6 +40,7 @@ def _copy(source: Path, target: Path, passphrase: str | None = None) -> None:
     with storage_errors():
         source_connection = connect_any(source, passphrase, read_only=True)
         try:
+            private_file(target)  # a backup holds the same patient data: owner-only, like the database
             target_connection = _target(target, _source_key(source, passphrase))
         except BaseException:
             source_connection.close()

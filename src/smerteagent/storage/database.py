@@ -7,6 +7,7 @@ file is backed up.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -95,6 +96,14 @@ def reading_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
+def private_file(path: Path) -> None:
+    """A new database file (and a new folder for it) readable by its owner only: patient data is not for
+    the other accounts on a shared PC. An existing file keeps the permissions the clinic gave it."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # an empty file is an empty SQLite database
+
+
 def _tune_sqlite(engine: Engine, *, encrypted: bool = False) -> None:
     # Runs after the SQLCipher dialect's own "connect" hook (PRAGMA key): journal_mode reads page 1,
     # which needs the key. SQLCipher's log would print a wrong key to stderr; we report it ourselves.
@@ -175,7 +184,7 @@ class Database:
                     raise StorageUnavailable("unreachable", f"no database file at {path}")
                 passphrase = encryption.resolve_passphrase(passphrase)
                 key = _sqlite_key(path, passphrase)
-                path.parent.mkdir(parents=True, exist_ok=True)
+                private_file(path)
             if key is None:
                 engine = create_engine(resolved, future=True, pool_pre_ping=backend != "sqlite")
             else:  # the key travels inside the URL object only, which renders it as ***
