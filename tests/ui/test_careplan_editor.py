@@ -393,3 +393,22 @@ def test_add_row_starts_typing_and_remove_is_not_on_the_tab_path(editor: CarePla
     table = editor.medication_tab.table
     assert table.state() == table.State.EditingState and table.currentColumn() == 0
     assert remove.focusPolicy() == Qt.FocusPolicy.NoFocus
+
+
+def test_the_patient_page_ticks_the_drug_classes_on_the_plan(
+    qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smerteagent.core.careplan.plan import CarePlan, PlannedMedication
+
+    drugs = (PlannedMedication("OxyContin", "10 mg x 2", 20), PlannedMedication("Paracetamol", "1 g x 3", 3000))
+    services.careplans.save(CarePlan(patient.id, medications=drugs))
+    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
+    context = AppContext()
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    context.set_services(services)
+    window.open_patient(patient.id)
+    page = window.patient_page
+    assert page is not None
+    assert page.context_boxes["on_opioids"].isChecked()
+    assert not page.context_boxes["on_benzodiazepines"].isChecked()

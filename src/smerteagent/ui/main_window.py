@@ -329,8 +329,14 @@ class MainWindow(QMainWindow):
             return
         self.care_plan_editor = operations.run(self, lambda: CarePlanEditor(self.context.services, patient, self))
         if self.care_plan_editor is not None:
-            self.care_plan_editor.finished.connect(lambda _code: self.open_patient(patient.id))
+            self.care_plan_editor.finished.connect(lambda _code: self._care_plan_closed(patient))
             self.care_plan_editor.open()
+
+    def _care_plan_closed(self, patient: Patient) -> None:
+        """Back on the patient page, whose 'takes opioids' boxes follow the plan's medication as saved."""
+        if self.patient_page is not None:
+            self.patient_page.tick_drugs_on_the_plan(patient)
+        self.open_patient(patient.id)
 
     def start_battery(self, battery_id: str, setting: str, context: dict[str, bool]) -> None:
         from smerteagent.storage.screening_session import ScreeningSession

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from smerteagent.core.history import InstrumentHistory, build_history
 from smerteagent.core.patients import Patient
 from smerteagent.i18n import N_, _, language
+from smerteagent.paths import bundled_resources_dir
 from smerteagent.ui import operations
 from smerteagent.ui.banner import PatientBanner
 from smerteagent.ui.history_chart import HistoryChart
@@ -30,6 +32,7 @@ from smerteagent.ui.result_view import ResultView, flag_text
 from smerteagent.ui.safety_banner import SafetyActionDialog, SafetyBanner
 
 if TYPE_CHECKING:
+    from smerteagent.core.careplan.medication import Catalogue
     from smerteagent.core.scoring.engine import CompiledForm
     from smerteagent.storage.screenings import OpenAlert, ResponseRecord
     from smerteagent.ui.context import AppContext
@@ -152,10 +155,22 @@ class PatientPage(QWidget):
             self.instrument.addItem(form.definition.title.get(lang), form.id)
 
     def show_patient(self, patient: Patient) -> None:
+        changed = self.patient is None or self.patient.id != patient.id
         self.patient = patient
         self.banner.set_patient(patient)
         self.fill_choices()
+        if changed:
+            self.tick_drugs_on_the_plan(patient)
         self.refresh()
+
+    def tick_drugs_on_the_plan(self, patient: Patient) -> None:
+        """'Takes opioids' and the like, ticked from the care plan's medication; the clinician may change them."""
+        from smerteagent.core.careplan.medication import battery_context
+
+        plan = operations.run(self, lambda: self.context.services.careplans.current(patient.id))
+        taken = battery_context((m.name for m in plan.medications), drug_catalogue()) if plan else set()
+        for key, box in self.context_boxes.items():
+            box.setChecked(key in taken)
 
     def refresh(self) -> None:
         if self.patient is None:
@@ -239,3 +254,10 @@ class PatientPage(QWidget):
             operations.run(self, lambda a=alert, act=action, n=note: screenings.record_safety_action(
                 a.response_id, a.flag, act, n))  # fmt: skip
         self.refresh()
+
+
+@cache
+def drug_catalogue() -> Catalogue:
+    from smerteagent.core.careplan.medication import Catalogue
+
+    return Catalogue.load(bundled_resources_dir() / "medication" / "medication.yaml")

@@ -134,3 +134,18 @@ class Catalogue:
             if self.drug_class(medication.name) in ADDICTIVE and long_term and not planned:
                 found.append(MedicationWarning("long_term_without_plan", (medication.name,)))
         return found
+
+
+# The batteries' context answers ("takes opioids?") that a drug class on the care plan answers.
+CONTEXT_OF_CLASS = {
+    "opioid": "on_opioids",
+    "benzodiazepine": "on_benzodiazepines",
+    "z_drug": "on_z_drugs",
+    "gabapentinoid": "on_gabapentinoids",
+}
+
+
+def battery_context(names: Iterable[str], catalogue: Catalogue) -> set[str]:
+    """The context keys the drugs on a plan answer with yes: the patient page ticks them in advance (the
+    clinician can still change them), so the opioid follow-ups are not skipped for a patient on oxycodone."""
+    return {CONTEXT_OF_CLASS[c] for c in (catalogue.drug_class(name) for name in names) if c in CONTEXT_OF_CLASS}
