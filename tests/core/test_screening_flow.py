@@ -41,7 +41,9 @@ def test_follow_up_is_inserted_after_its_trigger_and_progress_grows(library: For
     _, asked_before = flow.progress()
     walk(flow, library, {"q1": 2, "q2": 2, "q3": 0, "q4": 0})
     assert [p.form_id for p in flow.planned] == ["peg", "psfs", "phq4", "gad7"]
-    assert flow.form.id == "gad7" and flow.position == Position(3, 0)
+    # GAD-7's first two items are PHQ-4's GAD-2 part: carried over, so GAD-7 starts at its third.
+    assert flow.form.id == "gad7" and flow.position == Position(3, 2)
+    assert flow.form_answers("gad7") == {"q1": 2, "q2": 2}
     assert flow.progress()[1] == asked_before + 7
     assert flow.planned[3].reason is not None
 
@@ -52,3 +54,31 @@ def test_resume_starts_at_the_first_unanswered_question(library: FormLibrary) ->
     assert flow.first_open() == Position(0, 2)
     flow.answers["phq9"] = {f"q{i}": 0 for i in range(1, 10)}
     assert flow.first_open() == Position(0, 8)
+
+
+def test_phq9_takes_the_phq2_answers_and_never_overwrites_one(library: FormLibrary) -> None:
+    flow = ScreeningFlow.for_battery(library, "follow_up", {"sex": "female"})
+    for form_id in ("peg", "psfs"):
+        flow.finish_current(library.get(form_id).score({}))
+    flow.answers["phq9"] = {"q2": 0}  # already given (e.g. resumed): the carry leaves it alone
+    walk(flow, library, {"q1": 0, "q2": 0, "q3": 3, "q4": 2})
+    assert flow.form.id == "phq9"
+    assert flow.form_answers("phq9") == {"q1": 3, "q2": 0}
+    assert flow.carry_answers() == [], "carrying twice adds nothing"
+
+
+def test_a_carry_between_items_with_other_answers_is_refused(library: FormLibrary) -> None:
+    import pytest
+
+    from smerteagent.core.batteries import check_battery
+    from smerteagent.core.errors import FormError
+
+    battery = library.batteries["follow_up"]
+    rules = [r.model_copy(update={"carry": {"q1": "q1"}}) if r.add == ["phq9"] else r for r in battery.follow_ups]
+    broken = battery.model_copy(update={"follow_ups": rules, "instruments": [*battery.instruments, "peg"]})
+    bad = broken.model_copy(update={"follow_ups": [
+        r.model_copy(update={"carry": {"q1": "q1"}, "after": "peg"}) if r.add == ["phq9"] else r for r in rules
+    ]})  # fmt: skip
+    with pytest.raises(FormError) as caught:
+        check_battery(bad, library.forms, "x.yaml")
+    assert "carry" in str(caught.value)

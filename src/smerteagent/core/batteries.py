@@ -25,6 +25,8 @@ class PlannedInstrument:
 
     form_id: str
     reason: Text | None = None
+    carried_from: str | None = None  # the finished form whose answers ``carry`` copies
+    carry: tuple[tuple[str, str], ...] = ()  # (item of this form, item of carried_from)
 
 
 def _rule_names(rule: FollowUp, forms: Mapping[str, CompiledForm]) -> tuple[set[str], set[str]]:
@@ -48,11 +50,27 @@ def check_battery(battery: Battery, forms: Mapping[str, CompiledForm], file: str
         for position, form_id in enumerate(rule.add):
             if form_id not in forms:
                 raise FormError(file, f"{path}.add[{position}]", f"unknown form {form_id!r}")
+        _check_carry(rule, forms, file, path)
         names, flags = _rule_names(rule, forms)
         expression = _parse(rule.when, file, f"{path}.when")
         unknown = sorted(expression.names - names) + sorted(expression.flag_names - flags)
         if unknown:
             raise FormError(file, f"{path}.when", f"{rule.when!r} names unknown {', '.join(map(repr, unknown))}")
+
+
+def _check_carry(rule: FollowUp, forms: Mapping[str, CompiledForm], file: str, path: str) -> None:
+    """A carried answer must mean the same in both forms: same kind of item, same allowed values."""
+    if not rule.carry:
+        return
+    if rule.after is None or len(rule.add) != 1:
+        raise FormError(file, f"{path}.carry", "carrying answers needs `after` and exactly one added form")
+    target, source = forms[rule.add[0]], forms[rule.after]
+    for item, from_item in rule.carry.items():
+        if item not in target.items or from_item not in source.items:
+            raise FormError(file, f"{path}.carry.{item}", f"unknown item {item!r} or {from_item!r}")
+        a, b = target.items[item], source.items[from_item]
+        if (a.is_text, a.allowed, a.low, a.high) != (b.is_text, b.allowed, b.low, b.high):
+            raise FormError(file, f"{path}.carry.{item}", f"{rule.after}.{from_item} has other answers")
 
 
 def _parse(source: str, file: str, path: str) -> Expression:
@@ -90,7 +108,8 @@ def plan_battery(
             if not new or not _fires(rule, finished, context):
                 continue
             anchor = next((i for i, p in enumerate(planned) if p.form_id == rule.after), len(planned) - 1)
-            additions = [PlannedInstrument(f, rule.reason) for f in new]
+            carry = tuple(rule.carry.items())
+            additions = [PlannedInstrument(f, rule.reason, rule.after if carry else None, carry) for f in new]
             planned[anchor + 1 : anchor + 1] = additions
             changed = True
             break

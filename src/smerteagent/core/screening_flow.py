@@ -123,13 +123,31 @@ class ScreeningFlow:
         earlier = [i for i in self.asked(self.form) if i < self.position.item]
         return Position(self.position.instrument, earlier[-1]) if earlier else None
 
-    def finish_current(self, result: ScoreResult) -> None:
-        """Mark the current instrument finished with its result, re-plan, move to the next open one."""
+    def finish_current(self, result: ScoreResult) -> list[tuple[str, str, int | str]]:
+        """Mark the current instrument finished with its result, re-plan, carry answers into follow-ups, and
+        move to the next open question. Returns the carried answers (form, item, value) for storing."""
         self.finished[self.form.id] = result
         finished_form = self.form.id
         self.replan()
+        carried = self.carry_answers()
         index = next(i for i, p in enumerate(self.planned) if p.form_id == finished_form)
         self.position = self.first_open(start=index)
+        return carried
+
+    def carry_answers(self) -> list[tuple[str, str, int | str]]:
+        """Answers a follow-up shares with the form that called it (PHQ-4's PHQ-2 part in PHQ-9): copied,
+        not asked again — still shown and changeable when going back. Never overwrites a given answer."""
+        carried = []
+        for planned in self.planned:
+            if planned.carried_from is None or planned.form_id in self.finished:
+                continue
+            source = self.answers.get(planned.carried_from, {})
+            target = self.answers.setdefault(planned.form_id, {})
+            for item, from_item in planned.carry:
+                if item not in target and from_item in source:
+                    target[item] = source[from_item]
+                    carried.append((planned.form_id, item, source[from_item]))
+        return carried
 
     def first_open(self, start: int = 0) -> Position:
         """The first unanswered question of the first unfinished instrument (from ``start``, wrapping)."""

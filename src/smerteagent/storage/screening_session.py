@@ -69,11 +69,17 @@ class ScreeningSession:
             if record.score is not None:
                 flow.finished[record.form_id] = record.score
         flow.replan()
+        session = cls(services, patient, encounter, flow, responses)
+        session.store_carried(flow.carry_answers())  # if the app stopped between an instrument and its carry
         flow.position = flow.first_open()
-        return cls(services, patient, encounter, flow, responses)
+        return session
 
-    def _response_id(self) -> int:
-        form_id = self.flow.form.id
+    def store_carried(self, carried: list[tuple[str, str, int | str]]) -> None:
+        for form_id, item, value in carried:
+            self.services.screenings.answer(self._response_id(form_id), item, value)
+
+    def _response_id(self, form_id: str | None = None) -> int:
+        form_id = form_id or self.flow.form.id
         if form_id not in self.responses:
             self.responses[form_id] = self.services.screenings.start_response(self.encounter.id, form_id).id
         return self.responses[form_id]
@@ -91,7 +97,7 @@ class ScreeningSession:
             return None
         record = self.services.screenings.complete(self._response_id(), self.patient.sex)
         assert record.score is not None
-        self.flow.finish_current(record.score)
+        self.store_carried(self.flow.finish_current(record.score))  # stored like any answer
         return record.score
 
     def back(self) -> bool:

@@ -180,6 +180,12 @@ class FollowUp(_Strict):
     when: str = Field(description="Over the form's results, band, flag(...) or the context names.")
     add: list[Identifier] = Field(min_length=1)
     reason: Text
+    carry: dict[Identifier, Identifier] = Field(
+        default_factory=dict,
+        description="Items of the one added form already answered by the same question of `after` "
+        "(added item: item of `after`), e.g. PHQ-9's first two items are PHQ-4's PHQ-2 part: carried over, "
+        "not asked again. The items must have the same answer options.",
+    )
 
 
 class Battery(_Strict):
