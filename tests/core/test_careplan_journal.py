@@ -41,3 +41,14 @@ def test_journal_note_in_danish(library: FormLibrary) -> None:
     assert "Oxycodon 10 mg x 2, morfinækvivalent 30 mg/døgn" in note and "01.12.2026" in note
     assert "Opioid sammen med et benzodiazepin eller z-præparat: Oxycodon, Diazepam" in note  # in words, not an id
     assert lines[-1] == "Samtykke IKKE registreret"
+
+
+def test_score_labels_drop_a_repeated_title_only_as_a_whole_word(library: FormLibrary) -> None:
+    i18n.set_language("da")
+    catalogue = Catalogue.load(bundled_resources_dir() / "medication" / "medication.yaml")
+    phq9 = library.get("phq9").score({f"q{i}": 1 for i in range(1, 10)})
+    peg = library.get("peg").score({"q1": 6, "q2": 6, "q3": 6})
+    lines = [ScoreLine("PHQ-9", phq9, None, (), {"total": "PHQ-9 sum"}),
+             ScoreLine("PEG", peg, None, (), {"total": "PEG-score (gennemsnit 0–10)"})]  # fmt: skip
+    note = journal_note(PATIENT, lines, [], None, catalogue, date(2026, 11, 23))
+    assert "- PHQ-9: sum 9" in note and "- PEG: PEG-score (gennemsnit 0–10) 6" in note

@@ -104,7 +104,9 @@ def build_history(form: CompiledForm, entries: Sequence[Entry], language: str) -
     """Turn stored (completed_at, results) pairs, in any order, into chartable series."""
     definition = form.definition
     ordered = sorted(entries, key=lambda entry: entry[0])
-    shown = (_series(r, ordered, language) for r in definition.scoring.results if not r.hidden)
+    # A count of answered items ("activities rated") tells how complete a form was, not how the patient is.
+    charted = [r for r in definition.scoring.results if not r.hidden and r.method != "answered"]
+    shown = (_series(r, ordered, language) for r in charted)
     series = tuple(s for s in shown if s.points)
     title = (definition.short_title or definition.title).get(language)
     band_result = definition.scoring.band_result

@@ -38,7 +38,8 @@ def _score_line(line: ScoreLine) -> str:
              for name, value in line.result.results.items()
              if value is not None and (labels is None or name in labels)]  # fmt: skip
     # "PHQ-9: PHQ-9 sum 4" reads as "PHQ-9: sum 4".
-    shown = [(name[len(line.title) :].strip() or name if name.startswith(line.title) else name, v) for name, v in shown]
+    prefix = f"{line.title} "  # only a whole word: "PEG-score" stays as it is
+    shown = [(name.removeprefix(prefix) if name.startswith(prefix) else name, v) for name, v in shown]
     values = ", ".join(f"{name} {number(value)}" for name, value in shown)
     parts = [f"{line.title}: {values or '—'}"]
     if line.band_label:
