@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.accounts_action = self._action(tools, _("&Accounts…"), None, self.open_accounts)
         self.demo_action = self._action(tools, _("Load &demo patients…"), None, self.load_demo)
         help_menu = self.menuBar().addMenu(_("&Help"))
+        self._action(help_menu, _("&Keyboard shortcuts"), "F1", self.show_shortcuts)
         self.about_action = self._action(help_menu, _("&About SmerteAgent"), None, self.show_about)
         self._enable_actions()
 
@@ -436,6 +437,11 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.context, self)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted and self.list_page is not None:
             self.show_list()
+
+    def show_shortcuts(self) -> None:
+        from smerteagent.ui.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
 
     def show_about(self) -> None:
         from smerteagent.ui.about_dialog import AboutDialog
