@@ -15,11 +15,10 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from smerteagent.core import demo
-from smerteagent.core.careplan.suggestions import Recommendations
+from smerteagent.core.careplan.suggestions import bundled_recommendations
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.text import fold
-from smerteagent.paths import bundled_resources_dir
 from smerteagent.storage.audit import record_event
 from smerteagent.storage.database import reading, storage_errors
 from smerteagent.storage.models import EncounterRow, PatientRow, ResponseRow
@@ -124,7 +123,7 @@ def load_demo(
 def _add_care_plans(services: Services, planned: list[tuple[int, float, str | None]], rng: random.Random,
                     today: date) -> None:  # fmt: skip
     """Care plans for the first demo patients, through the real service: versions, audit and all."""
-    recommendations = Recommendations.load(bundled_resources_dir() / "careplan" / "recommendations.yaml")
+    recommendations = bundled_recommendations()
     for patient_id, burden, band in planned:
         matched = tuple(s.text for s in recommendations.suggest([], band, "da") if s.kind == "matched")
         services.careplans.save(demo.care_plan(patient_id, burden, matched, rng, today))

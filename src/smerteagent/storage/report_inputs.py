@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from smerteagent.core.careplan.journal import ScoreLine, journal_note
-from smerteagent.core.careplan.medication import Catalogue
+from smerteagent.core.careplan.medication import Catalogue, bundled_catalogue
 from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.history import InstrumentHistory, build_history
 from smerteagent.core.patients import Patient
@@ -91,7 +91,7 @@ def report_inputs(services: Services, patient: Patient) -> ReportInputs:
     latest = {r.form_id: r.score for r in completed if r.score is not None}
     return ReportInputs(
         settings=services.settings.load(),
-        catalogue=Catalogue.load(resources / "medication" / "medication.yaml"),
+        catalogue=bundled_catalogue(),
         safety_contacts=list(contacts["contacts"]),
         completed=completed,
         latest=latest,

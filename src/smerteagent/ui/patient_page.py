@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
 from smerteagent.core.history import InstrumentHistory, build_history
 from smerteagent.core.patients import Patient
 from smerteagent.i18n import N_, _, language
-from smerteagent.paths import bundled_resources_dir
 from smerteagent.ui import operations
 from smerteagent.ui.banner import PatientBanner
 from smerteagent.ui.history_chart import HistoryChart
@@ -32,7 +30,6 @@ from smerteagent.ui.result_view import ResultView, flag_text
 from smerteagent.ui.safety_banner import SafetyActionDialog, SafetyBanner
 
 if TYPE_CHECKING:
-    from smerteagent.core.careplan.medication import Catalogue
     from smerteagent.core.scoring.engine import CompiledForm
     from smerteagent.storage.screenings import OpenAlert, ResponseRecord
     from smerteagent.ui.context import AppContext
@@ -165,10 +162,10 @@ class PatientPage(QWidget):
 
     def tick_drugs_on_the_plan(self, patient: Patient) -> None:
         """'Takes opioids' and the like, ticked from the care plan's medication; the clinician may change them."""
-        from smerteagent.core.careplan.medication import battery_context
+        from smerteagent.core.careplan.medication import battery_context, bundled_catalogue
 
         plan = operations.run(self, lambda: self.context.services.careplans.current(patient.id))
-        taken = battery_context((m.name for m in plan.medications), drug_catalogue()) if plan else set()
+        taken = battery_context((m.name for m in plan.medications), bundled_catalogue()) if plan else set()
         for key, box in self.context_boxes.items():
             box.setChecked(key in taken)
 
@@ -254,10 +251,3 @@ class PatientPage(QWidget):
             operations.run(self, lambda a=alert, act=action, n=note: screenings.record_safety_action(
                 a.response_id, a.flag, act, n))  # fmt: skip
         self.refresh()
-
-
-@cache
-def drug_catalogue() -> Catalogue:
-    from smerteagent.core.careplan.medication import Catalogue
-
-    return Catalogue.load(bundled_resources_dir() / "medication" / "medication.yaml")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +150,11 @@ def battery_context(names: Iterable[str], catalogue: Catalogue) -> set[str]:
     """The context keys the drugs on a plan answer with yes: the patient page ticks them in advance (the
     clinician can still change them), so the opioid follow-ups are not skipped for a patient on oxycodone."""
     return {CONTEXT_OF_CLASS[c] for c in (catalogue.drug_class(name) for name in names) if c in CONTEXT_OF_CLASS}
+
+
+@cache
+def bundled_catalogue() -> Catalogue:
+    """The shipped catalogue, read once per process (the patient page and every care plan use it)."""
+    from smerteagent.paths import bundled_resources_dir
+
+    return Catalogue.load(bundled_resources_dir() / "medication" / "medication.yaml")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +56,11 @@ class Recommendations:
         found += [Suggestion(s["id"], s[language], s["strength"], "guideline") for s in guideline]
         found += [Suggestion(o["id"], o[language], None, "offer") for o in self.document["offers"]]
         return found
+
+
+@cache
+def bundled_recommendations() -> Recommendations:
+    """The shipped treatment suggestions, read once per process."""
+    from smerteagent.paths import bundled_resources_dir
+
+    return Recommendations.load(bundled_resources_dir() / "careplan" / "recommendations.yaml")

@@ -30,9 +30,8 @@ from PySide6.QtWidgets import (
 
 from smerteagent.core.careplan import completeness
 from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS, Action, CarePlan, Goal
-from smerteagent.core.careplan.suggestions import Recommendations
+from smerteagent.core.careplan.suggestions import bundled_recommendations
 from smerteagent.i18n import _, language
-from smerteagent.paths import bundled_resources_dir
 from smerteagent.reports import clinician_summary_pdf, patient_plan_pdf
 from smerteagent.storage.report_inputs import report_inputs
 from smerteagent.ui import operations
@@ -76,7 +75,7 @@ class CarePlanEditor(QDialog):
                                     _("Attained at follow-up")], {0: {}, 6: attained}, self)  # fmt: skip
         who = {key: _(label) for key, label in ACTORS.items()}
         self.action_table = RowTable([_("What"), _("Who"), _("When")], {1: who}, self)
-        recommendations = Recommendations.load(bundled_resources_dir() / "careplan" / "recommendations.yaml")
+        recommendations = bundled_recommendations()
         self.treatment_tab = TreatmentTab(recommendations, self.startback_band(), self)
         self.medication_tab = MedicationTab(self.inputs.catalogue, self)
         self.follow_up_tab = FollowUpTab(self)
@@ -173,8 +172,8 @@ class CarePlanEditor(QDialog):
                        medications=self.medication_tab.medications(strict))  # fmt: skip
         return self.follow_up_tab.apply(plan, strict)
 
-    def checkpoints(self) -> list[completeness.Checkpoint]:
-        plan = self.plan(strict=False)
+    def checkpoints(self, plan: CarePlan | None = None) -> list[completeness.Checkpoint]:
+        plan = plan or self.plan(strict=False)
         facts = completeness.PlanFacts(self.inputs.latest, tuple(m.as_medication() for m in plan.medications),
                                        plan.medication_reviewed, plan.abuse_stance, plan.consent_given,
                                        plan.follow_up_on, self.inputs.open_alerts)  # fmt: skip
@@ -182,11 +181,12 @@ class CarePlanEditor(QDialog):
 
     def update_live(self) -> None:
         """The completeness checklist and the medication's MME and warnings, as the plan stands now."""
+        plan = self.plan(strict=False)  # read from the widgets once per keystroke
         self.checklist.clear()
-        for checkpoint in self.checkpoints():
+        for checkpoint in self.checkpoints(plan):
             if checkpoint.applies:
                 self.checklist.addItem(("✓ " if checkpoint.done else "✗ ") + checkpoint.label)
-        self.medication_tab.show_warnings(self.plan(strict=False).medications)
+        self.medication_tab.show_warnings(plan.medications)
 
     def save(self) -> CarePlan | None:
         saved = operations.run(self, lambda: self.services.careplans.save(self.plan()))
