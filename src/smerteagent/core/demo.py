@@ -124,12 +124,13 @@ def answer(values: list[int], burden: float, rng: random.Random) -> int:
     return values[round(position * (len(values) - 1))]
 
 
+# Every measure is a PSFS rating (0–10, higher is better), so "today → target" always reads the same way.
 GOALS = (
     ("family", "Lege med børnebørnene en hel eftermiddag", "PSFS: lege med børnebørn"),
     ("leisure", "Gå en tur i skoven på 30 minutter", "PSFS: gå 30 minutter"),
-    ("work_education", "Arbejde 4 timer om dagen", "Timer pr. dag"),
+    ("work_education", "Arbejde 4 timer om dagen", "PSFS: arbejde"),
     ("health_body", "Cykle til købmanden", "PSFS: cykle"),
-    ("relationships", "Tage med til fødselsdage igen", "Antal sociale aftaler pr. måned"),
+    ("relationships", "Tage med til fødselsdage igen", "PSFS: sociale aftaler"),
 )
 ACTIONS = (
     ("Gåtur hver dag, 10 minutter mere hver uge", "patient", "hver dag"),
