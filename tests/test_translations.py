@@ -8,6 +8,9 @@ import re
 from pathlib import Path
 from types import ModuleType
 
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -39,9 +42,15 @@ def test_translations_keep_their_placeholders() -> None:
             assert sorted(PLACEHOLDER.findall(message.id)) == sorted(PLACEHOLDER.findall(message.string)), message.id
 
 
+def _messages(catalog: Catalog) -> dict[object, object]:
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+
+
 def test_compiled_catalogue_is_current() -> None:
-    compiled = translations.po_path("da").with_suffix(".mo").read_bytes()
-    assert compiled == translations.compiled(translations.read_catalog("da")), "run packaging/translations.py compile"
+    """Compares the messages, not the bytes: the .mo header names the Babel version that wrote it."""
+    with translations.po_path("da").with_suffix(".mo").open("rb") as stream:
+        compiled = read_mo(stream)
+    assert _messages(compiled) == _messages(translations.read_catalog("da")), "run packaging/translations.py compile"
 
 
 def test_danish_is_the_default_and_english_on_demand() -> None:

@@ -179,7 +179,9 @@ def test_encrypting_keeps_every_row_and_shreds_the_plain_backups(
     finally:
         keyed.close()
     services = open_services(str(path), forms, passphrase=PASSPHRASE)
-    assert [p.name for p in services.patients.search("søren")] == ["Søren Ærø"]
+    # The demo's names depend on the day it runs, so the check is on what the search must and may return.
+    names = [p.name for p in services.patients.search("søren")]
+    assert "Søren Ærø" in names and all("søren" in name.lower() for name in names)
     services.close()
 
 
