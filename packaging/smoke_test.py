@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,15 +33,10 @@ PHQ9 = ["q1=2", "q2=1", "q3=0", "q4=1", "q5=0", "q6=0", "q7=1", "q8=0", "q9=1"]
 NOT_IN_THE_BUNDLE = ("QtWebEngine", "QtQml", "QtQuick", "QtPdf", "QtNetworkAuth", "libqgtk3")
 
 
-def requirements(extra: str) -> list[str]:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return list(project["optional-dependencies"][extra])
-
-
 def install_tools() -> None:
-    """The build tools (and pypdf, to read the PDFs back) from pyproject.toml, into this interpreter."""
-    pypdf = [r for r in requirements("dev") if r.startswith("pypdf")]
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", *requirements("bundle"), *pypdf], check=True)
+    """The build tools, pinned with hashes (requirements/bundle.txt: the dev set plus PyInstaller)."""
+    lock = ROOT / "requirements" / "bundle.txt"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--require-hashes", "-r", str(lock)], check=True)
 
 
 def build(dist: Path, work: Path) -> float:

@@ -24,3 +24,14 @@ def test_demo_patients_have_valid_matching_cprs() -> None:
 
 def test_same_seed_same_patients() -> None:
     assert list(patients(50, seed=9, today=date(2026, 1, 1))) == list(patients(50, seed=9, today=date(2026, 1, 1)))
+
+
+def test_demo_names_do_not_depend_on_the_day_they_are_made() -> None:
+    from datetime import date
+
+    from smerteagent.core import demo
+
+    def names(today: date) -> list[tuple[str, str, str, float]]:
+        return [(p.given_name, p.family_name, p.sex, p.burden) for p in demo.patients(300, seed=5, today=today)]
+
+    assert names(date(2026, 11, 23)) == names(date(2026, 12, 3)) == names(date(2031, 2, 28))
