@@ -11,10 +11,11 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from smerteagent.core.patients import Patient
+from smerteagent.i18n import _
 from smerteagent.reports import patient_plan_pdf
 from smerteagent.storage.services import Services
 from smerteagent.ui.careplan import CarePlanEditor
@@ -36,7 +37,8 @@ def complete(services: Services, patient: Patient, form_id: str, answers: list[i
 def editor(qtbot: QtBot, services: Services, patient: Patient) -> Iterator[CarePlanEditor]:
     complete(services, patient, "startback", STARTBACK_MEDIUM)
     dialog = CarePlanEditor(services, patient)
-    qtbot.addWidget(dialog)
+    # The test is over: close without the unsaved-changes question.
+    qtbot.addWidget(dialog, before_close_func=lambda _: setattr(dialog, "shown_at_save", dialog.plan(strict=False)))
     dialog.show()
     yield dialog
 
@@ -412,3 +414,49 @@ def test_the_patient_page_ticks_the_drug_classes_on_the_plan(
     assert page is not None
     assert page.context_boxes["on_opioids"].isChecked()
     assert not page.context_boxes["on_benzodiazepines"].isChecked()
+
+
+def answer_unsaved_question(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list[str]:
+    asked: list[str] = []
+
+    def question(*arguments: object) -> QMessageBox.StandardButton:
+        asked.append(str(arguments[2]))
+        return button
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
+@pytest.mark.parametrize("how", ["escape", "close_button", "window_close"])
+def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_plan_open(
+    editor: CarePlanEditor, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:  # fmt: skip
+    asked = answer_unsaved_question(monkeypatch, QMessageBox.StandardButton.Cancel)
+    fill_value_goal_action(editor)
+    if how == "escape":
+        qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    elif how == "close_button":
+        next(b for b in editor.findChildren(QPushButton) if b.text() == _("&Close")).click()
+    else:
+        editor.close()
+    assert len(asked) == 1 and editor.isVisible()
+    assert editor.goal_table.text(0, 1) == "Lege med børnebørnene"
+
+
+def test_save_on_close_stores_the_plan(
+    editor: CarePlanEditor, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:  # fmt: skip
+    answer_unsaved_question(monkeypatch, QMessageBox.StandardButton.Save)
+    fill_value_goal_action(editor)
+    editor.reject()
+    assert not editor.isVisible()
+    stored = services.careplans.current(patient.id)
+    assert stored is not None and stored.goals[0].description == "Lege med børnebørnene"
+
+
+def test_no_question_without_changes_or_after_saving(editor: CarePlanEditor, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = answer_unsaved_question(monkeypatch, QMessageBox.StandardButton.Cancel)
+    fill_value_goal_action(editor)
+    assert editor.save() is not None
+    editor.reject()
+    assert asked == [] and not editor.isVisible()

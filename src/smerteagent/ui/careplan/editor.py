@@ -100,6 +100,7 @@ class CarePlanEditor(QDialog):
         layout.addWidget(self.checklist)
         layout.addLayout(self._buttons())
         self.fill(self.current)
+        self.shown_at_save = self.plan(strict=False)
         self.update_live()
 
     def _buttons(self) -> QHBoxLayout:
@@ -192,8 +193,31 @@ class CarePlanEditor(QDialog):
         saved = operations.run(self, lambda: self.services.careplans.save(self.plan()))
         if saved is not None:
             self.current = saved
+            self.shown_at_save = self.plan(strict=False)
             self.status.setText(_("Saved as version {number}").format(number=saved.number))
         return saved
+
+    def has_unsaved_changes(self) -> bool:
+        return not same_content(self.plan(strict=False), self.shown_at_save)
+
+    def reject(self) -> None:
+        """Esc, Close and the window's ✕ all end here: typing is never thrown away without asking (save,
+        discard, or go back to the plan)."""
+        if self.has_unsaved_changes():
+            answer = QMessageBox.question(
+                self,
+                _("Unsaved changes"),
+                _("The care plan has changes that are not saved. Save them before closing?"),
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer == QMessageBox.StandardButton.Cancel or (
+                answer == QMessageBox.StandardButton.Save and self.save() is None
+            ):
+                return
+        super().reject()
 
     def saved(self) -> CarePlan | None:
         """The plan as shown, stored: saved when it differs from the stored version, else that version (so
