@@ -25,6 +25,7 @@ from smerteagent.i18n import language as current_language
 from smerteagent.paths import bundled_resources_dir
 from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
+from smerteagent.ui.system_libraries import explanation, missing_packages
 from smerteagent.ui.unlock_dialog import ask_passphrase
 
 UNLOCK_REASONS = ("passphrase_needed", "wrong_passphrase")
@@ -120,6 +121,10 @@ def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_
     """
     language = language_forced or "da"
     set_language(language)
+    missing = missing_packages() if QApplication.instance() is None else []
+    if missing:
+        print(explanation(missing), file=sys.stderr)
+        return 1
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("SmerteAgent")
