@@ -169,3 +169,17 @@ def test_damaged_database_can_be_restored_from_a_backup_in_the_app(
     assert offer_restore(parent, database, "damaged")
     assert backup.check_file(database) == []
     assert any(p.name.startswith("clinic.sqlite.damaged-") for p in tmp_path.iterdir())
+
+
+def test_saving_settings_keeps_the_open_patient(
+    window: MainWindow, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:  # fmt: skip
+    from smerteagent.ui.settings_dialog import SettingsDialog
+
+    other, _ = services.patients.add(PatientInput("Anne", "Hansen", cpr="010203-4005"))
+    window.show_list()
+    window.open_patient(patient.id)
+    monkeypatch.setattr(SettingsDialog, "exec", lambda self: SettingsDialog.DialogCode.Accepted)
+    window.open_settings()
+    assert window.stack.currentWidget() is window.patient_page
+    assert window.patient is not None and window.patient.id == patient.id != other.id

@@ -435,8 +435,16 @@ class MainWindow(QMainWindow):
         if not self.context.loaded:
             return
         dialog = SettingsDialog(self.context, self)
-        if dialog.exec() == SettingsDialog.DialogCode.Accepted and self.list_page is not None:
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted or self.list_page is None:
+            return
+        # The clinician stays where they were: leaving an open patient for the list (with an old search and
+        # another patient highlighted) invites opening the wrong record. Pages re-read what settings change.
+        if self.stack.currentWidget() is self.list_page:
             self.show_list()
+            return
+        self.list_page.refresh()
+        if self.stack.currentWidget() is self.patient_page and self.patient is not None:
+            self.open_patient(self.patient.id)
 
     def show_shortcuts(self) -> None:
         from smerteagent.ui.shortcuts_dialog import ShortcutsDialog
