@@ -460,3 +460,39 @@ def test_no_question_without_changes_or_after_saving(editor: CarePlanEditor, mon
     assert editor.save() is not None
     editor.reject()
     assert asked == [] and not editor.isVisible()
+
+
+def mnemonic(text: str) -> str:
+    index = text.replace("&&", "").find("&")
+    return text.replace("&&", "")[index + 1].lower() if index >= 0 else ""
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_every_alt_letter_is_unique(qtbot: QtBot, services: Services, patient: Patient, language: str) -> None:
+    from smerteagent import i18n
+
+    i18n.set_language(language)
+    try:
+        dialog = CarePlanEditor(services, patient)
+        qtbot.addWidget(dialog)
+        texts = [b.text() for b in dialog.findChildren(QPushButton)]
+        texts += [dialog.tabs.tabText(index) for index in range(dialog.tabs.count())]
+        letters = [mnemonic(text) for text in texts if mnemonic(text)]
+        assert len(letters) == len(set(letters)), texts
+    finally:
+        i18n.set_language("en")
+
+
+def test_alt_letter_presses_the_button_and_ctrl_s_still_saves(editor: CarePlanEditor, qtbot: QtBot) -> None:
+    fill_value_goal_action(editor)
+    save = next(b for b in editor.findChildren(QPushButton) if b.text() == _("&Save"))
+    editor.activateWindow()
+    qtbot.waitUntil(editor.isActiveWindow)
+    editor.goal_table.setFocus()
+    letter = getattr(Qt.Key, f"Key_{mnemonic(save.text()).upper()}")
+    qtbot.keyClick(editor.focusWidget(), letter, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: editor.current is not None)  # a mnemonic animates the click before it fires
+    assert editor.current is not None and editor.current.goals[0].description == "Lege med børnebørnene"
+    editor.action_table.cell(0, 0).setText("Gåtur hver anden dag")
+    qtbot.keyClick(editor.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert editor.current.actions[0].what == "Gåtur hver anden dag" and not editor.has_unsaved_changes()

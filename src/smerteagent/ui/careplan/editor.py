@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -108,13 +108,15 @@ class CarePlanEditor(QDialog):
         row.addWidget(self.status, 1)
         for text, shortcut, slot in ((_("&Save"), "Ctrl+S", self.save), (_("&Print…"), "Ctrl+P", self.print_plan),
                                      (_("&Open PDF"), "Ctrl+Shift+O", self.open_pdf),
-                                     (_("Clinician &summary…"), None, self.open_summary),
+                                     (_("Cli&nician summary…"), None, self.open_summary),
                                      (_("Copy &journal note"), "Ctrl+Shift+J", self.copy_journal_note),
                                      (_("&Close"), None, self.reject)):  # fmt: skip
             button = QPushButton(text, self)
             button.setAutoDefault(False)
             if shortcut:
-                button.setShortcut(QKeySequence(shortcut))
+                # A shortcut of its own, not button.setShortcut(): that would replace the underlined Alt letter,
+                # and Alt+letter would then type the letter into the focused field.
+                QShortcut(QKeySequence(shortcut), self, button.click)
                 button.setToolTip(QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText))
             button.clicked.connect(slot)
             row.addWidget(button)

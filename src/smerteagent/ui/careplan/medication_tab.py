@@ -34,7 +34,7 @@ class MedicationTab(QWidget):
         self.info = QLabel(self)
         self.info.setWordWrap(True)
         add, remove = QPushButton(_("Add row"), self), QPushButton(_("Remove row"), self)
-        taper = QPushButton(_("&Tapering plan…"), self)
+        taper = QPushButton(_("Tapering p&lan…"), self)
         add.setShortcut(QKeySequence("Ctrl+Insert"))
         taper.setShortcut(QKeySequence("Ctrl+T"))
         add.clicked.connect(self.table.add_and_edit)
