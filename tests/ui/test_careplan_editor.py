@@ -496,3 +496,23 @@ def test_alt_letter_presses_the_button_and_ctrl_s_still_saves(editor: CarePlanEd
     editor.action_table.cell(0, 0).setText("Gåtur hver anden dag")
     qtbot.keyClick(editor.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert editor.current.actions[0].what == "Gåtur hver anden dag" and not editor.has_unsaved_changes()
+
+
+def test_closing_the_plan_keeps_a_drug_tick_the_clinician_set(
+    qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:  # fmt: skip
+    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
+    context = AppContext()
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    context.set_services(services)
+    window.open_patient(patient.id)
+    page = window.patient_page
+    assert page is not None
+    page.context_boxes["on_opioids"].setChecked(True)  # e.g. a drug the plan does not name
+    page.care_plan_requested.emit()
+    editor = window.care_plan_editor
+    assert editor is not None
+    editor.reject()
+    assert page.context_boxes["on_opioids"].isChecked()

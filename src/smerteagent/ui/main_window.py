@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
     def _care_plan_closed(self, patient: Patient) -> None:
         """Back on the patient page, whose 'takes opioids' boxes follow the plan's medication as saved."""
         if self.patient_page is not None:
-            self.patient_page.tick_drugs_on_the_plan(patient)
+            self.patient_page.tick_drugs_on_the_plan(patient, keep_ticked=True)
         self.open_patient(patient.id)
 
     def start_battery(self, battery_id: str, setting: str, context: dict[str, bool]) -> None:

@@ -160,14 +160,16 @@ class PatientPage(QWidget):
             self.tick_drugs_on_the_plan(patient)
         self.refresh()
 
-    def tick_drugs_on_the_plan(self, patient: Patient) -> None:
-        """'Takes opioids' and the like, ticked from the care plan's medication; the clinician may change them."""
+    def tick_drugs_on_the_plan(self, patient: Patient, *, keep_ticked: bool = False) -> None:
+        """'Takes opioids' and the like, ticked from the care plan's medication; the clinician may change them.
+        With ``keep_ticked`` (back from the plan) a box the clinician ticked stays ticked: a drug the plan
+        does not know as an opioid must not silently drop the battery's opioid questions."""
         from smerteagent.core.careplan.medication import battery_context, bundled_catalogue
 
         plan = operations.run(self, lambda: self.context.services.careplans.current(patient.id))
         taken = battery_context((m.name for m in plan.medications), bundled_catalogue()) if plan else set()
         for key, box in self.context_boxes.items():
-            box.setChecked(key in taken)
+            box.setChecked(key in taken or (keep_ticked and box.isChecked()))
 
     def refresh(self) -> None:
         if self.patient is None:
