@@ -6,6 +6,7 @@ import pytest
 
 from smerteagent.core.errors import AnswerError
 from smerteagent.core.patients import PatientInput
+from smerteagent.storage.patients import NotFound
 from smerteagent.storage.screenings import ResponseClosed
 from smerteagent.storage.services import Services, open_services
 
@@ -90,3 +91,28 @@ def test_a_draft_with_a_suicide_answer_is_an_open_alert(services: Services, pati
     assert services.screenings.open_alerts(patient_id) == []
     services.screenings.answer(draft.id, "q5", 1)
     assert [a.flag for a in services.screenings.open_alerts(patient_id)] == ["suicide_risk_imminent"]
+
+
+def test_one_action_covers_every_open_flag_at_once(services: Services, patient_id: int) -> None:
+    encounter = services.screenings.start_encounter(patient_id, "gp")
+    phq9 = services.screenings.start_response(encounter.id, "phq9")
+    for number, value in enumerate([0, 0, 0, 0, 0, 0, 0, 0, 2], start=1):
+        services.screenings.answer(phq9.id, f"q{number}", value)
+    services.screenings.complete(phq9.id, None)
+    asq = services.screenings.start_response(encounter.id, "asq")
+    services.screenings.answer(asq.id, "q1", 1)
+    alerts = services.screenings.open_alerts(patient_id)
+    assert {a.form_id for a in alerts} == {"phq9", "asq"}
+    services.screenings.record_safety_actions([(a.response_id, a.flag) for a in alerts], "safety_plan_made", "Datter")
+    assert services.screenings.open_alerts(patient_id) == []
+    actions = services.screenings.safety_actions(patient_id)
+    assert len(actions) == len(alerts) and len({(a.at, a.action, a.note) for a in actions}) == 1
+
+
+def test_an_unknown_response_records_no_action_at_all(services: Services, patient_id: int) -> None:
+    encounter = services.screenings.start_encounter(patient_id, "gp")
+    asq = services.screenings.start_response(encounter.id, "asq")
+    services.screenings.answer(asq.id, "q1", 1)
+    with pytest.raises(NotFound):
+        services.screenings.record_safety_actions([(asq.id, "suicide_risk"), (999_999, "suicide_risk")], "other", "x")
+    assert [a.flag for a in services.screenings.open_alerts(patient_id)] == ["suicide_risk"]

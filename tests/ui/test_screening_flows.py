@@ -140,7 +140,7 @@ def test_other_action_needs_a_note(qtbot: QtBot) -> None:
     dialog.action.setCurrentIndex(dialog.action.findData("other"))
     dialog._accept_if_complete()
     assert dialog.result() != SafetyActionDialog.DialogCode.Accepted
-    dialog.note.setText("Ringet til vagtlæge")
+    dialog.note.setPlainText("Ringet til vagtlæge")
     dialog._accept_if_complete()
     assert dialog.result() == SafetyActionDialog.DialogCode.Accepted
 
@@ -331,3 +331,32 @@ def test_a_lock_due_while_the_patient_answers_comes_when_the_pin_hands_back(
     qtbot.waitUntil(lambda: bool(window.findChildren(UnlockDialog)))
     [dialog] = window.findChildren(UnlockDialog)
     assert dialog.isVisible() and window.account is None, "the shared PIN does not hand over the session"
+
+
+def test_one_dialog_records_the_action_for_every_flag_and_the_page_shows_it(
+    window: MainWindow, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:  # fmt: skip
+    encounter = services.screenings.start_encounter(patient.id, "gp")
+    for form_id, answers in (("phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1]), ("asq", [1, 0, 0, 0, 0])):
+        response = services.screenings.start_response(encounter.id, form_id)
+        for number, value in enumerate(answers, start=1):
+            services.screenings.answer(response.id, f"q{number}", value)
+        services.screenings.complete(response.id, None)
+    window.open_patient(patient.id)
+    page = window.patient_page
+    assert page is not None and page.safety.isVisible() and not page.safety_done.isVisible()
+    shown: list[str] = []
+
+    def exec_dialog(dialog: SafetyActionDialog) -> int:
+        shown.append(dialog.windowTitle())
+        dialog.action.setCurrentIndex(dialog.action.findData("safety_plan_made"))
+        dialog.note.setPlainText("Aftalt med datteren.\nRinger i morgen.")
+        return SafetyActionDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(SafetyActionDialog, "exec", exec_dialog)
+    page.record_safety_action()
+    assert len(shown) == 1, "one question for the encounter, not one per instrument"
+    assert services.screenings.open_alerts(patient.id) == [] and not page.safety.isVisible()
+    assert page.safety_done.isVisible() and "Ringer i morgen." in page.safety_done.text()
+    history = [page.results.item(row).text() for row in range(page.results.count())]
+    assert len(history) == 2 and all("✓" in line for line in history), history

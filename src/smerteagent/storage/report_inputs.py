@@ -63,11 +63,15 @@ class ReportInputs:
 
     def journal(self, patient: Patient, plan: CarePlan | None, language: str, today: date) -> str:
         """The plain-text note for the practice's own record system (in the current UI language)."""
-        actions = []
+        # One action recorded for several flags at once (PHQ-9 and C-SSRS) is one line naming both instruments.
+        grouped: dict[tuple[object, ...], list[str]] = {}
         for action in self.safety_actions:
             form = self.forms.get(action.form_id)
             title = (form.definition.short_title or form.definition.title).get(language) if form else action.form_id
-            actions.append(f"{action.at:%d.%m.%Y} {title}: {action.describe()}")
+            titles = grouped.setdefault((action.at, action.actor, action.describe()), [])
+            if title not in titles:
+                titles.append(title)
+        actions = [f"{at:%d.%m.%Y} {', '.join(titles)}: {text}" for (at, _actor, text), titles in grouped.items()]
         scores = self.latest_visit_scores(language)
         return journal_note(patient, scores, actions, plan, self.catalogue, today, self.open_alerts)
 

@@ -7,7 +7,7 @@ as given.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -197,16 +197,22 @@ class ScreeningService:
 
     def record_safety_action(self, response_id: int, flag: str, action: str, note: str | None = None) -> None:
         """Record what was done about a critical flag, in the audit trail too."""
+        self.record_safety_actions([(response_id, flag)], action, note)
+
+    def record_safety_actions(self, flags: Sequence[tuple[int, str]], action: str, note: str | None = None) -> None:
+        """One action on several critical flags (an encounter's PHQ-9 item 9 and C-SSRS): one assessment,
+        written for every flag at the same moment, all or none."""
         if action not in SAFETY_ACTIONS:
             raise SmerteAgentError(f"unknown safety action {action!r}")
+        now, actor = datetime.now(), self._actor()
         with self._write() as session:
-            row = session.get(ResponseRow, response_id)
-            if row is None:
-                raise NotFound("response", response_id)
-            session.add(SafetyActionRow(response_id=response_id, flag=flag, action=action, note=note,
-                                        actor=self._actor(), at=datetime.now()))  # fmt: skip
-            record_event(session, self._actor(), "update", "response", response_id,
-                         {"safety_action": action, "flag": flag})  # fmt: skip
+            for response_id, flag in flags:
+                if session.get(ResponseRow, response_id) is None:
+                    raise NotFound("response", response_id)
+                session.add(SafetyActionRow(response_id=response_id, flag=flag, action=action, note=note,
+                                            actor=actor, at=now))  # fmt: skip
+                record_event(session, actor, "update", "response", response_id,
+                             {"safety_action": action, "flag": flag})  # fmt: skip
 
     def safety_actions(self, patient_id: int) -> list[SafetyAction]:
         """Every action recorded on the patient's critical flags, oldest first (for the journal note)."""

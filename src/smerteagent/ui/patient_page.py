@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from smerteagent.core.history import InstrumentHistory, build_history
 from smerteagent.core.patients import Patient
+from smerteagent.core.safety import SafetyAction
 from smerteagent.i18n import N_, _, language
 from smerteagent.ui import operations
 from smerteagent.ui.banner import PatientBanner
@@ -65,9 +66,13 @@ class PatientPage(QWidget):
         self.context = context
         self.patient: Patient | None = None
         self.alerts: list[OpenAlert] = []
+        self._actions_by_response: dict[int, SafetyAction] = {}
         self.banner = PatientBanner(self)
         self.safety = SafetyBanner(self)
         self.safety.record_requested.connect(self.record_safety_action)
+        self.safety_done = QLabel(self, wordWrap=True)
+        self.safety_done.setAccessibleName(_("Suicide-risk action recorded"))
+        self.safety_done.hide()
         self.results = QListWidget(self)
         self.results.setAccessibleName(_("Screenings"))
         self.results.setWordWrap(True)
@@ -81,6 +86,7 @@ class PatientPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.safety)
+        layout.addWidget(self.safety_done)
         layout.addWidget(self._start_box())
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.results)
@@ -178,10 +184,13 @@ class PatientPage(QWidget):
         records = operations.run(self, lambda: screenings.responses(self.patient.id)) or []  # type: ignore[union-attr]
         self.alerts = operations.run(self, lambda: screenings.open_alerts(self.patient.id)) or []  # type: ignore[union-attr]
         self._records = records
+        actions = operations.run(self, lambda: screenings.safety_actions(self.patient.id)) or []  # type: ignore[union-attr]
+        self._actions_by_response = {action.response_id: action for action in actions}
         self.results.clear()
         for record in reversed(records):
             self.results.addItem(self._item(record))
         self._show_alerts()
+        self._show_last_safety_action(actions)
         if self.results.count():
             self.results.setCurrentRow(0)
         else:
@@ -193,7 +202,11 @@ class PatientPage(QWidget):
         title = (form.definition.short_title or form.definition.title).get(language()) if form else record.form_id
         when = record.created_at.strftime("%d.%m.%Y")
         status = _("draft — Enter resumes") if record.score is None else self._band_label(form, record.score.band)
-        item = QListWidgetItem(f"{when}  {title}  {status}")
+        text = f"{when}  {title}  {status}"
+        acted = self._actions_by_response.get(record.id)
+        if acted is not None:  # the history shows the risk was handled, and when
+            text += "  " + _("✓ suicide-risk action {date}").format(date=f"{acted.at:%d.%m.%Y}")
+        item = QListWidgetItem(text)
         item.setData(Qt.ItemDataRole.UserRole, record.id)
         return item
 
@@ -241,15 +254,30 @@ class PatientPage(QWidget):
         self.safety.show_alerts(counted)
 
     def record_safety_action(self) -> None:
-        """Ask what was done about each open critical flag; the banner stays until all are recorded."""
+        """One question for all open critical flags (one assessment of suicide risk, however many
+        instruments raised it); the banner stays until it is recorded."""
         screenings = self.context.services.screenings
         forms = self.context.services.forms.forms
-        for alert in list(self.alerts):
-            description = flag_text(forms[alert.form_id], alert.flag) if alert.form_id in forms else alert.flag
-            dialog = SafetyActionDialog(description, self.patient, self)
-            if dialog.exec() != SafetyActionDialog.DialogCode.Accepted:
-                break
+        alerts = list(self.alerts)
+        if not alerts:
+            return
+        texts = [flag_text(forms[a.form_id], a.flag) if a.form_id in forms else a.flag for a in alerts]
+        dialog = SafetyActionDialog(list(dict.fromkeys(texts)), self.patient, self)
+        if dialog.exec() == SafetyActionDialog.DialogCode.Accepted:
             action, note = dialog.choice()
-            operations.run(self, lambda a=alert, act=action, n=note: screenings.record_safety_action(
-                a.response_id, a.flag, act, n))  # fmt: skip
+            flags = [(a.response_id, a.flag) for a in alerts]
+            operations.run(self, lambda: screenings.record_safety_actions(flags, action, note))
         self.refresh()
+
+    def _show_last_safety_action(self, actions: list[SafetyAction]) -> None:
+        """The latest recorded suicide-risk action stays in sight on the page: what was done, when, by whom."""
+        if not actions:
+            self.safety_done.hide()
+            return
+        last = actions[-1]
+        self.safety_done.setText(
+            _("Suicide risk: action recorded {date} by {actor}: {action}").format(
+                date=f"{last.at:%d.%m.%Y %H:%M}", actor=last.actor, action=last.describe()
+            )
+        )
+        self.safety_done.show()

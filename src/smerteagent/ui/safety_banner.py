@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -11,7 +13,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QWidget,
 )
@@ -23,10 +25,14 @@ from smerteagent.ui.banner import PatientBanner
 
 
 class SafetyActionDialog(QDialog):
-    """Asks what was done about a critical flag; 'other' needs a note."""
+    """Asks what was done about the encounter's critical flags — one action covers them all (PHQ-9 item 9 and
+    C-SSRS are one assessment, not two); 'other' needs a note."""
 
-    def __init__(self, description: str, patient: PatientSummary | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, description: str | Sequence[str], patient: PatientSummary | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        descriptions = [description] if isinstance(description, str) else list(description)
         self.setWindowTitle(_("Record the action taken"))
         self.banner = PatientBanner(self)
         self.banner.set_patient(patient)
@@ -37,14 +43,16 @@ class SafetyActionDialog(QDialog):
         for key, label in SAFETY_ACTIONS.items():
             self.action.addItem(_(label), key)
         self.action.setAccessibleName(_("Action taken"))
-        self.note = QLineEdit(self)
+        self.note = QPlainTextEdit(self)
+        self.note.setTabChangesFocus(True)  # Tab reaches OK; the note is several lines, not a tab character
         self.note.setAccessibleName(_("Note"))
+        self.note.setPlaceholderText(_("What was assessed and agreed, who was contacted"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._accept_if_complete)
         buttons.rejected.connect(self.reject)
         layout = QFormLayout(self)
         layout.addRow(self.banner)
-        layout.addRow(QLabel(description, wordWrap=True))
+        layout.addRow(QLabel("\n".join(f"• {text}" for text in descriptions), wordWrap=True))
         layout.addRow(_("Action taken"), self.action)
         layout.addRow(_("Note"), self.note)
         layout.addRow(buttons)
@@ -53,14 +61,14 @@ class SafetyActionDialog(QDialog):
         if self.action.currentData() is None:
             self.action.setFocus()
             return
-        if self.action.currentData() == "other" and not self.note.text().strip():
+        if self.action.currentData() == "other" and not self.note.toPlainText().strip():
             self.note.setPlaceholderText(_("Describe what was done"))
             self.note.setFocus()
             return
         self.accept()
 
     def choice(self) -> tuple[str, str | None]:
-        return str(self.action.currentData()), self.note.text().strip() or None
+        return str(self.action.currentData()), self.note.toPlainText().strip() or None
 
 
 class SafetyBanner(QFrame):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from smerteagent.core.careplan.medication import Catalogue
@@ -36,7 +36,8 @@ class MedicationTab(QWidget):
         add, remove = QPushButton(_("Add row"), self), QPushButton(_("Remove row"), self)
         taper = QPushButton(_("Tapering p&lan…"), self)
         add.setShortcut(QKeySequence("Ctrl+Insert"))
-        taper.setShortcut(QKeySequence("Ctrl+T"))
+        QShortcut(QKeySequence("Ctrl+T"), self, taper.click)  # its own, so the button keeps its Alt letter
+        taper.setToolTip("Ctrl+T")
         add.clicked.connect(self.table.add_and_edit)
         remove.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # never Tab + space: a click or Ctrl+Delete
         remove.setShortcut(QKeySequence("Ctrl+Delete"))
