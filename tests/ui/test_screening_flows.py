@@ -4,6 +4,7 @@ the patient's own mode behind a PIN, and the language switch."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from html import escape
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from smerteagent import i18n
+from smerteagent.core.careplan.suggestions import bundled_recommendations
 from smerteagent.core.patients import Patient
 from smerteagent.storage.screening_session import ScreeningSession
 from smerteagent.storage.services import Services
@@ -358,5 +360,24 @@ def test_one_dialog_records_the_action_for_every_flag_and_the_page_shows_it(
     assert len(shown) == 1, "one question for the encounter, not one per instrument"
     assert services.screenings.open_alerts(patient.id) == [] and not page.safety.isVisible()
     assert page.safety_done.isVisible() and "Ringer i morgen." in page.safety_done.text()
-    history = [page.results.item(row).text() for row in range(page.results.count())]
+    history = [page.results.item(row).text() for row in range(1, page.results.count())]  # row 0: the overview
     assert len(history) == 2 and all("✓" in line for line in history), history
+
+
+def test_the_page_after_a_battery_shows_the_visit_overview(
+    window: MainWindow, services: Services, patient: Patient
+) -> None:  # fmt: skip
+    encounter = services.screenings.start_encounter(patient.id, "gp")
+    for form_id, answers in (("startback", [1, 1, 1, 1, 1, 1, 1, 1, 4]), ("phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1])):
+        response = services.screenings.start_response(encounter.id, form_id)
+        for number, value in enumerate(answers, start=1):
+            services.screenings.answer(response.id, f"q{number}", value)
+        services.screenings.complete(response.id, None)
+    window.open_patient(patient.id)
+    page = window.patient_page
+    assert page is not None and page.results.currentRow() == 0
+    shown = page.result_view.text()
+    assert "STarT Back" in shown and "Høj risiko" in shown, shown
+    matched = next(s.text for s in bundled_recommendations().suggest([], "high", "da") if s.kind == "matched")
+    assert escape(matched) in shown
+    assert shown.index("#b00020") < shown.index("Høj risiko"), "the suicide-risk flag comes first, in red"

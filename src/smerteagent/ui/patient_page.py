@@ -41,6 +41,7 @@ CONTEXT = {
     "on_z_drugs": N_("Z-drugs (sleeping pills)"),
     "on_gabapentinoids": N_("Gabapentinoids"),
 }
+OVERVIEW_ROLE = Qt.ItemDataRole.UserRole + 1  # on the visit-overview row: the encounter it sums up
 SETTINGS = {"gp": N_("General practice"), "physiotherapy": N_("Physiotherapy"), "pain_clinic": N_("Pain clinic")}
 
 
@@ -67,6 +68,7 @@ class PatientPage(QWidget):
         self.patient: Patient | None = None
         self.alerts: list[OpenAlert] = []
         self._actions_by_response: dict[int, SafetyAction] = {}
+        self._handled_flags: set[tuple[int, str]] = set()
         self.banner = PatientBanner(self)
         self.safety = SafetyBanner(self)
         self.safety.record_requested.connect(self.record_safety_action)
@@ -186,7 +188,15 @@ class PatientPage(QWidget):
         self._records = records
         actions = operations.run(self, lambda: screenings.safety_actions(self.patient.id)) or []  # type: ignore[union-attr]
         self._actions_by_response = {action.response_id: action for action in actions}
+        self._handled_flags = {(action.response_id, action.flag) for action in actions}
         self.results.clear()
+        if records:
+            # The latest visit's overview heads the list and is what shows first after a battery.
+            overview = QListWidgetItem(
+                _("Overview of the visit {date}").format(date=f"{records[-1].created_at:%d.%m.%Y}")
+            )
+            overview.setData(OVERVIEW_ROLE, records[-1].encounter_id)
+            self.results.addItem(overview)
         for record in reversed(records):
             self.results.addItem(self._item(record))
         self._show_alerts()
@@ -224,9 +234,13 @@ class PatientPage(QWidget):
         return next((r for r in self._records if r.id == response_id), None)
 
     def _show_selected(self, item: QListWidgetItem | None) -> None:
+        if item is not None and item.data(OVERVIEW_ROLE) is not None:
+            self._show_overview(int(item.data(OVERVIEW_ROLE)))
+            return
         record = self._record(item)
         if record is None:
             return
+        self.chart.show()
         form = self.context.services.forms.forms.get(record.form_id)
         if form is None:
             return
@@ -241,6 +255,18 @@ class PatientPage(QWidget):
         history = build_history(form, entries, language())
         self.chart.set_history(history)
         self.change.setText(change_text(history))
+
+    def _show_overview(self, encounter_id: int) -> None:
+        """Every result of the visit, STarT Back's matched treatment and every flag, worst first."""
+        from smerteagent.core.careplan.suggestions import bundled_recommendations
+        from smerteagent.core.encounter_overview import encounter_overview
+
+        visit = [r for r in self._records if r.encounter_id == encounter_id]
+        overview = encounter_overview(visit, self.context.services.forms.forms, bundled_recommendations(),
+                                      language(), self._handled_flags)  # fmt: skip
+        self.result_view.show_overview(overview, f"{visit[0].created_at:%d.%m.%Y}" if visit else "")
+        self.chart.hide()  # an instrument's history belongs to its own row
+        self.change.setText("")
 
     def _resume_if_draft(self, item: QListWidgetItem) -> None:
         record = self._record(item)

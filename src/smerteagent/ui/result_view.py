@@ -6,6 +6,7 @@ from html import escape
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from smerteagent.core.encounter_overview import EncounterOverview
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.i18n import _, language
@@ -41,6 +42,47 @@ def result_html(form: CompiledForm, result: ScoreResult) -> str:
     return "".join(parts)
 
 
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:g}"
+    return text.replace(".", ",") if language() == "da" else text
+
+
+def overview_html(overview: EncounterOverview, when: str) -> str:
+    """The visit at a glance: what must be acted on first, STarT Back's matched treatment, then each result."""
+    heading, act_on = _("This visit ({date})").format(date=when), _("To act on:")  # not in f-strings: extracted
+    parts = [f"<h3>{escape(heading)}</h3>"]
+    flags = overview.flags_by_severity()
+    if flags:
+        parts.append(f"<p><b>{escape(act_on)}</b><br>")
+        for title, flag in flags:
+            done = " " + escape(_("(action recorded)")) if flag.handled else ""
+            colour = COLOURS.get(flag.severity, "inherit")
+            parts.append(f"<span style='color:{colour}'>⚑ {escape(title)}: {escape(flag.text)}{done}</span><br>")
+        parts.append("</p>")
+    if overview.startback_band_label:
+        group = _("STarT Back: {group}").format(group=overview.startback_band_label)
+        parts.append(f"<p><b>{escape(group)}</b>")
+        if overview.matched_treatment:
+            parts.append("<br>" + escape(_("Matched treatment: {text}").format(text=overview.matched_treatment)))
+        parts.append("</p>")
+    parts.append("<table cellspacing='4'>")
+    for line in overview.lines:
+        if not line.finished:
+            shown = escape(_("not finished — press Enter on it to resume"))
+        else:
+            values = ", ".join(f"{escape(name)} {_number(value)}" for name, value in line.values)
+            band = ""
+            if line.band_label:
+                colour = COLOURS.get(line.band_severity, "inherit")
+                band = f" <b style='color:{colour}'>{escape(line.band_label)}</b>"
+            shown = f"{values}{band}"
+        parts.append(f"<tr><td><b>{escape(line.title)}</b></td><td>{shown}</td></tr>")
+    parts.append("</table>")
+    return "".join(parts)
+
+
 class ResultView(QLabel):
     """Shows one ScoreResult; the scoring itself happened in the core."""
 
@@ -49,6 +91,10 @@ class ResultView(QLabel):
         self.setWordWrap(True)
         self.setTextFormat(self.textFormat().RichText)
         self.setAccessibleName(_("Result"))
+
+    def show_overview(self, overview: EncounterOverview, when: str) -> None:
+        self.setText(overview_html(overview, when))
+        self.setAccessibleDescription(self.text())
 
     def show_result(self, form: CompiledForm, result: ScoreResult) -> None:
         html = result_html(form, result)

@@ -1,0 +1,51 @@
+"""The visit overview after a battery: every result with its band, STarT Back's matched treatment, and every
+flag — critical first, never dropped once its action is recorded (it is marked handled instead)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from smerteagent.core.careplan.suggestions import bundled_recommendations
+from smerteagent.core.encounter_overview import encounter_overview
+from smerteagent.core.forms.loader import FormLibrary
+from smerteagent.core.scoring.result import ScoreResult
+
+STARTBACK_HIGH = {"q1": 1, "q2": 1, "q3": 1, "q4": 1, "q5": 1, "q6": 1, "q7": 1, "q8": 1, "q9": 4}
+
+
+@dataclass(frozen=True)
+class Record:
+    id: int
+    form_id: str
+    score: ScoreResult | None
+
+
+def scored(library: FormLibrary, record_id: int, form_id: str, answers: dict[str, int]) -> Record:
+    return Record(record_id, form_id, library.forms[form_id].score(answers))
+
+
+def test_startback_high_risk_brings_its_matched_treatment(library: FormLibrary) -> None:
+    records = [scored(library, 1, "startback", STARTBACK_HIGH)]
+    overview = encounter_overview(records, library.forms, bundled_recommendations(), "da")
+    [line] = overview.lines
+    assert line.finished and line.band_severity in {"warning", "critical"}
+    assert overview.startback_band_label == line.band_label and "høj" in (line.band_label or "").lower()
+    expected = [s.text for s in bundled_recommendations().suggest([], "high", "da") if s.kind == "matched"]
+    assert overview.matched_treatment == expected[0]
+
+
+def test_critical_flags_come_first_and_stay_when_handled(library: FormLibrary) -> None:
+    phq4 = scored(library, 1, "phq4", {"q1": 2, "q2": 2, "q3": 0, "q4": 0})
+    phq9 = scored(library, 2, "phq9", {f"q{n}": 0 for n in range(1, 9)} | {"q9": 1})
+    overview = encounter_overview(
+        [phq4, phq9], library.forms, bundled_recommendations(), "da", handled={(2, "suicide_risk")}
+    )
+    flags = overview.flags_by_severity()
+    assert flags[0][1].severity == "critical" and flags[0][0] == "PHQ-9" and flags[0][1].handled
+    assert any(title == "PHQ-4" and not flag.handled for title, flag in flags)
+
+
+def test_a_draft_is_shown_as_unfinished_and_no_startback_means_no_matched_treatment(library: FormLibrary) -> None:
+    overview = encounter_overview([Record(1, "phq9", None)], library.forms, bundled_recommendations(), "en")
+    assert [line.finished for line in overview.lines] == [False]
+    assert overview.matched_treatment is None and overview.startback_band_label is None
