@@ -529,3 +529,9 @@ def test_journal_note_tells_one_action_for_two_flags_once(qtbot: QtBot, services
     assert note is not None and note.count("Sikkerhedsplan lagt sammen med patienten (datter)") == 1
     line = next(line for line in note.splitlines() if "datter" in line)
     assert "PHQ-9" in line and "ASQ" in line
+
+
+def test_the_editor_fits_a_1366_by_768_laptop_screen(editor: CarePlanEditor) -> None:
+    """With room left for the window frame and a task bar."""
+    needed = editor.minimumSizeHint()
+    assert needed.width() <= 1280 and needed.height() <= 700, needed

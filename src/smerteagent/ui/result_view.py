@@ -18,6 +18,13 @@ def flag_text(form: CompiledForm, flag: str) -> str:
     return form.flag_text(flag, language())
 
 
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:g}"
+    return text.replace(".", ",") if language() == "da" else text
+
+
 def result_html(form: CompiledForm, result: ScoreResult) -> str:
     """Rich text for a result, built from the form's own labels in the current language."""
     lang = language()
@@ -28,7 +35,7 @@ def result_html(form: CompiledForm, result: ScoreResult) -> str:
     for name, value in result.results.items():
         if name == "total" and "total" not in labels:
             continue
-        shown = "—" if value is None else f"{value:g}"
+        shown = _number(value)  # a decimal comma in Danish, as in the note and the PDF
         parts.append(f"{escape(labels.get(name, name))}: <b>{shown}</b><br>")
     band = next((b for b in definition.scoring.bands if b.id == result.band), None)
     if band is not None:
@@ -40,13 +47,6 @@ def result_html(form: CompiledForm, result: ScoreResult) -> str:
         severity = result.flag_severity.get(flag, "warning")
         parts.append(f"<p style='color:{COLOURS.get(severity, 'inherit')}'>⚑ {escape(flag_text(form, flag))}</p>")
     return "".join(parts)
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:g}"
-    return text.replace(".", ",") if language() == "da" else text
 
 
 def overview_html(overview: EncounterOverview, when: str) -> str:

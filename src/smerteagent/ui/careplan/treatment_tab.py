@@ -4,7 +4,7 @@ recommendations for the pain types ticked, each a checkbox the clinician and pat
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from smerteagent.core.careplan.suggestions import Recommendations
 from smerteagent.i18n import _, language
@@ -15,14 +15,15 @@ class TreatmentTab(QWidget):
         super().__init__(parent)
         self.recommendations, self.startback_band = recommendations, startback_band
         layout = QVBoxLayout(self)
-        types = QHBoxLayout()
+        types = QGridLayout()  # in rows of three: one row of five pain types was wider than a 1366-pixel screen
         self.pain_types: dict[str, QCheckBox] = {}
-        for key in recommendations.pain_types:
+        for index, key in enumerate(recommendations.pain_types):
             box = QCheckBox(recommendations.document["pain_types"][key][language()], self)
             box.toggled.connect(lambda _on: self.fill(self.treatments()))
             self.pain_types[key] = box
-            types.addWidget(box)
+            types.addWidget(box, index // 3, index % 3)
         self.suggestions = QListWidget(self)
+        self.suggestions.setWordWrap(True)
         self.suggestions.setAccessibleName(_("Treatment"))
         layout.addLayout(types)
         layout.addWidget(self.suggestions, 1)
