@@ -68,6 +68,8 @@ def test_gp_battery_keyboard_only(qtbot: QtBot, window: MainWindow, services: Se
     answers += 4
     assert view.error.text() == ""
     assert [p.form_id for p in view.session.flow.planned][-1] == "phq9"
+    why, instructions = view.instructions.text().split("\n")  # on lines of their own, not run together
+    assert "PHQ-4" in why and instructions.startswith("Hvor ofte")
     answer_choices(keyboard, "phq9", [1, 2, 1, 1, 0, 1, 0, 0, 0])
     keyboard.enter()
     answers += 9

@@ -122,7 +122,7 @@ class ScreeningView(QWidget):
         place = flow.position.instrument + 1
         self.instrument.setText(f"{title}  ({place}/{len(flow.planned)})")
         reason = None if self.patient_mode else flow.planned[flow.position.instrument].reason
-        self.instructions.setText(" ".join(t.get(lang) for t in (reason, definition.instructions) if t))
+        self.instructions.setText("\n".join(t.get(lang) for t in (reason, definition.instructions) if t))
         answered, asked = flow.progress()
         self.progress.setRange(0, max(asked, 1))
         self.progress.setValue(answered)
