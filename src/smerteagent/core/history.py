@@ -59,6 +59,7 @@ class InstrumentHistory:
     series: tuple[Series, ...]
     thresholds: tuple[Threshold, ...]
     band_result: str | None = None
+    top_band: str | None = None  # the band above the last threshold, named on charts like the others
 
     def change_since_last(self) -> dict[str, float | None]:
         """Last minus previous value per series, so a screen can say whether things moved."""
@@ -88,6 +89,19 @@ def thresholds(form: Form, language: str) -> tuple[Threshold, ...]:
     return tuple(found)
 
 
+def top_band(form: Form, language: str, found: tuple[Threshold, ...]) -> str | None:
+    """The band that follows the last threshold (PHQ-9's "severe" above 19), if it grades the same result."""
+    if not found:
+        return None
+    bands = form.scoring.bands
+    index = next(i for i, band in enumerate(bands) if band.id == found[-1].band_below) + 1
+    if index >= len(bands):
+        return None
+    above = bands[index]
+    reads_only_target = above.when is None or _names(above.when) == {form.scoring.band_result}
+    return above.label.get(language) if reads_only_target else None
+
+
 def _names(rule: str) -> set[str]:
     """Every name a rule reads; quoted text counts too, which only makes the caller more careful."""
     return {name for name in _NAME.findall(rule) if name not in KEYWORDS}
@@ -112,4 +126,4 @@ def build_history(form: CompiledForm, entries: Sequence[Entry], language: str) -
     band_result = definition.scoring.band_result
     has_band_series = any(s.result_id == band_result for s in series)
     found = thresholds(definition, language) if has_band_series else ()
-    return InstrumentHistory(definition.id, title, series, found, band_result)
+    return InstrumentHistory(definition.id, title, series, found, band_result, top_band(definition, language, found))

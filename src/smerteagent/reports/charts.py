@@ -101,6 +101,8 @@ def history_chart(history: InstrumentHistory, width: float, height: float = 58 *
         each.strokeColor, each.strokeWidth, each.labels.fontName, each.labels.fontSize = AXIS, 0.6, REGULAR, 7
     drawing = Drawing(width, height, initialFontName=REGULAR, initialFontSize=7)
     drawing.add(plot)
+    if limits and history.top_band and limits[-1].value < y_high:
+        limits = [*limits, Threshold(y_high, "", history.top_band)]  # names the top band's stretch too
     _band_names(drawing, plot, limits, y_low, y_high)
     _legend(drawing, series)
     return drawing
