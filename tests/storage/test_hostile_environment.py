@@ -157,7 +157,9 @@ def test_read_only_file_or_folder(clinic: Path, locked: str) -> None:
         outcome = child("write", f"sqlite:///{clinic}", "1", as_root=os.geteuid() == 0)
     finally:
         make_read_only(clinic.parent, "neither")
-    assert outcome.startswith("refused read_only: " + _(StorageUnavailable.REASONS["read_only"])), outcome
+    reason = f"read_only_{locked}"  # a read-only file and a read-only folder are told apart, each named
+    assert outcome.startswith(f"refused {reason}: " + _(StorageUnavailable.REASONS[reason])), outcome
+    assert str(clinic if locked == "file" else clinic.parent) in outcome
     after = tree(clinic.parent)
     assert {name: after[name] for name in before} == before
     assert set(after) - set(before) <= {"clinic.sqlite-wal", "clinic.sqlite-shm"}, "SQLite's journal files only"
