@@ -39,9 +39,10 @@ def misdirect_index(path: Path, index: str = "sqlite_autoindex_patients_1") -> N
     formed, so quick_check passes, but the index no longer matches its table (integrity_check fails)."""
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    root, page_size = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (index,)).fetchone()[
-        0
-    ], connection.execute("PRAGMA page_size").fetchone()[0]
+    root, page_size = (
+        connection.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (index,)).fetchone()[0],
+        connection.execute("PRAGMA page_size").fetchone()[0],
+    )
     connection.close()
     data = bytearray(path.read_bytes())
     leaf = _leaves(bytes(data), page_size, root)[0]

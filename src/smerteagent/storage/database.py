@@ -11,7 +11,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,10 +149,8 @@ def _tune_sqlite(engine: Engine, guard: WriteGuard, path: Path | None, *, encryp
     def note_file(context: Any) -> None:
         # The classifier names the file and tells a read-only file from its folder, a full disk from a lost -wal.
         if path is not None and isinstance(context.original_exception, Exception):
-            try:
+            with suppress(AttributeError):
                 setattr(context.original_exception, PATH_NOTE, path)
-            except AttributeError:
-                pass
 
 
 def _sqlite_key(path: Path, passphrase: str | None) -> str | None:
@@ -182,11 +180,13 @@ def _check_key(engine: Engine, path: Path) -> None:
 
 def _refuse_unsound(path: Path) -> None:
     """Header and size: a file that is not a database, or cut short, is refused before SQLite sees it; an
-    empty file beside backups is a lost register (a new one has neither)."""
+    empty file beside backups is a lost register (a new one has neither). A killed conversion's copy goes."""
     from smerteagent.storage.backup import list_backups
+    from smerteagent.storage.conversion import discard_leftover
 
     if not path.is_file():
         return
+    discard_leftover(path)
     if path.stat().st_size == 0:
         integrity.refuse_empty_with_backups(path, list_backups(path))
         return

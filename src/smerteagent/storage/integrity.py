@@ -20,6 +20,7 @@ from smerteagent.core.errors import StorageUnavailable
 
 PLAIN_HEADER = b"SQLite format 3\x00"
 HEADER_BYTES = 100
+SQLITE_FRACTIONS = b"\x40\x20\x20"  # header bytes 21-23: the same in every SQLite file
 MIN_PAGE, MAX_PAGE = 512, 65536
 FULL_DISK_BYTES = 1 << 20  # less free space than this and a failed write is the disk's fault
 WAL_HEADER, WAL_FRAME_HEADER = 32, 24
@@ -43,7 +44,7 @@ def header_problem(path: Path) -> StorageUnavailable | None:
     if first[: len(PLAIN_HEADER)] != PLAIN_HEADER:
         if size >= MIN_PAGE and size % MIN_PAGE == 0 and looks_random(first[16:1040]):
             return None  # SQLCipher: judged by its passphrase
-        if b"CREATE TABLE" in first:
+        if first[21:24] == SQLITE_FRACTIONS or b"CREATE TABLE" in first:  # the rest of SQLite's header, or its schema
             return StorageUnavailable("corrupt", f"{path}: its header is damaged")
         return StorageUnavailable("not_a_database", str(path))
     return _size_problem(path, first[:HEADER_BYTES], size)
