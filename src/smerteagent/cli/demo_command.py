@@ -10,7 +10,6 @@ from typing import Any
 
 from smerteagent.cli.common import EXIT_OK, EXIT_USAGE, fail, open_storage, storage_command
 
-
 MAX_PATIENTS = 100_000  # the size the benchmarks measure; a larger demo would run for hours
 
 

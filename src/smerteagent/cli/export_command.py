@@ -154,7 +154,8 @@ def run_csv(arguments: argparse.Namespace) -> int:
                 "form": arguments.form, "pseudonymised": pseudonymise is not None, "file": str(arguments.out),
             })  # fmt: skip
         except BaseException:
-            arguments.out.unlink(missing_ok=True)  # no register leaves without its audit event
+            if arguments.out.is_file():
+                arguments.out.unlink()  # no register leaves without its audit event
             raise
     finally:
         services.close()
