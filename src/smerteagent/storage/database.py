@@ -242,7 +242,7 @@ class Database:
         guard = WriteGuard()
         if backend == "sqlite":
             _tune_sqlite(engine, guard, path, encrypted=key is not None)
-        if key is not None:
+        if key is not None and path is not None:
             _check_key(engine, path)
         return cls(resolved, engine, passphrase if key is not None else None, guard)
 

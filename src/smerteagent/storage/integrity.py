@@ -150,7 +150,7 @@ def wal_cut_short(path: Path) -> bool:
         return False
     if len(index) < 48:
         return False
-    order = "little" if sys.byteorder == "little" else "big"
+    order = sys.byteorder  # the index is in the writing machine's order (it never leaves it)
     raw_page = int.from_bytes(index[14:16], order)
     page = (raw_page & 0xFF00) | ((raw_page & 0x0001) << 16)
     frames = int.from_bytes(index[16:20], order)
