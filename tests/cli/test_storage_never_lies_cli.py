@@ -109,7 +109,7 @@ def test_a_text_file_of_whole_pages_is_not_called_encrypted(tmp_path: Path) -> N
     path = tmp_path / "noter.sqlite"
     path.write_bytes(b"Referat\n" * 512)
     message = one_line(run("--db", str(path), "patients", "list"), 1)
-    assert "not a SmerteAgent database" in message and "passphrase" not in message and str(path) in message
+    assert "not a database" in message and "passphrase" not in message and str(path) in message
 
 
 def test_db_backup_in_a_read_only_folder_is_one_line(db: Path, tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ class StorageUnavailable(SmerteAgentError):
             "the database's write-ahead journal (-wal file) was deleted or moved while in use; close every "
             "SmerteAgent and check the database (smerteagent db check)"
         ),
-        "not_a_database": N_("the file is not a SmerteAgent database (neither SQLite nor encrypted)"),
+        "not_a_database": N_("the file is not a database (neither a SQLite file nor an encrypted one)"),
         "corrupt": N_("the database file is damaged; restore a backup (smerteagent db restore)"),
         "backup_failed": N_("the backup was not made; the previous backups are kept"),
         "newer_schema": N_("the database was made by a newer SmerteAgent; update the program"),
