@@ -68,6 +68,9 @@ def _size_problem(path: Path, header: bytes, size: int) -> StorageUnavailable | 
 
 def refuse_empty_with_backups(path: Path, backups: list[Path]) -> None:
     """A 0-byte file beside backups is a lost register, not a new one: refused, with the restore offer."""
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return  # the content may all be in the journal still: SQLite judges it
     if backups and path.is_file() and path.stat().st_size == 0:
         raise StorageUnavailable(
             "corrupt", f"{path} is empty (0 bytes) while {len(backups)} backup(s) lie beside it; newest {backups[0]}"
