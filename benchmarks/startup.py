@@ -5,7 +5,8 @@
 Both are started the same way (a new Python process, offscreen) and timed from process start:
 first paint, ready (the patient list on screen; compared with the bare window's whole process), storage
 (search and opening patients work: SQLAlchemy, forms, database checks), peak memory.
-Targets: first paint <= 1.5x the bare window, ready <= 2x, peak memory <= bare + 80 MB.
+Targets: first paint <= 1.5x the bare window, ready <= 2x, storage ready <= 4x the bare window's first
+paint, peak memory <= bare + 80 MB.
 The same app is also started on an encrypted copy of the database (passphrase from a file), interleaved
 with the plain runs: ready and storage <= 1.3x the plain file's.
 """
@@ -120,6 +121,7 @@ def main() -> None:
     print(f"first paint {paint / bare_paint:.2f}x (target <= 1.5x); ready {ready / bare_wall:.2f}x the bare "
           f"process (target <= 2x); storage {storage / bare_wall:.2f}x; memory +{peak - bare_peak:.1f} MB "
           "(target <= 80 MB)")  # fmt: skip
+    print(f"storage ready {storage / bare_paint:.2f}x the bare window's first paint (target <= 4x)")
     if encrypted_runs:
         keyed = {key: median(encrypted_runs, key) for key in ("first_paint_ms", "ready_ms", "storage_ms", "peak_mb")}
         print(f"encrypted copy: first paint {keyed['first_paint_ms']:.0f} ms, list ready {keyed['ready_ms']:.0f} ms, "

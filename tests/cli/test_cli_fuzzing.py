@@ -72,3 +72,66 @@ def test_batch_answers_every_line(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert len(answers) == len(lines) and err == ""
     for number, answer in enumerate(answers, start=1):
         assert "form" in answer or answer["error"].startswith(f"line {number}: ")
+
+
+# --- The whole command-line surface: any argv ends in a result or a message, never a traceback or a hang.
+
+SURFACE = {
+    ("forms", "list"): ["--json", "--lang"],
+    ("forms", "show"): ["--json", "--lang"],
+    ("forms", "schema"): ["--battery"],
+    ("forms", "validate"): [],
+    ("score",): ["--sex", "--answers", "--json"],
+    ("patients", "add"): ["--given", "--family", "--cpr", "--no-cpr", "--sex", "--birth-date", "--note", "--json"],
+    ("patients", "list"): ["--limit", "--offset", "--json"],
+    ("patients", "search"): ["--limit", "--json"],
+    ("patients", "show"): ["--json"],
+    ("db", "check"): [],
+    ("db", "backup"): ["--to"],
+    ("db", "backups"): [],
+    ("settings", "show"): ["--json"],
+    ("settings", "set"): [],
+    ("careplan", "export"): ["--patient", "--out", "--lang", "--summary"],
+    ("careplan", "note"): ["--patient", "--lang"],
+    ("export", "fhir"): ["--form", "--patient", "--out", "--from", "--to"],
+    ("export", "csv"): ["--out", "--from", "--to", "--form", "--delimiter", "--include-drafts", "--pseudonymise"],
+    ("audit", "verify"): ["--anchor"],
+    ("audit", "export"): ["--from", "--to", "--format", "--out", "--allow-broken"],
+    ("accounts", "list"): ["--json"],
+    ("accounts", "deactivate"): ["--username"],
+}
+undecodable = st.binary(min_size=1, max_size=6).map(lambda raw: raw.decode("utf-8", "surrogateescape"))
+numbers = st.integers(-(10**30), 10**30).map(str)
+known = st.sampled_from(["1", "2", "070761-4285", "0707614285", "phq9", "2026-01-01", "2026-02-30", "json", "csv",
+                         "en", "da", "female", "mask_cpr_in_lists", "true", "out/x.pdf", "/", "", "-"])  # fmt: skip
+argument_values = st.text(max_size=12) | undecodable | numbers | known
+
+
+@st.composite
+def command_lines(draw: st.DrawFn) -> list[str]:
+    command = draw(st.sampled_from(sorted(SURFACE)))
+    tokens = st.sampled_from(SURFACE[command]) | argument_values if SURFACE[command] else argument_values
+    return [*command, *draw(st.lists(tokens, max_size=5))]
+
+
+@pytest.fixture(scope="module")
+def clinic_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("fuzz") / "klinik.sqlite"
+    assert main(["--db", str(path), "demo", "--patients", "25"]) == 0
+    return str(path)
+
+
+@settings(max_examples=200, suppress_health_check=list(HealthCheck), deadline=None)
+@given(argv=command_lines())
+def test_any_command_line_gives_a_result_or_a_message(
+    clinic_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)  # files a command writes land here
+    try:
+        code = main(["--db", clinic_db, *argv])
+    except SystemExit as stop:  # argparse: usage errors (2) and --help (0)
+        code = stop.code if isinstance(stop.code, int) else 2
+    _out, err = capsys.readouterr()
+    assert code in (0, 1, 2), (argv, code, err)
+    assert "Traceback" not in err, (argv, err)

@@ -18,6 +18,7 @@ from smerteagent.core.errors import StorageUnavailable
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.patients import PatientInput
 from smerteagent.i18n import _
+from smerteagent.storage.backup import backups_dir, check_file, list_backups
 from smerteagent.storage.services import open_services
 from tests.storage.hostile_process import NOTE
 
@@ -157,8 +158,33 @@ def test_read_only_file_or_folder(clinic: Path, locked: str) -> None:
         outcome = child("write", f"sqlite:///{clinic}", "1", as_root=os.geteuid() == 0)
     finally:
         make_read_only(clinic.parent, "neither")
-    assert outcome.startswith("refused read_only: " + _(StorageUnavailable.REASONS["read_only"])), outcome
+    reason = f"read_only_{locked}"  # a read-only file and a read-only folder are told apart, each named
+    assert outcome.startswith(f"refused {reason}: " + _(StorageUnavailable.REASONS[reason])), outcome
+    assert str(clinic if locked == "file" else clinic.parent) in outcome
     after = tree(clinic.parent)
     assert {name: after[name] for name in before} == before
     assert set(after) - set(before) <= {"clinic.sqlite-wal", "clinic.sqlite-shm"}, "SQLite's journal files only"
     assert saved_patients(clinic) == BEFORE
+
+
+def test_a_read_only_file_with_a_daily_backup_due_does_not_hang(clinic: Path, forms: FormLibrary) -> None:
+    """A read-only file (and the -wal/-shm the last program left, read-only too) with a backup due: the
+    step-wise copy restarted on every step, for ever, at 100 % CPU. Now it ends: backup made, write refused."""
+    services = open_services(f"sqlite:///{clinic}", forms)
+    for number in range(80):  # more than one copy step's 256 pages
+        services.patients.add(PatientInput("Stor", f"Journal {number}", no_cpr=True, note=NOTE))
+    services.close()
+    shutil.rmtree(backups_dir(clinic))  # the daily backup is due
+    for suffix in ("-wal", "-shm"):
+        Path(f"{clinic}{suffix}").write_bytes(b"")
+    make_read_only(clinic.parent, "file")
+    try:
+        done = subprocess.run([sys.executable, str(CHILD), "write", f"sqlite:///{clinic}", "1"], capture_output=True,
+                              text=True, timeout=60, cwd=ROOT,
+                              preexec_fn=drop_file_permission_override if os.geteuid() == 0 else None)  # fmt: skip
+    finally:
+        make_read_only(clinic.parent, "neither")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("refused read_only_file: "), done.stdout
+    [daily] = list_backups(clinic)
+    assert check_file(daily) == []

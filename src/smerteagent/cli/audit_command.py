@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, fail, open_storage, storage_command
+from smerteagent.private_files import write_private_text
 
 if TYPE_CHECKING:
     from smerteagent.storage.audit import AuditEvent, ChainReport
@@ -98,7 +99,7 @@ def run_export(arguments: argparse.Namespace) -> int:
     if arguments.out is None:
         sys.stdout.write(text)
     else:
-        arguments.out.write_text(text, encoding="utf-8")
+        write_private_text(arguments.out, text)
         print(f"wrote {arguments.out} ({len(events)} events)", file=sys.stderr)
     if report.first_break is not None:
         print(f"warning: audit trail broken at {report.first_break}", file=sys.stderr)

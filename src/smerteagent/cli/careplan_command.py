@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from smerteagent.cli.common import EXIT_OK, EXIT_USAGE, fail, open_storage, storage_command
+from smerteagent.private_files import write_private_bytes
 
 
 def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -56,7 +57,7 @@ def run_export(arguments: argparse.Namespace) -> int:
             services.careplans.record_output(patient.id, "export", "clinician_summary")
         else:
             services.careplans.freeze(patient.id, action="export", document="patient_plan", printed=plan)
-        arguments.out.write_bytes(pdf)
+        write_private_bytes(arguments.out, pdf)
     finally:
         services.close()
     print(f"wrote {arguments.out} ({len(pdf)} bytes)")

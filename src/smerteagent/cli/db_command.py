@@ -14,7 +14,7 @@ from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail, stora
 def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     db = commands.add_parser("db", help="check, back up, restore and upgrade the database")
     actions = db.add_subparsers(title="actions", dest="action", metavar="ACTION", required=True)
-    check = actions.add_parser("check", help="integrity and schema check; exit 1 on a problem")
+    check = actions.add_parser("check", help="full integrity and schema check; exit 1 on a problem")
     add_common(check)
     check.set_defaults(handler=storage_command(run_check))
     backup = actions.add_parser("backup", help="copy the SQLite database (online, consistent)")
@@ -55,10 +55,11 @@ def _sqlite_file(database: Any) -> Path | None:
 
 def run_check(arguments: argparse.Namespace) -> int:
     from smerteagent.storage import migrate
+    from smerteagent.usecases.integrity import check
 
     database = _database(arguments)
     try:
-        problems = database.integrity_problems()
+        problems = check(database).problems
         if problems:
             for problem in problems[:20]:
                 print(f"damaged: {problem}")

@@ -10,6 +10,8 @@ from typing import Any
 
 from smerteagent.cli.common import EXIT_OK, EXIT_USAGE, fail, open_storage, storage_command
 
+MAX_PATIENTS = 100_000  # the size the benchmarks measure; a larger demo would run for hours
+
 
 def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     demo = commands.add_parser("demo", help="add synthetic demo patients (never real people)")
@@ -23,8 +25,8 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
 def run(arguments: argparse.Namespace) -> int:
     from smerteagent.storage.demo import load_demo
 
-    if arguments.patients < 1:
-        return fail(f"--patients must be at least 1 (got {arguments.patients})", EXIT_USAGE)
+    if not 1 <= arguments.patients <= MAX_PATIENTS:
+        return fail(f"--patients must be from 1 to {MAX_PATIENTS:,} (got {arguments.patients})", EXIT_USAGE)
     started = time.perf_counter()
     services = open_storage(arguments)
     try:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from smerteagent.cli.common import EXIT_OK, EXIT_USAGE, InputError, fail, load_library, open_storage, storage_command
+from smerteagent.private_files import open_private, write_private_text
 
 KEY_VARIABLE = "SMERTEAGENT_PSEUDONYM_KEY"
 
@@ -67,7 +68,7 @@ def _write_json(document: dict[str, Any], out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        write_private_text(out, text)
 
 
 def run_fhir(arguments: argparse.Namespace) -> int:
@@ -146,14 +147,15 @@ def run_csv(arguments: argparse.Namespace) -> int:
                                          include_drafts=arguments.include_drafts)  # fmt: skip
         try:
             # utf-8-sig: the byte order mark makes Excel read æ, ø and å correctly.
-            with arguments.out.open("w", encoding="utf-8-sig", newline="") as out:
+            with open_private(arguments.out, "w", encoding="utf-8-sig", newline="") as out:
                 count = write_register(rows, out, delimiter=arguments.delimiter, pseudonymise=pseudonymise, form=form)
             services.exports.record_export("register", None, {
                 "format": "csv", "rows": count, "from": str(arguments.start or ""), "to": str(arguments.end or ""),
                 "form": arguments.form, "pseudonymised": pseudonymise is not None, "file": str(arguments.out),
             })  # fmt: skip
         except BaseException:
-            arguments.out.unlink(missing_ok=True)  # no register leaves without its audit event
+            if arguments.out.is_file():
+                arguments.out.unlink()  # no register leaves without its audit event
             raise
     finally:
         services.close()

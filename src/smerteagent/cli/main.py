@@ -82,8 +82,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _undecodable(argv: Sequence[str]) -> str | None:
+    """The first argument that was not valid UTF-8 on the command line (Python keeps such bytes as
+    surrogates, which no file, database or terminal accepts), named by its position."""
+    for position, argument in enumerate(argv, start=1):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = argument.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+            return f"argument {position} ({shown[:60]}) is not valid UTF-8 text"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments_given = sys.argv[1:] if argv is None else list(argv)
+    problem = _undecodable(arguments_given)
+    if problem is not None:
+        print(f"smerteagent: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     if _starts_the_app(arguments_given):
         quick = argparse.ArgumentParser(prog="smerteagent")
         _global_options(quick)

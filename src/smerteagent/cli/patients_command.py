@@ -31,15 +31,15 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
     add.set_defaults(handler=storage_command(run_add))
 
     listing = actions.add_parser("list", help="patients by most recent activity")
-    listing.add_argument("--limit", type=int, default=50)
-    listing.add_argument("--offset", type=int, default=0)
+    listing.add_argument("--limit", type=count, default=50)
+    listing.add_argument("--offset", type=count, default=0)
     listing.add_argument("--json", action="store_true")
     add_common(listing)
     listing.set_defaults(handler=storage_command(run_list))
 
     search = actions.add_parser("search", help="find patients by any part of name or CPR")
     search.add_argument("query")
-    search.add_argument("--limit", type=int, default=50)
+    search.add_argument("--limit", type=count, default=50)
     search.add_argument("--json", action="store_true")
     add_common(search)
     search.set_defaults(handler=storage_command(run_search))
@@ -49,6 +49,13 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
     show.add_argument("--json", action="store_true")
     add_common(show)
     show.set_defaults(handler=storage_command(run_show))
+
+
+def count(text: str) -> int:
+    """A number of rows: a whole number of 0 or more (any size: more than the register holds means all)."""
+    if not text.isascii() or not text.isdigit() or len(text) > 40:
+        raise argparse.ArgumentTypeError(f"not a whole number of 0 or more: {text[:40]!r}")
+    return int(text)
 
 
 def run_add(arguments: argparse.Namespace) -> int:

@@ -51,7 +51,15 @@ class StorageUnavailable(SmerteAgentError):
         "disk_full": N_("the disk is full; free some space — nothing was saved by this action"),
         "io_error": N_("the disk could not be read or written (input/output error)"),
         "read_only": N_("the database file or its folder is read-only"),
+        "read_only_file": N_("the database file is read-only; ask for write access to it, or open it on a copy"),
+        "read_only_folder": N_("the database's folder is read-only (SQLite writes its journal and backups there)"),
+        "wal_missing": N_(
+            "the database's write-ahead journal (-wal file) was deleted or moved while in use; close every "
+            "SmerteAgent and check the database (smerteagent db check)"
+        ),
+        "not_a_database": N_("the file is not a database (neither a SQLite file nor an encrypted one)"),
         "corrupt": N_("the database file is damaged; restore a backup (smerteagent db restore)"),
+        "backup_failed": N_("the backup was not made; the previous backups are kept"),
         "newer_schema": N_("the database was made by a newer SmerteAgent; update the program"),
         "unreachable": N_("the database cannot be reached"),
         "passphrase_needed": N_(

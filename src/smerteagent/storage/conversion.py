@@ -11,16 +11,19 @@ does not reach copies an SSD or a file system keeps elsewhere (see docs/security
 from __future__ import annotations
 
 import os
+import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from smerteagent.core.errors import SmerteAgentError, StorageUnavailable
 from smerteagent.storage import backup
-from smerteagent.storage.database import storage_errors
+from smerteagent.storage.database import private_file, storage_errors
 from smerteagent.storage.encryption import check_new_passphrase, connect, is_encrypted, literal
 
 CHUNK = 1 << 20
+STALE_WORKING = 600.0  # seconds: a conversion's copy older than this was left by a killed process
 
 
 class ConversionError(SmerteAgentError):
@@ -74,6 +77,7 @@ def row_counts(connection: Any) -> dict[str, int]:
 def _export(source: Any, target: Path, key: str | None) -> dict[str, int]:
     """``sqlcipher_export`` into ``target`` (encrypted with ``key``, plain for None); the source's counts."""
     target.unlink(missing_ok=True)
+    private_file(target)  # created owner-only before SQLCipher fills it: the copy holds every patient
     version = source.execute("PRAGMA user_version").fetchone()[0]
     counts = row_counts(source)
     source.execute("COMMIT")  # ATTACH cannot run in a transaction; the lock is taken again at once
@@ -106,6 +110,7 @@ def _replace(path: Path, new: Path) -> None:
     with path.open("r+b") as old:
         with new.open("rb") as written:
             os.fsync(written.fileno())
+        os.chmod(new, stat.S_IMODE(os.fstat(old.fileno()).st_mode))  # the permissions the clinic gave it
         os.replace(new, path)
         _zero(old)
 
@@ -126,9 +131,28 @@ def shred(path: Path) -> None:
     path.unlink()
 
 
+def working_file(path: Path) -> Path:
+    """Where a conversion writes its copy before it replaces the database."""
+    return path.with_name(f"{path.name}.converting")
+
+
+def discard_leftover(path: Path, *, older_than: float = STALE_WORKING) -> Path | None:
+    """The copy a killed conversion left beside the database (the database itself was never replaced):
+    overwritten with zeros and deleted — a decryption's copy holds every patient in clear. A copy younger
+    than ``older_than`` seconds may belong to a conversion running now, and is left to it."""
+    leftover = working_file(path)
+    try:
+        if time.time() - leftover.stat().st_mtime < older_than:
+            return None
+        shred(leftover)
+    except OSError:
+        return None
+    return leftover
+
+
 def _convert(path: Path, source_key: str | None, target_key: str | None) -> int:
     """Export, verify, replace; returns the number of rows copied."""
-    working = path.with_name(f"{path.name}.converting")
+    working = working_file(path)
     with storage_errors():
         source = _exclusive(path, source_key)
         try:

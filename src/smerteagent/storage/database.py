@@ -11,7 +11,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from sqlalchemy.pool import QueuePool
 
 from smerteagent.core.errors import StorageUnavailable
 from smerteagent.paths import package_folder
-from smerteagent.storage import encryption
+from smerteagent.storage import encryption, integrity
 from smerteagent.storage.location import resolve_url
 
 MIGRATIONS = package_folder("smerteagent.storage", "migrations")
@@ -52,12 +52,20 @@ _SQLITE_MESSAGES = (
 )
 
 
-def classify(error: BaseException) -> StorageUnavailable | None:
-    """The environment's fault (locked, full, read-only, corrupt) as StorageUnavailable; None for our bugs."""
-    message = str(getattr(error, "orig", error)).lower()
+PATH_NOTE = "smerteagent_path"  # set on a driver error by the engine it came from: the SQLite file
+
+
+def classify(error: BaseException, path: Path | None = None) -> StorageUnavailable | None:
+    """The environment's fault (locked, full, read-only, corrupt) as StorageUnavailable naming the file
+    and the precise cause; None for our bugs."""
+    original = getattr(error, "orig", error)
+    path = path or getattr(original, PATH_NOTE, None)
+    message = str(original).lower()
     for fragment, reason in _SQLITE_MESSAGES:
         if fragment in message:
-            return StorageUnavailable(reason, str(getattr(error, "orig", error)).splitlines()[0])
+            precise, where = integrity.refine(reason, path)
+            first_line = str(original).splitlines()[0]
+            return StorageUnavailable(precise, f"{where}: {first_line}" if where else first_line)
     return None
 
 
@@ -104,7 +112,14 @@ def private_file(path: Path) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # an empty file is an empty SQLite database
 
 
-def _tune_sqlite(engine: Engine, *, encrypted: bool = False) -> None:
+@dataclass
+class WriteGuard:
+    """Set once damage is found: from then on every write is refused, reads still work."""
+
+    problem: str | None = None
+
+
+def _tune_sqlite(engine: Engine, guard: WriteGuard, path: Path | None, *, encrypted: bool = False) -> None:
     # Runs after the SQLCipher dialect's own "connect" hook (PRAGMA key): journal_mode reads page 1,
     # which needs the key. SQLCipher's log would print a wrong key to stderr; we report it ourselves.
     # An encrypted page is decrypted and authenticated each time it is read into the page cache; a larger
@@ -126,7 +141,16 @@ def _tune_sqlite(engine: Engine, *, encrypted: bool = False) -> None:
         # Writers take the write lock at the start, so two processes never deadlock upgrading a read
         # lock; readers (execution option read_only) start a plain snapshot and never block a writer.
         read_only = connection.get_execution_options().get(READ_ONLY, False)
+        if guard.problem is not None and not read_only:
+            raise StorageUnavailable("corrupt", guard.problem)
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "handle_error")
+    def note_file(context: Any) -> None:
+        # The classifier names the file and tells a read-only file from its folder, a full disk from a lost -wal.
+        if path is not None and isinstance(context.original_exception, Exception):
+            with suppress(AttributeError):
+                setattr(context.original_exception, PATH_NOTE, path)
 
 
 def _sqlite_key(path: Path, passphrase: str | None) -> str | None:
@@ -154,6 +178,23 @@ def _check_key(engine: Engine, path: Path) -> None:
         raise translated from None
 
 
+def _refuse_unsound(path: Path) -> None:
+    """Header and size: a file that is not a database, or cut short, is refused before SQLite sees it; an
+    empty file beside backups is a lost register (a new one has neither). A killed conversion's copy goes."""
+    from smerteagent.storage.backup import list_backups
+    from smerteagent.storage.conversion import discard_leftover
+
+    if not path.is_file():
+        return
+    discard_leftover(path)
+    if path.stat().st_size == 0:
+        integrity.refuse_empty_with_backups(path, list_backups(path))
+        return
+    problem = integrity.header_problem(path)
+    if problem is not None:
+        raise problem
+
+
 @dataclass
 class Database:
     """One database by URL; ``open()`` checks and migrates it before anything else touches it.
@@ -165,6 +206,7 @@ class Database:
     url: str
     engine: Engine
     passphrase: str | None = field(default=None, repr=False)
+    guard: WriteGuard = field(default_factory=WriteGuard)
 
     @classmethod
     def connect(cls, url: str | None = None, *, create: bool = True, passphrase: str | None = None) -> Database:
@@ -174,7 +216,7 @@ class Database:
         file is created encrypted when a passphrase is given; a plain file is opened as it is.
         """
         resolved = resolve_url(url)
-        key = None
+        key, path = None, None
         try:
             parsed = make_url(resolved)
             backend = parsed.get_backend_name()
@@ -182,6 +224,7 @@ class Database:
                 path = Path(parsed.database.removeprefix("file:").split("?")[0])
                 if not create and not path.is_file():
                     raise StorageUnavailable("unreachable", f"no database file at {path}")
+                _refuse_unsound(path)
                 passphrase = encryption.resolve_passphrase(passphrase)
                 key = _sqlite_key(path, passphrase)
                 private_file(path)
@@ -196,11 +239,12 @@ class Database:
             raise StorageUnavailable("read_only", str(error)) from None
         except OSError as error:
             raise StorageUnavailable("unreachable", str(error)) from None
+        guard = WriteGuard()
         if backend == "sqlite":
-            _tune_sqlite(engine, encrypted=key is not None)
-        if key is not None:
+            _tune_sqlite(engine, guard, path, encrypted=key is not None)
+        if key is not None and path is not None:
             _check_key(engine, path)
-        return cls(resolved, engine, passphrase if key is not None else None)
+        return cls(resolved, engine, passphrase if key is not None else None, guard)
 
     @property
     def encrypted(self) -> bool:
@@ -220,17 +264,30 @@ class Database:
         return str(self.sqlite_path) if self.sqlite_path else make_url(self.url).render_as_string(hide_password=True)
 
     def integrity_problems(self) -> list[str]:
-        """SQLite's quick_check (empty list when healthy); PostgreSQL checks its own pages."""
+        """SQLite's full integrity_check (empty list when healthy), recorded beside the file; damage found
+        stops every write at once. PostgreSQL checks its own pages."""
         if not self.is_sqlite:
             return []
         with reading(self.engine) as connection:
             # The check reads every page; a small cache keeps it from filling this connection's page cache.
             cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
             connection.exec_driver_sql("PRAGMA cache_size = -256")
-            rows = connection.exec_driver_sql("PRAGMA quick_check").fetchall()
+            rows = connection.exec_driver_sql("PRAGMA integrity_check").fetchall()
             connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size or -2000)}")
         problems = [str(row[0]) for row in rows]
-        return [] if problems == ["ok"] else problems
+        problems = [] if problems == ["ok"] else problems
+        if problems:
+            self.guard.problem = problems[0]
+        if self.sqlite_path is not None:
+            integrity.record(self.sqlite_path, problems)
+        return problems
+
+    def refuse_known_damage(self) -> None:
+        """The cheap part of opening: damage the last full check of this file found is refused at once."""
+        path = self.sqlite_path
+        damage = integrity.last_damage(path) if path is not None else None
+        if damage is not None:
+            raise StorageUnavailable("corrupt", damage)
 
     def current_revision(self) -> str | None:
         with reading(self.engine) as connection:

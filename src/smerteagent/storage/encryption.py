@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from smerteagent.core.errors import SmerteAgentError, StorageUnavailable
+from smerteagent.storage.integrity import looks_random
 
 PASSPHRASE_VARIABLE = "SMERTEAGENT_DB_PASSPHRASE"
 PLAIN_HEADER = b"SQLite format 3\x00"
@@ -42,15 +43,16 @@ def resolve_passphrase(given: str | None) -> str | None:
 
 
 def is_encrypted(path: Path) -> bool:
-    """Whole pages (SQLCipher writes nothing else) without SQLite's plain header: encrypted, or a damaged
-    file that cannot be told apart from one; any other file is left to SQLite to judge."""
+    """Whole pages (SQLCipher writes nothing else) of noise without SQLite's plain header: encrypted; a text
+    file, a zeroed or damaged SQLite file of the same size is not (any other file is left to SQLite to judge)."""
     try:
         with path.open("rb") as file:
-            header = file.read(len(PLAIN_HEADER))
+            header = file.read(1040)
             size = os.fstat(file.fileno()).st_size
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return False
-    return header != PLAIN_HEADER and size >= MIN_PAGE and size % MIN_PAGE == 0
+    plain = header[: len(PLAIN_HEADER)] == PLAIN_HEADER
+    return not plain and size >= MIN_PAGE and size % MIN_PAGE == 0 and looks_random(header[16:])
 
 
 def is_new(path: Path) -> bool:

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from smerteagent.core.cpr import format_cpr
 from smerteagent.core.errors import ConflictError, SmerteAgentError
 from smerteagent.core.patients import Patient, PatientInput, PatientSummary, ValidPatient, validate_patient
-from smerteagent.core.text import fold
+from smerteagent.core.text import TextError, clean_text, fold
 from smerteagent.i18n import N_, _
 from smerteagent.storage.audit import record_event
 from smerteagent.storage.database import reading, reading_session, storage_errors
@@ -23,6 +23,15 @@ from smerteagent.storage.models import PatientRow
 from smerteagent.storage.search import COLUMNS, build_search, search_key, search_terms, summary_statement
 
 DEFAULT_LIMIT = 50
+MAX_ROWS = 2**62  # beyond any register; a larger count asks for "all" and is read as such (SQLite's integers)
+MAX_QUERY = 200
+
+
+def _rows(name: str, value: int) -> int:
+    """A row count or offset as the database can take it: negative refused, astronomically large = all."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TextError(name, _("must be a whole number of 0 or more (got {value})").format(value=value))
+    return min(value, MAX_ROWS)
 
 
 class NotFound(SmerteAgentError):
@@ -145,6 +154,7 @@ class PatientService:
 
     def recent(self, limit: int = DEFAULT_LIMIT, offset: int = 0) -> list[PatientSummary]:
         """The patient list: most recent activity first."""
+        limit, offset = _rows("limit", limit), _rows("offset", offset)
         sql = summary_statement(
             f"SELECT {COLUMNS} FROM patients p ORDER BY p.last_activity_at DESC, p.id DESC LIMIT :limit OFFSET :offset"
         )
@@ -152,8 +162,10 @@ class PatientService:
             return [summary_from_row(r) for r in connection.execute(sql, {"limit": limit, "offset": offset})]
 
     def search(self, query: str, limit: int = DEFAULT_LIMIT) -> list[PatientSummary]:
-        """Patients whose name or CPR contains every word of ``query``; empty query lists recent ones."""
-        terms = search_terms(query)
+        """Patients whose name or CPR contains every word of ``query``; empty query lists recent ones.
+        A query with a NUL or other control character, or broken text, is refused naming the problem."""
+        terms = search_terms(clean_text(_("search"), query, limit=MAX_QUERY) or "")
+        limit = _rows("limit", limit)
         if not terms:
             return self.recent(limit)
         statement = build_search(self._engine.dialect.name, terms, limit)

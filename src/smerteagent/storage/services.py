@@ -63,11 +63,11 @@ class Services:
         self.database.dispose()
 
 
-def prepare(database: Database, *, upgrade: bool = True) -> Path | None:
-    """Integrity check, schema check, backup and migration; returns the backup taken, if any."""
-    problems = database.integrity_problems()
-    if problems:
-        raise StorageUnavailable("corrupt", problems[0])
+def prepare(database: Database, *, upgrade: bool = True, daily_backup: bool = True) -> Path | None:
+    """The cheap checks (header and size at connect, the last full check's result, schema), backup and
+    migration; returns the backup taken, if any. The full integrity check runs before every backup, in
+    ``db check``, and in the app's background after start (``daily_backup=False``: the app backs up there)."""
+    database.refuse_known_damage()
     migrate.check_schema(database)
     taken = None
     path = database.sqlite_path
@@ -75,7 +75,7 @@ def prepare(database: Database, *, upgrade: bool = True) -> Path | None:
     if path is not None and path.exists() and database.has_data():
         if needs and upgrade:
             taken = backup.backup(path, f"before-upgrade-to-{migrate.head_revision()}", passphrase=database.passphrase)
-        elif backup.daily_backup_due(path):
+        elif daily_backup and backup.daily_backup_due(path):
             taken = backup.backup(path, "daily", passphrase=database.passphrase)
     if needs:
         if not upgrade:
@@ -88,12 +88,12 @@ def prepare(database: Database, *, upgrade: bool = True) -> Path | None:
 
 def open_services(
     url: str | None, forms: FormLibrary, actor: str | None = None, *, upgrade: bool = True,
-    passphrase: str | None = None,
+    passphrase: str | None = None, daily_backup: bool = True,
 ) -> Services:  # fmt: skip
     """The services over a checked database; ``passphrase`` opens (or creates) an encrypted SQLite file."""
     database = Database.connect(url, passphrase=passphrase)
     try:
-        prepare(database, upgrade=upgrade)
+        prepare(database, upgrade=upgrade, daily_backup=daily_backup)
     except BaseException:
         database.dispose()
         raise

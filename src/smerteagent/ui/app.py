@@ -76,7 +76,8 @@ class StorageLoader(QThread):
             from smerteagent.storage.services import open_services
 
             forms = FormLibrary.load(form_folders(self.forms_dir))
-            self.loaded.emit(open_services(url, forms, passphrase=self.passphrase))
+            # The full integrity check and the daily backup follow in the background (IntegrityWatcher).
+            self.loaded.emit(open_services(url, forms, passphrase=self.passphrase, daily_backup=False))
         except SmerteAgentError as error:
             file = sqlite_file(url)
             message = _("{problem}\n\nDatabase: {where}").format(problem=error, where=describe_url(url))
@@ -86,6 +87,44 @@ class StorageLoader(QThread):
                 _("Unexpected error while opening the database: {error}").format(error=repr(error)), "", ""
             )
             raise
+
+
+class IntegrityWatcher(QThread):
+    """After start, off the critical path: the full integrity check, then the daily backup when due.
+    Damage found stops every write at once (the services refuse them) and is shown at once."""
+
+    damaged = Signal(str)
+    backup_failed = Signal(str)
+
+    def __init__(self, database: Any) -> None:
+        super().__init__()
+        self.database = database
+
+    def run(self) -> None:
+        from smerteagent.usecases.integrity import check
+
+        try:
+            report = check(self.database, backup_when_due=True)
+        except SmerteAgentError as error:
+            self.backup_failed.emit(str(error))
+            return
+        if report.problems:
+            self.damaged.emit(report.problems[0])
+        elif report.backup_problem:
+            self.backup_failed.emit(report.backup_problem)
+
+
+def show_damage(window: QWidget, where: str, problem: str) -> None:
+    """The background check found damage: say so at once; nothing more is saved."""
+    text = _(
+        "The integrity check found damage in {where}: {problem}\n\nNothing more will be saved. Close "
+        "SmerteAgent and restore a backup (offered at the next start, or: smerteagent db restore)."
+    ).format(where=where, problem=problem)
+    QMessageBox.critical(window, _("The database is damaged"), text)
+
+
+def show_backup_failure(window: QWidget, problem: str) -> None:
+    QMessageBox.warning(window, _("The daily backup was not made"), problem)
 
 
 class FirstPaint(QObject):
@@ -155,6 +194,17 @@ def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_
         return loader
 
     loader = start_loading()
+    watchers: list[IntegrityWatcher] = []
+
+    def watch() -> None:
+        watcher = IntegrityWatcher(context.services.database)
+        where = context.services.database.display_name
+        watcher.damaged.connect(lambda problem: show_damage(window, where, problem))
+        watcher.backup_failed.connect(lambda problem: show_backup_failure(window, problem))
+        watchers.append(watcher)
+        watcher.start()
+
+    context.services_did_load.connect(watch)
     if language_forced is None:
         context.services_did_load.connect(lambda: _use_saved_language(context))
     context.language_did_change.connect(lambda code: install_qt_translations(app, code))
@@ -166,7 +216,7 @@ def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_
     QTimer.singleShot(500, lambda: loader.isRunning() or loader.isFinished() or loader.start())
     window.show()
     code = app.exec()
-    for started in loaders:
+    for started in [*loaders, *watchers]:
         started.wait()
     if context.loaded:
         context.services.close()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit,
 
 from smerteagent.core.cpr import format_cpr
 from smerteagent.core.patients import PatientSummary, age_on
-from smerteagent.core.text import fold
+from smerteagent.core.text import TextError, fold
 from smerteagent.i18n import N_, _
 from smerteagent.ui.banner import sex_text
 
@@ -55,7 +55,10 @@ class PatientListModel(QAbstractTableModel):
         self._resetting = True
         self.beginResetModel()
         self._query = query.strip()
-        self._rows = self._recent(PAGE, 0) if not self._query else self._search(self._query, PAGE)
+        try:
+            self._rows = self._recent(PAGE, 0) if not self._query else self._search(self._query, PAGE)
+        except TextError:  # a pasted control character finds no one (the service refuses it)
+            self._rows = []
         self._mask = self._masked()  # read once per load, not once per cell
         self._more = not self._query and len(self._rows) == PAGE
         self.endResetModel()

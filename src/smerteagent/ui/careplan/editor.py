@@ -32,6 +32,7 @@ from smerteagent.core.careplan import completeness
 from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS, Action, CarePlan, Goal
 from smerteagent.core.careplan.suggestions import bundled_recommendations
 from smerteagent.i18n import _, language
+from smerteagent.private_files import write_private_bytes
 from smerteagent.reports import clinician_summary_pdf, patient_plan_pdf
 from smerteagent.storage.report_inputs import report_inputs
 from smerteagent.ui import operations
@@ -336,7 +337,7 @@ def temporary_pdf(name: str, pdf: bytes) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="smerteagent-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     path = folder / name
-    path.write_bytes(pdf)
+    write_private_bytes(path, pdf)
     return path
 
 

@@ -1,0 +1,192 @@
+"""The command line on a damaged, lost or hostile database: one line naming the file and the cause, the
+right exit code, nothing written; exports, PDFs and conversions owner-only."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from smerteagent.storage import backup
+from tests.storage.damage import misdirect_index
+
+PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER = 24, 1, 2, 3
+PASSPHRASE = "korrekt hest batteri hæftning"
+
+
+def run(
+    *arguments: str | bytes, env: dict[str, str] | None = None, unprivileged: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """The command in a child process; ``unprivileged``: root's power to ignore file permissions dropped."""
+    done = subprocess.run(
+        [sys.executable, "-m", "smerteagent.cli.main", "--lang", "en", *arguments], capture_output=True,
+        env={**os.environ, **(env or {})}, timeout=120,
+        preexec_fn=_drop_override if unprivileged and os.geteuid() == 0 else None,
+    )  # fmt: skip
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
+
+
+def _drop_override() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def one_line(result: subprocess.CompletedProcess[str], code: int) -> str:
+    assert result.returncode == code, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "klinik.sqlite"
+    assert run("--db", str(path), "demo", "--patients", "30").returncode == 0
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path, demo_template: Path) -> Path:
+    """A clinic with demo patients and one sound backup, in a folder of its own."""
+    path = tmp_path / "klinik" / "klinik.sqlite"
+    path.parent.mkdir()
+    shutil.copy(demo_template, path)  # with its permissions: owner-only
+    assert run("--db", str(path), "db", "backup").returncode == 0
+    return path
+
+
+def backups(db: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in backup.backups_dir(db).iterdir()}
+
+
+def test_db_check_finds_damage_the_quick_check_misses(db: Path) -> None:
+    misdirect_index(db)
+    result = run("--db", str(db), "db", "check")
+    assert result.returncode == 1 and "missing from index" in result.stdout
+    assert "damaged" in result.stderr and "Traceback" not in result.stderr
+    for command in (
+        ["patients", "list"],
+        ["patients", "show", "1"],
+        ["export", "csv", "--out", str(db.parent / "x.csv")],
+    ):
+        message = one_line(run("--db", str(db), *command), 1)  # refused at once: the check's result is kept
+        assert "damaged" in message and str(db) in message
+    assert not (db.parent / "x.csv").exists()
+
+
+def test_db_backup_of_a_damaged_database_fails_loudly_and_keeps_the_good_backups(db: Path) -> None:
+    before = backups(db)
+    misdirect_index(db)
+    for _night in range(3):
+        message = one_line(run("--db", str(db), "db", "backup"), 1)
+        assert "damaged" in message and str(db) in message and "no backup was made" in message
+    assert backups(db) == before
+    assert [line for line in run("--db", str(db), "db", "backups").stdout.splitlines()] == [
+        str(backup.backups_dir(db) / name) for name in before
+    ]
+
+
+def test_a_zero_byte_database_beside_backups_is_refused_with_the_restore_offer(db: Path) -> None:
+    [kept] = backup.list_backups(db)
+    db.write_bytes(b"")
+    for command in (["patients", "list"], ["audit", "verify"], ["db", "check"]):
+        message = one_line(run("--db", str(db), *command), 1)
+        assert "0 bytes" in message and str(kept) in message and "db restore" in message
+    assert db.read_bytes() == b""
+    assert run("--db", str(db), "db", "restore", str(kept)).returncode == 0
+    assert len(run("--db", str(db), "patients", "list", "--limit", "100").stdout.splitlines()) == 30
+
+
+def test_a_text_file_of_whole_pages_is_not_called_encrypted(tmp_path: Path) -> None:
+    path = tmp_path / "noter.sqlite"
+    path.write_bytes(b"Referat\n" * 512)
+    message = one_line(run("--db", str(path), "patients", "list"), 1)
+    assert "not a database" in message and "passphrase" not in message and str(path) in message
+
+
+def test_db_backup_in_a_read_only_folder_is_one_line(db: Path, tmp_path: Path) -> None:
+    shut = tmp_path / "shut"
+    shut.mkdir(mode=0o555)
+    try:
+        message = one_line(
+            run("--db", str(db), "db", "backup", "--to", str(shut / "copy.sqlite"), unprivileged=True), 1
+        )
+        assert "read-only" in message and str(shut) in message
+        backup.backups_dir(db).chmod(0o555)
+        message = one_line(run("--db", str(db), "db", "backup", unprivileged=True), 1)
+        assert "read-only" in message and str(backup.backups_dir(db)) in message
+    finally:
+        shut.chmod(0o755)
+        backup.backups_dir(db).chmod(0o755)
+    assert list(shut.iterdir()) == []
+
+
+def test_undecodable_search_text_is_one_line(db: Path) -> None:
+    message = one_line(run("--db", str(db), "patients", "search", b"\xff\xfe"), 2)
+    assert "not valid UTF-8" in message and "argument 7" in message
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "9" * 40])
+def test_a_huge_limit_means_all(db: Path, number: str) -> None:
+    result = run("--db", str(db), "patients", "list", "--limit", number)
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 30, result.stderr
+    assert run("--db", str(db), "patients", "search", "a", "--limit", number).returncode == 0
+
+
+@pytest.mark.parametrize("number", ["-1", "1e9", "١٢", "9" * 41])
+def test_a_limit_that_is_not_a_count_is_refused(db: Path, number: str) -> None:
+    result = run("--db", str(db), "patients", "list", "--limit", number)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "whole number" in result.stderr
+
+
+def test_demo_refuses_a_count_that_would_run_for_hours(tmp_path: Path) -> None:
+    message = one_line(run("--db", str(tmp_path / "d.sqlite"), "demo", "--patients", "99999999999999999999"), 2)
+    assert "--patients must be from 1 to 100,000" in message
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_exports_and_pdfs_are_created_owner_only(db: Path, tmp_path: Path) -> None:
+    os.umask(0o022)
+    out = tmp_path / "ud"
+    out.mkdir()
+    commands = {
+        "register.csv": ["export", "csv"],
+        "bundle.json": ["export", "fhir", "--patient", "1"],
+        "tilsyn.csv": ["audit", "export"],
+        "plan.pdf": ["careplan", "export", "--patient", "1"],
+        "summary.pdf": ["careplan", "export", "--patient", "1", "--summary"],
+    }
+    for name, command in commands.items():
+        result = run("--db", str(db), *command, "--out", str(out / name))
+        assert result.returncode == 0, result.stderr
+        assert mode(out / name) == 0o600, name
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_encrypt_decrypt_rekey_keep_the_file_owner_only(db: Path, tmp_path: Path) -> None:
+    os.umask(0o022)
+    assert mode(db) == 0o600
+    key, new_key = tmp_path / "key.txt", tmp_path / "new.txt"
+    key.write_text(PASSPHRASE)
+    new_key.write_text(PASSPHRASE + " igen")
+    steps = [
+        ["--passphrase-file", str(key), "db", "encrypt"],
+        ["--passphrase-file", str(key), "db", "rekey", "--new-passphrase-file", str(new_key)],
+        ["--passphrase-file", str(new_key), "db", "decrypt"],
+    ]
+    for step in steps:
+        result = run("--db", str(db), *step)
+        assert result.returncode == 0, result.stderr
+        assert mode(db) == 0o600, step
