@@ -15,7 +15,7 @@ from smerteagent.cli.options import db_option, forms_dir_option, passphrase_file
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COMMANDS = frozenset(
-    {"forms", "score", "patients", "db", "demo", "settings", "careplan", "export", "audit", "accounts"}
+    {"forms", "score", "patients", "db", "demo", "settings", "careplan", "export", "audit", "accounts", "screening"}
 )
 Handler = Callable[[argparse.Namespace], int]
 
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         forms_command,
         patients_command,
         score_command,
+        screening_command,
         settings_command,
     )
 
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_command.register(commands, storage_options)
     audit_command.register(commands, storage_options)
     accounts_command.register(commands, storage_options)
+    screening_command.register(commands, storage_options)
     return parser
 
 
