@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from smerteagent.core.errors import StorageUnavailable
 from smerteagent.core.forms.loader import FormLibrary
@@ -53,6 +53,7 @@ class Services:
     exports: ExportService
     accounts: AccountService
     audit: AuditService
+    sessions: sessionmaker[Session]  # for bulk paths (demo) that write rows and their audit event together
 
     @property
     def actor(self) -> str:
@@ -106,4 +107,4 @@ def open_services(
     settings = SettingsService(sessions, current, identity.may_administer)
     exports = ExportService(sessions, current)
     accounts, audit = AccountService(sessions, identity), AuditService(sessions, current)
-    return Services(database, forms, patients, screenings, settings, careplans, exports, accounts, audit)
+    return Services(database, forms, patients, screenings, settings, careplans, exports, accounts, audit, sessions)
