@@ -107,13 +107,16 @@ def record_event(
     record_type: str,
     record_id: object = None,
     detail: dict[str, Any] | None = None,
+    *,
+    at: datetime | None = None,
 ) -> AuditEventRow:
-    """Append one event in the caller's transaction (which holds the write lock, so the chain stays linear)."""
+    """Append one event in the caller's transaction (which holds the write lock, so the chain stays linear);
+    ``at`` is for a service with its own clock (the login back-off), else now."""
     assert action in ACTIONS, action
     if session.get_bind().dialect.name == "postgresql":
         session.connection().exec_driver_sql("LOCK TABLE audit_events IN SHARE ROW EXCLUSIVE MODE")
     previous = session.scalar(select(AuditEventRow.hash).order_by(AuditEventRow.id.desc()).limit(1)) or GENESIS
-    at = datetime.now()
+    at = at or datetime.now()
     key = None if record_id is None else str(record_id)
     detail = detail or {}
     digest = event_hash(previous, at, actor, action, (record_type, key), detail)
