@@ -17,9 +17,10 @@ from smerteagent.core.errors import StorageUnavailable
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.storage import backup, migrate
 from smerteagent.storage.accounts import AccountService, Identity
-from smerteagent.storage.audit import AuditService
+from smerteagent.storage.audit import KEY_INFO, AuditService, check_key
+from smerteagent.storage.audit_key import load_key
 from smerteagent.storage.careplans import CarePlanService
-from smerteagent.storage.database import Database
+from smerteagent.storage.database import Database, reading_session
 from smerteagent.storage.exports import ExportService
 from smerteagent.storage.patients import PatientService
 from smerteagent.storage.screenings import ScreeningService
@@ -89,16 +90,20 @@ def prepare(database: Database, *, upgrade: bool = True) -> Path | None:
 
 def open_services(
     url: str | None, forms: FormLibrary, actor: str | None = None, *, upgrade: bool = True,
-    passphrase: str | None = None,
+    passphrase: str | None = None, audit_key_file: Path | None = None,
 ) -> Services:  # fmt: skip
-    """The services over a checked database; ``passphrase`` opens (or creates) an encrypted SQLite file."""
+    """The services over a checked database; ``passphrase`` opens (or creates) an encrypted SQLite file;
+    the audit key (``audit_key_file``, else the environment or the default file) seals every audit event."""
+    audit_key = load_key(audit_key_file)
     database = Database.connect(url, passphrase=passphrase)
     try:
         prepare(database, upgrade=upgrade)
+        sessions = sessionmaker(database.engine, expire_on_commit=False, info={KEY_INFO: audit_key})
+        with reading_session(sessions) as session:
+            check_key(session, audit_key)
     except BaseException:
         database.dispose()
         raise
-    sessions = sessionmaker(database.engine, expire_on_commit=False)
     identity = Identity(actor or default_actor())
     current = identity.actor
     patients = PatientService(sessions, current)
