@@ -147,7 +147,8 @@ def _patient_row(patient_id: int, person: demo.DemoPatient, first: datetime, las
 
 def _existing_cprs(services: Services) -> set[str]:
     with reading(services.database.engine) as connection:
-        return {cpr for (cpr,) in connection.execute(select(PatientRow.cpr).where(PatientRow.cpr.is_not(None)))}
+        found = connection.execute(select(PatientRow.cpr).where(PatientRow.cpr.is_not(None))).scalars()
+        return {cpr for cpr in found if cpr is not None}
 
 
 def _flush(services: Services, seed: int, *batches: list[dict[str, Any]]) -> None:
@@ -155,7 +156,7 @@ def _flush(services: Services, seed: int, *batches: list[dict[str, Any]]) -> Non
     patients, encounters, responses = batches
     if not patients:
         return
-    tables = (PatientRow.__table__, EncounterRow.__table__, ResponseRow.__table__)
+    tables = [PatientRow.metadata.tables[row.__tablename__] for row in (PatientRow, EncounterRow, ResponseRow)]
     detail = {"seed": seed, "patients": len(patients), "patient_ids": [patients[0]["id"], patients[-1]["id"]],
               "encounters": len(encounters), "responses": len(responses)}  # fmt: skip
     with storage_errors(), services.sessions() as session, session.begin():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,15 +31,17 @@ from smerteagent.storage.settings import SettingsService
 def default_actor() -> str:
     """Before a login (the command line): the operating-system account, marked as such and read from the
     system's user database rather than $USER, which anyone can set to a clinician's name."""
-    try:
+    if sys.platform != "win32":  # Windows has no user database module; its login name comes from getpass
         import pwd
 
-        return f"os:{pwd.getpwuid(os.getuid()).pw_name}"
-    except (ImportError, KeyError, OSError):  # Windows has no pwd module
         try:
-            return f"os:{getpass.getuser()}"
+            return f"os:{pwd.getpwuid(os.getuid()).pw_name}"
         except (KeyError, OSError):
-            return "os:unknown"
+            pass
+    try:
+        return f"os:{getpass.getuser()}"
+    except (ImportError, KeyError, OSError):  # Python < 3.13 on Windows without USERNAME: it tries pwd
+        return "os:unknown"
 
 
 @dataclass
