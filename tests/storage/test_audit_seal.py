@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, insert, select, update
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.patients import PatientInput
 from smerteagent.storage.audit import BAD_SEAL, NO_SEALS, UNSEALED, event_hash
-from smerteagent.storage.audit_key import AuditKeyProblem, create_key
+from smerteagent.storage.audit_key import AuditKeyProblem, create_key, fingerprint
 from smerteagent.storage.models import AuditEventRow, PatientRow
 from smerteagent.storage.services import Services, open_services
 
@@ -89,7 +89,7 @@ def test_a_workstation_without_the_key_saves_nothing_and_a_wrong_key_is_refused(
 ) -> None:
     keyless = without_key(database_url, forms)
     try:
-        with pytest.raises(AuditKeyProblem, match="audit key"):
+        with pytest.raises(AuditKeyProblem):
             keyless.patients.add(PatientInput("Bo", "Bæk", no_cpr=True))
     finally:
         keyless.close()
@@ -98,8 +98,7 @@ def test_a_workstation_without_the_key_saves_nothing_and_a_wrong_key_is_refused(
         assert connection.execute(select(PatientRow.family_name)).scalars().all() == ["Ærø"]
     engine.dispose()
     other = tmp_path / "other.key"
-    create_key(other)
-    with pytest.raises(AuditKeyProblem, match="not the key"):
+    with pytest.raises(AuditKeyProblem, match=fingerprint(create_key(other))):
         open_services(database_url, forms, audit_key_file=other)
 
 
@@ -108,5 +107,6 @@ def test_an_unreadable_key_file_is_named(database_url: str, forms: FormLibrary, 
     bad.write_text("not a key\n")
     with pytest.raises(AuditKeyProblem, match=str(bad)):
         open_services(database_url, forms, audit_key_file=bad)
-    with pytest.raises(AuditKeyProblem, match="exists"):
+    with pytest.raises(AuditKeyProblem, match=str(bad)):
         create_key(bad)
+    assert bad.read_text() == "not a key\n"  # never overwritten

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from smerteagent.core.errors import SmerteAgentError
+from smerteagent.i18n import _
 from smerteagent.storage.audit_key import AuditKeyProblem, fingerprint, seal
 from smerteagent.storage.database import reading_session, storage_errors
 from smerteagent.storage.models import AuditEventRow
@@ -137,9 +138,9 @@ def record_event(
     audit_key: bytes | None = session.info.get(KEY_INFO)
     if audit_key is None and last is not None and last.seal is not None:
         raise AuditKeyProblem(
-            "the audit trail is sealed with the clinic's audit key and this workstation has none "
-            "(--audit-key-file or SMERTEAGENT_AUDIT_KEY_FILE, see docs/security.md); nothing was saved"
-        )
+            _("the audit trail is sealed with the clinic's audit key and this workstation has none "
+              "(--audit-key-file or SMERTEAGENT_AUDIT_KEY_FILE, see docs/security.md); nothing was saved")
+        )  # fmt: skip
     at = at or datetime.now()
     record_key = None if record_id is None else str(record_id)
     detail = detail or {}
@@ -175,9 +176,9 @@ def check_key(session: Session, audit_key: bytes | None) -> None:
     seals = [(row.hash, row.seal) for row in recent if row.seal is not None]
     if seals and not any(hmac.compare_digest(made, seal(audit_key, digest)) for digest, made in seals):
         raise AuditKeyProblem(
-            f"the audit key (fingerprint {fingerprint(audit_key)}) is not the key this database's audit trail is "
-            "sealed with; nothing was changed"
-        )
+            _("the audit key (fingerprint {fingerprint}) is not the key this database's audit trail is sealed "
+              "with; nothing was changed").format(fingerprint=fingerprint(audit_key))
+        )  # fmt: skip
 
 
 def _seal_problem(event: AuditEvent, audit_key: bytes | None, sealing: bool) -> str | None:

@@ -15,6 +15,7 @@ import secrets
 from pathlib import Path
 
 from smerteagent.core.errors import SmerteAgentError
+from smerteagent.i18n import _
 
 KEY_VARIABLE = "SMERTEAGENT_AUDIT_KEY_FILE"
 KEY_BYTES = 32
@@ -50,13 +51,15 @@ def load_key(given: Path | None = None) -> bytes | None:
     try:
         text = path.read_text(encoding="ascii").strip().splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        raise AuditKeyProblem(f"audit key file {path}: cannot be read ({error.__class__.__name__})") from None
+        problem = _("cannot be read ({cause})").format(cause=error.__class__.__name__)
+        raise AuditKeyProblem(_("audit key file {file}: {problem}").format(file=path, problem=problem)) from None
     try:
         key = bytes.fromhex(text[0]) if text else b""
     except ValueError:
         key = b""
     if len(key) != KEY_BYTES:
-        raise AuditKeyProblem(f"audit key file {path}: not an audit key (one line of {2 * KEY_BYTES} hex digits)")
+        problem = _("not an audit key (one line of {count} hex digits)").format(count=2 * KEY_BYTES)
+        raise AuditKeyProblem(_("audit key file {file}: {problem}").format(file=path, problem=problem))
     return key
 
 
@@ -67,9 +70,11 @@ def create_key(path: Path) -> bytes:
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise AuditKeyProblem(f"audit key file {path}: exists already; nothing was changed") from None
+        problem = _("exists already; nothing was changed")
+        raise AuditKeyProblem(_("audit key file {file}: {problem}").format(file=path, problem=problem)) from None
     except OSError as error:
-        raise AuditKeyProblem(f"audit key file {path}: cannot be created ({error.strerror})") from None
+        problem = _("cannot be created ({cause})").format(cause=error.strerror)
+        raise AuditKeyProblem(_("audit key file {file}: {problem}").format(file=path, problem=problem)) from None
     with os.fdopen(descriptor, "w", encoding="ascii") as stream:
         stream.write(key.hex() + "\n")
     return key
