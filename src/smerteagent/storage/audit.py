@@ -181,6 +181,15 @@ def check_key(session: Session, audit_key: bytes | None) -> None:
         )  # fmt: skip
 
 
+def events_for(session: Session, record_type: str, record_id: object) -> list[AuditEvent]:
+    rows = session.scalars(
+        select(AuditEventRow)
+        .where(AuditEventRow.record_type == record_type, AuditEventRow.record_id == str(record_id))
+        .order_by(AuditEventRow.id)
+    )
+    return [_event(r) for r in rows]
+
+
 def _seal_problem(event: AuditEvent, audit_key: bytes | None, sealing: bool) -> str | None:
     if event.seal is None:
         return UNSEALED if sealing else None

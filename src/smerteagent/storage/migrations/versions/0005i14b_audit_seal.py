@@ -1,4 +1,5 @@
-"""audit events: an optional keyed seal (HMAC-SHA256 of the event's hash with a key kept outside the database)
+"""audit events: an optional keyed seal (HMAC-SHA256 of the event's hash with a key kept outside the database),
+and an index to read one record's events (the login back-off reads an account's recent logins)
 
 Revision ID: 0005i14b
 Revises: 0004
@@ -19,8 +20,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("seal", sa.String(length=64), nullable=True))
+        batch_op.create_index("ix_audit_events_record", ["record_type", "record_id", "id"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_events_record")
         batch_op.drop_column("seal")
