@@ -20,6 +20,7 @@ def test_a_second_answer_to_the_same_item_is_a_conflict(tmp_path: Path) -> None:
     second = run("--db", db, "screening", "answer", response, "q9", "0")  # desk B also saw q9 unanswered
     assert second.returncode == 1
     assert second.stderr.count("\n") == 1 and "conflict" in second.stderr and "q9" in second.stderr
+    assert "--seen 1" in second.stderr  # how to change it on purpose
     shown = json.loads(run("--db", db, "screening", "show", response, "--json").stdout)
     assert shown["answers"] == {"q9": 1}  # the first answer stands
     exported = json.loads(run("--db", db, "audit", "export", "--format", "json").stdout)

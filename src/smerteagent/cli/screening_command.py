@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, fail, open_storage, storage_command
-from smerteagent.core.errors import ConflictError
 
 if TYPE_CHECKING:
     from smerteagent.storage.screenings import ResponseRecord
@@ -86,6 +85,7 @@ def run_start(arguments: argparse.Namespace) -> int:
     services = open_storage(arguments)
     try:
         patient = services.patients.get(_patient_id(services, arguments.patient))
+        services.forms.get(arguments.form)  # an unknown form is refused before a visit is recorded
         encounter = services.screenings.start_encounter(patient.id, arguments.setting)
         record = services.screenings.start_response(encounter.id, arguments.form)
     finally:
@@ -95,12 +95,15 @@ def run_start(arguments: argparse.Namespace) -> int:
 
 
 def run_answer(arguments: argparse.Namespace) -> int:
+    from smerteagent.storage.screenings import AnswerConflict  # storage loads only when a command runs
+
     services = open_storage(arguments)
     try:
         value, seen = parse_value(arguments.value), parse_value(arguments.seen)
         record = services.screenings.answer(arguments.response, arguments.item, value, seen=seen)
-    except ConflictError as conflict:
-        return fail(f"conflict: {conflict}", EXIT_FAILED)
+    except AnswerConflict as conflict:
+        stored = NONE if conflict.stored is None else conflict.stored
+        return fail(f"conflict: {conflict} (to change it on purpose: --seen {stored})", EXIT_FAILED)
     finally:
         services.close()
     _print(record, arguments.json)
