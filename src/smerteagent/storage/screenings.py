@@ -57,8 +57,8 @@ class AnswerConflict(ConflictError):
         SmerteAgentError.__init__(
             self,
             _("Item {item} of {form} (questionnaire {id}) was answered on another workstation meanwhile "
-              "(now: {stored}); your answer {attempted} was not saved. Check the answer and give it again "
-              "if it should change; both answers are in the audit trail.").format(
+              "(now: {stored}; yours, not saved: {attempted}). Check the answer and give it again if it should "
+              "change; both answers are in the audit trail.").format(
                 item=item, form=form_id, id=response_id, stored=_shown(stored), attempted=_shown(attempted)),
         )  # fmt: skip
         self.response_id, self.form_id, self.item = response_id, form_id, item
