@@ -145,3 +145,43 @@ def test_typed_names_cannot_inject_formulas(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert rows[0]["actor"] == '\'=HYPERLINK("http://x";"klik")' and rows[0]["id"] == "1"
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
+
+
+def test_create_key_seals_the_trail_and_verify_reports_a_forged_event(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    from datetime import datetime
+
+    from sqlalchemy import create_engine, insert, select
+
+    from smerteagent.storage.audit import event_hash
+    from smerteagent.storage.models import AuditEventRow
+
+    db, key = str(tmp_path / "klinik.sqlite"), tmp_path / "usb" / "audit.key"
+
+    def cli(*arguments: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "smerteagent.cli.main", "--db", db, *arguments],
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+
+    assert cli("patients", "add", "--given", "Åse", "--family", "Ærø", "--no-cpr").returncode == 0
+    created = cli("audit", "create-key", "--out", str(key))
+    assert created.returncode == 0, created.stderr
+    assert key.is_file() and (key.stat().st_mode & 0o077) == 0
+    assert cli("audit", "create-key", "--out", str(tmp_path / "second.key")).returncode == 1  # sealed already
+    refused = cli("patients", "add", "--given", "Bo", "--family", "Bæk", "--no-cpr")  # no key: nothing saved
+    assert refused.returncode != 0 and "audit key" in refused.stderr and refused.stderr.count("\n") == 1
+    assert cli("--audit-key-file", str(key), "patients", "add", "--given", "Bo", "--family", "Bæk",
+               "--no-cpr").returncode == 0  # fmt: skip
+    verified = cli("audit", "verify", "--audit-key-file", str(key))
+    assert verified.returncode == 0 and "all checked with the audit key" in verified.stdout
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as connection:
+        head = connection.execute(select(AuditEventRow.hash).order_by(AuditEventRow.id.desc()).limit(1)).scalar_one()
+        at = datetime.now()
+        connection.execute(insert(AuditEventRow).values(at=at, actor="mallory", action="view", record_type="patient",
+                           record_id="1", detail={}, previous_hash=head, seal="00" * 32,
+                           hash=event_hash(head, at, "mallory", "view", ("patient", "1"), {})))  # fmt: skip
+    engine.dispose()
+    assert cli("audit", "verify").returncode == 0  # without the key a made-up seal cannot be told
+    broken = cli("audit", "verify", "--audit-key-file", str(key))
+    assert broken.returncode == 1 and "seal does not match" in broken.stderr

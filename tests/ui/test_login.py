@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,34 @@ def test_the_login_page_follows_the_language(qtbot: QtBot, clinic: Services, mon
     assert window.login_page.title.text() == "Log in"
     assert window.login_page.form.labelForField(window.login_page.username).text() == "User name"
     assert window.login_page.username.text() == "mette", "what was typed stays"
+
+
+def test_the_login_page_and_the_unlock_dialog_both_make_a_guesser_wait(
+    qtbot: QtBot, clinic: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smerteagent.core.accounts import FREE_FAILURES
+    from smerteagent.ui.lock import UnlockDialog
+
+    window = start(qtbot, clinic, monkeypatch)
+    page = window.login_page
+    for _ in range(FREE_FAILURES + 1):
+        page.username.setText("mette")
+        page.password.setText("forkert-kodeord")
+        page.submit()
+    assert window.account is None and "prøv igen om" in page.message.text()
+    page.password.setText(ADMIN_PASSWORD)
+    page.submit()  # the right password must wait too
+    assert window.account is None and "prøv igen om" in page.message.text()
+    clinic.accounts._clock = lambda: datetime.now() + timedelta(hours=1)
+    page.password.setText(ADMIN_PASSWORD)
+    page.submit()
+    assert window.account is not None
+    window.lock()
+    [unlock] = window.findChildren(UnlockDialog)
+    for _ in range(FREE_FAILURES + 1):
+        unlock.password.setText("forkert-kodeord")
+        unlock.try_unlock()
+    assert "prøv igen om" in unlock.problem.text()
+    unlock.password.setText(ADMIN_PASSWORD)
+    unlock.try_unlock()
+    assert "prøv igen om" in unlock.problem.text() and window.account is None

@@ -15,7 +15,7 @@ from smerteagent import i18n
 from smerteagent.core.careplan.suggestions import bundled_recommendations
 from smerteagent.core.patients import Patient
 from smerteagent.storage.screening_session import ScreeningSession
-from smerteagent.storage.services import Services
+from smerteagent.storage.services import Services, open_services
 from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.safety_banner import SafetyActionDialog
@@ -383,3 +383,23 @@ def test_the_page_after_a_battery_shows_the_visit_overview(
     matched = next(s.text for s in bundled_recommendations().suggest([], "high", "da") if s.kind == "matched")
     assert escape(matched) in shown
     assert shown.index("#b00020") < shown.index("Høj risiko"), "the suicide-risk flag comes first, in red"
+
+
+def test_an_answer_given_meanwhile_on_another_workstation_is_not_overwritten(
+    qtbot: QtBot, window: MainWindow, services: Services
+) -> None:
+    window.start_form("phq9", "gp")
+    view = window.screening
+    assert isinstance(view, ScreeningView)
+    keyboard = Keyboard(view)
+    keyboard.digit(1)  # q1; the view moves on to q2
+    response_id = view.session.responses["phq9"]
+    other = open_services(services.database.url, services.forms, actor="other-desk")
+    try:
+        other.screenings.answer(response_id, "q2", 3, seen=None)
+    finally:
+        other.close()
+    keyboard.digit(0)  # this desk still shows q2 unanswered
+    assert services.screenings.get(response_id).answers == {"q1": 1, "q2": 3}
+    assert view.session.flow.item.id == "q2" and view.session.flow.current_answer() == 3
+    assert "q2" in view.error.text() and "3" in view.error.text()

@@ -3,6 +3,8 @@
 ``verify`` exits 0 with the number of events and the head hash (write it down: a later
 ``verify --anchor HASH`` proves no event up to it was removed); exit 1 names the first bad event.
 ``export`` writes the events of a period as CSV or JSON for a supervisory visit, and is audited itself.
+``create-key`` makes the clinic's audit key (a file outside the database) and begins sealing every event
+with it; ``verify`` with the key then also detects events appended or rewritten without it.
 A broken chain makes ``export`` fail (exit 1, nothing written) unless ``--allow-broken``; then the CSV
 starts with a ``#`` line and the JSON's ``chain`` says where the chain breaks, so the file cannot be
 mistaken for an intact trail. Text cells that a spreadsheet would run as a formula get a leading ``'``.
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from smerteagent.storage.audit import AuditEvent, ChainReport
 
 COLUMNS = ("id", "at", "actor", "action", "record_type", "record_id", "detail", "previous_hash", "hash")
+SEALED_COLUMNS = (*COLUMNS, "seal")  # when the trail is sealed with an audit key
 
 
 def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -46,6 +49,12 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
     export.add_argument("--out", type=Path, metavar="FILE", help="write here (default: standard output)")
     add_common(export)
     export.set_defaults(handler=storage_command(run_export))
+    create_key = actions.add_parser("create-key", help="make the clinic's audit key and seal every event from now on")
+    create_key.add_argument("--out", type=Path, metavar="FILE",
+                            help="where to write the key (default: --audit-key-file, SMERTEAGENT_AUDIT_KEY_FILE or "
+                            "audit.key in the user configuration folder); never overwritten")  # fmt: skip
+    add_common(create_key)
+    create_key.set_defaults(handler=storage_command(run_create_key))
 
 
 def run_verify(arguments: argparse.Namespace) -> int:
@@ -62,6 +71,40 @@ def run_verify(arguments: argparse.Namespace) -> int:
                     f"chain was rewritten ({report.count} events, chain otherwise intact)", EXIT_FAILED)  # fmt: skip
     print(f"{report.count} events, chain intact")
     print(_head(report))
+    if report.sealed or report.key_checked:
+        print(_seals(report))
+    return EXIT_OK
+
+
+def _seals(report: ChainReport) -> str:
+    if not report.sealed:
+        return "seals: none (the trail is not sealed yet: smerteagent audit create-key)"
+    sealed = f"seals: {report.sealed} events sealed from event {report.sealed_from}"
+    if report.key_checked:
+        return f"{sealed}, all checked with the audit key"
+    return f"{sealed}; their values were not checked (no audit key given: --audit-key-file)"
+
+
+def run_create_key(arguments: argparse.Namespace) -> int:
+    from smerteagent.storage.audit_key import create_key, default_key_path, fingerprint, key_path
+
+    services = open_storage(arguments)
+    try:
+        if services.audit.sealed():
+            return fail("the audit trail is sealed with an audit key already; nothing was changed", EXIT_FAILED)
+    finally:
+        services.close()
+    path = arguments.out or key_path(getattr(arguments, "audit_key_file", None)) or default_key_path()
+    key = create_key(path)
+    arguments.audit_key_file = path
+    services = open_storage(arguments)
+    try:
+        services.audit.record("update", "audit_key", None, {"sealed": True, "fingerprint": fingerprint(key)})
+    finally:
+        services.close()
+    print(f"audit key written to {path} (fingerprint {fingerprint(key)}); every event is sealed from now on")
+    print("copy it to every workstation (same path or SMERTEAGENT_AUDIT_KEY_FILE) and keep a copy away from the "
+          "database; without it nothing can be saved")  # fmt: skip
     return EXIT_OK
 
 
@@ -116,7 +159,8 @@ def _csv(events: list[AuditEvent], report: ChainReport) -> str:
     buffer = io.StringIO()
     if report.first_break is not None:
         buffer.write(f"# AUDIT TRAIL BROKEN at {report.first_break}; exported with --allow-broken\n")
-    writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\n")
+    sealed = any(event.seal for event in events)
+    writer = csv.DictWriter(buffer, SEALED_COLUMNS if sealed else COLUMNS, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for event in events:
         row = {**_row(event), "detail": json.dumps(event.detail, ensure_ascii=False, sort_keys=True)}
@@ -135,6 +179,9 @@ def _json(events: list[AuditEvent], first: date | None, last: date | None, repor
             "first_break": str(report.first_break) if report.first_break else None,
             "head_id": report.head_id,
             "head_hash": report.head_hash,
+            "sealed": report.sealed,
+            "sealed_from": report.sealed_from,
+            "seals_checked": report.key_checked,
         },
         "events": [_row(event) for event in events],
     }

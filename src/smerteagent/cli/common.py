@@ -66,7 +66,8 @@ def open_storage(arguments: argparse.Namespace, *, upgrade: bool = True) -> Serv
     from smerteagent.storage.services import open_services
 
     return open_services(getattr(arguments, "db", None), load_library(arguments), upgrade=upgrade,
-                         passphrase=given_passphrase(arguments))  # fmt: skip
+                         passphrase=given_passphrase(arguments),
+                         audit_key_file=getattr(arguments, "audit_key_file", None))  # fmt: skip
 
 
 def storage_command(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:

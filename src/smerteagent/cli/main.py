@@ -11,11 +11,11 @@ import sys
 from collections.abc import Callable, Sequence
 
 from smerteagent import __version__
-from smerteagent.cli.options import db_option, forms_dir_option, passphrase_file_option
+from smerteagent.cli.options import audit_key_file_option, db_option, forms_dir_option, passphrase_file_option
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COMMANDS = frozenset(
-    {"forms", "score", "patients", "db", "demo", "settings", "careplan", "export", "audit", "accounts"}
+    {"forms", "score", "patients", "db", "demo", "settings", "careplan", "export", "audit", "accounts", "screening"}
 )
 Handler = Callable[[argparse.Namespace], int]
 
@@ -36,6 +36,7 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
     forms_dir_option(parser, None)
     db_option(parser, None)
     passphrase_file_option(parser, None)
+    audit_key_file_option(parser, None)
 
 
 def _starts_the_app(argv: Sequence[str]) -> bool:
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         forms_command,
         patients_command,
         score_command,
+        screening_command,
         settings_command,
     )
 
@@ -70,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         forms_dir_option(parser, argparse.SUPPRESS)
         db_option(parser, argparse.SUPPRESS)
         passphrase_file_option(parser, argparse.SUPPRESS)
+        audit_key_file_option(parser, argparse.SUPPRESS)
 
     patients_command.register(commands, storage_options)
     db_command.register(commands, storage_options)
@@ -79,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_command.register(commands, storage_options)
     audit_command.register(commands, storage_options)
     accounts_command.register(commands, storage_options)
+    screening_command.register(commands, storage_options)
     return parser
 
 
@@ -116,6 +120,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from smerteagent.cli.early_key import derive_key_early
 
         derive_key_early(options.db, passphrase)
+        if options.audit_key_file is not None:  # the app's storage reads the key where the environment says
+            import os
+
+            from smerteagent.storage.audit_key import KEY_VARIABLE
+
+            os.environ[KEY_VARIABLE] = str(options.audit_key_file)
         from smerteagent.ui.app import run as run_app
 
         return run_app(options.db, options.forms_dir, exit_after_startup=options.exit_after_startup,

@@ -27,6 +27,17 @@ def forms_dir_option(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
+def audit_key_file_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--audit-key-file",
+        type=Path,
+        default=default,
+        metavar="FILE",
+        help="the clinic's audit key, which seals every audit event (also SMERTEAGENT_AUDIT_KEY_FILE; default: "
+        "audit.key in the user configuration folder, if present; see docs/security.md)",
+    )
+
+
 def passphrase_file_option(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument(
         "--passphrase-file",

@@ -6,7 +6,8 @@ The service also holds who is logged in (:class:`Identity`): every audit event n
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
@@ -21,14 +22,18 @@ from smerteagent.core.accounts import (
     Account,
     AccountError,
     LoginFailed,
+    LoginThrottled,
     NotAllowed,
+    backoff_seconds,
     password_problem,
     username_problem,
 )
 from smerteagent.i18n import _
 from smerteagent.storage.audit import record_event
 from smerteagent.storage.database import reading_session, storage_errors
-from smerteagent.storage.models import UserRow
+from smerteagent.storage.models import AuditEventRow, UserRow
+
+FAILURE_WINDOW = 64  # failed logins counted back at most (the wait is capped long before)
 
 
 @cache
@@ -66,9 +71,13 @@ def _account(row: UserRow) -> Account:
 
 
 class AccountService:
-    def __init__(self, sessions: sessionmaker[Session], identity: Identity) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], identity: Identity, clock: Callable[[], datetime] = datetime.now
+    ) -> None:
         self._sessions = sessions
         self.identity = identity
+        self._clock = clock
+        self._unknown: dict[str, tuple[int, datetime]] = {}  # failures per typed name that is no account
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
@@ -113,11 +122,20 @@ class AccountService:
 
     def log_in(self, username: str, password: str) -> Account:
         """Check the password (Argon2id); a wrong one and an unknown user look the same from outside, and
-        both are recorded in the audit trail."""
+        both are recorded in the audit trail. After a few failures in a row the next try must wait, twice as
+        long after each further failure (:func:`backoff_seconds`); a refused early try is audited too."""
         with reading_session(self._sessions) as session:
             row = _by_name(session, username)
             found = _account(row) if row is not None and row.active and row.password_hash else None
             stored = row.password_hash if found and row is not None else None
+            streak = self._failures(session, row) if row is not None else self._unknown.get(username.strip().casefold())
+        who, record_id = (row.username, row.id) if row is not None else ("?", None)
+        wait = self._wait(streak)
+        if wait > 0:
+            with self._write() as session:
+                record_event(session, who, "login", "account", record_id, {"ok": False, "throttled": True},
+                             at=self._clock())  # fmt: skip
+            raise LoginThrottled(wait)
         valid = False
         if stored is not None:
             from argon2.exceptions import InvalidHashError, VerificationError
@@ -131,16 +149,46 @@ class AccountService:
         with self._write() as session:
             if not valid or found is None:
                 # A name that is no account may be a password typed in the wrong field: never record it.
-                who = row.username if row is not None else "?"
-                record_event(session, who, "login", "account", row.id if row else None, {"ok": False})
+                record_event(session, who, "login", "account", record_id, {"ok": False}, at=self._clock())
             else:
                 if stored is not None and hasher().check_needs_rehash(stored):
                     self._row(session, found.id).password_hash = hasher().hash(password)
-                record_event(session, found.username, "login", "account", found.id, {"ok": True})
+                record_event(session, found.username, "login", "account", found.id, {"ok": True}, at=self._clock())
         if not valid or found is None:
+            if row is None:  # no account to count against in the audit trail: counted in this process
+                count = streak[0] if streak else 0
+                self._unknown[username.strip().casefold()] = (count + 1, self._clock())
             raise LoginFailed()
         self.identity.account = found
         return found
+
+    @staticmethod
+    def _failures(session: Session, row: UserRow) -> tuple[int, datetime] | None:
+        """Failed logins in a row for an account (from the audit trail, so every workstation and a restart
+        see them) and the time of the last one; tries refused while waiting do not count."""
+        events = session.scalars(
+            select(AuditEventRow)
+            .where(AuditEventRow.action == "login", AuditEventRow.record_type == "account",
+                   AuditEventRow.record_id == str(row.id))
+            .order_by(AuditEventRow.id.desc())
+            .limit(FAILURE_WINDOW)
+        )  # fmt: skip
+        count, last = 0, None
+        for event in events:
+            if event.detail.get("ok"):
+                break
+            if not event.detail.get("throttled"):
+                count, last = count + 1, last or event.at
+        return (count, last) if last is not None else None
+
+    def _wait(self, streak: tuple[int, datetime] | None) -> int:
+        """Whole seconds still to wait before the next try (0: go ahead)."""
+        if streak is None:
+            return 0
+        count, last = streak
+        backoff = backoff_seconds(count)
+        elapsed = max(0.0, (self._clock() - last).total_seconds())  # another workstation's clock may run ahead
+        return max(0, math.ceil(backoff - elapsed))
 
     def lock(self, reason: str = "inactivity") -> None:
         """The screen was locked: recorded, and nobody acts until the next login."""

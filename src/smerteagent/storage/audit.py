@@ -4,11 +4,14 @@ An event's hash covers the previous event's hash, its time, actor, action, recor
 details, so editing any of these, or deleting or inserting an event in the middle, breaks the chain at a
 nameable event. What a chain alone cannot show is the newest events being cut off: ``verify`` reports the
 head hash so it can be written down, and a later ``verify --anchor`` proves the chain still contains it.
+Nor can it show an event appended with a valid hash by someone who knows the rule: with the clinic's audit
+key (:mod:`smerteagent.storage.audit_key`) every event also carries a seal that only the key can make.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,10 +23,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from smerteagent.core.errors import SmerteAgentError
+from smerteagent.i18n import _
+from smerteagent.storage.audit_key import AuditKeyProblem, fingerprint, seal
 from smerteagent.storage.database import reading_session, storage_errors
 from smerteagent.storage.models import AuditEventRow
 
 GENESIS = "0" * 64
+KEY_CHECK_WINDOW = 50  # newest events looked at on opening to tell a wrong key from a forged tail
+KEY_INFO = "audit_key"  # where a session finds the clinic's audit key (sessionmaker info), if one is kept
 ACTIONS = frozenset(
     {
         "create",
@@ -52,6 +59,7 @@ class AuditEvent:
     detail: dict[str, Any]
     previous_hash: str = ""
     hash: str = ""
+    seal: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,9 @@ class ChainReport:
     head_hash: str
     first_break: ChainBreak | None
     anchor_found: bool | None = None
+    sealed: int = 0  # events carrying a seal
+    sealed_from: int | None = None  # the first sealed event: every later one must be sealed too
+    key_checked: bool = False  # the seals were checked with the audit key (else only their presence)
 
     @property
     def intact(self) -> bool:
@@ -82,6 +93,12 @@ class ChainReport:
 
 
 EDITED = "its hash does not match its content: the event was edited"
+BAD_SEAL = "its seal does not match the audit key: the event was appended or changed by someone without the key"
+UNSEALED = "it has no seal although the events before it have: appended or rewritten without the audit key"
+NO_SEALS = (
+    "no event carries a seal although an audit key was given: the seals were removed, or the trail was never "
+    "sealed with this key"
+)
 UNLINKED = (
     "it does not follow the event before it (previous hash differs): "
     "an event before it was deleted or inserted, or the one before was edited and re-hashed"
@@ -107,34 +124,61 @@ def record_event(
     record_type: str,
     record_id: object = None,
     detail: dict[str, Any] | None = None,
+    *,
+    at: datetime | None = None,
 ) -> AuditEventRow:
-    """Append one event in the caller's transaction (which holds the write lock, so the chain stays linear)."""
+    """Append one event in the caller's transaction (which holds the write lock, so the chain stays linear);
+    ``at`` is for a service with its own clock (the login back-off), else now."""
     assert action in ACTIONS, action
     if session.get_bind().dialect.name == "postgresql":
         session.connection().exec_driver_sql("LOCK TABLE audit_events IN SHARE ROW EXCLUSIVE MODE")
-    previous = session.scalar(select(AuditEventRow.hash).order_by(AuditEventRow.id.desc()).limit(1)) or GENESIS
-    at = datetime.now()
-    key = None if record_id is None else str(record_id)
+    latest = session.execute(select(AuditEventRow.hash, AuditEventRow.seal).order_by(AuditEventRow.id.desc()).limit(1))
+    last = latest.first()
+    previous = last.hash if last is not None else GENESIS
+    audit_key: bytes | None = session.info.get(KEY_INFO)
+    if audit_key is None and last is not None and last.seal is not None:
+        raise AuditKeyProblem(
+            _("the audit trail is sealed with the clinic's audit key and this workstation has none "
+              "(--audit-key-file or SMERTEAGENT_AUDIT_KEY_FILE, see docs/security.md); nothing was saved")
+        )  # fmt: skip
+    at = at or datetime.now()
+    record_key = None if record_id is None else str(record_id)
     detail = detail or {}
-    digest = event_hash(previous, at, actor, action, (record_type, key), detail)
+    digest = event_hash(previous, at, actor, action, (record_type, record_key), detail)
     row = AuditEventRow(
         at=at,
         actor=actor,
         action=action,
         record_type=record_type,
-        record_id=key,
+        record_id=record_key,
         detail=detail,
         previous_hash=previous,
         hash=digest,
+        seal=None if audit_key is None else seal(audit_key, digest),
     )
     session.add(row)
     return row
 
 
 def _event(row: AuditEventRow) -> AuditEvent:
-    return AuditEvent(
-        row.id, row.at, row.actor, row.action, row.record_type, row.record_id, row.detail, row.previous_hash, row.hash
-    )
+    return AuditEvent(row.id, row.at, row.actor, row.action, row.record_type, row.record_id, row.detail,
+                      row.previous_hash, row.hash, row.seal)  # fmt: skip
+
+
+def check_key(session: Session, audit_key: bytes | None) -> None:
+    """On opening: a wrong key file is said at once. The newest sealed events must include one this key made
+    (not just the newest, which may be a forgery that ``audit verify`` is there to name)."""
+    if audit_key is None:
+        return
+    recent = session.execute(
+        select(AuditEventRow.hash, AuditEventRow.seal).order_by(AuditEventRow.id.desc()).limit(KEY_CHECK_WINDOW)
+    ).all()
+    seals = [(row.hash, row.seal) for row in recent if row.seal is not None]
+    if seals and not any(hmac.compare_digest(made, seal(audit_key, digest)) for digest, made in seals):
+        raise AuditKeyProblem(
+            _("the audit key (fingerprint {fingerprint}) is not the key this database's audit trail is sealed "
+              "with; nothing was changed").format(fingerprint=fingerprint(audit_key))
+        )  # fmt: skip
 
 
 def events_for(session: Session, record_type: str, record_id: object) -> list[AuditEvent]:
@@ -146,19 +190,34 @@ def events_for(session: Session, record_type: str, record_id: object) -> list[Au
     return [_event(r) for r in rows]
 
 
-def check_chain(events: Iterable[AuditEvent], anchor: str | None = None) -> ChainReport:
-    """Walk the events oldest first; the first edited, deleted or inserted event stops the walk."""
+def _seal_problem(event: AuditEvent, audit_key: bytes | None, sealing: bool) -> str | None:
+    if event.seal is None:
+        return UNSEALED if sealing else None
+    if audit_key is not None and not hmac.compare_digest(event.seal, seal(audit_key, event.hash)):
+        return BAD_SEAL
+    return None
+
+
+def check_chain(events: Iterable[AuditEvent], anchor: str | None = None, audit_key: bytes | None = None) -> ChainReport:
+    """Walk the events oldest first; the first edited, deleted, inserted or (with the key) unsealed event
+    stops the walk. Without the key a seal's presence is checked, not its value."""
     expected, count, head_id, anchor_found = GENESIS, 0, None, None if anchor is None else False
+    sealed, sealed_from, last = 0, None, None
     for event in events:
         recomputed = event_hash(event.previous_hash, event.at, event.actor, event.action,
                                 (event.record_type, event.record_id), event.detail)  # fmt: skip
         problem = EDITED if recomputed != event.hash else UNLINKED if event.previous_hash != expected else None
+        problem = problem or _seal_problem(event, audit_key, sealed_from is not None)
         if problem is not None:
-            return ChainReport(count, head_id, expected, ChainBreak(event.id, event.at, problem), anchor_found)
-        expected, head_id, count = event.hash, event.id, count + 1
+            return ChainReport(count, head_id, expected, ChainBreak(event.id, event.at, problem), anchor_found,
+                               sealed, sealed_from, audit_key is not None)  # fmt: skip
+        expected, head_id, count, last = event.hash, event.id, count + 1, event
+        if event.seal is not None:
+            sealed, sealed_from = sealed + 1, sealed_from or event.id
         if anchor is not None:
             anchor_found = anchor_found or event.hash == anchor.strip().lower()
-    return ChainReport(count, head_id, expected, None, anchor_found)
+    unsealed = ChainBreak(last.id, last.at, NO_SEALS) if audit_key is not None and last and not sealed else None
+    return ChainReport(count, head_id, expected, unsealed, anchor_found, sealed, sealed_from, audit_key is not None)
 
 
 class AuditService:
@@ -167,6 +226,12 @@ class AuditService:
     def __init__(self, sessions: sessionmaker[Session], actor: Callable[[], str]) -> None:
         self._sessions = sessions
         self._actor = actor
+        self._key: bytes | None = sessions.kw.get("info", {}).get(KEY_INFO)
+
+    @property
+    def key_fingerprint(self) -> str | None:
+        """Which audit key this workstation seals with (None: none), safe to show."""
+        return None if self._key is None else fingerprint(self._key)
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
@@ -190,9 +255,15 @@ class AuditService:
         with reading_session(self._sessions) as session:
             rows = session.scalars(select(AuditEventRow).order_by(AuditEventRow.id).execution_options(yield_per=2000))
             try:
-                return check_chain((_event(row) for row in rows), anchor)
+                return check_chain((_event(row) for row in rows), anchor, self._key)
             finally:
                 rows.close()  # the walk may stop early; PostgreSQL's server-side cursor must still close
+
+    def sealed(self) -> bool:
+        """Whether the trail is sealed already (its newest event carries a seal)."""
+        with reading_session(self._sessions) as session:
+            latest = select(AuditEventRow.seal).order_by(AuditEventRow.id.desc()).limit(1)
+            return session.scalar(latest) is not None
 
     def events(self, start: datetime | None = None, end: datetime | None = None) -> list[AuditEvent]:
         """Events with ``start <= at < end``, oldest first."""

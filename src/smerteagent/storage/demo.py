@@ -1,7 +1,8 @@
 """Fills a database with synthetic demo patients, visits and scored screenings, in bulk.
 
 Rows go in with executemany in large batches (100,000 patients in well under a minute on SQLite);
-the whole load is one audit event, not one per row.
+each batch is one audit event, written in the batch's own transaction: a load stopped part-way leaves
+only batches that are audited (which patients, encounters and responses each one added).
 """
 
 from __future__ import annotations
@@ -109,13 +110,10 @@ def load_demo(
             planned.append((patient_id, visits[-1].burden, band))
         added += 1
         if len(response_rows) >= BATCH or len(patient_rows) >= BATCH:
-            _flush(services, patient_rows, encounter_rows, response_rows)
+            _flush(services, seed, patient_rows, encounter_rows, response_rows)
             if progress:
                 progress(added)
-    _flush(services, patient_rows, encounter_rows, response_rows)
-    with storage_errors(), Session(engine) as session, session.begin():
-        _advance_sequences(session)
-        record_event(session, services.actor, "create", "demo", None, {"patients": added, "seed": seed})
+    _flush(services, seed, patient_rows, encounter_rows, response_rows)
     _add_care_plans(services, planned, rng, now.date())
     return added
 
@@ -149,14 +147,23 @@ def _patient_row(patient_id: int, person: demo.DemoPatient, first: datetime, las
 
 def _existing_cprs(services: Services) -> set[str]:
     with reading(services.database.engine) as connection:
-        return {cpr for (cpr,) in connection.execute(select(PatientRow.cpr).where(PatientRow.cpr.is_not(None)))}
+        found = connection.execute(select(PatientRow.cpr).where(PatientRow.cpr.is_not(None))).scalars()
+        return {cpr for cpr in found if cpr is not None}
 
 
-def _flush(services: Services, *batches: list[dict[str, Any]]) -> None:
-    tables = (PatientRow.__table__, EncounterRow.__table__, ResponseRow.__table__)
-    with storage_errors(), services.database.engine.begin() as connection:
+def _flush(services: Services, seed: int, *batches: list[dict[str, Any]]) -> None:
+    """One batch of rows and its audit event, committed together or not at all."""
+    patients, encounters, responses = batches
+    if not patients:
+        return
+    tables = [PatientRow.metadata.tables[row.__tablename__] for row in (PatientRow, EncounterRow, ResponseRow)]
+    detail = {"seed": seed, "patients": len(patients), "patient_ids": [patients[0]["id"], patients[-1]["id"]],
+              "encounters": len(encounters), "responses": len(responses)}  # fmt: skip
+    with storage_errors(), services.sessions() as session, session.begin():
         for table, rows in zip(tables, batches, strict=True):
             if rows:
-                connection.execute(insert(table), rows)
+                session.execute(insert(table), rows)
+        _advance_sequences(session)
+        record_event(session, services.actor, "create", "demo", None, detail)
     for rows in batches:
         rows.clear()

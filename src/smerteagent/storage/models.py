@@ -227,3 +227,7 @@ class AuditEventRow(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     previous_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    seal: Mapped[str | None] = mapped_column(String(64), doc="HMAC of the hash with the clinic's audit key, if kept")
+
+    # A record's events newest first without reading the whole trail (the login back-off reads them per login).
+    __table_args__ = (Index("ix_audit_events_record", "record_type", "record_id", "id"),)

@@ -14,7 +14,7 @@ from smerteagent.core.patients import Patient
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.core.screening_flow import ScreeningFlow
 from smerteagent.storage.patients import NotFound
-from smerteagent.storage.screenings import Encounter
+from smerteagent.storage.screenings import AnswerConflict, Encounter
 from smerteagent.storage.services import Services
 
 
@@ -85,9 +85,16 @@ class ScreeningSession:
         return self.responses[form_id]
 
     def answer(self, value: int | str | None) -> None:
-        """Store the current item's answer (None clears it); raises AnswerError and keeps the old one."""
-        self.services.screenings.answer(self._response_id(), self.flow.item.id, value)
-        self.flow.set_answer(value)
+        """Store the current item's answer (None clears it); raises AnswerError and keeps the old one, or
+        AnswerConflict when another workstation answered the item meanwhile (the flow then holds theirs)."""
+        form_id = self.flow.form.id
+        try:
+            record = self.services.screenings.answer(self._response_id(), self.flow.item.id, value,
+                                                     seen=self.flow.current_answer())  # fmt: skip
+        except AnswerConflict as conflict:
+            self.flow.set_answer(conflict.stored)  # type: ignore[arg-type]  # shown as now stored
+            raise
+        self.flow.answers[form_id] = dict(record.answers)  # with other workstations' answers to other items
 
     def advance(self) -> ScoreResult | None:
         """Move to the next item; at the end of an instrument complete it and return its result."""

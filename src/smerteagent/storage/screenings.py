@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from smerteagent.core.errors import SmerteAgentError
+from smerteagent.core.errors import ConflictError, SmerteAgentError
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.safety import SAFETY_ACTIONS, SafetyAction
 from smerteagent.core.scoring.result import ScoreResult
+from smerteagent.i18n import _
 from smerteagent.storage.audit import record_event
 from smerteagent.storage.database import reading_session, storage_errors
 from smerteagent.storage.models import EncounterRow, ResponseRow, SafetyActionRow
@@ -40,6 +41,32 @@ class OpenAlert:
 
 class ResponseClosed(SmerteAgentError):
     """A completed response is a record; it takes no further answers."""
+
+
+UNCHECKED: Any = object()  # ``answer(seen=...)`` not given: no check (answers carried by the program itself)
+
+
+class AnswerConflict(ConflictError):
+    """Another workstation answered the same item after this one last saw it; nothing was overwritten.
+
+    Both answers are in the audit trail: the stored one as its ``answer`` event, the refused one as an
+    ``answer`` event with ``"saved": false``.
+    """
+
+    def __init__(self, response_id: int, form_id: str, item: str, stored: object, attempted: object) -> None:
+        SmerteAgentError.__init__(
+            self,
+            _("Item {item} of {form} (questionnaire {id}) was answered on another workstation meanwhile "
+              "(now: {stored}; yours, not saved: {attempted}). Check the answer and give it again if it should "
+              "change; both answers are in the audit trail.").format(
+                item=item, form=form_id, id=response_id, stored=_shown(stored), attempted=_shown(attempted)),
+        )  # fmt: skip
+        self.response_id, self.form_id, self.item = response_id, form_id, item
+        self.stored, self.attempted = stored, attempted
+
+
+def _shown(value: object) -> str:
+    return _("no answer") if value is None else str(value)
 
 
 @dataclass(frozen=True)
@@ -136,22 +163,41 @@ class ScreeningService:
             record_event(session, self._actor(), "create", "response", row.id, {"form": form.id})
             return _record(row, encounter.patient_id)
 
-    def answer(self, response_id: int, item_id: str, value: object) -> ResponseRecord:
-        """Store one answer (``None`` clears it) in its own committed transaction."""
+    def answer(self, response_id: int, item_id: str, value: object, *, seen: object = UNCHECKED) -> ResponseRecord:
+        """Store one answer (``None`` clears it) with its audit event, in its own committed transaction.
+
+        ``seen`` is the item's answer as this workstation last saw it (``None``: unanswered). If another
+        workstation stored a different answer since, :class:`AnswerConflict` is raised and nothing is
+        overwritten; the refused answer is audited too, so both stay on record.
+        """
         with self._write() as session:
             row = self._draft(session, response_id)
             form = self._forms.get(row.form_id)
             answers = dict(row.answers)
+            previous = answers.get(item_id)
             if value is None:
                 form.check_answers({item_id: None})
                 answers.pop(item_id, None)
             else:
                 answers.update(form.check_answers({item_id: value}))
-            row.answers = answers
-            row.updated_at = datetime.now()
-            row.version += 1
-            patient_id = self._encounter(session, row.encounter_id).patient_id
-            return _record(row, patient_id)
+            given = answers.get(item_id)
+            if seen is UNCHECKED or previous in (seen, given):
+                row.answers = answers
+                row.updated_at = datetime.now()
+                row.version += 1
+                record_event(session, self._actor(), "answer", "response", row.id,
+                             {"form": row.form_id, "item": item_id, "value": given, "previous": previous})  # fmt: skip
+                return _record(row, self._encounter(session, row.encounter_id).patient_id)
+            conflict = AnswerConflict(response_id, row.form_id, item_id, previous, given)
+        self._record_refused(conflict)
+        raise conflict
+
+    def _record_refused(self, conflict: AnswerConflict) -> None:
+        """The answer that lost a conflict is kept in the audit trail, though not in the response."""
+        detail = {"form": conflict.form_id, "item": conflict.item, "value": conflict.attempted,
+                  "stored": conflict.stored, "saved": False, "conflict": True}  # fmt: skip
+        with self._write() as session:
+            record_event(session, self._actor(), "answer", "response", conflict.response_id, detail)
 
     def complete(self, response_id: int, sex: str | None) -> ResponseRecord:
         """Score with the form and store the snapshot; the response becomes read-only."""

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from smerteagent.core.errors import StorageUnavailable
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.storage import backup, migrate
 from smerteagent.storage.accounts import AccountService, Identity
-from smerteagent.storage.audit import AuditService
+from smerteagent.storage.audit import KEY_INFO, AuditService, check_key
+from smerteagent.storage.audit_key import load_key
 from smerteagent.storage.careplans import CarePlanService
-from smerteagent.storage.database import Database
+from smerteagent.storage.database import Database, reading_session
 from smerteagent.storage.exports import ExportService
 from smerteagent.storage.patients import PatientService
 from smerteagent.storage.screenings import ScreeningService
@@ -29,15 +31,17 @@ from smerteagent.storage.settings import SettingsService
 def default_actor() -> str:
     """Before a login (the command line): the operating-system account, marked as such and read from the
     system's user database rather than $USER, which anyone can set to a clinician's name."""
-    try:
+    if sys.platform != "win32":  # Windows has no user database module; its login name comes from getpass
         import pwd
 
-        return f"os:{pwd.getpwuid(os.getuid()).pw_name}"
-    except (ImportError, KeyError, OSError):  # Windows has no pwd module
         try:
-            return f"os:{getpass.getuser()}"
+            return f"os:{pwd.getpwuid(os.getuid()).pw_name}"
         except (KeyError, OSError):
-            return "os:unknown"
+            pass
+    try:
+        return f"os:{getpass.getuser()}"
+    except (ImportError, KeyError, OSError):  # Python < 3.13 on Windows without USERNAME: it tries pwd
+        return "os:unknown"
 
 
 @dataclass
@@ -53,6 +57,7 @@ class Services:
     exports: ExportService
     accounts: AccountService
     audit: AuditService
+    sessions: sessionmaker[Session]  # for bulk paths (demo) that write rows and their audit event together
 
     @property
     def actor(self) -> str:
@@ -88,16 +93,20 @@ def prepare(database: Database, *, upgrade: bool = True, daily_backup: bool = Tr
 
 def open_services(
     url: str | None, forms: FormLibrary, actor: str | None = None, *, upgrade: bool = True,
-    passphrase: str | None = None, daily_backup: bool = True,
+    passphrase: str | None = None, daily_backup: bool = True, audit_key_file: Path | None = None,
 ) -> Services:  # fmt: skip
-    """The services over a checked database; ``passphrase`` opens (or creates) an encrypted SQLite file."""
+    """The services over a checked database; ``passphrase`` opens (or creates) an encrypted SQLite file;
+    the audit key (``audit_key_file``, else the environment or the default file) seals every audit event."""
+    audit_key = load_key(audit_key_file)
     database = Database.connect(url, passphrase=passphrase)
     try:
         prepare(database, upgrade=upgrade, daily_backup=daily_backup)
+        sessions = sessionmaker(database.engine, expire_on_commit=False, info={KEY_INFO: audit_key})
+        with reading_session(sessions) as session:
+            check_key(session, audit_key)
     except BaseException:
         database.dispose()
         raise
-    sessions = sessionmaker(database.engine, expire_on_commit=False)
     identity = Identity(actor or default_actor())
     current = identity.actor
     patients = PatientService(sessions, current)
@@ -106,4 +115,4 @@ def open_services(
     settings = SettingsService(sessions, current, identity.may_administer)
     exports = ExportService(sessions, current)
     accounts, audit = AccountService(sessions, identity), AuditService(sessions, current)
-    return Services(database, forms, patients, screenings, settings, careplans, exports, accounts, audit)
+    return Services(database, forms, patients, screenings, settings, careplans, exports, accounts, audit, sessions)

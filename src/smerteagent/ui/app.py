@@ -33,6 +33,8 @@ UNLOCK_REASONS = ("passphrase_needed", "wrong_passphrase")
 
 def _process_start() -> float:
     """When this process started, on the perf_counter clock (Linux /proc); else when this module loaded."""
+    if not sys.platform.startswith("linux"):
+        return time.perf_counter()
     try:
         fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
         ticks = os.sysconf("SC_CLK_TCK")
@@ -213,7 +215,12 @@ def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_
         context.services_did_load.connect(lambda: _report_ready(app, timings))
     # Storage loads once the window has painted, so its imports do not compete with the first paint.
     painter.painted.connect(lambda _ms: QTimer.singleShot(0, loader.start))
-    QTimer.singleShot(500, lambda: loader.isRunning() or loader.isFinished() or loader.start())
+
+    def start_if_idle() -> None:  # in case the first paint never comes (e.g. a minimised start)
+        if not (loader.isRunning() or loader.isFinished()):
+            loader.start()
+
+    QTimer.singleShot(500, start_if_idle)
     window.show()
     code = app.exec()
     for started in [*loaders, *watchers]:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smerteagent.core.errors import SmerteAgentError
+from smerteagent.core.errors import ConflictError, SmerteAgentError
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.i18n import _, language
 from smerteagent.ui.banner import PatientBanner
@@ -225,6 +225,10 @@ class ScreeningView(QWidget):
     def _save(self, value: int | str | None) -> bool:
         try:
             self.session.answer(value)
+        except ConflictError as conflict:
+            self.render()  # the answer another workstation stored, with the message below it
+            self.error.setText(str(conflict))
+            return False
         except SmerteAgentError as error:
             self.error.setText(str(error))
             return False

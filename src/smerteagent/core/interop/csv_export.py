@@ -21,7 +21,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TextIO
+from typing import IO, Any
 
 from smerteagent.core.cpr import format_cpr
 from smerteagent.core.patients import age_on
@@ -137,7 +137,7 @@ def _values(row: RegisterRow, pseudonymise: Pseudonymiser | None) -> list[str | 
 
 def write_register(
     rows: Iterable[RegisterRow],
-    out: TextIO,
+    out: IO[str],
     *,
     delimiter: str = ",",
     pseudonymise: Pseudonymiser | None = None,
