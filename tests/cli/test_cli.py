@@ -42,6 +42,7 @@ def test_score_json_shape() -> None:
     assert json.loads(result.stdout) == {
         "form": "phq9",
         "version": "1.0",
+        "status": "scored",
         "results": {"total": 18},
         "band": "moderately_severe",
         "flags": ["suicide_risk"],

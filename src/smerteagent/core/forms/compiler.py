@@ -13,7 +13,15 @@ from smerteagent.core.errors import FormError
 from smerteagent.core.expr import KEYWORDS, ExprError, Expression, parse_expression
 from smerteagent.core.forms.model import Form, Item, Option, Result, Term
 from smerteagent.core.scoring.computations import build_computation, term_tables
-from smerteagent.core.scoring.engine import BandRule, CompiledForm, FlagRule, ItemRule, ResultRule
+from smerteagent.core.scoring.engine import (
+    BandRule,
+    CompiledForm,
+    FlagRule,
+    ItemRule,
+    ResultRule,
+    item_span,
+    unsure_span,
+)
 
 RESERVED_NAMES = KEYWORDS | {"sex", "total_answered"}
 YES_NO = (
@@ -119,6 +127,7 @@ class _Compiler:
         if item.enable_when is not None:
             enable = self.expression(item.enable_when, f"{path}.enable_when", self.items).evaluate
         allowed = frozenset(o.value for o in options) if options is not None else None
+        asked = item_span(allowed, item.min, item.max, item.type == "text")
         if item.skipped_value is not None:
             if enable is None:
                 raise self.fail(f"{path}.skipped_value", "only an item with enable_when can be skipped")
@@ -133,6 +142,8 @@ class _Compiler:
             required=item.required,
             enable=enable,
             skipped_value=item.skipped_value,
+            asked_span=asked,
+            unsure_span=unsure_span(asked, item.skipped_value),
         )
 
     def check_value(self, item: Item, allowed: frozenset[int] | None, value: int, path: str) -> None:
@@ -184,12 +195,18 @@ class _Compiler:
             expression = self.expression(result.expr, f"{path}.expr", [*self.items, *self.result_ids])
         terms = self.terms(index, result)
         tables = term_tables(terms, {t.item: self.item_values(t.item) for t in terms})
-        computation, reachable = build_computation(result, tables, expression)
+        computation, bounds, reachable = build_computation(result, tables, expression)
         if reachable is not None and tuple(float(v) for v in reachable) != tuple(result.range):
             low, high = reachable
             raise self.fail(f"{path}.range", f"declared {list(result.range)} but the items give [{low}, {high}]")
         self.result_ids.append(result.id)
-        return ResultRule(id=result.id, compute=computation, hidden=result.hidden)
+        return ResultRule(
+            id=result.id,
+            compute=computation,
+            hidden=result.hidden,
+            bounds=bounds,
+            counts_answers=result.method == "answered",
+        )
 
     def check_method_fields(self, path: str, result: Result) -> None:
         method = result.method
@@ -219,8 +236,10 @@ class _Compiler:
             seen.add(band.id)
             if band.when is None and index != len(scoring.bands) - 1:
                 raise self.fail(f"{path}.when", "only the last band may match always (no when)")
-            when = None if band.when is None else self.expression(band.when, f"{path}.when", names).evaluate
-            bands.append(BandRule(id=band.id, when=when))
+            when = None if band.when is None else self.expression(band.when, f"{path}.when", names)
+            bands.append(
+                BandRule(id=band.id, when=when and when.evaluate, bounds=when and when.bounds)  # type: ignore[arg-type]
+            )
         return tuple(bands)
 
     def compile_flags(self, names: list[str]) -> tuple[FlagRule, ...]:
@@ -231,8 +250,16 @@ class _Compiler:
             if flag.id in seen:
                 raise self.fail(f"{path}.id", f"duplicate flag id {flag.id!r}")
             seen.add(flag.id)
-            when = self.expression(flag.when, f"{path}.when", names).evaluate
-            flags.append(FlagRule(id=flag.id, when=when, severity=flag.severity))
+            when = self.expression(flag.when, f"{path}.when", names)
+            flags.append(
+                FlagRule(
+                    id=flag.id,
+                    when=when.evaluate,
+                    severity=flag.severity,
+                    bounds=when.bounds,
+                    reads_state=bool(when.answered_items),
+                )
+            )
         return tuple(flags)
 
 
