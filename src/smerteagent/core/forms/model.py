@@ -180,6 +180,11 @@ class FollowUp(_Strict):
     when: str = Field(description="Over the form's results, band, flag(...) or the context names.")
     add: list[Identifier] = Field(min_length=1)
     reason: Text
+    safety: bool = Field(
+        default=False,
+        description="A rule that guards safety (suicide, depression, anxiety, abuse): it also fires while the "
+        "answers leave its condition undecided — ask more, never less.",
+    )
     carry: dict[Identifier, Identifier] = Field(
         default_factory=dict,
         description="Items of the one added form already answered by the same question of `after` "
