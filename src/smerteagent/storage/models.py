@@ -95,6 +95,9 @@ class ResponseRow(Base):
     form_version: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(10), default="draft")
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    answer_origins: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, doc="item -> context/previous/carried, for answers pre-filled and not changed since"
+    )
     sex: Mapped[str | None] = mapped_column(String(6), doc="the sex the scoring used")
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     band: Mapped[str | None] = mapped_column(String(64))

@@ -7,7 +7,7 @@ as given.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -68,6 +68,7 @@ class ResponseRecord:
     updated_at: datetime
     completed_at: datetime | None = None
     score: ScoreResult | None = None
+    origins: dict[str, str] = field(default_factory=dict)  # pre-filled answers: item -> context/previous/carried
 
 
 def _score_from_row(row: ResponseRow) -> ScoreResult | None:
@@ -82,6 +83,7 @@ def _record(row: ResponseRow, patient_id: int) -> ResponseRecord:
         id=row.id, encounter_id=row.encounter_id, patient_id=patient_id, form_id=row.form_id,
         form_version=row.form_version, status=row.status, answers=dict(row.answers), created_at=row.created_at,
         updated_at=row.updated_at, completed_at=row.completed_at, score=_score_from_row(row),
+        origins=dict(row.answer_origins or {}),
     )  # fmt: skip
 
 
@@ -136,18 +138,27 @@ class ScreeningService:
             record_event(session, self._actor(), "create", "response", row.id, {"form": form.id})
             return _record(row, encounter.patient_id)
 
-    def answer(self, response_id: int, item_id: str, value: object) -> ResponseRecord:
-        """Store one answer (``None`` clears it) in its own committed transaction."""
+    def answer(self, response_id: int, item_id: str, value: object, origin: str | None = None) -> ResponseRecord:
+        """Store one answer (``None`` clears it) in its own committed transaction.
+
+        ``origin`` marks a pre-filled answer (context, previous, carried); a changed answer loses its mark.
+        """
         with self._write() as session:
             row = self._draft(session, response_id)
             form = self._forms.get(row.form_id)
             answers = dict(row.answers)
+            origins = dict(row.answer_origins or {})
+            if origin is not None:
+                origins[item_id] = origin
+            elif answers.get(item_id) != value:
+                origins.pop(item_id, None)
             if value is None:
                 form.check_answers({item_id: None})
                 answers.pop(item_id, None)
             else:
                 answers.update(form.check_answers({item_id: value}))
             row.answers = answers
+            row.answer_origins = origins or None
             row.updated_at = datetime.now()
             row.version += 1
             patient_id = self._encounter(session, row.encounter_id).patient_id
@@ -240,6 +251,15 @@ class ScreeningService:
             statement = statement.where(ResponseRow.status == status)
         with reading_session(self._sessions) as session:
             return [_record(row, patient_id) for row in session.scalars(statement)]
+
+    def latest_answers(self, patient_id: int, form_ids: Iterable[str]) -> dict[str, dict[str, int | str]]:
+        """The answers of the patient's most recent completed response to each form (for carry-forward items)."""
+        wanted = set(form_ids)
+        latest: dict[str, dict[str, int | str]] = {}
+        for record in self.responses(patient_id, status="complete"):
+            if record.form_id in wanted:
+                latest[record.form_id] = record.answers  # oldest first: the last one wins
+        return latest
 
     def encounters(self, patient_id: int) -> list[Encounter]:
         statement = select(EncounterRow).where(EncounterRow.patient_id == patient_id).order_by(EncounterRow.started_at)

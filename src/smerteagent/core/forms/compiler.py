@@ -24,6 +24,7 @@ from smerteagent.core.scoring.engine import (
 )
 
 RESERVED_NAMES = KEYWORDS | {"sex", "total_answered"}
+CONTEXT_ITEM_NAMES = frozenset({"age", "sex"})  # what items may be answered from (the register's patient)
 YES_NO = (
     Option(value=0, da="Nej", en="No"),
     Option(value=1, da="Ja", en="Yes"),
@@ -38,6 +39,7 @@ class _Compiler:
         self.items: dict[str, ItemRule] = {}
         self.macros: dict[str, Expression] = {}
         self.result_ids: list[str] = []
+        self.prefills: dict[str, Expression] = {}
 
     def fail(self, path: str, problem: str) -> FormError:
         return FormError(self.file, path, problem)
@@ -82,6 +84,7 @@ class _Compiler:
             bands_need_sex="sex" in band_names,
             bands_read_items=bool(band_names & set(self.items)),
             flags=flags,
+            prefills=self.prefills,
         )
 
     def option_list(self, index: int, item: Item) -> tuple[Option, ...] | None:
@@ -132,6 +135,7 @@ class _Compiler:
             if enable is None:
                 raise self.fail(f"{path}.skipped_value", "only an item with enable_when can be skipped")
             self.check_value(item, allowed, item.skipped_value, f"{path}.skipped_value")
+        self.check_prefill(index, item)
         self.items[item.id] = ItemRule(
             id=item.id,
             is_text=item.type == "text",
@@ -145,6 +149,26 @@ class _Compiler:
             asked_span=asked,
             unsure_span=unsure_span(asked, item.skipped_value),
         )
+
+    def check_prefill(self, index: int, item: Item) -> None:
+        """``from_context`` reads only the patient context; ``named_by`` names an earlier free-text item."""
+        path = f"items[{index}]"
+        if item.from_context is not None:
+            if item.type == "text":
+                raise self.fail(f"{path}.from_context", "a free-text item cannot be answered from the context")
+            try:
+                parsed = parse_expression(item.from_context)
+            except ExprError as error:
+                raise self.fail(f"{path}.from_context", f"cannot parse {item.from_context!r}: {error}") from None
+            unknown = sorted(parsed.names - CONTEXT_ITEM_NAMES)
+            if unknown or parsed.answered_items or parsed.flag_names:
+                known = ", ".join(sorted(CONTEXT_ITEM_NAMES))
+                raise self.fail(f"{path}.from_context", f"{item.from_context!r} may only read {known}")
+            self.prefills[item.id] = parsed
+        if item.named_by is not None:
+            named = self.items.get(item.named_by)
+            if named is None or not named.is_text:
+                raise self.fail(f"{path}.named_by", f"{item.named_by!r} is not an earlier free-text item")
 
     def check_value(self, item: Item, allowed: frozenset[int] | None, value: int, path: str) -> None:
         if allowed is not None and value not in allowed:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from smerteagent.core.errors import AnswerError
-from smerteagent.core.expr import Bounder, Evaluator, Value, truth
+from smerteagent.core.expr import Bounder, Evaluator, Expression, Value, truth
 from smerteagent.core.forms.model import Form, Option
 from smerteagent.core.scoring.result import (
     ENGINE_FLAG_SEVERITY,
@@ -159,6 +159,7 @@ class CompiledForm:
     bands_need_sex: bool
     bands_read_items: bool
     flags: tuple[FlagRule, ...]
+    prefills: Mapping[str, Expression] = field(default_factory=dict)  # item -> answer from the patient context
 
     @property
     def id(self) -> str:
@@ -174,6 +175,24 @@ class CompiledForm:
             if declared.id == flag:
                 return declared.message.get(language)
         return _(ENGINE_FLAG_TEXT[flag]) if flag in ENGINE_FLAG_TEXT else flag
+
+    def context_answers(self, context: Mapping[str, Value]) -> dict[str, int]:
+        """Answers the patient context gives (``from_context``); an item the context cannot decide is left out."""
+        found: dict[str, int] = {}
+        scope = EvaluationScope(dict(context), {})
+        for item_id, expression in self.prefills.items():
+            value = expression.evaluate(scope)
+            if isinstance(value, bool):
+                value = int(value)
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if isinstance(value, int):
+                try:
+                    self.items[item_id].check(self.id, value)
+                except AnswerError:
+                    continue
+                found[item_id] = value
+        return found
 
     def check_answers(self, answers: Mapping[str, object]) -> dict[str, int | str]:
         """Return the given answers (``None`` = unanswered, dropped); raise AnswerError on a bad one."""
