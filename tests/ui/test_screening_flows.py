@@ -331,3 +331,21 @@ def test_a_lock_due_while_the_patient_answers_comes_when_the_pin_hands_back(
     qtbot.waitUntil(lambda: bool(window.findChildren(UnlockDialog)))
     [dialog] = window.findChildren(UnlockDialog)
     assert dialog.isVisible() and window.account is None, "the shared PIN does not hand over the session"
+
+
+def test_prefilled_age_is_shown_with_its_origin_and_changeable(
+    qtbot: QtBot, window: MainWindow, services: Services, patient: Patient
+) -> None:
+    session = ScreeningSession.start(services, patient, "pain_clinic", form_id="ort")
+    view = ScreeningView(session)
+    qtbot.addWidget(view)
+    view.show()
+    keyboard = Keyboard(view)
+    assert view.session.flow.item.id == "q1" and view.origin_note.isHidden()
+    for _item in range(6):
+        keyboard.digit(0)
+    assert view.session.flow.item.id == "q7" and view.origin_note.isVisible()
+    assert "CPR" in view.origin_note.text() or "cpr" in view.origin_note.text().lower()
+    assert view._buttons[0].isChecked(), "born 1961: not 16-45, pre-selected"
+    keyboard.digit(1)
+    assert services.screenings.get(session.responses["ort"]).origins == {}
