@@ -114,5 +114,3 @@ def test_every_bundled_form_with_each_single_item_missing() -> None:
 
 def test_safety_rules_exist_for_the_screens_that_guard_safety() -> None:
     assert {"phq4", "phq9", "asq", "auditc"} <= set(SAFETY_RULES)
-
-

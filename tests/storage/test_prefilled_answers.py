@@ -33,6 +33,6 @@ def test_psfs_activities_follow_the_patient_to_the_next_visit(services: Services
         pass
     second = ScreeningSession.start(services, patient, "physiotherapy", form_id="psfs")
     assert second.flow.item.id == "q1_activity" and second.flow.current_answer() == "Gå 1 km"
-    stored = [r for r in services.screenings.responses(patient.id) if r.status == "draft"][0]
+    stored = next(r for r in services.screenings.responses(patient.id) if r.status == "draft")
     assert stored.answers == {"q1_activity": "Gå 1 km", "q2_activity": "Sidde en time"}
     assert stored.origins == {"q1_activity": "previous", "q2_activity": "previous"}

@@ -447,7 +447,8 @@ class _Parser:
             self.answered.add(name)
             return _Node(lambda scope: name in scope.answers, lambda scope: point(name in scope.answers))
         self.flags.add(name)
-        return _Node(_flag_state(name), lambda scope: point(_flag_state(name)(scope)))
+        state = _flag_state(name)
+        return _Node(state, lambda scope: point(state(scope)))  # type: ignore[arg-type]
 
 
 def _flag_state(name: str) -> Evaluator:

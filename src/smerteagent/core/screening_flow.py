@@ -146,13 +146,15 @@ class ScreeningFlow:
         """Answers the register already knows, filled into instruments not yet begun: items answered from the
         patient context (age, sex) and ``carry_forward`` items from the patient's previous response (PSFS
         activities). Shown and changeable like any answer; ``origins`` says where each came from."""
-        filled = []
+        filled: list[tuple[str, str, int | str]] = []
         for planned in self.planned:
             form_id = planned.form_id
             if form_id in self.finished or self.answers.get(form_id):
                 continue
             form = self.forms.get(form_id)
-            found = {item: (value, ORIGIN_CONTEXT) for item, value in form.context_answers(self.context).items()}
+            found: dict[str, tuple[int | str, str]] = {
+                item: (value, ORIGIN_CONTEXT) for item, value in form.context_answers(self.context).items()
+            }
             earlier = self.previous.get(form_id, {})
             for item in form.definition.items:
                 if item.carry_forward and item.id in earlier and item.id not in found:

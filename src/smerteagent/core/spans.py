@@ -53,9 +53,9 @@ def of_values(values: Iterable[Concrete], unknown: bool = False) -> Span:
     values = list(values)
     present = frozenset(v for v in values if v is not None)
     unknown = unknown or len(present) < len(set(values))
-    numbers = [v for v in present if _is_number(v)]
+    numbers = [float(v) for v in present if isinstance(v, int | float)]
     if numbers and len(numbers) == len(present):
-        return Span(present, min(numbers), max(numbers), unknown)  # type: ignore[type-var]
+        return Span(present, min(numbers), max(numbers), unknown)
     return Span(present, None, None, unknown)
 
 
@@ -149,10 +149,11 @@ def combine(
     left: Span, right: Span, concrete: Callable[[Concrete, Concrete], Concrete], by_bounds: Callable[[Span, Span], Span]
 ) -> Span:
     """Apply a binary operation: over every pair of values when both sets are small, else on bounds."""
-    if left.values is not None and right.values is not None:
-        if len(left.values) * len(right.values) <= SET_LIMIT:
-            unknown = left.unknown or right.unknown
-            return of_values([concrete(a, b) for a in left.values for b in right.values], unknown)
+    small = left.values is not None and right.values is not None and len(left.values) * len(right.values) <= SET_LIMIT
+    if small:
+        assert left.values is not None and right.values is not None
+        unknown = left.unknown or right.unknown
+        return of_values([concrete(a, b) for a in left.values for b in right.values], unknown)
     if left.low is None or right.low is None:
         return ANYTHING
     return by_bounds(left, right)

@@ -104,6 +104,9 @@ class ResponseRow(Base):
     flags: Mapped[list[Any] | None] = mapped_column(JSON)
     flag_severity: Mapped[dict[str, Any] | None] = mapped_column(JSON, doc="flag id -> info/warning/critical")
     missing: Mapped[list[Any] | None] = mapped_column(JSON)
+    undecided_flags: Mapped[list[Any] | None] = mapped_column(
+        JSON, doc="flags the missing answers could still raise; safety follow-up rules read them"
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)

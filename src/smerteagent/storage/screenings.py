@@ -75,7 +75,8 @@ def _score_from_row(row: ResponseRow) -> ScoreResult | None:
     if row.status != "complete" or row.results is None:
         return None
     return ScoreResult(row.form_id, row.form_version, dict(row.results), row.band, tuple(row.flags or ()),
-                       tuple(row.missing or ()), dict(row.flag_severity or {}))  # fmt: skip
+                       tuple(row.missing or ()), dict(row.flag_severity or {}),
+                       tuple(row.undecided_flags or ()))  # fmt: skip
 
 
 def _record(row: ResponseRow, patient_id: int) -> ResponseRecord:
@@ -174,6 +175,7 @@ class ScreeningService:
             row.results, row.band = dict(result.results), result.band
             row.flags, row.missing = list(result.flags), list(result.missing)
             row.flag_severity = dict(result.flag_severity)
+            row.undecided_flags = list(result.undecided_flags) or None
             row.updated_at = row.completed_at
             patient_id = self._encounter(session, row.encounter_id).patient_id
             self._patients.touch(session, patient_id)

@@ -80,7 +80,8 @@ class Item(_Strict):
         "the CPR) and `sex`; true/false give 1/0. Shown pre-filled and changeable, stored with its origin.",
     )
     carry_forward: bool = Field(
-        default=False, description="Pre-filled from the patient's previous response to this form (e.g. PSFS activities)."
+        default=False,
+        description="Pre-filled from the patient's previous response to this form (e.g. PSFS activities).",
     )
     named_by: Identifier | None = Field(
         default=None, description="A free-text item naming what this item rates; charts follow the name over time."

@@ -161,7 +161,7 @@ def _count_bounds(tables: list[TermTable], needs_sex: bool, counted: frozenset[i
         for table in tables:
             span = scope.open.get(table.item)
             possible = [scope.values.get(table.item)] if span is None else list(span.values or table.by_sex[None])
-            if None in possible or span is not None and span.unknown:
+            if None in possible or (span is not None and span.unknown):
                 unknown = True
             hits = [v in counted for v in possible if v is not None]
             if not hits:

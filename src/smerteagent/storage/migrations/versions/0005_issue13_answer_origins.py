@@ -1,4 +1,4 @@
-"""responses: where a pre-filled answer came from (patient context, previous response, carried)
+"""responses: where a pre-filled answer came from; flags the missing answers left undecided
 
 Revision ID: 0005issue13
 Revises: 0004
@@ -19,8 +19,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("responses", schema=None) as batch_op:
         batch_op.add_column(sa.Column("answer_origins", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("undecided_flags", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("responses", schema=None) as batch_op:
+        batch_op.drop_column("undecided_flags")
         batch_op.drop_column("answer_origins")
