@@ -215,7 +215,7 @@ def _compare_values(op: str) -> Callable[[Value, Value], Value]:
 
 
 def _compare(op: str, left: _Node, right: _Node) -> _Node:
-    compare = _compare_values(op)
+    compare, raw, ordered = _compare_values(op), _COMPARE[op], op not in ("==", "!=")
     first, second = left.evaluate, right.evaluate
     first_span, second_span = left.bounds, right.bounds
 
@@ -226,7 +226,9 @@ def _compare(op: str, left: _Node, right: _Node) -> _Node:
         b = second(scope)
         if b is None:
             return None
-        return compare(a, b)
+        if ordered and isinstance(a, str) != isinstance(b, str):
+            return None
+        return raw(a, b)
 
     def by_bounds(a: Span, b: Span) -> Span:
         return compare_bounds(op, a, b)

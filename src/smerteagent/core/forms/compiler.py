@@ -230,6 +230,7 @@ class _Compiler:
             hidden=result.hidden,
             bounds=bounds,
             counts_answers=result.method == "answered",
+            may_settle=result.method not in ("sum", "mean", "percent") or any(t.constant for t in tables),
         )
 
     def check_method_fields(self, path: str, result: Result) -> None:

@@ -8,7 +8,7 @@ against the range the form file declares.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 from smerteagent.core.expr import Expression, Value
@@ -36,6 +36,16 @@ class TermTable:
     item: str
     by_sex: Mapping[SexKey, Mapping[int, Number]]
     needs_sex: bool
+    extent: Mapping[SexKey, tuple[Number, Number]] = field(default_factory=dict)  # lowest, highest points
+
+    def __post_init__(self) -> None:
+        extent = {sex: (min(points.values()), max(points.values())) for sex, points in self.by_sex.items()}
+        object.__setattr__(self, "extent", extent)
+
+    @property
+    def constant(self) -> bool:
+        """Every answer scores the same, so leaving the item out cannot change a sum."""
+        return all(len(set(points.values())) <= 1 for points in self.by_sex.values())
 
 
 def _number(value: float) -> Number:
@@ -128,6 +138,9 @@ def _term_range(table: TermTable, sex: str | None, scope: RangeScope) -> TermRan
         given = points[cast(int, value)]
         return given, given, False
     if span.values is not None:
+        if span.values == points.keys():  # every answer the item allows: the table's own extent
+            low, high = table.extent[sex]
+            return low, high, span.unknown
         possible = [points[v] for v in span.values if v in points]  # type: ignore[index]
     else:
         possible = [p for v, p in points.items() if span.low is not None and span.low <= v <= span.high]  # type: ignore[operator]

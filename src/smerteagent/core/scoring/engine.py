@@ -97,6 +97,7 @@ class ResultRule:
     hidden: bool
     bounds: ResultBounds = lambda scope: NOTHING
     counts_answers: bool = False  # method answered: its value changes as missing items are answered
+    may_settle: bool = True  # False: a missing item always leaves the value open (a sum of varying points)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,8 +260,10 @@ class CompiledForm:
         ranges = self._ranges(values, given, states, missing, sex, unsettled) if missing else None
         if ranges is not None:
             for result in unsettled:
+                if values[result.id] is not None or result.hidden or not result.may_settle:
+                    continue
                 span = ranges.span(result.id)
-                if values[result.id] is None and span.decided and not result.hidden:
+                if span.decided:
                     reported[result.id] = report_value(span.only)  # type: ignore[arg-type]
             if band is None and band_reasons & MISSING and not band_reasons & NEEDS_SEX:
                 band = self._band_over(ranges)
