@@ -42,6 +42,7 @@ def test_score_json_shape() -> None:
     assert json.loads(result.stdout) == {
         "form": "phq9",
         "version": "1.0",
+        "status": "scored",
         "results": {"total": 18},
         "band": "moderately_severe",
         "flags": ["suicide_risk"],
@@ -173,3 +174,19 @@ def test_light_commands_import_no_qt_or_database(arguments: list[str]) -> None:
     )
     result = subprocess.run([sys.executable, "-c", program, *arguments], capture_output=True, text=True, timeout=60)
     assert "HEAVY []" in result.stderr
+
+
+def test_score_partial_answers_report_what_they_decide() -> None:
+    result = run("score", "phq4", "q1=0", "q2=0", "q3=3", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "form": "phq4",
+        "version": "1.0",
+        "status": "withheld",
+        "results": {"total": None, "anxiety": 0, "depression": None},
+        "band": None,
+        "flags": ["depression_positive", "incomplete"],
+        "missing": ["q4"],
+    }
+    text = run("score", "phq4", "q1=0", "q2=0", "q3=1").stdout
+    assert "status: withheld" in text and "undecided until answered: depression_positive" in text

@@ -95,3 +95,18 @@ def test_hidden_results_are_left_out_and_the_full_title_stands_in(library: FormL
     history = build_history(replace(form, definition=definition), [(JAN, {"total": 5, "psychosocial": 2})], "en")
     assert [s.result_id for s in history.series] == ["total"]
     assert history.title == definition.title.en
+
+
+def test_psfs_activities_are_charted_by_name_wherever_they_were_rated(library: FormLibrary) -> None:
+    psfs = library.get("psfs")
+    visits = [
+        (datetime(2026, 1, 5), {"q1_activity": "Gå 1 km", "q1": 3, "q2_activity": "Løfte en pose", "q2": 2}),
+        (datetime(2026, 3, 5), {"q1_activity": "Løfte en pose", "q1": 6, "q2_activity": "gå  1 KM", "q2": 5}),
+    ]
+    entries = [(when, psfs.score(answers).results) for when, answers in visits]
+    history = build_history(psfs, entries, "da", visits)
+    activities = {s.label: [p.value for p in s.points] for s in history.series if s.result_id.startswith("activity:")}
+    assert activities == {"Gå 1 km": [3.0, 5.0], "Løfte en pose": [2.0, 6.0]}
+    walking = next(s for s in history.series if s.label == "Gå 1 km")
+    assert (walking.low, walking.high, walking.higher_is) == (0.0, 10.0, "better")
+    assert history.change_since_last()[walking.result_id] == 2.0

@@ -22,3 +22,19 @@ def test_carried_answers_are_stored_and_resume_skips_them(services: Services) ->
     assert stored["phq9"] == {"q1": 3, "q2": 2} and stored["gad7"] == {"q1": 2, "q2": 2}
     resumed = ScreeningSession.resume(services, patient, battery.encounter.id)
     assert (resumed.flow.form.id, resumed.flow.item.id) == ("gad7", "q3")
+
+
+def test_resumed_screening_still_asks_what_a_partial_phq4_left_undecided(services: Services) -> None:
+    patient: Patient = services.patients.add(PatientInput("Åse", "Ærø", cpr="070761-4285"))[0]
+    battery = ScreeningSession.start(services, patient, "gp", battery_id="follow_up", context={})
+    while battery.flow.form.id != "phq4":
+        while battery.advance() is None:
+            pass
+    for value in (0, 0, 1):  # q4 left unanswered: the depression part could still be positive
+        battery.answer(value)
+        battery.advance()
+    while battery.advance() is None:
+        pass
+    assert "phq9" in [p.form_id for p in battery.flow.planned]
+    resumed = ScreeningSession.resume(services, patient, battery.encounter.id)
+    assert "phq9" in [p.form_id for p in resumed.flow.planned]

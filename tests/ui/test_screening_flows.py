@@ -403,3 +403,21 @@ def test_an_answer_given_meanwhile_on_another_workstation_is_not_overwritten(
     assert services.screenings.get(response_id).answers == {"q1": 1, "q2": 3}
     assert view.session.flow.item.id == "q2" and view.session.flow.current_answer() == 3
     assert "q2" in view.error.text() and "3" in view.error.text()
+
+
+def test_prefilled_age_is_shown_with_its_origin_and_changeable(
+    qtbot: QtBot, window: MainWindow, services: Services, patient: Patient
+) -> None:
+    session = ScreeningSession.start(services, patient, "pain_clinic", form_id="ort")
+    view = ScreeningView(session)
+    qtbot.addWidget(view)
+    view.show()
+    keyboard = Keyboard(view)
+    assert view.session.flow.item.id == "q1" and view.origin_note.isHidden()
+    for _item in range(6):
+        keyboard.digit(0)
+    assert view.session.flow.item.id == "q7" and view.origin_note.isVisible()
+    assert "CPR" in view.origin_note.text() or "cpr" in view.origin_note.text().lower()
+    assert view._buttons[0].isChecked(), "born 1961: not 16-45, pre-selected"
+    keyboard.digit(1)
+    assert services.screenings.get(session.responses["ort"]).origins == {}

@@ -154,6 +154,9 @@ def describe(result: ScoreResult) -> str:
     lines += [f"  {name}: {'—' if value is None else value}" for name, value in result.results.items()]
     lines.append(f"  band: {result.band or '—'}")
     lines.append(f"  flags: {', '.join(result.flags) or '—'}")
+    if result.undecided_flags:
+        lines.append(f"  undecided until answered: {', '.join(result.undecided_flags)}")
+    lines.append(f"  status: {result.status}")
     if result.missing:
         lines.append(f"  unanswered: {', '.join(result.missing)}")
     return "\n".join(lines)

@@ -2,7 +2,8 @@
 
 A follow-up rule reads one finished instrument (its results, ``band`` and ``flag(...)``) or the patient's
 context (``on_opioids``, ``sex`` ...). Rules are re-read after every finished instrument, so a positive
-PHQ-4 adds PHQ-9, whose item 9 then adds the C-SSRS screener.
+PHQ-4 adds PHQ-9, whose item 9 then adds the C-SSRS screener. A rule marked ``safety`` also fires when
+missing answers leave its condition undecided (a withheld result, a flag they could still raise).
 """
 
 from __future__ import annotations
@@ -80,9 +81,11 @@ def _parse(source: str, file: str, path: str) -> Expression:
         raise FormError(file, path, f"cannot parse {source!r}: {error}") from None
 
 
-def _fires(rule: FollowUp, finished: Mapping[str, ScoreResult], context: Mapping[str, Value]) -> bool:
+def rule_fires(rule: FollowUp, finished: Mapping[str, ScoreResult], context: Mapping[str, Value]) -> bool:
+    """True when the condition holds; a safety rule also fires while missing answers leave it undecided."""
     values: dict[str, Value] = dict(context)
     flags: frozenset[str] = frozenset()
+    undecided: frozenset[str] = frozenset()
     if rule.after is not None:
         result = finished.get(rule.after)
         if result is None:
@@ -90,8 +93,10 @@ def _fires(rule: FollowUp, finished: Mapping[str, ScoreResult], context: Mapping
         values.update(result.results)
         values["band"] = result.band
         flags = frozenset(result.flags)
+        undecided = frozenset(result.undecided_flags)
     expression = parse_expression(rule.when)
-    return truth(expression.evaluate(EvaluationScope(values, {}, flags))) is True
+    state = truth(expression.evaluate(EvaluationScope(values, {}, flags, undecided)))
+    return state is True or (rule.safety and state is None)
 
 
 def plan_battery(
@@ -105,7 +110,7 @@ def plan_battery(
         present = {p.form_id for p in planned}
         for rule in battery.follow_ups:
             new = [f for f in rule.add if f not in present]
-            if not new or not _fires(rule, finished, context):
+            if not new or not rule_fires(rule, finished, context):
                 continue
             anchor = next((i for i, p in enumerate(planned) if p.form_id == rule.after), len(planned) - 1)
             carry = tuple(rule.carry.items())

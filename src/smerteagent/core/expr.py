@@ -6,6 +6,9 @@ parsed here into closures once, at load time; nothing from a file ever reaches `
 Unanswered items evaluate to ``None`` and logic is three-valued (Kleene): a comparison with ``None`` is
 unknown, ``unknown or True`` is ``True``, ``unknown and False`` is ``False``. A band rule that comes out
 unknown therefore withholds the band instead of silently falling through to the next one.
+
+Each expression is also compiled into ``bounds``: its :class:`~smerteagent.core.spans.Span` over every value
+the unanswered items could still take, so the engine can report what partial answers already decide.
 """
 
 from __future__ import annotations
@@ -16,8 +19,26 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from smerteagent.core.spans import (
+    AND_TABLE,
+    FALSE,
+    NOT_MASK,
+    OR_TABLE,
+    TRUE,
+    Span,
+    arithmetic_bounds,
+    combine,
+    compare_bounds,
+    from_mask,
+    membership,
+    negate,
+    point,
+    truth_mask,
+)
+
 Value = int | float | str | bool | None
 Evaluator = Callable[["Scope"], Value]
+Bounder = Callable[["SpanScope"], Span]
 
 FUNCTIONS = frozenset({"answered", "flag"})
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
@@ -28,6 +49,18 @@ class Scope(Protocol):
 
     @property
     def values(self) -> Mapping[str, Value]: ...
+
+    @property
+    def answers(self) -> Mapping[str, object]: ...
+
+    @property
+    def flags(self) -> AbstractSet[str]: ...
+
+
+class SpanScope(Protocol):
+    """What an expression sees when evaluated over every completion of the unanswered items."""
+
+    def span(self, name: str) -> Span: ...
 
     @property
     def answers(self) -> Mapping[str, object]: ...
@@ -51,6 +84,7 @@ class Expression:
 
     source: str
     evaluate: Evaluator
+    bounds: Bounder
     names: frozenset[str] = field(default_factory=frozenset)
     answered_items: frozenset[str] = field(default_factory=frozenset)
     flag_names: frozenset[str] = field(default_factory=frozenset)
@@ -94,38 +128,66 @@ def truth(value: Value) -> bool | None:
     return value != 0
 
 
-def _and(left: Evaluator, right: Evaluator) -> Evaluator:
+@dataclass(frozen=True, slots=True)
+class _Node:
+    """One parsed (sub)expression: its value for the given answers and its span over every completion."""
+
+    evaluate: Evaluator
+    bounds: Bounder
+
+
+def _and(left: _Node, right: _Node) -> _Node:
+    first, second = left.evaluate, right.evaluate
+    first_span, second_span = left.bounds, right.bounds
+
     def evaluate(scope: Scope) -> Value:
-        a = truth(left(scope))
+        a = truth(first(scope))
         if a is False:
             return False
-        b = truth(right(scope))
+        b = truth(second(scope))
         if b is False:
             return False
         return None if a is None or b is None else True
 
-    return evaluate
+    def bounds(scope: SpanScope) -> Span:
+        a = truth_mask(first_span(scope))
+        if a == FALSE:
+            return from_mask(FALSE)
+        return from_mask(AND_TABLE[a][truth_mask(second_span(scope))])
+
+    return _Node(evaluate, bounds)
 
 
-def _or(left: Evaluator, right: Evaluator) -> Evaluator:
+def _or(left: _Node, right: _Node) -> _Node:
+    first, second = left.evaluate, right.evaluate
+    first_span, second_span = left.bounds, right.bounds
+
     def evaluate(scope: Scope) -> Value:
-        a = truth(left(scope))
+        a = truth(first(scope))
         if a is True:
             return True
-        b = truth(right(scope))
+        b = truth(second(scope))
         if b is True:
             return True
         return None if a is None or b is None else False
 
-    return evaluate
+    def bounds(scope: SpanScope) -> Span:
+        a = truth_mask(first_span(scope))
+        if a == TRUE:
+            return from_mask(TRUE)
+        return from_mask(OR_TABLE[a][truth_mask(second_span(scope))])
+
+    return _Node(evaluate, bounds)
 
 
-def _not(operand: Evaluator) -> Evaluator:
+def _not(operand: _Node) -> _Node:
+    inner, inner_span = operand.evaluate, operand.bounds
+
     def evaluate(scope: Scope) -> Value:
-        value = truth(operand(scope))
+        value = truth(inner(scope))
         return None if value is None else not value
 
-    return evaluate
+    return _Node(evaluate, lambda scope: from_mask(NOT_MASK[truth_mask(inner_span(scope))]))
 
 
 _COMPARE: dict[str, Callable[[object, object], bool]] = {
@@ -138,37 +200,55 @@ _COMPARE: dict[str, Callable[[object, object], bool]] = {
 }
 
 
-def _compare(op: str, left: Evaluator, right: Evaluator) -> Evaluator:
+def _compare_values(op: str) -> Callable[[Value, Value], Value]:
     compare = _COMPARE[op]
     ordered = op not in ("==", "!=")
 
-    def evaluate(scope: Scope) -> Value:
-        a = left(scope)
-        if a is None:
-            return None
-        b = right(scope)
-        if b is None:
+    def values(a: Value, b: Value) -> Value:
+        if a is None or b is None:
             return None
         if ordered and isinstance(a, str) != isinstance(b, str):
             return None
         return compare(a, b)
 
-    return evaluate
+    return values
 
 
-def _membership(left: Evaluator, choices: tuple[Value, ...]) -> Evaluator:
-    members = frozenset(choices)
+def _compare(op: str, left: _Node, right: _Node) -> _Node:
+    compare, raw, ordered = _compare_values(op), _COMPARE[op], op not in ("==", "!=")
+    first, second = left.evaluate, right.evaluate
+    first_span, second_span = left.bounds, right.bounds
 
     def evaluate(scope: Scope) -> Value:
-        value = left(scope)
+        a = first(scope)
+        if a is None:
+            return None
+        b = second(scope)
+        if b is None:
+            return None
+        if ordered and isinstance(a, str) != isinstance(b, str):
+            return None
+        return raw(a, b)
+
+    def by_bounds(a: Span, b: Span) -> Span:
+        return compare_bounds(op, a, b)
+
+    return _Node(evaluate, lambda scope: combine(first_span(scope), second_span(scope), compare, by_bounds))
+
+
+def _membership(left: _Node, choices: tuple[Value, ...]) -> _Node:
+    members = frozenset(choices)
+    inner, inner_span = left.evaluate, left.bounds
+
+    def evaluate(scope: Scope) -> Value:
+        value = inner(scope)
         return None if value is None else value in members
 
-    return evaluate
+    return _Node(evaluate, lambda scope: membership(inner_span(scope), members))
 
 
-def _arithmetic(op: str, left: Evaluator, right: Evaluator) -> Evaluator:
-    def evaluate(scope: Scope) -> Value:
-        a, b = left(scope), right(scope)
+def _arithmetic_values(op: str) -> Callable[[Value, Value], Value]:
+    def values(a: Value, b: Value) -> Value:
         if not isinstance(a, int | float) or not isinstance(b, int | float):
             return None
         if op == "+":
@@ -179,23 +259,40 @@ def _arithmetic(op: str, left: Evaluator, right: Evaluator) -> Evaluator:
             return a * b
         return None if b == 0 else a / b
 
-    return evaluate
+    return values
 
 
-def _constant(value: Value) -> Evaluator:
-    return lambda scope: value
+def _arithmetic(op: str, left: _Node, right: _Node) -> _Node:
+    compute = _arithmetic_values(op)
+    first, second = left.evaluate, right.evaluate
+    first_span, second_span = left.bounds, right.bounds
+
+    def by_bounds(a: Span, b: Span) -> Span:
+        return arithmetic_bounds(op, a, b)
+
+    return _Node(
+        lambda scope: compute(first(scope), second(scope)),
+        lambda scope: combine(first_span(scope), second_span(scope), compute, by_bounds),
+    )
 
 
-def _lookup(name: str) -> Evaluator:
-    return lambda scope: scope.values.get(name)
+def _constant(value: Value) -> _Node:
+    fixed = point(value)
+    return _Node(lambda scope: value, lambda scope: fixed)
 
 
-def _negate(operand: Evaluator) -> Evaluator:
+def _lookup(name: str) -> _Node:
+    return _Node(lambda scope: scope.values.get(name), lambda scope: scope.span(name))
+
+
+def _negate(operand: _Node) -> _Node:
+    inner, inner_span = operand.evaluate, operand.bounds
+
     def evaluate(scope: Scope) -> Value:
-        value = operand(scope)
+        value = inner(scope)
         return -value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
-    return evaluate
+    return _Node(evaluate, lambda scope: negate(inner_span(scope)))
 
 
 class _Parser:
@@ -225,7 +322,7 @@ class _Parser:
         if not self.accept(text):
             raise ExprError(f"expected {text!r} but found {self.current.text or 'the end'!r}", self.current.position)
 
-    def parse(self) -> Evaluator:
+    def parse(self) -> _Node:
         if self.current.kind == "end":
             raise ExprError("the expression is empty", 0)
         result = self.parse_or()
@@ -233,24 +330,24 @@ class _Parser:
             raise ExprError(f"unexpected {self.current.text!r}", self.current.position)
         return result
 
-    def parse_or(self) -> Evaluator:
+    def parse_or(self) -> _Node:
         left = self.parse_and()
         while self.accept("or"):
             left = _or(left, self.parse_and())
         return left
 
-    def parse_and(self) -> Evaluator:
+    def parse_and(self) -> _Node:
         left = self.parse_not()
         while self.accept("and"):
             left = _and(left, self.parse_not())
         return left
 
-    def parse_not(self) -> Evaluator:
+    def parse_not(self) -> _Node:
         if self.accept("not"):
             return _not(self.parse_not())
         return self.parse_comparison()
 
-    def parse_comparison(self) -> Evaluator:
+    def parse_comparison(self) -> _Node:
         left = self.parse_sum()
         token = self.current
         if token.kind == "op" and token.text in _COMPARE:
@@ -284,7 +381,7 @@ class _Parser:
             return token.text[1:-1]
         raise ExprError(f"expected a number or a quoted text, found {token.text or 'the end'!r}", token.position)
 
-    def parse_sum(self) -> Evaluator:
+    def parse_sum(self) -> _Node:
         left = self.parse_product()
         while self.current.kind == "op" and self.current.text in ("+", "-"):
             op = self.current.text
@@ -292,7 +389,7 @@ class _Parser:
             left = _arithmetic(op, left, self.parse_product())
         return left
 
-    def parse_product(self) -> Evaluator:
+    def parse_product(self) -> _Node:
         left = self.parse_unary()
         while self.current.kind == "op" and self.current.text in ("*", "/"):
             op = self.current.text
@@ -300,12 +397,12 @@ class _Parser:
             left = _arithmetic(op, left, self.parse_unary())
         return left
 
-    def parse_unary(self) -> Evaluator:
+    def parse_unary(self) -> _Node:
         if self.accept("-"):
             return _negate(self.parse_unary())
         return self.parse_atom()
 
-    def parse_atom(self) -> Evaluator:
+    def parse_atom(self) -> _Node:
         token = self.current
         self.index += 1
         if token.kind == "number":
@@ -320,7 +417,7 @@ class _Parser:
             return self.parse_name(token)
         raise ExprError(f"unexpected {token.text or 'end of expression'!r}", token.position)
 
-    def parse_name(self, token: _Token) -> Evaluator:
+    def parse_name(self, token: _Token) -> _Node:
         if token.text in ("true", "false"):
             return _constant(token.text == "true")
         if token.text in KEYWORDS:
@@ -332,11 +429,11 @@ class _Parser:
             self.names.update(macro.names)
             self.answered.update(macro.answered_items)
             self.flags.update(macro.flag_names)
-            return macro.evaluate
+            return _Node(macro.evaluate, macro.bounds)
         self.names.add(token.text)
         return _lookup(token.text)
 
-    def parse_call(self, token: _Token) -> Evaluator:
+    def parse_call(self, token: _Token) -> _Node:
         if token.text not in FUNCTIONS:
             known = ", ".join(sorted(FUNCTIONS))
             raise ExprError(f"unknown function {token.text!r} (known: {known})", token.position)
@@ -348,10 +445,23 @@ class _Parser:
         self.expect(")")
         name = argument.text.strip("'\"")
         if token.text == "answered":
+            # Whether the item is answered now: a state of the answer set, the same in range evaluation.
             self.answered.add(name)
-            return lambda scope: name in scope.answers
+            return _Node(lambda scope: name in scope.answers, lambda scope: point(name in scope.answers))
         self.flags.add(name)
-        return lambda scope: name in scope.flags
+        state = _flag_state(name)
+        return _Node(state, lambda scope: point(state(scope)))  # type: ignore[arg-type]
+
+
+def _flag_state(name: str) -> Evaluator:
+    """Raised: true; not yet decided by the answers: unknown; else false."""
+
+    def evaluate(scope: Scope) -> Value:
+        if name in scope.flags:
+            return True
+        return None if name in getattr(scope, "undecided_flags", ()) else False
+
+    return evaluate
 
 
 def _number(text: str) -> int | float:
@@ -366,10 +476,11 @@ def parse_expression(source: str, macros: Mapping[str, Expression] | None = None
     if not isinstance(source, str):
         raise ExprError("an expression must be text", 0)
     parser = _Parser(source, macros or {})
-    evaluator = parser.parse()
+    node = parser.parse()
     return Expression(
         source=source,
-        evaluate=evaluator,
+        evaluate=node.evaluate,
+        bounds=node.bounds,
         names=frozenset(parser.names),
         answered_items=frozenset(parser.answered),
         flag_names=frozenset(parser.flags),

@@ -114,14 +114,50 @@ def _series(result: Result, entries: Sequence[Entry], language: str) -> Series:
     return Series(result.id, label, points, float(low), float(high), result.higher_is)
 
 
-def build_history(form: CompiledForm, entries: Sequence[Entry], language: str) -> InstrumentHistory:
-    """Turn stored (completed_at, results) pairs, in any order, into chartable series."""
+AnswerEntry = tuple[datetime, Mapping[str, object]]
+ACTIVITY_SERIES = "activity:"  # series id prefix of an item followed by the name it was given (PSFS activities)
+
+
+def named_series(form: CompiledForm, answers: Sequence[AnswerEntry]) -> list[Series]:
+    """One series per name given to a ``named_by`` item (a PSFS activity), wherever on the form it was rated:
+    the same activity is followed over time by its name (case and spacing aside)."""
+    definition = form.definition
+    found: dict[str, list[Point]] = {}
+    labels: dict[str, str] = {}
+    scales: dict[str, tuple[float, float, str]] = {}
+    for when, given in sorted(answers, key=lambda entry: entry[0]):
+        for item in definition.items:
+            name, value = given.get(item.named_by or ""), given.get(item.id)
+            if not isinstance(name, str) or not name.strip() or not isinstance(value, int | float):
+                continue
+            key = " ".join(name.split()).casefold()
+            labels.setdefault(key, " ".join(name.split()))
+            scales.setdefault(key, (float(item.min or 0), float(item.max or 0), _direction(definition, item.id)))
+            found.setdefault(key, []).append(Point(when, float(value)))
+    return [
+        Series(f"{ACTIVITY_SERIES}{key}", labels[key], tuple(points), *scales[key]) for key, points in found.items()
+    ]
+
+
+def _direction(definition: Form, item_id: str) -> str:
+    """Better or worse upward: as the result that scores the item says."""
+    for result in definition.scoring.results:
+        if any((entry if isinstance(entry, str) else entry.item) == item_id for entry in result.items):
+            return result.higher_is
+    return "worse"
+
+
+def build_history(
+    form: CompiledForm, entries: Sequence[Entry], language: str, answers: Sequence[AnswerEntry] = ()
+) -> InstrumentHistory:
+    """Turn stored (completed_at, results) pairs, in any order, into chartable series; with the answers,
+    also one series per named activity."""
     definition = form.definition
     ordered = sorted(entries, key=lambda entry: entry[0])
     # A count of answered items ("activities rated") tells how complete a form was, not how the patient is.
     charted = [r for r in definition.scoring.results if not r.hidden and r.method != "answered"]
     shown = (_series(r, ordered, language) for r in charted)
-    series = tuple(s for s in shown if s.points)
+    series = tuple(s for s in shown if s.points) + tuple(named_series(form, answers))
     title = (definition.short_title or definition.title).get(language)
     band_result = definition.scoring.band_result
     has_band_series = any(s.result_id == band_result for s in series)

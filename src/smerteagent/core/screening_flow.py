@@ -18,6 +18,10 @@ from smerteagent.core.forms.model import Battery, Item
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
 
+ORIGIN_CONTEXT = "context"  # from the patient register: age from the CPR, sex
+ORIGIN_PREVIOUS = "previous"  # from the patient's previous response to the same form
+ORIGIN_CARRIED = "carried"  # from another form of this screening that asks the same question
+
 
 @dataclass(frozen=True)
 class Position:
@@ -37,6 +41,8 @@ class ScreeningFlow:
     finished: dict[str, ScoreResult] = field(default_factory=dict)
     planned: list[PlannedInstrument] = field(default_factory=list)
     position: Position = Position(0, 0)
+    previous: dict[str, dict[str, int | str]] = field(default_factory=dict)  # the patient's last answers per form
+    origins: dict[str, dict[str, str]] = field(default_factory=dict)  # form -> item -> where a pre-fill came from
 
     def __post_init__(self) -> None:
         if (self.battery is None) == (self.single_form is None):
@@ -51,9 +57,9 @@ class ScreeningFlow:
         return cls(forms, forms.batteries[battery_id], context=dict(context or {}))
 
     @classmethod
-    def for_form(cls, forms: FormLibrary, form_id: str) -> ScreeningFlow:
+    def for_form(cls, forms: FormLibrary, form_id: str, context: Mapping[str, Value] | None = None) -> ScreeningFlow:
         forms.get(form_id)
-        return cls(forms, None, single_form=form_id)
+        return cls(forms, None, single_form=form_id, context=dict(context or {}))
 
     def replan(self) -> None:
         """Recompute the instrument list from the battery's rules and what is finished."""
@@ -95,6 +101,8 @@ class ScreeningFlow:
     def set_answer(self, value: int | str | None) -> None:
         """Record (or with None clear) the current item's answer; the caller has already stored it."""
         answers = self.form_answers()
+        if answers.get(self.item.id) != value:  # changed in the questionnaire: no longer pre-filled
+            self.origins.get(self.form.id, {}).pop(self.item.id, None)
         if value is None:
             answers.pop(self.item.id, None)
         else:
@@ -129,10 +137,38 @@ class ScreeningFlow:
         self.finished[self.form.id] = result
         finished_form = self.form.id
         self.replan()
-        carried = self.carry_answers()
+        carried = self.prefill() + self.carry_answers()
         index = next(i for i, p in enumerate(self.planned) if p.form_id == finished_form)
         self.position = self.first_open(start=index)
         return carried
+
+    def prefill(self) -> list[tuple[str, str, int | str]]:
+        """Answers the register already knows, filled into instruments not yet begun: items answered from the
+        patient context (age, sex) and ``carry_forward`` items from the patient's previous response (PSFS
+        activities). Shown and changeable like any answer; ``origins`` says where each came from."""
+        filled: list[tuple[str, str, int | str]] = []
+        for planned in self.planned:
+            form_id = planned.form_id
+            if form_id in self.finished or self.answers.get(form_id):
+                continue
+            form = self.forms.get(form_id)
+            found: dict[str, tuple[int | str, str]] = {
+                item: (value, ORIGIN_CONTEXT) for item, value in form.context_answers(self.context).items()
+            }
+            earlier = self.previous.get(form_id, {})
+            for item in form.definition.items:
+                if item.carry_forward and item.id in earlier and item.id not in found:
+                    found[item.id] = (earlier[item.id], ORIGIN_PREVIOUS)
+            target = self.form_answers(form_id)
+            for item_id, (value, origin) in found.items():
+                target[item_id] = value
+                self.origins.setdefault(form_id, {})[item_id] = origin
+                filled.append((form_id, item_id, value))
+        return filled
+
+    def origin(self) -> str | None:
+        """Where the current item's answer came from, when it was pre-filled and not changed since."""
+        return self.origins.get(self.form.id, {}).get(self.item.id)
 
     def carry_answers(self) -> list[tuple[str, str, int | str]]:
         """Answers a follow-up shares with the form that called it (PHQ-4's PHQ-2 part in PHQ-9): copied,
@@ -146,6 +182,7 @@ class ScreeningFlow:
             for item, from_item in planned.carry:
                 if item not in target and from_item in source:
                     target[item] = source[from_item]
+                    self.origins.setdefault(planned.form_id, {})[item] = ORIGIN_CARRIED
                     carried.append((planned.form_id, item, source[from_item]))
         return carried
 
@@ -158,8 +195,10 @@ class ScreeningFlow:
             form = self.forms.get(self.planned[instrument].form_id)
             given = self.form_answers(form.id)
             asked = self.asked(form)
-            # Resume at the first question still unanswered (at the last one when all are answered).
-            unanswered = [i for i in asked if form.definition.items[i].id not in given]
+            # Resume at the first question still unanswered (at the last one when all are answered); one
+            # pre-filled from the register or the previous response counts as open, so that it is seen.
+            prefilled = {k for k, v in self.origins.get(form.id, {}).items() if v != ORIGIN_CARRIED}
+            unanswered = [i for i in asked if form.definition.items[i].id not in given.keys() - prefilled]
             return Position(instrument, (unanswered or asked[-1:] or [0])[0])
         return Position(max(len(self.planned) - 1, 0), 0)
 

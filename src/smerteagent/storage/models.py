@@ -95,12 +95,18 @@ class ResponseRow(Base):
     form_version: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(10), default="draft")
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    answer_origins: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, doc="item -> context/previous/carried, for answers pre-filled and not changed since"
+    )
     sex: Mapped[str | None] = mapped_column(String(6), doc="the sex the scoring used")
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     band: Mapped[str | None] = mapped_column(String(64))
     flags: Mapped[list[Any] | None] = mapped_column(JSON)
     flag_severity: Mapped[dict[str, Any] | None] = mapped_column(JSON, doc="flag id -> info/warning/critical")
     missing: Mapped[list[Any] | None] = mapped_column(JSON)
+    undecided_flags: Mapped[list[Any] | None] = mapped_column(
+        JSON, doc="flags the missing answers could still raise; safety follow-up rules read them"
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -82,9 +82,10 @@ class ReportInputs:
             form = self.services.forms.forms.get(form_id)
             if form is None:
                 continue
-            entries = [(r.completed_at or r.created_at, r.score.results) for r in self.completed
-                       if r.form_id == form_id and r.score is not None]  # fmt: skip
-            found.append(build_history(form, entries, language))
+            done = [r for r in self.completed if r.form_id == form_id and r.score is not None]
+            entries = [(r.completed_at or r.created_at, r.score.results) for r in done if r.score is not None]
+            answers = [(r.completed_at or r.created_at, r.answers) for r in done]
+            found.append(build_history(form, entries, language, answers))
         return found
 
 

@@ -8,14 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from smerteagent.core.expr import Value
-from smerteagent.core.patients import Patient
+from smerteagent.core.forms.loader import FormLibrary
+from smerteagent.core.patients import Patient, age_on
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.core.screening_flow import ScreeningFlow
 from smerteagent.storage.patients import NotFound
 from smerteagent.storage.screenings import AnswerConflict, Encounter
 from smerteagent.storage.services import Services
+
+
+def patient_context(patient: Patient, context: Mapping[str, Value] | None) -> dict[str, Value]:
+    """What follow-up rules and context-answered items read: the register's sex and age, plus the given."""
+    return {"sex": patient.sex, "age": age_on(patient.birth_date, date.today()), **dict(context or {})}
+
+
+def carry_forward_forms(forms: FormLibrary) -> list[str]:
+    """Forms with items pre-filled from the patient's previous response (PSFS activities)."""
+    return [f.id for f in forms.forms.values() if any(i.carry_forward for i in f.definition.items)]
 
 
 @dataclass
@@ -39,14 +51,18 @@ class ScreeningSession:
     ) -> ScreeningSession:
         """A new encounter running a battery (with the patient's context) or one instrument."""
         forms = services.forms
-        full_context: dict[str, Value] = {"sex": patient.sex, **dict(context or {})}
+        full_context = patient_context(patient, context)
         if battery_id is not None:
             flow = ScreeningFlow.for_battery(forms, battery_id, full_context)
         else:
             assert form_id is not None
-            flow = ScreeningFlow.for_form(forms, form_id)
+            flow = ScreeningFlow.for_form(forms, form_id, full_context)
+        flow.previous = services.screenings.latest_answers(patient.id, carry_forward_forms(forms))
         encounter = services.screenings.start_encounter(patient.id, setting, battery_id, dict(context or {}))
-        return cls(services, patient, encounter, flow)
+        session = cls(services, patient, encounter, flow)
+        session.store_carried(flow.prefill())
+        flow.position = flow.first_open()
+        return session
 
     @classmethod
     def resume(cls, services: Services, patient: Patient, encounter_id: int) -> ScreeningSession:
@@ -57,15 +73,17 @@ class ScreeningSession:
             raise NotFound("screening", encounter_id)
         if encounter.battery_id is not None and encounter.battery_id not in services.forms.batteries:
             raise NotFound("battery", encounter.battery_id)
-        context: dict[str, Value] = {"sex": patient.sex, **encounter.context}
+        context = patient_context(patient, encounter.context)
         if encounter.battery_id is not None:
             flow = ScreeningFlow.for_battery(services.forms, encounter.battery_id, context)
         else:
-            flow = ScreeningFlow.for_form(services.forms, stored[0].form_id)
+            flow = ScreeningFlow.for_form(services.forms, stored[0].form_id, context)
+        flow.previous = services.screenings.latest_answers(patient.id, carry_forward_forms(services.forms))
         responses = {}
         for record in stored:
             responses[record.form_id] = record.id
             flow.answers[record.form_id] = dict(record.answers)
+            flow.origins[record.form_id] = dict(record.origins)
             if record.score is not None:
                 flow.finished[record.form_id] = record.score
         flow.replan()
@@ -75,8 +93,10 @@ class ScreeningSession:
         return session
 
     def store_carried(self, carried: list[tuple[str, str, int | str]]) -> None:
+        """Store pre-filled and carried answers with their origin, like any answer."""
         for form_id, item, value in carried:
-            self.services.screenings.answer(self._response_id(form_id), item, value)
+            origin = self.flow.origins.get(form_id, {}).get(item)
+            self.services.screenings.answer(self._response_id(form_id), item, value, origin)
 
     def _response_id(self, form_id: str | None = None) -> int:
         form_id = form_id or self.flow.form.id

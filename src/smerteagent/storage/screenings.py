@@ -7,7 +7,7 @@ as given.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -95,13 +95,15 @@ class ResponseRecord:
     updated_at: datetime
     completed_at: datetime | None = None
     score: ScoreResult | None = None
+    origins: dict[str, str] = field(default_factory=dict)  # pre-filled answers: item -> context/previous/carried
 
 
 def _score_from_row(row: ResponseRow) -> ScoreResult | None:
     if row.status != "complete" or row.results is None:
         return None
     return ScoreResult(row.form_id, row.form_version, dict(row.results), row.band, tuple(row.flags or ()),
-                       tuple(row.missing or ()), dict(row.flag_severity or {}))  # fmt: skip
+                       tuple(row.missing or ()), dict(row.flag_severity or {}),
+                       tuple(row.undecided_flags or ()))  # fmt: skip
 
 
 def _record(row: ResponseRow, patient_id: int) -> ResponseRecord:
@@ -109,6 +111,7 @@ def _record(row: ResponseRow, patient_id: int) -> ResponseRecord:
         id=row.id, encounter_id=row.encounter_id, patient_id=patient_id, form_id=row.form_id,
         form_version=row.form_version, status=row.status, answers=dict(row.answers), created_at=row.created_at,
         updated_at=row.updated_at, completed_at=row.completed_at, score=_score_from_row(row),
+        origins=dict(row.answer_origins or {}),
     )  # fmt: skip
 
 
@@ -163,9 +166,12 @@ class ScreeningService:
             record_event(session, self._actor(), "create", "response", row.id, {"form": form.id})
             return _record(row, encounter.patient_id)
 
-    def answer(self, response_id: int, item_id: str, value: object, *, seen: object = UNCHECKED) -> ResponseRecord:
+    def answer(
+        self, response_id: int, item_id: str, value: object, origin: str | None = None, *, seen: object = UNCHECKED
+    ) -> ResponseRecord:
         """Store one answer (``None`` clears it) with its audit event, in its own committed transaction.
 
+        ``origin`` marks a pre-filled answer (context, previous, carried); a changed answer loses its mark.
         ``seen`` is the item's answer as this workstation last saw it (``None``: unanswered). If another
         workstation stored a different answer since, :class:`AnswerConflict` is raised and nothing is
         overwritten; the refused answer is audited too, so both stay on record.
@@ -175,6 +181,11 @@ class ScreeningService:
             form = self._forms.get(row.form_id)
             answers = dict(row.answers)
             previous = answers.get(item_id)
+            origins = dict(row.answer_origins or {})
+            if origin is not None:
+                origins[item_id] = origin
+            elif previous != value:
+                origins.pop(item_id, None)
             if value is None:
                 form.check_answers({item_id: None})
                 answers.pop(item_id, None)
@@ -183,6 +194,7 @@ class ScreeningService:
             given = answers.get(item_id)
             if seen is UNCHECKED or previous in (seen, given):
                 row.answers = answers
+                row.answer_origins = origins or None
                 row.updated_at = datetime.now()
                 row.version += 1
                 record_event(session, self._actor(), "answer", "response", row.id,
@@ -209,6 +221,7 @@ class ScreeningService:
             row.results, row.band = dict(result.results), result.band
             row.flags, row.missing = list(result.flags), list(result.missing)
             row.flag_severity = dict(result.flag_severity)
+            row.undecided_flags = list(result.undecided_flags) or None
             row.updated_at = row.completed_at
             patient_id = self._encounter(session, row.encounter_id).patient_id
             self._patients.touch(session, patient_id)
@@ -292,6 +305,15 @@ class ScreeningService:
             statement = statement.where(ResponseRow.status == status)
         with reading_session(self._sessions) as session:
             return [_record(row, patient_id) for row in session.scalars(statement)]
+
+    def latest_answers(self, patient_id: int, form_ids: Iterable[str]) -> dict[str, dict[str, int | str]]:
+        """The answers of the patient's most recent completed response to each form (for carry-forward items)."""
+        wanted = set(form_ids)
+        latest: dict[str, dict[str, int | str]] = {}
+        for record in self.responses(patient_id, status="complete"):
+            if record.form_id in wanted:
+                latest[record.form_id] = record.answers  # oldest first: the last one wins
+        return latest
 
     def encounters(self, patient_id: int) -> list[Encounter]:
         statement = select(EncounterRow).where(EncounterRow.patient_id == patient_id).order_by(EncounterRow.started_at)

@@ -250,9 +250,10 @@ class PatientPage(QWidget):
             )
         else:
             self.result_view.show_result(form, record.score)
-        entries = [(r.completed_at or r.created_at, r.score.results) for r in self._records
-                   if r.form_id == record.form_id and r.score is not None]  # fmt: skip
-        history = build_history(form, entries, language())
+        done = [r for r in self._records if r.form_id == record.form_id and r.score is not None]
+        entries = [(r.completed_at or r.created_at, r.score.results) for r in done if r.score is not None]
+        answers = [(r.completed_at or r.created_at, r.answers) for r in done]
+        history = build_history(form, entries, language(), answers)
         self.chart.set_history(history)
         self.change.setText(change_text(history))
 

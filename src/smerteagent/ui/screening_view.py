@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from smerteagent.core.errors import ConflictError, SmerteAgentError
 from smerteagent.core.scoring.result import ScoreResult
+from smerteagent.core.screening_flow import ORIGIN_CARRIED, ORIGIN_CONTEXT, ORIGIN_PREVIOUS
 from smerteagent.i18n import _, language
 from smerteagent.ui.banner import PatientBanner
 
@@ -37,6 +38,17 @@ def option_keys(values: list[int]) -> dict[int, int]:
     if all(0 <= v <= 9 for v in values):
         return {v: v for v in values}
     return {(position + 1) % 10: value for position, value in enumerate(values[:10])}
+
+
+def origin_text(origin: str | None) -> str:
+    """Why an answer is already there: the register knew it, or the patient gave it before."""
+    if origin == ORIGIN_CONTEXT:
+        return _("Filled in from the patient record (age from the CPR number, sex) — change it if it is wrong.")
+    if origin == ORIGIN_PREVIOUS:
+        return _("From the previous questionnaire — change it if it no longer fits.")
+    if origin == ORIGIN_CARRIED:
+        return _("Already answered earlier in this screening — change it if needed.")
+    return ""
 
 
 class ScreeningView(QWidget):
@@ -68,6 +80,10 @@ class ScreeningView(QWidget):
         self.question = QLabel(self, wordWrap=True)
         self.question.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.question.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.origin_note = QLabel(self, wordWrap=True)
+        self.origin_note.setObjectName("answerOrigin")
+        self.origin_note.setStyleSheet("#answerOrigin { color: #33538a; font-style: italic; }")
+        self.origin_note.hide()
         self.options = QVBoxLayout()
         self.entry = QLineEdit(self)
         self.entry.setAccessibleName(_("Answer"))
@@ -93,7 +109,8 @@ class ScreeningView(QWidget):
         navigation.addStretch()
         navigation.addWidget(self.next_button)
         layout = QVBoxLayout(self)
-        for widget in (self.banner, self.alert, self.instrument, self.instructions, self.progress, self.question):
+        for widget in (self.banner, self.alert, self.instrument, self.instructions, self.progress, self.question,
+                       self.origin_note):  # fmt: skip
             layout.addWidget(widget)
         layout.addLayout(self.options)
         layout.addWidget(self.entry)
@@ -130,6 +147,9 @@ class ScreeningView(QWidget):
         self.question.setText(text)
         self.question.setAccessibleName(text)
         self.error.clear()
+        note = origin_text(flow.origin())
+        self.origin_note.setText(note)
+        self.origin_note.setVisible(bool(note))
         self._show_alerts()
         self._show_answer_controls()
 

@@ -13,9 +13,18 @@ from smerteagent.core.errors import FormError
 from smerteagent.core.expr import KEYWORDS, ExprError, Expression, parse_expression
 from smerteagent.core.forms.model import Form, Item, Option, Result, Term
 from smerteagent.core.scoring.computations import build_computation, term_tables
-from smerteagent.core.scoring.engine import BandRule, CompiledForm, FlagRule, ItemRule, ResultRule
+from smerteagent.core.scoring.engine import (
+    BandRule,
+    CompiledForm,
+    FlagRule,
+    ItemRule,
+    ResultRule,
+    item_span,
+    unsure_span,
+)
 
 RESERVED_NAMES = KEYWORDS | {"sex", "total_answered"}
+CONTEXT_ITEM_NAMES = frozenset({"age", "sex"})  # what items may be answered from (the register's patient)
 YES_NO = (
     Option(value=0, da="Nej", en="No"),
     Option(value=1, da="Ja", en="Yes"),
@@ -30,6 +39,7 @@ class _Compiler:
         self.items: dict[str, ItemRule] = {}
         self.macros: dict[str, Expression] = {}
         self.result_ids: list[str] = []
+        self.prefills: dict[str, Expression] = {}
 
     def fail(self, path: str, problem: str) -> FormError:
         return FormError(self.file, path, problem)
@@ -74,6 +84,7 @@ class _Compiler:
             bands_need_sex="sex" in band_names,
             bands_read_items=bool(band_names & set(self.items)),
             flags=flags,
+            prefills=self.prefills,
         )
 
     def option_list(self, index: int, item: Item) -> tuple[Option, ...] | None:
@@ -119,10 +130,12 @@ class _Compiler:
         if item.enable_when is not None:
             enable = self.expression(item.enable_when, f"{path}.enable_when", self.items).evaluate
         allowed = frozenset(o.value for o in options) if options is not None else None
+        asked = item_span(allowed, item.min, item.max, item.type == "text")
         if item.skipped_value is not None:
             if enable is None:
                 raise self.fail(f"{path}.skipped_value", "only an item with enable_when can be skipped")
             self.check_value(item, allowed, item.skipped_value, f"{path}.skipped_value")
+        self.check_prefill(index, item)
         self.items[item.id] = ItemRule(
             id=item.id,
             is_text=item.type == "text",
@@ -133,7 +146,29 @@ class _Compiler:
             required=item.required,
             enable=enable,
             skipped_value=item.skipped_value,
+            asked_span=asked,
+            unsure_span=unsure_span(asked, item.skipped_value),
         )
+
+    def check_prefill(self, index: int, item: Item) -> None:
+        """``from_context`` reads only the patient context; ``named_by`` names an earlier free-text item."""
+        path = f"items[{index}]"
+        if item.from_context is not None:
+            if item.type == "text":
+                raise self.fail(f"{path}.from_context", "a free-text item cannot be answered from the context")
+            try:
+                parsed = parse_expression(item.from_context)
+            except ExprError as error:
+                raise self.fail(f"{path}.from_context", f"cannot parse {item.from_context!r}: {error}") from None
+            unknown = sorted(parsed.names - CONTEXT_ITEM_NAMES)
+            if unknown or parsed.answered_items or parsed.flag_names:
+                known = ", ".join(sorted(CONTEXT_ITEM_NAMES))
+                raise self.fail(f"{path}.from_context", f"{item.from_context!r} may only read {known}")
+            self.prefills[item.id] = parsed
+        if item.named_by is not None:
+            named = self.items.get(item.named_by)
+            if named is None or not named.is_text:
+                raise self.fail(f"{path}.named_by", f"{item.named_by!r} is not an earlier free-text item")
 
     def check_value(self, item: Item, allowed: frozenset[int] | None, value: int, path: str) -> None:
         if allowed is not None and value not in allowed:
@@ -184,12 +219,19 @@ class _Compiler:
             expression = self.expression(result.expr, f"{path}.expr", [*self.items, *self.result_ids])
         terms = self.terms(index, result)
         tables = term_tables(terms, {t.item: self.item_values(t.item) for t in terms})
-        computation, reachable = build_computation(result, tables, expression)
+        computation, bounds, reachable = build_computation(result, tables, expression)
         if reachable is not None and tuple(float(v) for v in reachable) != tuple(result.range):
             low, high = reachable
             raise self.fail(f"{path}.range", f"declared {list(result.range)} but the items give [{low}, {high}]")
         self.result_ids.append(result.id)
-        return ResultRule(id=result.id, compute=computation, hidden=result.hidden)
+        return ResultRule(
+            id=result.id,
+            compute=computation,
+            hidden=result.hidden,
+            bounds=bounds,
+            counts_answers=result.method == "answered",
+            may_settle=result.method not in ("sum", "mean", "percent") or any(t.constant for t in tables),
+        )
 
     def check_method_fields(self, path: str, result: Result) -> None:
         method = result.method
@@ -219,8 +261,10 @@ class _Compiler:
             seen.add(band.id)
             if band.when is None and index != len(scoring.bands) - 1:
                 raise self.fail(f"{path}.when", "only the last band may match always (no when)")
-            when = None if band.when is None else self.expression(band.when, f"{path}.when", names).evaluate
-            bands.append(BandRule(id=band.id, when=when))
+            when = None if band.when is None else self.expression(band.when, f"{path}.when", names)
+            bands.append(
+                BandRule(id=band.id, when=when and when.evaluate, bounds=when and when.bounds)  # type: ignore[arg-type]
+            )
         return tuple(bands)
 
     def compile_flags(self, names: list[str]) -> tuple[FlagRule, ...]:
@@ -231,8 +275,16 @@ class _Compiler:
             if flag.id in seen:
                 raise self.fail(f"{path}.id", f"duplicate flag id {flag.id!r}")
             seen.add(flag.id)
-            when = self.expression(flag.when, f"{path}.when", names).evaluate
-            flags.append(FlagRule(id=flag.id, when=when, severity=flag.severity))
+            when = self.expression(flag.when, f"{path}.when", names)
+            flags.append(
+                FlagRule(
+                    id=flag.id,
+                    when=when.evaluate,
+                    severity=flag.severity,
+                    bounds=when.bounds,
+                    reads_state=bool(when.answered_items),
+                )
+            )
         return tuple(flags)
 
 

@@ -74,6 +74,18 @@ class Item(_Strict):
         default=None, description="Value scoring uses when the item is hidden by enable_when and unanswered."
     )
     max_length: int = Field(default=200, ge=1, le=10_000, description="Longest accepted free text.")
+    from_context: str | None = Field(
+        default=None,
+        description="Answered from what the register knows: an expression over the patient context `age` (from "
+        "the CPR) and `sex`; true/false give 1/0. Shown pre-filled and changeable, stored with its origin.",
+    )
+    carry_forward: bool = Field(
+        default=False,
+        description="Pre-filled from the patient's previous response to this form (e.g. PSFS activities).",
+    )
+    named_by: Identifier | None = Field(
+        default=None, description="A free-text item naming what this item rates; charts follow the name over time."
+    )
 
 
 class Term(_Strict):
@@ -180,6 +192,11 @@ class FollowUp(_Strict):
     when: str = Field(description="Over the form's results, band, flag(...) or the context names.")
     add: list[Identifier] = Field(min_length=1)
     reason: Text
+    safety: bool = Field(
+        default=False,
+        description="A rule that guards safety (suicide, depression, anxiety, abuse): it also fires while the "
+        "answers leave its condition undecided — ask more, never less.",
+    )
     carry: dict[Identifier, Identifier] = Field(
         default_factory=dict,
         description="Items of the one added form already answered by the same question of `after` "

@@ -8,7 +8,7 @@ against the range the form file declares.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 from smerteagent.core.expr import Expression, Value
@@ -20,8 +20,11 @@ from smerteagent.core.scoring.engine import (
     SEXES,
     Computation,
     EvaluationScope,
+    RangeScope,
+    ResultBounds,
 )
 from smerteagent.core.scoring.result import Number
+from smerteagent.core.spans import NOTHING, Span, bounded
 
 SexKey = str | None
 
@@ -33,6 +36,16 @@ class TermTable:
     item: str
     by_sex: Mapping[SexKey, Mapping[int, Number]]
     needs_sex: bool
+    extent: Mapping[SexKey, tuple[Number, Number]] = field(default_factory=dict)  # lowest, highest points
+
+    def __post_init__(self) -> None:
+        extent = {sex: (min(points.values()), max(points.values())) for sex, points in self.by_sex.items()}
+        object.__setattr__(self, "extent", extent)
+
+    @property
+    def constant(self) -> bool:
+        """Every answer scores the same, so leaving the item out cannot change a sum."""
+        return all(len(set(points.values())) <= 1 for points in self.by_sex.values())
 
 
 def _number(value: float) -> Number:
@@ -83,29 +96,136 @@ def _reach(tables: Sequence[TermTable], method: str) -> tuple[Number, Number] | 
 
 def build_computation(
     result: Result, tables: list[TermTable], expression: Expression | None
-) -> tuple[Computation, tuple[Number, Number] | None]:
-    """The closure computing ``result`` and the range it can reach (None where not derivable)."""
+) -> tuple[Computation, ResultBounds, tuple[Number, Number] | None]:
+    """The closure computing ``result``, its bounds over every completion, and the range it can reach."""
     needs_sex = any(t.needs_sex for t in tables)
     method = result.method
     if method == "expr":
         assert expression is not None
-        return _expression(expression), None
+        return _expression(expression), expression.bounds, None
     if method == "answered":
-        return _answered(tables), (0, len(tables))
+        return _answered(tables), _answered_bounds(tables), (0, len(tables))
     if method == "count":
         counted = frozenset(result.count_values or ())
-        return _guarded(tables, needs_sex, lambda pts, vals: sum(v in counted for v in vals)), (
-            0,
-            len(tables),
+        return (
+            _guarded(tables, needs_sex, lambda pts, vals: sum(v in counted for v in vals)),
+            _count_bounds(tables, needs_sex, counted),
+            (0, len(tables)),
         )
+    reach = _reach(tables, method)
     if method == "percent":
-        return _percent(tables, result.max_missing), (0, 100)
+        return _percent(tables, result.max_missing), _fraction_bounds(tables, method, result), (0, 100)
     if method == "mean":
-        return _mean(tables, needs_sex, result.max_missing, result.min_answered), _reach(tables, method)
+        computation = _mean(tables, needs_sex, result.max_missing, result.min_answered)
+        return computation, _fraction_bounds(tables, method, result), reach
     combine: Callable[[list[Number], list[int]], Number] = (
         (lambda pts, vals: sum(pts)) if method == "sum" else (lambda pts, vals: max(pts))
     )
-    return _guarded(tables, needs_sex, combine), _reach(tables, method)
+    return _guarded(tables, needs_sex, combine), _sum_max_bounds(tables, needs_sex, method), reach
+
+
+TermRange = tuple[Number, Number, bool] | None  # lowest and highest points, whether unanswered is possible
+
+
+def _term_range(table: TermTable, sex: str | None, scope: RangeScope) -> TermRange:
+    """The points one term can still give; None when the item can only be unanswered."""
+    points = table.by_sex[sex]
+    span = scope.open.get(table.item)
+    if span is None:
+        value = scope.values.get(table.item)
+        if value is None:
+            return None
+        given = points[cast(int, value)]
+        return given, given, False
+    if span.values is not None:
+        if span.values == points.keys():  # every answer the item allows: the table's own extent
+            low, high = table.extent[sex]
+            return low, high, span.unknown
+        possible = [points[v] for v in span.values if v in points]  # type: ignore[index]
+    else:
+        possible = [p for v, p in points.items() if span.low is not None and span.low <= v <= span.high]  # type: ignore[operator]
+    if not possible:
+        return None
+    return min(possible), max(possible), span.unknown
+
+
+def _sum_max_bounds(tables: list[TermTable], needs_sex: bool, method: str) -> ResultBounds:
+    def bounds(scope: RangeScope) -> Span:
+        if needs_sex and scope.sex is None:
+            return NOTHING
+        ranges = [_term_range(t, scope.sex, scope) for t in tables]
+        if None in ranges:
+            return NOTHING
+        terms = cast(list[tuple[Number, Number, bool]], ranges)
+        unknown = any(r[2] for r in terms)
+        if method == "sum":
+            return bounded(sum(r[0] for r in terms), sum(r[1] for r in terms), unknown)
+        return bounded(max(r[0] for r in terms), max(r[1] for r in terms), unknown)
+
+    return bounds
+
+
+def _count_bounds(tables: list[TermTable], needs_sex: bool, counted: frozenset[int]) -> ResultBounds:
+    def bounds(scope: RangeScope) -> Span:
+        if needs_sex and scope.sex is None:
+            return NOTHING
+        low = high = 0
+        unknown = False
+        for table in tables:
+            span = scope.open.get(table.item)
+            possible = [scope.values.get(table.item)] if span is None else list(span.values or table.by_sex[None])
+            if None in possible or (span is not None and span.unknown):
+                unknown = True
+            hits = [v in counted for v in possible if v is not None]
+            if not hits:
+                return NOTHING
+            low += all(hits)
+            high += any(hits)
+        return bounded(low, high, unknown)
+
+    return bounds
+
+
+def _fraction_bounds(tables: list[TermTable], method: str, result: Result) -> ResultBounds:
+    """Mean or percent over the answers a completion would have (the declared range where that is unclear)."""
+    fallback = bounded(result.range[0], result.range[1], True)
+
+    def bounds(scope: RangeScope) -> Span:
+        sex = None if method == "percent" else scope.sex
+        if sex is None and any(t.needs_sex for t in tables):
+            return NOTHING
+        ranges = [_term_range(t, sex, scope) for t in tables]
+        scored = [(t, r) for t, r in zip(tables, ranges, strict=True) if r is not None]
+        if any(r[2] for _, r in scored):
+            return fallback
+        if not scored or (
+            len(scored) < result.min_answered
+            if result.min_answered is not None
+            else len(tables) - len(scored) > result.max_missing
+        ):
+            return NOTHING
+        low, high = sum(r[0] for _, r in scored), sum(r[1] for _, r in scored)
+        if method == "mean":
+            return bounded(low / len(scored), high / len(scored))
+        possible = sum(max(t.by_sex[None].values()) for t, _ in scored)
+        return bounded(100 * low / possible, 100 * high / possible) if possible else bounded(0.0, 0.0)
+
+    return bounds
+
+
+def _answered_bounds(tables: list[TermTable]) -> ResultBounds:
+    def bounds(scope: RangeScope) -> Span:
+        low = high = 0
+        for table in tables:
+            span = scope.open.get(table.item)
+            if span is None:
+                known = scope.values.get(table.item) is not None
+                low, high = low + known, high + known
+            else:
+                low, high = low + (not span.unknown), high + 1
+        return bounded(low, high)
+
+    return bounds
 
 
 def _answers(values: dict[str, Value], tables: list[TermTable]) -> list[int | None]:

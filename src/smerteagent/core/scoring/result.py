@@ -33,6 +33,17 @@ class ScoreResult:
     flags: tuple[str, ...]
     missing: tuple[str, ...]
     flag_severity: dict[str, str] = field(default_factory=dict, compare=False)
+    # Flags the missing answers could still raise: batteries ask more while a safety rule reads one.
+    undecided_flags: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def status(self) -> str:
+        """``scored``; ``withheld`` (required answers or the sex are missing); ``unscored`` (nothing to score)."""
+        if INCOMPLETE in self.flags or SEX_REQUIRED in self.flags:
+            return "withheld"
+        if self.band is None and all(value is None for value in self.results.values()):
+            return "unscored"
+        return "scored"
 
     @property
     def critical_flags(self) -> tuple[str, ...]:
@@ -43,6 +54,7 @@ class ScoreResult:
         return {
             "form": self.form,
             "version": self.version,
+            "status": self.status,
             "results": dict(self.results),
             "band": self.band,
             "flags": list(self.flags),
