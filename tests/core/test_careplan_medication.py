@@ -253,4 +253,3 @@ def test_battery_context_comes_from_the_class(catalogue: Catalogue) -> None:
         "on_benzodiazepines", "on_z_drugs", "on_gabapentinoids"
     }  # fmt: skip
     assert battery_context(["Zyxomol", "Panodil"], catalogue) == set()
-

@@ -166,13 +166,15 @@ def catalogue_rows(drug_class: str | None = None, catalogue: Catalogue | None = 
                 "class": entry.drug_class,
                 "names": list(entry.names),
                 "forms": [
-                    {"form": f.form, "unit": "microgram_per_hour" if f.form == "transdermal" else "mg",
-                     "factor": f.factor, "source": f.source}  # fmt: skip
+                    {
+                        "form": f.form,
+                        "unit": "microgram_per_hour" if f.form == "transdermal" else "mg",
+                        "factor": f.factor,
+                        "source": f.source,
+                    }
                     for f in entry.forms.values()
                 ],
-                "products": [
-                    {"name": p.name, "form": p.form, "strengths": list(p.strengths)} for p in entry.products
-                ],
+                "products": [{"name": p.name, "form": p.form, "strengths": list(p.strengths)} for p in entry.products],
             }
         )
     return rows

@@ -85,6 +85,11 @@ FORM_LABELS = {
     "rectal": N_("rectal"),
     "parenteral": N_("injection"),
 }
+LIMIT_OF = {  # the threshold a warning's text names
+    "hypnotic_beyond_2_weeks": "hypnotic_days",
+    "benzodiazepine_beyond_4_weeks": "anxiolytic_days",
+    "immediate_release_opioid_long_term": "immediate_release_days",
+}
 _BOUNDARY = r"(?<![a-z0-9{letters}])({names})(?![a-z0-9{letters}])"
 
 
@@ -256,8 +261,12 @@ class Catalogue:
             forms = {f: FormFactor(f, (v or {}).get("factor"), (v or {}).get("source"))
                      for f, v in item["forms"].items()}  # fmt: skip
             products = tuple(
-                Product(p["name"], p["form"], tuple(float(s) for s in p.get("strengths", ())),
-                        tuple(p.get("forms") or (p["form"],)))  # fmt: skip
+                Product(
+                    p["name"],
+                    p["form"],
+                    tuple(float(s) for s in p.get("strengths", ())),
+                    tuple(p.get("forms") or (p["form"],)),
+                )
                 for p in item.get("products") or ()
             )
             entry = Entry(str(atc), item["substance"], item["class"], forms, products, tuple(item["names"]),
@@ -350,9 +359,7 @@ class Catalogue:
 
     def warning_text(self, warning: MedicationWarning, amount: Callable[[float | None], str] = _plain) -> str:
         """One warning in the current language, with the drugs, the value and the limit it crossed."""
-        limit_key = {"hypnotic_beyond_2_weeks": "hypnotic_days", "benzodiazepine_beyond_4_weeks": "anxiolytic_days",
-                     "immediate_release_opioid_long_term": "immediate_release_days"}.get(warning.kind, warning.kind)  # fmt: skip
-        limit = self.thresholds.get(limit_key)
+        limit = self.thresholds.get(LIMIT_OF.get(warning.kind, warning.kind))
         return _(WARNING_TEXT[warning.kind]).format(
             drugs=", ".join(warning.drugs),
             value=amount(None if warning.value is None else display_mme(warning.value)),
