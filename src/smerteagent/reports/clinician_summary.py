@@ -54,7 +54,7 @@ def render_clinician_summary(
     printed_on = today or date.today()
     with speaking(language):
         story = [para(_("Care plan — clinician summary"), "title"), para(_patient_line(plan, patient, printed_on))]
-        story += _scores(results, forms) + _medication(plan, catalogue, printed_on)
+        story += _scores(results, forms) + _medication(plan, catalogue, printed_on, open_safety_alerts > 0)
         story += _checklist(plan, results, catalogue, open_safety_alerts) + _plan_in_short(plan)
         page = KeepInFrame(WIDTH, HEIGHT, story, mode="shrink")
         header = RunningHeader.of(patient, settings, printed_on)
@@ -105,7 +105,7 @@ def _scores(results: Mapping[str, ScoreResult], forms: Mapping[str, CompiledForm
     return [title, table([_("Questionnaire"), _("Scores"), _("Band"), _("Flags")], rows, widths)]
 
 
-def _medication(plan: CarePlan, catalogue: Catalogue, today: date) -> list[Flowable]:
+def _medication(plan: CarePlan, catalogue: Catalogue, today: date, suicide_risk_open: bool) -> list[Flowable]:
     title = para(_("Medication"), "h1")
     if not plan.medications:
         return [title, para(_("No current medication recorded."))]
@@ -114,7 +114,7 @@ def _medication(plan: CarePlan, catalogue: Catalogue, today: date) -> list[Flowa
             m.name,
             drug_class(m.name, catalogue),
             dose(m.daily_dose, m.name, catalogue),
-            amount(daily_mme(m, catalogue)),
+            daily_mme(m, catalogue),
             _("yes") if m.tapering else _("no"),
         ]
         for m in plan.medications
@@ -122,11 +122,13 @@ def _medication(plan: CarePlan, catalogue: Catalogue, today: date) -> list[Flowa
     header = [_("Drug"), _("Class"), _("Daily dose"), _("MME per day"), _("Tapering plan")]
     found = [title, table(header, rows, [WIDTH * s for s in (0.24, 0.22, 0.2, 0.14, 0.2)])]
     total = _("Total morphine equivalent: {value} mg per day").format(
-        value=amount(total_mme(plan.medications, catalogue))
+        value=total_mme(plan.medications, catalogue)
     )
     found.append(para(total, "note"))
-    warnings = catalogue.warnings([m.as_medication() for m in plan.medications], today)
-    return found + bullets([warning_text(w, catalogue) for w in warnings], "cell_bullet")
+    medications = [m.as_medication() for m in plan.medications]
+    warnings = catalogue.warnings(medications, today, suicide_risk_open=suicide_risk_open)
+    marked = [("⚑ " if catalogue.severity(w.kind) == "critical" else "") + warning_text(w, catalogue) for w in warnings]
+    return found + bullets(marked, "cell_bullet")
 
 
 def _checklist(plan: CarePlan, results: Mapping[str, ScoreResult], catalogue: Catalogue, alerts: int) -> list[Flowable]:
