@@ -121,9 +121,7 @@ def _medication(plan: CarePlan, catalogue: Catalogue, today: date, suicide_risk_
     ]
     header = [_("Drug"), _("Class"), _("Daily dose"), _("MME per day"), _("Tapering plan")]
     found = [title, table(header, rows, [WIDTH * s for s in (0.24, 0.22, 0.2, 0.14, 0.2)])]
-    total = _("Total morphine equivalent: {value} mg per day").format(
-        value=total_mme(plan.medications, catalogue)
-    )
+    total = _("Total morphine equivalent: {value} mg per day").format(value=total_mme(plan.medications, catalogue))
     found.append(para(total, "note"))
     medications = [m.as_medication() for m in plan.medications]
     warnings = catalogue.warnings(medications, today, suicide_risk_open=suicide_risk_open)
