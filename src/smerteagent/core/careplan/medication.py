@@ -90,13 +90,33 @@ LIMIT_OF = {  # the threshold a warning's text names
     "benzodiazepine_beyond_4_weeks": "anxiolytic_days",
     "immediate_release_opioid_long_term": "immediate_release_days",
 }
-_BOUNDARY = r"(?<![a-z0-9{letters}])({names})(?![a-z0-9{letters}])"
+_WORD = re.compile(r"[a-z0-9μ]+")
 
 
-def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """Whole words or phrases, longest first, so 'Palexia Depot' wins over 'Palexia'."""
-    ordered = sorted(set(words), key=len, reverse=True)
-    return re.compile(_BOUNDARY.format(letters="μ", names="|".join(re.escape(w) for w in ordered)))
+class _Words:
+    """Finds known names in a folded text as whole words (a name may span several words, '/' or '.'), without
+    one big regular expression: looked up by their first word, so building it costs next to nothing."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.by_first: dict[str, list[str]] = {}
+        for name in sorted(set(names), key=len, reverse=True):
+            first = _WORD.match(name)
+            if first is not None:
+                self.by_first.setdefault(first.group(), []).append(name)
+
+    def findall(self, text: str) -> list[str]:
+        found = []
+        for word in _WORD.finditer(text):
+            for name in self.by_first.get(word.group(), ()):
+                end = word.start() + len(name)
+                if text.startswith(name, word.start()) and (end == len(text) or not _is_word(text[end])):
+                    found.append(name)
+                    break
+        return found
+
+
+def _is_word(char: str) -> bool:
+    return (char.isascii() and char.isalnum()) or char == "μ"
 
 
 def canonical(value: float) -> float:
@@ -241,12 +261,12 @@ class Catalogue:
     form_words: Mapping[str, str] = field(default_factory=dict)  # folded word -> form
     names: Mapping[str, tuple[Entry, Product | None]] = field(default_factory=dict)  # folded name -> entry
     _cache: dict[tuple[str, str | None], Classification] = field(default_factory=dict, compare=False, repr=False)
-    _names_re: re.Pattern[str] = field(init=False, compare=False, repr=False)
-    _forms_re: re.Pattern[str] = field(init=False, compare=False, repr=False)
+    _names_re: _Words = field(init=False, compare=False, repr=False)
+    _forms_re: _Words = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_names_re", _word_pattern(self.names))
-        object.__setattr__(self, "_forms_re", _word_pattern(self.form_words))
+        object.__setattr__(self, "_names_re", _Words(self.names))
+        object.__setattr__(self, "_forms_re", _Words(self.form_words))
 
     @classmethod
     def load(cls, path: Path) -> Catalogue:
