@@ -227,3 +227,18 @@ class AuditEventRow(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     previous_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class MedicationAcknowledgementRow(Base):
+    """A clinician's acknowledgement of a medication warning, with the reason (the warning still prints)."""
+
+    __tablename__ = "medication_acknowledgements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    warning_key: Mapped[str] = mapped_column(String(1000))
+    warning_id: Mapped[str] = mapped_column(String(64))
+    drugs: Mapped[list[Any]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime)

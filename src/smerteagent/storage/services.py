@@ -21,6 +21,7 @@ from smerteagent.storage.audit import AuditService
 from smerteagent.storage.careplans import CarePlanService
 from smerteagent.storage.database import Database
 from smerteagent.storage.exports import ExportService
+from smerteagent.storage.medication_acks import MedicationAckService
 from smerteagent.storage.patients import PatientService
 from smerteagent.storage.screenings import ScreeningService
 from smerteagent.storage.settings import SettingsService
@@ -53,6 +54,7 @@ class Services:
     exports: ExportService
     accounts: AccountService
     audit: AuditService
+    medication_acks: MedicationAckService
 
     @property
     def actor(self) -> str:
@@ -106,4 +108,5 @@ def open_services(
     settings = SettingsService(sessions, current, identity.may_administer)
     exports = ExportService(sessions, current)
     accounts, audit = AccountService(sessions, identity), AuditService(sessions, current)
-    return Services(database, forms, patients, screenings, settings, careplans, exports, accounts, audit)
+    acks = MedicationAckService(sessions, current)
+    return Services(database, forms, patients, screenings, settings, careplans, exports, accounts, audit, acks)

@@ -8,12 +8,14 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smerteagent.core.careplan.medication import (
     CLASSES,
     FORM_LABELS,
+    SEVERITIES,
     UNITS,
+    Acknowledgement,
     Catalogue,
     Classification,
     Medication,
@@ -22,7 +24,11 @@ from smerteagent.core.careplan.medication import (
     bundled_catalogue,
 )
 from smerteagent.core.errors import SmerteAgentError
+from smerteagent.core.text import clean_text
 from smerteagent.i18n import _
+
+if TYPE_CHECKING:  # the check itself needs no database: the CLI's check starts without SQLAlchemy
+    from smerteagent.storage.services import Services
 
 REQUIRED = ("drug", "daily_dose", "unit")
 OPTIONAL = ("started_on", "re_evaluate_on", "tapering")
@@ -187,3 +193,40 @@ def form_label(form: str | None) -> str:
 def planned_medications(items: Iterable[Any]) -> list[Medication]:
     """The care plan's drugs as the check reads them (``PlannedMedication.as_medication``)."""
     return [item.as_medication() for item in items]
+
+
+# -- the patient's current medication, with acknowledgements (the patient page and the care plan's tab) --------
+
+
+@dataclass(frozen=True)
+class ShownWarning:
+    """A warning as a face shows it: its text, its severity, and its acknowledgement if one was given."""
+
+    warning: MedicationWarning
+    text: str
+    severity: str
+    acknowledged: Acknowledgement | None = None
+
+
+def shown_warnings(result: MedicationCheck, acknowledgements: Mapping[str, Acknowledgement]) -> list[ShownWarning]:
+    """Every warning, most severe first, with its acknowledgement (acknowledged warnings are still shown)."""
+    shown = [ShownWarning(w, result.text(w), result.severity(w), acknowledgements.get(w.key)) for w in result.warnings]
+    return sorted(shown, key=lambda s: SEVERITIES.index(s.severity) if s.severity in SEVERITIES else len(SEVERITIES))
+
+
+def patient_warnings(services: Services, patient_id: int, today: date) -> list[ShownWarning]:
+    """The warnings of the patient's current care plan, with an open suicide-risk flag taken into account."""
+    plan = services.careplans.current(patient_id)
+    if plan is None or not plan.medications:
+        return []
+    open_risk = bool(services.screenings.open_alerts(patient_id))
+    result = check(planned_medications(plan.medications), today, suicide_risk_open=open_risk)
+    return shown_warnings(result, services.medication_acks.for_patient(patient_id))
+
+
+def acknowledge(services: Services, patient_id: int, warning: MedicationWarning, reason: str) -> Acknowledgement:
+    """Record that the clinician goes on despite ``warning``, and why; the reason is required (audited)."""
+    cleaned = clean_text(_("reason"), reason, limit=2000, multiline=True)
+    if not cleaned:
+        raise PrescriptionError(_("An acknowledgement needs a reason"))
+    return services.medication_acks.acknowledge(patient_id, warning, cleaned)

@@ -25,7 +25,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -250,6 +250,18 @@ class MedicationWarning:
     def key(self) -> str:
         """Identifies this finding for an acknowledgement: the id and the drugs it names."""
         return "|".join((self.kind, *sorted(fold(d) for d in self.drugs)))
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """A clinician went on despite a warning, and said why; the warning is still shown and printed."""
+
+    key: str
+    kind: str
+    drugs: tuple[str, ...]
+    reason: str
+    actor: str
+    at: datetime
 
 
 @dataclass(frozen=True)
