@@ -469,6 +469,42 @@ class Catalogue:
         return sorted(shown, key=lambda item: fold(item[0]))
 
 
+_STRENGTH = re.compile(r"(\d+(?:[.,]\d+)?)\s*(mg|μg|mikrogram|mcg|ug)(?![a-z])")
+_DOSE = re.compile(
+    r"^\s*(\d+(?:[.,]\d+)?)\s*((?!x(?:\s|\d|$))[a-z]+\.?)?\s*(?:(?:[x×*]|gange\s+)?\s*(\d+)\s*(?:gange|times|x)?(?:\s+\w+)*)?\s*$"
+)
+_PATCH = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*plaster")
+UNIT_WORDS = frozenset({"tablet", "tabletter", "tabl", "tabl.", "kapsel", "kapsler", "stk", "stk.", "plaster",
+                        "depottablet", "depottabletter", "dosis", "doser", "pust", "sug", "supp", "stikpille",
+                        "stikpiller", "resoriblet", "resoribletter"})  # fmt: skip
+
+
+def daily_dose_from(dose_text: str, drug: Classification) -> float | None:
+    """A daily amount from a dose as typed — '1 tablet x 2' (with the strength in the drug text or the
+    product's only strength), '10 mg x 2', '1 plaster' — in the form's unit; None when it cannot be read."""
+    typed = fold(dose_text).replace("×", " x ").replace("*", " x ")
+    patch = _PATCH.match(typed)
+    match = _DOSE.match(typed)
+    if drug.unit == "microgram_per_hour" and patch is not None:  # '1 plaster hver 3. dag': the strength per hour
+        match = _DOSE.match(patch.group(0))
+    if match is None:
+        return None
+    count, word, times = float(match.group(1).replace(",", ".")), match.group(2), match.group(3)
+    per_day = float(times) if times else 1.0
+    if word in ("mg", "mikrogram", "μg", "mcg"):
+        return canonical(count * per_day) if drug.unit == "mg" else None
+    if word is not None and word not in UNIT_WORDS:
+        return None
+    strength = _STRENGTH.search(fold(drug.text))
+    if strength is not None:
+        value = float(strength.group(1).replace(",", "."))
+    elif len(drug.strengths) == 1:
+        value = drug.strengths[0]
+    else:
+        return None
+    return canonical(count * per_day * value)
+
+
 # The batteries' context answers ("takes opioids?") that a drug class on the care plan answers.
 CONTEXT_OF_CLASS = {
     "opioid": "on_opioids",

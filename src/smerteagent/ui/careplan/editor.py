@@ -77,7 +77,8 @@ class CarePlanEditor(QDialog):
         self.action_table = RowTable([_("What"), _("Who"), _("When")], {1: who}, self)
         recommendations = bundled_recommendations()
         self.treatment_tab = TreatmentTab(recommendations, self.startback_band(), self)
-        self.medication_tab = MedicationTab(self.inputs.catalogue, self)
+        self.medication_tab = MedicationTab(self.inputs.catalogue, self, services=services, patient_id=patient.id,
+                                            suicide_risk_open=self.inputs.open_alerts > 0)  # fmt: skip
         self.follow_up_tab = FollowUpTab(self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.values_tab, _("&Values"))
