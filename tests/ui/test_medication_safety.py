@@ -152,3 +152,24 @@ def test_the_tapering_dialog_defaults_to_ten_percent_a_month_after_three_months(
     patch = TaperingDialog(PlannedMedication("Norspan", None, 20), catalogue, today=today)
     qtbot.addWidget(patch)
     assert "µg" in patch.step_unit.itemText(1)
+
+
+def test_an_acknowledged_warning_still_prints_with_its_reason(
+    editor: CarePlanEditor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    type_row(editor, "Ketogan 60 mg", daily="60")
+    type_row(editor, "Stesolid 10 mg", daily="10")
+    row = editor.medication_tab.warnings.row_for("opioid_with_benzodiazepine")
+    assert row.reason is not None and row.button is not None
+    row.reason.setText("Aftalt udtrapning")
+    row.button.click()
+    note = editor.copy_journal_note() or ""
+    assert "Opioid sammen med et benzodiazepin eller z-præparat: Ketogan 60 mg, Stesolid 10 mg (kvitteret af" in note
+    assert "Aftalt udtrapning" in note
+    monkeypatch.setattr(CarePlanEditor, "show_file", lambda self, path: True)
+    path = editor.open_summary()
+    assert path is not None
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
+    assert "Stesolid 10 mg (kvitteret af" in text and "Aftalt udtrapning" in text

@@ -13,7 +13,7 @@ from html import escape
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
 from smerteagent.core.careplan.completeness import PlanFacts, check, missing, needs_safety_plan
-from smerteagent.core.careplan.medication import Catalogue
+from smerteagent.core.careplan.medication import Acknowledgement, Catalogue, acknowledgement_text
 from smerteagent.core.careplan.plan import LIFE_DOMAINS, CarePlan
 from smerteagent.core.patients import Patient, PatientSummary, age_on
 from smerteagent.core.scoring.engine import CompiledForm
@@ -49,12 +49,14 @@ def render_clinician_summary(
     language: str,
     open_safety_alerts: int = 0,
     today: date | None = None,
+    acknowledgements: Mapping[str, Acknowledgement] | None = None,
 ) -> bytes:
     """One A4 page (shrunk to fit when the plan is long); ``results`` is the latest result per form id."""
     printed_on = today or date.today()
     with speaking(language):
         story = [para(_("Care plan — clinician summary"), "title"), para(_patient_line(plan, patient, printed_on))]
-        story += _scores(results, forms) + _medication(plan, catalogue, printed_on, open_safety_alerts > 0)
+        story += _scores(results, forms)
+        story += _medication(plan, catalogue, printed_on, open_safety_alerts > 0, acknowledgements or {})
         story += _checklist(plan, results, catalogue, open_safety_alerts) + _plan_in_short(plan)
         page = KeepInFrame(WIDTH, HEIGHT, story, mode="shrink")
         header = RunningHeader.of(patient, settings, printed_on)
@@ -105,7 +107,9 @@ def _scores(results: Mapping[str, ScoreResult], forms: Mapping[str, CompiledForm
     return [title, table([_("Questionnaire"), _("Scores"), _("Band"), _("Flags")], rows, widths)]
 
 
-def _medication(plan: CarePlan, catalogue: Catalogue, today: date, suicide_risk_open: bool) -> list[Flowable]:
+def _medication(
+    plan: CarePlan, catalogue: Catalogue, today: date, suicide_risk_open: bool, acks: Mapping[str, Acknowledgement]
+) -> list[Flowable]:
     title = para(_("Medication"), "h1")
     if not plan.medications:
         return [title, para(_("No current medication recorded."))]
@@ -125,7 +129,11 @@ def _medication(plan: CarePlan, catalogue: Catalogue, today: date, suicide_risk_
     found.append(para(total, "note"))
     medications = [m.as_medication() for m in plan.medications]
     warnings = catalogue.warnings(medications, today, suicide_risk_open=suicide_risk_open)
-    marked = [("⚑ " if catalogue.severity(w.kind) == "critical" else "") + warning_text(w, catalogue) for w in warnings]
+    marked = []
+    for warning in warnings:  # an acknowledged warning still prints, with who acknowledged it and why
+        text = ("⚑ " if catalogue.severity(warning.kind) == "critical" else "") + warning_text(warning, catalogue)
+        done = acks.get(warning.key)
+        marked.append(f"{text} ({acknowledgement_text(done)})" if done else text)
     return found + bullets(marked, "cell_bullet")
 
 

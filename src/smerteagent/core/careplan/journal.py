@@ -3,11 +3,11 @@ about them, and the plan in short — pasted, so it keeps to plain lines without
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from smerteagent.core.careplan.medication import Catalogue, display_mme
+from smerteagent.core.careplan.medication import Acknowledgement, Catalogue, acknowledgement_text, display_mme
 from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS, CarePlan
 from smerteagent.core.cpr import format_cpr
 from smerteagent.core.patients import PatientSummary
@@ -58,9 +58,11 @@ def journal_note(
     catalogue: Catalogue,
     today: date,
     open_alerts: int = 0,
+    acknowledgements: Mapping[str, Acknowledgement] | None = None,
 ) -> str:
     """``scores``: the latest visit's questionnaires, in order; ``safety_actions`` in words, dated;
-    ``open_alerts``: critical flags (suicide risk) still without a recorded action — always told."""
+    ``open_alerts``: critical flags (suicide risk) still without a recorded action — always told;
+    ``acknowledgements``: medication warnings acknowledged, by warning key (they are still told)."""
     lines = [f"SmerteAgent {today:%d.%m.%Y} — {patient.name}, {format_cpr(patient.cpr) or _('no CPR number')}"]
     if scores:
         lines.append(_("Screening:"))
@@ -70,11 +72,13 @@ def journal_note(
     if safety_actions:
         lines.append(_("Suicide risk, action taken: {actions}").format(actions="; ".join(safety_actions)))
     if plan is not None:
-        lines += _plan_lines(plan, catalogue, today, open_alerts)
+        lines += _plan_lines(plan, catalogue, today, open_alerts, acknowledgements or {})
     return "\n".join(lines) + "\n"
 
 
-def _plan_lines(plan: CarePlan, catalogue: Catalogue, today: date, open_alerts: int = 0) -> list[str]:
+def _plan_lines(
+    plan: CarePlan, catalogue: Catalogue, today: date, open_alerts: int, acks: Mapping[str, Acknowledgement]
+) -> list[str]:
     lines = [_("Care plan (version {number}):").format(number=plan.number)]
     if plan.chosen_domains:
         lines.append(_("Values: {values}").format(values=", ".join(_(LIFE_DOMAINS[d]) for d in plan.chosen_domains)))
@@ -108,7 +112,11 @@ def _plan_lines(plan: CarePlan, catalogue: Catalogue, today: date, open_alerts: 
         )
         lines.append(_("Medication: {medication}").format(medication=f"{planned.name} {dose}{extra}{taper}".strip()))
     for warning in catalogue.warnings(medications, today, suicide_risk_open=open_alerts > 0):
-        lines.append(_("Medication warning: {kind}").format(kind=catalogue.warning_text(warning)))
+        text = catalogue.warning_text(warning)
+        done = acks.get(warning.key)
+        lines.append(
+            _("Medication warning: {kind}").format(kind=f"{text} ({acknowledgement_text(done)})" if done else text)
+        )
     if plan.follow_up_on:
         lines.append(
             _("Follow-up: {date}").format(date=f"{plan.follow_up_on:%d.%m.%Y} {plan.follow_up_by or ''}".strip())

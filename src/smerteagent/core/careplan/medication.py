@@ -264,6 +264,13 @@ class Acknowledgement:
     at: datetime
 
 
+def acknowledgement_text(acknowledgement: Acknowledgement) -> str:
+    """How a printed warning tells that it was acknowledged: by whom, when and why."""
+    return _("acknowledged by {who} on {date}: {reason}").format(
+        who=acknowledgement.actor, date=f"{acknowledgement.at:%d.%m.%Y}", reason=acknowledgement.reason
+    )
+
+
 @dataclass(frozen=True)
 class Catalogue:
     entries: Mapping[str, Entry]
