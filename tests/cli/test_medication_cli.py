@@ -76,6 +76,9 @@ def test_dates_and_tapering(run_check: Runner) -> None:
     old = {"drug": "Lyrica", "daily_dose": 300, "unit": "mg", "started_on": "2026-09-03"}  # 91 days before
     assert [w["id"] for w in run_check([old])[1]["warnings"]] == ["long_term_without_plan"]
     assert run_check([old | {"tapering": True}])[1]["warnings"] == []
+    assert [w["id"] for w in run_check([old | {"tapering": None, "re_evaluate_on": None}])[1]["warnings"]] == [
+        "long_term_without_plan"
+    ]
     assert run_check([old | {"re_evaluate_on": "2027-01-01"}])[1]["warnings"] == []
     assert run_check([old | {"started_on": "2026-09-04"}])[1]["warnings"] == []
 

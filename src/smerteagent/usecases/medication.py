@@ -132,7 +132,8 @@ def prescription(item: object, number: int, catalogue: Catalogue | None = None) 
         raise PrescriptionError(f"{where} ({drug}): daily_dose must be a number above 0 (got {dose!r})")
     if unit not in UNITS:
         raise PrescriptionError(f"{where} ({drug}): unit must be 'mg' or 'microgram_per_hour' (got {unit!r})")
-    tapering = item.get("tapering", False)
+    tapering = item.get("tapering")
+    tapering = False if tapering is None else tapering  # null is the same as leaving it out, like the dates
     if not isinstance(tapering, bool):
         raise PrescriptionError(f"{where} ({drug}): tapering must be true or false (got {tapering!r})")
     started = _date(item.get("started_on"), where, "started_on")

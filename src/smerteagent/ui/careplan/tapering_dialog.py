@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smerteagent.core.careplan.medication import Catalogue, Medication
+from smerteagent.core.careplan.medication import Catalogue, Medication, display_mme
 from smerteagent.core.careplan.plan import PlannedMedication, TaperingPlan
 from smerteagent.core.careplan.tapering import TaperingError, TaperStep
 from smerteagent.i18n import N_, _
@@ -195,9 +195,12 @@ class TaperingDialog(QDialog):
 
     def _show_mme(self, row: int) -> None:
         dose = parse_number(self.table.text(row, 1), strict=False)
-        mme = self.catalogue.daily_mme(Medication(self.medication.name, dose))
+        mme = self.catalogue.mme(Medication(self.medication.name, dose))
         cell = self.table.cell(row, 2)
-        cell.setText(number_text(round(mme, 1)) if mme is not None else "—")
+        if mme.value is not None:
+            cell.setText(number_text(display_mme(mme.value)))
+        else:
+            cell.setText(_("not counted") if mme.reason and dose is not None else "—")
         cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
 
     def shown_steps(self) -> tuple[TaperStep, ...]:
