@@ -173,3 +173,19 @@ def test_an_acknowledged_warning_still_prints_with_its_reason(
 
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
     assert "Stesolid 10 mg (kvitteret af" in text and "Aftalt udtrapning" in text
+
+
+def test_a_stored_taper_the_new_rules_refuse_is_said_not_a_crash(
+    editor: CarePlanEditor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan saved before issue 12 could round 75 mg to 10 mg steps; now 75 is not makeable from 10 mg."""
+    from smerteagent.core.careplan.plan import TaperingPlan
+
+    old_rounding = TaperingPlan(75, 10, 7, date(2027, 1, 4), round_to=10)
+    editor.medication_tab.fill((PlannedMedication("Oxycodon", None, 75, tapering=old_rounding),))
+    row = editor.medication_tab.table.rowCount() - 1
+    assert editor.medication_tab.table.text(row, 5).startswith("⚠")
+    said: list[str] = []
+    monkeypatch.setattr("smerteagent.ui.operations.QMessageBox.warning", lambda _p, _t, text: said.append(text))
+    assert editor.save() is None  # saving names the problem instead of storing it
+    assert said and "kan ikke sammensættes af styrkerne 10" in said[0]

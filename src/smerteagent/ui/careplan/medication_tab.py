@@ -207,7 +207,11 @@ class MedicationTab(QWidget):
         if tapering is None:
             cell.setText(_("none (Ctrl+T)"))
         else:
-            steps = tapering.schedule()
+            try:
+                steps = tapering.schedule()
+            except SmerteAgentError as problem:  # a plan stored under older rounding rules: said, not a crash
+                cell.setText(f"⚠ {problem}")
+                return
             last = steps[-1]
             cell.setText(_("{first} → {last} by {date}").format(first=number_text(steps[0].daily_dose),
                                                                 last=number_text(last.daily_dose),
