@@ -189,3 +189,4 @@ def test_a_stored_taper_the_new_rules_refuse_is_said_not_a_crash(
     monkeypatch.setattr("smerteagent.ui.operations.QMessageBox.warning", lambda _p, _t, text: said.append(text))
     assert editor.save() is None  # saving names the problem instead of storing it
     assert said and "kan ikke sammensættes af styrkerne 10" in said[0]
+    assert editor.open_summary() is None and len(said) == 2, "nothing printed from a plan that cannot be followed"

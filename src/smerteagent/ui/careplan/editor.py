@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from smerteagent.core.careplan import completeness
-from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS, Action, CarePlan, Goal
+from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS, Action, CarePlan, Goal, problems
 from smerteagent.core.careplan.suggestions import bundled_recommendations
 from smerteagent.i18n import _, language
 from smerteagent.reports import clinician_summary_pdf, patient_plan_pdf
@@ -202,9 +202,9 @@ class CarePlanEditor(QDialog):
         shown = operations.run(self, self.plan)
         if shown is None:
             return None
-        if self.current is not None and same_content(shown, self.current):
+        if self.current is not None and same_content(shown, self.current) and not problems(shown):
             return self.current
-        return self.save()
+        return self.save()  # a stored plan with a problem (a taper older rules allowed) is named, not printed
 
     def _patient_plan(self) -> tuple[CarePlan, bytes] | None:
         """Save (when changed), then render the patient's plan in the language on screen."""
