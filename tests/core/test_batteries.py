@@ -47,6 +47,17 @@ def test_medication_context_adds_abuse_instruments(library: FormLibrary) -> None
     assert "ort" not in ids(library, "gp_first_back", {}, {"on_opioids": False})
 
 
+def test_the_drug_on_the_plan_adds_the_abuse_instruments_by_its_catalogue_class(library: FormLibrary) -> None:
+    """Issue 12: Ketogan (ketobemidone, ATC N02AG02) is an opioid by the catalogue, so ORT and CAGE-AID follow."""
+    from smerteagent.core.careplan.medication import battery_context, bundled_catalogue
+
+    keys = battery_context(["Ketogan 60 mg"], bundled_catalogue())
+    assert ids(library, "gp_first_back", {}, dict.fromkeys(keys, True))[-2:] == ["ort", "cage_aid"]
+    sedative = battery_context(["Imozop 7,5 mg"], bundled_catalogue())
+    assert ids(library, "gp_first_back", {}, dict.fromkeys(sedative, True))[-2:] == ["ort", "cage_aid"]
+    assert battery_context(["Panodil 500 mg", "Zyxomol"], bundled_catalogue()) == set()
+
+
 def test_high_startback_adds_psychosocial_screens(library: FormLibrary) -> None:
     answers = {**{f"q{i}": 1 for i in range(1, 9)}, "q9": 4}
     startback = library.get("startback").score(answers)

@@ -38,7 +38,7 @@ def test_journal_note_in_danish(library: FormLibrary) -> None:
     assert "- PHQ-9: total 9 · Let depression · " in note and flags[0] in note and "suicide_risk" not in note
     assert "Sikkerhedsplan lagt" in note
     assert "Familie" in note and "Gå tur med hunden (3 → 7) 01.03.2027" in note
-    assert "Oxycodon 10 mg x 2, morfinækvivalent 30 mg/døgn" in note and "01.12.2026" in note
+    assert "Oxycodon 10 mg x 2 (20 mg/d), morfinækvivalent 30 mg/døgn" in note and "01.12.2026" in note
     assert "Opioid sammen med et benzodiazepin eller z-præparat: Oxycodon, Diazepam" in note  # in words, not an id
     assert lines[-1] == "Samtykke IKKE registreret"
 
@@ -52,3 +52,26 @@ def test_score_labels_drop_a_repeated_title_only_as_a_whole_word(library: FormLi
              ScoreLine("PEG", peg, None, (), {"total": "PEG-score (gennemsnit 0–10)"})]  # fmt: skip
     note = journal_note(PATIENT, lines, [], None, catalogue, date(2026, 11, 23))
     assert "- PHQ-9: sum 9" in note and "- PEG: PEG-score (gennemsnit 0–10) 6" in note
+
+
+def test_journal_note_units_and_drugs_that_are_not_counted() -> None:
+    """Issue 12: a patch prints in µg/h (CDC 2022: fentanyl 2.4 per µg/h; Helsedirektoratet OMEQ: buprenorphine
+    transdermal 2.22 per µg/h); an uncounted opioid and an unknown drug are said, never a silent zero."""
+    i18n.set_language("da")
+    catalogue = Catalogue.load(bundled_resources_dir() / "medication" / "medication.yaml")
+    plan = CarePlan(
+        1,
+        medications=(
+            PlannedMedication("Norspan", "1 plaster om ugen", 20),
+            PlannedMedication("Fentanyl 25 mikrogram/time", None, 50),
+            PlannedMedication("Fentanyl", None, 0.2),
+            PlannedMedication("Zyxomol", "1 x 1", 10),
+        ),
+    )
+    note = journal_note(PATIENT, [], [], plan, catalogue, date(2026, 11, 23), open_alerts=1)
+    assert "Norspan 1 plaster om ugen (20 µg/h), morfinækvivalent 44,4 mg/døgn" in note
+    assert "Fentanyl 25 mikrogram/time 50 µg/h, morfinækvivalent 120 mg/døgn" in note
+    assert "Fentanyl 0,2 mg/d, morfinækvivalent IKKE medregnet" in note
+    assert "Zyxomol: lægemidlet findes ikke i lægemiddelkataloget" in note
+    assert "Åben markering af selvmordsrisiko" in note  # VEJ 9523 / checkpoint 11 with an open flag
+    assert "mg pr. døgn" not in note.split("Norspan")[1].split("\n")[0]

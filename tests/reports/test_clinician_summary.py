@@ -63,3 +63,15 @@ def test_a_long_plan_still_fits_one_page(summarise: Any, plan: CarePlan) -> None
     actions = tuple(Action(f"Opgave nummer {n} med en lidt længere beskrivelse", "patient", "snart") for n in range(60))
     pages = summarise(replace(plan, actions=actions))
     assert len(pages) == 1 and NAME in pages[0]
+
+
+def test_patches_unknown_drugs_and_uncounted_opioids_in_the_summary(summarise: Any, plan: CarePlan) -> None:
+    """Issue 12: Norspan 20 µg/h prints in µg per hour with 44.4 MME (Helsedirektoratet OMEQ, buprenorphine
+    transdermal 2.22 per µg/h), never "20 mg pr. døgn"; an unknown drug and an uncounted opioid are named."""
+    drugs = (PlannedMedication("Norspan", daily_dose=20), PlannedMedication("Zyxomol", daily_dose=5),
+             PlannedMedication("Fentanyl", daily_dose=0.2))  # fmt: skip
+    (text,) = summarise(replace(plan, medications=drugs))
+    assert "20 µg pr. time" in text and "44,4" in text and "20 mg pr. døgn" not in text
+    assert "Findes ikke i lægemiddelkataloget" in text
+    assert "Zyxomol: lægemidlet findes ikke i lægemiddelkataloget" in text
+    assert "ikke medregnet" in text and "Fentanyl: opioid IKKE medregnet" in text

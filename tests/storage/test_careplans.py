@@ -44,7 +44,7 @@ def full_plan(patient_id: int) -> CarePlan:
                 20,
                 date(2026, 1, 5),
                 date(2027, 1, 5),
-                TaperingPlan(20, 10, 14, date(2026, 12, 1), followed_up_by="Egen læge"),
+                TaperingPlan(20, 10, 14, date(2026, 12, 1), followed_up_by="Egen læge", strengths=(1.0, 5.0)),
             ),
         ),
         safety_plan=SafetyPlan(("Søvnløshed",), ("Ringe til datteren",), ("Datter Åse",), ("Egen læge",)),

@@ -29,6 +29,7 @@ def test_fields_make_the_schedule_with_morphine_equivalents(qtbot: QtBot, catalo
     dialog = dialog_for(qtbot, catalogue)
     assert dialog.start_dose.text() == "20", "the start dose is the drug's daily dose"
     dialog.step.setText("25")
+    dialog.interval.setText("14")
     dialog.starts_on.setText("04.01.2027")
     assert dialog.make_schedule()
     doses = [dialog.table.text(row, 1) for row in range(dialog.table.rowCount())]
@@ -42,6 +43,7 @@ def test_fields_make_the_schedule_with_morphine_equivalents(qtbot: QtBot, catalo
 def test_an_edited_row_is_kept_as_the_plan(qtbot: QtBot, catalogue: Catalogue) -> None:
     dialog = dialog_for(qtbot, catalogue)
     dialog.step.setText("25")
+    dialog.interval.setText("14")
     dialog.starts_on.setText("04.01.2027")
     dialog.make_schedule()
     dialog.table.cell(2, 1).setText("15")  # hold 15 mg for another fortnight

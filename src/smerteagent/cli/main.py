@@ -15,7 +15,20 @@ from smerteagent.cli.options import audit_key_file_option, db_option, forms_dir_
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COMMANDS = frozenset(
-    {"forms", "score", "patients", "db", "demo", "settings", "careplan", "export", "audit", "accounts", "screening"}
+    {
+        "forms",
+        "score",
+        "medication",
+        "patients",
+        "db",
+        "demo",
+        "settings",
+        "careplan",
+        "export",
+        "audit",
+        "accounts",
+        "screening",
+    }
 )
 Handler = Callable[[argparse.Namespace], int]
 
@@ -53,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         demo_command,
         export_command,
         forms_command,
+        medication_command,
         patients_command,
         score_command,
         screening_command,
@@ -67,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     forms_command.register(commands, lambda p: forms_dir_option(p, argparse.SUPPRESS))
     score_command.register(commands, lambda p: forms_dir_option(p, argparse.SUPPRESS))
+    medication_command.register(commands)
 
     def storage_options(parser: argparse.ArgumentParser) -> None:
         forms_dir_option(parser, argparse.SUPPRESS)

@@ -155,7 +155,7 @@ def _medication(medications: tuple[PlannedMedication, ...], catalogue: Catalogue
         [
             [para(m.name, "cell"), *([para(m.dose_text, "small")] if m.dose_text else [])],
             dose(m.daily_dose, m.name, catalogue),
-            amount(daily_mme(m, catalogue)),
+            daily_mme(m, catalogue),
         ]
         for m in medications
     ]

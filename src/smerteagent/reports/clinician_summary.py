@@ -13,7 +13,7 @@ from html import escape
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
 from smerteagent.core.careplan.completeness import PlanFacts, check, missing, needs_safety_plan
-from smerteagent.core.careplan.medication import Catalogue
+from smerteagent.core.careplan.medication import Acknowledgement, Catalogue, acknowledgement_text
 from smerteagent.core.careplan.plan import LIFE_DOMAINS, CarePlan
 from smerteagent.core.patients import Patient, PatientSummary, age_on
 from smerteagent.core.scoring.engine import CompiledForm
@@ -49,12 +49,14 @@ def render_clinician_summary(
     language: str,
     open_safety_alerts: int = 0,
     today: date | None = None,
+    acknowledgements: Mapping[str, Acknowledgement] | None = None,
 ) -> bytes:
     """One A4 page (shrunk to fit when the plan is long); ``results`` is the latest result per form id."""
     printed_on = today or date.today()
     with speaking(language):
         story = [para(_("Care plan — clinician summary"), "title"), para(_patient_line(plan, patient, printed_on))]
-        story += _scores(results, forms) + _medication(plan, catalogue, printed_on)
+        story += _scores(results, forms)
+        story += _medication(plan, catalogue, printed_on, open_safety_alerts > 0, acknowledgements or {})
         story += _checklist(plan, results, catalogue, open_safety_alerts) + _plan_in_short(plan)
         page = KeepInFrame(WIDTH, HEIGHT, story, mode="shrink")
         header = RunningHeader.of(patient, settings, printed_on)
@@ -105,7 +107,9 @@ def _scores(results: Mapping[str, ScoreResult], forms: Mapping[str, CompiledForm
     return [title, table([_("Questionnaire"), _("Scores"), _("Band"), _("Flags")], rows, widths)]
 
 
-def _medication(plan: CarePlan, catalogue: Catalogue, today: date) -> list[Flowable]:
+def _medication(
+    plan: CarePlan, catalogue: Catalogue, today: date, suicide_risk_open: bool, acks: Mapping[str, Acknowledgement]
+) -> list[Flowable]:
     title = para(_("Medication"), "h1")
     if not plan.medications:
         return [title, para(_("No current medication recorded."))]
@@ -114,19 +118,23 @@ def _medication(plan: CarePlan, catalogue: Catalogue, today: date) -> list[Flowa
             m.name,
             drug_class(m.name, catalogue),
             dose(m.daily_dose, m.name, catalogue),
-            amount(daily_mme(m, catalogue)),
+            daily_mme(m, catalogue),
             _("yes") if m.tapering else _("no"),
         ]
         for m in plan.medications
     ]
     header = [_("Drug"), _("Class"), _("Daily dose"), _("MME per day"), _("Tapering plan")]
     found = [title, table(header, rows, [WIDTH * s for s in (0.24, 0.22, 0.2, 0.14, 0.2)])]
-    total = _("Total morphine equivalent: {value} mg per day").format(
-        value=amount(total_mme(plan.medications, catalogue))
-    )
+    total = _("Total morphine equivalent: {value} mg per day").format(value=total_mme(plan.medications, catalogue))
     found.append(para(total, "note"))
-    warnings = catalogue.warnings([m.as_medication() for m in plan.medications], today)
-    return found + bullets([warning_text(w, catalogue) for w in warnings], "cell_bullet")
+    medications = [m.as_medication() for m in plan.medications]
+    warnings = catalogue.warnings(medications, today, suicide_risk_open=suicide_risk_open)
+    marked = []
+    for warning in warnings:  # an acknowledged warning still prints, with who acknowledged it and why
+        text = ("⚑ " if catalogue.severity(warning.kind) == "critical" else "") + warning_text(warning, catalogue)
+        done = acks.get(warning.key)
+        marked.append(f"{text} ({acknowledgement_text(done)})" if done else text)
+    return found + bullets(marked, "cell_bullet")
 
 
 def _checklist(plan: CarePlan, results: Mapping[str, ScoreResult], catalogue: Catalogue, alerts: int) -> list[Flowable]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from smerteagent.core.careplan.medication import Catalogue
+from smerteagent.core.careplan.medication import Acknowledgement, Catalogue
 from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.history import InstrumentHistory
 from smerteagent.core.patients import Patient, PatientSummary
@@ -29,6 +29,9 @@ class PlanSources(Protocol):
     @property
     def forms(self) -> Mapping[str, CompiledForm]: ...
 
+    @property
+    def medication_acknowledgements(self) -> Mapping[str, Acknowledgement]: ...
+
     def histories(self, language: str) -> list[InstrumentHistory]: ...
 
 
@@ -45,4 +48,5 @@ def clinician_summary_pdf(
     """The one-page summary the clinic keeps."""
     return render_clinician_summary(plan, patient, settings=sources.settings, catalogue=sources.catalogue,
                                     results=sources.latest, forms=sources.forms, language=language,
-                                    open_safety_alerts=sources.open_alerts)  # fmt: skip
+                                    open_safety_alerts=sources.open_alerts,
+                                    acknowledgements=sources.medication_acknowledgements)  # fmt: skip

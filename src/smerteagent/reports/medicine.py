@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from smerteagent.core.careplan.medication import Catalogue, MedicationWarning
+from smerteagent.core.careplan.medication import Catalogue, MedicationWarning, display_mme
 from smerteagent.core.careplan.plan import ACTORS, PlannedMedication
 from smerteagent.i18n import N_, _
 from smerteagent.reports.layout import amount
@@ -12,7 +12,9 @@ CLASSES = {
     "benzodiazepine": N_("Benzodiazepine"),
     "z_drug": N_("Z-drug (sleeping pill)"),
     "gabapentinoid": N_("Gabapentinoid"),
+    "other_analgesic": N_("Other painkiller"),
     "other": N_("Other"),
+    "unclassified": N_("Not in the drug catalogue"),
 }
 
 
@@ -26,16 +28,21 @@ def dose(value: float | None, name: str, catalogue: Catalogue) -> str:
     return _("{dose} mg per day").format(dose=amount(value))
 
 
-def daily_mme(planned: PlannedMedication, catalogue: Catalogue) -> float | None:
-    return catalogue.daily_mme(planned.as_medication())
+def daily_mme(planned: PlannedMedication, catalogue: Catalogue) -> str:
+    """The morphine equivalent as printed: rounded down for display (never up across a threshold), and an
+    opioid that is not counted says so instead of a dash or a zero."""
+    found = catalogue.mme(planned.as_medication())
+    if found.value is not None:
+        return amount(display_mme(found.value))
+    return _("not counted") if found.reason else "—"
 
 
-def total_mme(medications: tuple[PlannedMedication, ...], catalogue: Catalogue) -> float:
-    return catalogue.total_mme(m.as_medication() for m in medications)
+def total_mme(medications: tuple[PlannedMedication, ...], catalogue: Catalogue) -> str:
+    return amount(display_mme(catalogue.total_mme(m.as_medication() for m in medications)))
 
 
 def drug_class(name: str, catalogue: Catalogue) -> str:
-    return _(CLASSES.get(catalogue.drug_class(name), CLASSES["other"]))
+    return _(CLASSES.get(catalogue.drug_class(name), CLASSES["unclassified"]))
 
 
 def warning_text(warning: MedicationWarning, catalogue: Catalogue) -> str:

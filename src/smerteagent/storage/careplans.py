@@ -60,6 +60,7 @@ def _tapering_from_json(document: dict[str, Any] | None) -> TaperingPlan | None:
         values[key] = date.fromisoformat(values[key]) if values.get(key) else None
     steps = values.pop("steps", None) or []  # plans saved before edited schedules have none
     edited = tuple(TaperStep(date.fromisoformat(s["starts_on"]), s["daily_dose"]) for s in steps)
+    values["strengths"] = tuple(values.get("strengths") or ())  # plans saved before issue 12 have none
     return TaperingPlan(**values, steps=edited)
 
 

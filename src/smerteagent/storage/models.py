@@ -237,3 +237,18 @@ class AuditEventRow(Base):
 
     # A record's events newest first without reading the whole trail (the login back-off reads them per login).
     __table_args__ = (Index("ix_audit_events_record", "record_type", "record_id", "id"),)
+
+
+class MedicationAcknowledgementRow(Base):
+    """A clinician's acknowledgement of a medication warning, with the reason (the warning still prints)."""
+
+    __tablename__ = "medication_acknowledgements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    warning_key: Mapped[str] = mapped_column(String(1000))
+    warning_id: Mapped[str] = mapped_column(String(64))
+    drugs: Mapped[list[Any]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime)

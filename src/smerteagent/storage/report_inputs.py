@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from smerteagent.core.careplan.journal import ScoreLine, journal_note
-from smerteagent.core.careplan.medication import Catalogue, bundled_catalogue
+from smerteagent.core.careplan.medication import Acknowledgement, Catalogue, bundled_catalogue
 from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.history import InstrumentHistory, build_history
 from smerteagent.core.patients import Patient
@@ -34,10 +34,18 @@ class ReportInputs:
     open_alerts: int
     safety_actions: list[SafetyAction]
     services: Services
+    patient_id: int | None = None
 
     @property
     def forms(self) -> Mapping[str, CompiledForm]:
         return self.services.forms.forms
+
+    @property
+    def medication_acknowledgements(self) -> Mapping[str, Acknowledgement]:
+        """Read when printed, so a warning acknowledged a moment ago prints with its reason."""
+        if self.patient_id is None:
+            return {}
+        return self.services.medication_acks.for_patient(self.patient_id)
 
     def latest_visit_scores(self, language: str) -> list[ScoreLine]:
         """The scored questionnaires of the most recent visit, labelled in ``language``."""
@@ -73,7 +81,8 @@ class ReportInputs:
                 titles.append(title)
         actions = [f"{at:%d.%m.%Y} {', '.join(titles)}: {text}" for (at, _actor, text), titles in grouped.items()]
         scores = self.latest_visit_scores(language)
-        return journal_note(patient, scores, actions, plan, self.catalogue, today, self.open_alerts)
+        return journal_note(patient, scores, actions, plan, self.catalogue, today, self.open_alerts,
+                            self.medication_acknowledgements)  # fmt: skip
 
     def histories(self, language: str) -> list[InstrumentHistory]:
         """One history per instrument the patient has completed, in the order first seen."""
@@ -103,4 +112,5 @@ def report_inputs(services: Services, patient: Patient) -> ReportInputs:
         open_alerts=len(services.screenings.open_alerts(patient.id)),
         safety_actions=services.screenings.safety_actions(patient.id),
         services=services,
+        patient_id=patient.id,
     )

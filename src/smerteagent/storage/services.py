@@ -23,6 +23,7 @@ from smerteagent.storage.audit_key import load_key
 from smerteagent.storage.careplans import CarePlanService
 from smerteagent.storage.database import Database, reading_session
 from smerteagent.storage.exports import ExportService
+from smerteagent.storage.medication_acks import MedicationAckService
 from smerteagent.storage.patients import PatientService
 from smerteagent.storage.screenings import ScreeningService
 from smerteagent.storage.settings import SettingsService
@@ -57,6 +58,7 @@ class Services:
     exports: ExportService
     accounts: AccountService
     audit: AuditService
+    medication_acks: MedicationAckService
     sessions: sessionmaker[Session]  # for bulk paths (demo) that write rows and their audit event together
 
     @property
@@ -115,4 +117,6 @@ def open_services(
     settings = SettingsService(sessions, current, identity.may_administer)
     exports = ExportService(sessions, current)
     accounts, audit = AccountService(sessions, identity), AuditService(sessions, current)
-    return Services(database, forms, patients, screenings, settings, careplans, exports, accounts, audit, sessions)
+    acks = MedicationAckService(sessions, current)
+    return Services(database, forms, patients, screenings, settings, careplans, exports, accounts, audit, acks,
+                    sessions)  # fmt: skip

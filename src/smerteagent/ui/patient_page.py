@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -26,6 +27,7 @@ from smerteagent.core.safety import SafetyAction
 from smerteagent.i18n import N_, _, language
 from smerteagent.ui import operations
 from smerteagent.ui.banner import PatientBanner
+from smerteagent.ui.careplan.medication_warnings import MedicationWarningsPanel
 from smerteagent.ui.history_chart import HistoryChart
 from smerteagent.ui.result_view import ResultView, flag_text
 from smerteagent.ui.safety_banner import SafetyActionDialog, SafetyBanner
@@ -89,6 +91,9 @@ class PatientPage(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.safety)
         layout.addWidget(self.safety_done)
+        self.medication_warnings = MedicationWarningsPanel(self)
+        self.medication_warnings.acknowledge.connect(self.acknowledge_medication_warning)
+        layout.addWidget(self.medication_warnings)
         layout.addWidget(self._start_box())
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.results)
@@ -168,6 +173,31 @@ class PatientPage(QWidget):
             self.tick_drugs_on_the_plan(patient)
         self.refresh()
 
+    def show_medication_warnings(self) -> None:
+        """The care plan's medication warnings in colour, each acknowledged with a reason (the use case)."""
+        from smerteagent.usecases import medication
+
+        patient = self.patient
+        if patient is None:
+            return
+        services = self.context.services
+        shown = operations.run(self, lambda: medication.patient_warnings(services, patient.id, date.today()))
+        self.medication_warnings.show_warnings(shown or [], can_acknowledge=True)
+
+    def acknowledge_medication_warning(self, warning: object, reason: str) -> None:
+        from smerteagent.core.careplan.medication import MedicationWarning
+        from smerteagent.core.errors import SmerteAgentError
+        from smerteagent.usecases import medication
+
+        assert isinstance(warning, MedicationWarning) and self.patient is not None
+        try:
+            medication.acknowledge(self.context.services, self.patient.id, warning, reason)
+        except SmerteAgentError as problem:
+            self.medication_warnings.show_problem(str(problem))
+            return
+        self.medication_warnings.show_problem(None)
+        self.show_medication_warnings()
+
     def tick_drugs_on_the_plan(self, patient: Patient, *, keep_ticked: bool = False) -> None:
         """'Takes opioids' and the like, ticked from the care plan's medication; the clinician may change them.
         With ``keep_ticked`` (back from the plan) a box the clinician ticked stays ticked: a drug the plan
@@ -201,6 +231,7 @@ class PatientPage(QWidget):
             self.results.addItem(self._item(record))
         self._show_alerts()
         self._show_last_safety_action(actions)
+        self.show_medication_warnings()
         if self.results.count():
             self.results.setCurrentRow(0)
         else:

@@ -3,11 +3,11 @@ about them, and the plan in short — pasted, so it keeps to plain lines without
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from smerteagent.core.careplan.medication import Catalogue
+from smerteagent.core.careplan.medication import Acknowledgement, Catalogue, acknowledgement_text, display_mme
 from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS, CarePlan
 from smerteagent.core.cpr import format_cpr
 from smerteagent.core.patients import PatientSummary
@@ -58,9 +58,11 @@ def journal_note(
     catalogue: Catalogue,
     today: date,
     open_alerts: int = 0,
+    acknowledgements: Mapping[str, Acknowledgement] | None = None,
 ) -> str:
     """``scores``: the latest visit's questionnaires, in order; ``safety_actions`` in words, dated;
-    ``open_alerts``: critical flags (suicide risk) still without a recorded action — always told."""
+    ``open_alerts``: critical flags (suicide risk) still without a recorded action — always told;
+    ``acknowledgements``: medication warnings acknowledged, by warning key (they are still told)."""
     lines = [f"SmerteAgent {today:%d.%m.%Y} — {patient.name}, {format_cpr(patient.cpr) or _('no CPR number')}"]
     if scores:
         lines.append(_("Screening:"))
@@ -70,11 +72,13 @@ def journal_note(
     if safety_actions:
         lines.append(_("Suicide risk, action taken: {actions}").format(actions="; ".join(safety_actions)))
     if plan is not None:
-        lines += _plan_lines(plan, catalogue, today)
+        lines += _plan_lines(plan, catalogue, today, open_alerts, acknowledgements or {})
     return "\n".join(lines) + "\n"
 
 
-def _plan_lines(plan: CarePlan, catalogue: Catalogue, today: date) -> list[str]:
+def _plan_lines(
+    plan: CarePlan, catalogue: Catalogue, today: date, open_alerts: int, acks: Mapping[str, Acknowledgement]
+) -> list[str]:
     lines = [_("Care plan (version {number}):").format(number=plan.number)]
     if plan.chosen_domains:
         lines.append(_("Values: {values}").format(values=", ".join(_(LIFE_DOMAINS[d]) for d in plan.chosen_domains)))
@@ -93,19 +97,26 @@ def _plan_lines(plan: CarePlan, catalogue: Catalogue, today: date) -> list[str]:
         lines.append(_("Treatment: {treatment}").format(treatment="; ".join(plan.treatments)))
     medications = [m.as_medication() for m in plan.medications]
     for planned, medication in zip(plan.medications, medications, strict=True):
-        mme = catalogue.daily_mme(medication)
-        drug = catalogue.identify(planned.name)
-        unit = "µg/h" if drug is not None and drug.unit == "microgram_per_hour" else "mg/d"
-        dose = planned.dose_text or (f"{number(planned.daily_dose)} {unit}" if planned.daily_dose else "")
-        extra = ", " + _("morphine equivalent {value} mg/day").format(value=number(mme)) if mme is not None else ""
+        mme = catalogue.mme(medication)
+        unit = "µg/h" if catalogue.unit_of(medication) == "microgram_per_hour" else "mg/d"
+        daily = f"{number(planned.daily_dose)} {unit}" if planned.daily_dose is not None else ""
+        dose = f"{planned.dose_text} ({daily})" if planned.dose_text and daily else planned.dose_text or daily
+        if mme.value is not None:
+            extra = ", " + _("morphine equivalent {value} mg/day").format(value=number(display_mme(mme.value)))
+        else:
+            extra = ", " + _("morphine equivalent NOT counted") if mme.reason else ""
         taper = (
             _(", tapering from {date}").format(date=f"{planned.tapering.starts_on:%d.%m.%Y}")
             if planned.tapering
             else ""
         )
         lines.append(_("Medication: {medication}").format(medication=f"{planned.name} {dose}{extra}{taper}".strip()))
-    for warning in catalogue.warnings(medications, today):
-        lines.append(_("Medication warning: {kind}").format(kind=catalogue.warning_text(warning)))
+    for warning in catalogue.warnings(medications, today, suicide_risk_open=open_alerts > 0):
+        text = catalogue.warning_text(warning)
+        done = acks.get(warning.key)
+        lines.append(
+            _("Medication warning: {kind}").format(kind=f"{text} ({acknowledgement_text(done)})" if done else text)
+        )
     if plan.follow_up_on:
         lines.append(
             _("Follow-up: {date}").format(date=f"{plan.follow_up_on:%d.%m.%Y} {plan.follow_up_by or ''}".strip())

@@ -85,12 +85,14 @@ class TaperingPlan:
     followed_up_by: str | None = None
     follow_up_on: date | None = None
     steps: tuple[TaperStep, ...] = ()
+    strengths: tuple[float, ...] = ()  # the product's tablet/patch strengths every dose is made from
 
     def schedule(self) -> list[TaperStep]:
         if self.steps:
             return list(self.steps)
         return taper_schedule(self.start_dose, self.step, self.interval_days, self.starts_on, floor=self.floor,
-                              step_is_percent=self.step_is_percent, round_to=self.round_to)  # fmt: skip
+                              step_is_percent=self.step_is_percent, round_to=self.round_to,
+                              strengths=self.strengths)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from smerteagent.core.careplan import completeness
-from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS, Action, CarePlan, Goal
+from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS, Action, CarePlan, Goal, problems
 from smerteagent.core.careplan.suggestions import bundled_recommendations
 from smerteagent.i18n import _, language
 from smerteagent.private_files import write_private_bytes
@@ -78,7 +78,8 @@ class CarePlanEditor(QDialog):
         self.action_table = RowTable([_("What"), _("Who"), _("When")], {1: who}, self)
         recommendations = bundled_recommendations()
         self.treatment_tab = TreatmentTab(recommendations, self.startback_band(), self)
-        self.medication_tab = MedicationTab(self.inputs.catalogue, self)
+        self.medication_tab = MedicationTab(self.inputs.catalogue, self, services=services, patient_id=patient.id,
+                                            suicide_risk_open=self.inputs.open_alerts > 0)  # fmt: skip
         self.follow_up_tab = FollowUpTab(self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.values_tab, _("&Values"))
@@ -228,9 +229,9 @@ class CarePlanEditor(QDialog):
         shown = operations.run(self, self.plan)
         if shown is None:
             return None
-        if self.current is not None and same_content(shown, self.current):
+        if self.current is not None and same_content(shown, self.current) and not problems(shown):
             return self.current
-        return self.save()
+        return self.save()  # a stored plan with a problem (a taper older rules allowed) is named, not printed
 
     def _patient_plan(self) -> tuple[CarePlan, bytes] | None:
         """Save (when changed), then render the patient's plan in the language on screen."""

@@ -24,33 +24,59 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smerteagent.core.careplan.medication import Catalogue, Medication
+from smerteagent.core.careplan.medication import Catalogue, Medication, display_mme
 from smerteagent.core.careplan.plan import PlannedMedication, TaperingPlan
 from smerteagent.core.careplan.tapering import TaperingError, TaperStep
-from smerteagent.i18n import _
+from smerteagent.i18n import N_, _
 from smerteagent.ui.careplan.entries import EntryProblem, RowTable, date_text, number_text, parse_date, parse_number
 
-DEFAULT_INTERVAL_DAYS = 14
-DEFAULT_STEP_PERCENT = 10  # of the start dose per step: a slow taper, as Danish and CDC guidance advise
+# CDC 2022: 10 % of the dose a month (or slower) after more than 3 months of use; 10 % a week may suit use for
+# weeks to months. The slow pace is the default whenever the start date is older than 90 days or unknown.
+PACES = {
+    "monthly": (N_("10 % a month (use for more than 3 months, CDC 2022)"), 10.0, 30),
+    "weekly": (N_("10 % a week (use for weeks to months, CDC 2022)"), 10.0, 7),
+    "own": (N_("own choice"), None, None),
+}
+LONG_TERM_DAYS = 90
 
 
 class TaperingDialog(QDialog):
     """Edits ``medication.tapering``; after ``exec()`` :attr:`tapering` holds the plan (None: removed)."""
 
-    def __init__(self, medication: PlannedMedication, catalogue: Catalogue, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        medication: PlannedMedication,
+        catalogue: Catalogue,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
         super().__init__(parent)
         self.medication, self.catalogue = medication, catalogue
         self.tapering: TaperingPlan | None = medication.tapering
         self.setWindowTitle(_("Tapering plan — {name}").format(name=medication.name))
         plan = medication.tapering
-        start = date.today() + timedelta(days=7)
+        today = today or date.today()
+        start = today + timedelta(days=7)
+        started = medication.started_on
+        pace = "weekly" if started is not None and (today - started).days <= LONG_TERM_DAYS else "monthly"
+        _label, default_step, default_interval = PACES[pace]
+        self.pace = QComboBox(self)
+        for key, (label, _step, _days) in PACES.items():
+            self.pace.addItem(_(label), key)
+        self.pace.setCurrentIndex(self.pace.findData("own" if plan else pace))
+        self.pace.currentIndexChanged.connect(self._pace_chosen)
+        found = catalogue.classify(medication.name)
+        strengths = plan.strengths if plan else found.strengths
+        self.strengths = QLineEdit("; ".join(number_text(s) for s in strengths), self)
+        self.strengths.setPlaceholderText(_("e.g. 5; 10 (the product's tablet or patch strengths)"))
         self.start_dose = QLineEdit(number_text(plan.start_dose if plan else medication.daily_dose), self)
-        self.step = QLineEdit(number_text(plan.step if plan else DEFAULT_STEP_PERCENT), self)
+        self.step = QLineEdit(number_text(plan.step if plan else default_step), self)
         self.step_unit = QComboBox(self)
         self.step_unit.addItem(_("% of the start dose"), True)
-        self.step_unit.addItem(_("mg per step"), False)
+        self.step_unit.addItem(_("µg/h per step") if found.unit == "microgram_per_hour" else _("mg per step"), False)
         self.step_unit.setCurrentIndex(0 if plan is None or plan.step_is_percent else 1)
-        self.interval = QLineEdit(str(plan.interval_days if plan else DEFAULT_INTERVAL_DAYS), self)
+        self.interval = QLineEdit(str(plan.interval_days if plan else default_interval), self)
         self.floor = QLineEdit(number_text(plan.floor if plan else 0), self)
         self.starts_on = QLineEdit(date_text(plan.starts_on if plan else start), self)
         self.round_to = QLineEdit(number_text(plan.round_to) if plan else "", self)
@@ -79,10 +105,12 @@ class TaperingDialog(QDialog):
         step.addWidget(self.step)
         step.addWidget(self.step_unit)
         form.addRow(_("Start dose (per day)"), self.start_dose)
+        form.addRow(_("Pace"), self.pace)
         form.addRow(_("Step"), step)
         form.addRow(_("Days per step"), self.interval)
         form.addRow(_("Lowest dose (floor)"), self.floor)
         form.addRow(_("First step on"), self.starts_on)
+        form.addRow(_("Strengths"), self.strengths)
         form.addRow(_("Round to"), self.round_to)
         form.addRow(_("Followed up by"), self.followed_up_by)
         form.addRow(_("Follow-up date"), self.follow_up_on)
@@ -122,9 +150,21 @@ class TaperingDialog(QDialog):
         return TaperingPlan(start_dose, parse_number(self.step.text()) or 0.0, int(interval), starts_on,
                             floor=parse_number(self.floor.text()) or 0.0,
                             step_is_percent=bool(self.step_unit.currentData()),
-                            round_to=parse_number(self.round_to.text()),
+                            round_to=parse_number(self.round_to.text()), strengths=self.strength_values(),
                             followed_up_by=self.followed_up_by.text().strip() or None,
                             follow_up_on=parse_date(self.follow_up_on.text()))  # fmt: skip
+
+    def _pace_chosen(self) -> None:
+        _label, step, days = PACES[str(self.pace.currentData())]
+        if step is not None and days is not None:
+            self.step.setText(number_text(step))
+            self.interval.setText(str(days))
+            self.step_unit.setCurrentIndex(0)
+
+    def strength_values(self) -> tuple[float, ...]:
+        """The strengths typed, separated by ';' (a decimal comma stays a comma)."""
+        parts = [part for part in self.strengths.text().replace("/", ";").split(";") if part.strip()]
+        return tuple(value for part in parts if (value := parse_number(part)) is not None)
 
     def make_schedule(self) -> bool:
         """Compute the schedule from the fields into the table (replacing edited rows)."""
@@ -155,9 +195,12 @@ class TaperingDialog(QDialog):
 
     def _show_mme(self, row: int) -> None:
         dose = parse_number(self.table.text(row, 1), strict=False)
-        mme = self.catalogue.daily_mme(Medication(self.medication.name, dose))
+        mme = self.catalogue.mme(Medication(self.medication.name, dose))
         cell = self.table.cell(row, 2)
-        cell.setText(number_text(round(mme, 1)) if mme is not None else "—")
+        if mme.value is not None:
+            cell.setText(number_text(display_mme(mme.value)))
+        else:
+            cell.setText(_("not counted") if mme.reason and dose is not None else "—")
         cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
 
     def shown_steps(self) -> tuple[TaperStep, ...]:
@@ -199,4 +242,4 @@ class TaperingDialog(QDialog):
 def _dose_fields(plan: TaperingPlan) -> tuple[object, ...]:
     """What a schedule is computed from (who follows up, and when, do not change the rows)."""
     return (plan.start_dose, plan.step, plan.step_is_percent, plan.interval_days, plan.starts_on, plan.floor,
-            plan.round_to)  # fmt: skip
+            plan.round_to, plan.strengths)  # fmt: skip
