@@ -34,3 +34,13 @@ class Keyboard:
 
     def enter(self) -> None:
         self.key(Qt.Key.Key_Return)
+
+
+def add_editor(qtbot: object, editor: object) -> None:
+    """Register a care-plan editor with qtbot so that the test's end closes it without the unsaved-changes
+    question (the question itself is tested in test_careplan_editor.py)."""
+
+    def forget_changes(dialog: object) -> None:
+        dialog.shown_at_save = dialog.plan(strict=False)  # type: ignore[attr-defined]
+
+    qtbot.addWidget(editor, before_close_func=forget_changes)  # type: ignore[attr-defined]

@@ -21,12 +21,13 @@ from smerteagent.ui.careplan.medication_tab import DAILY, DOSE, DRUG, MME, UNIT,
 from smerteagent.ui.careplan.tapering_dialog import TaperingDialog
 from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
+from tests.ui.helpers import add_editor
 
 
 @pytest.fixture
 def editor(qtbot: QtBot, services: Services, patient: Patient) -> Iterator[CarePlanEditor]:
     dialog = CarePlanEditor(services, patient)
-    qtbot.addWidget(dialog)
+    add_editor(qtbot, dialog)
     dialog.show()
     yield dialog
 
