@@ -105,7 +105,7 @@ def test_db_upgrade_old_schema(tmp_path: Path) -> None:
     old = tmp_path / "old.sqlite"
     shutil.copy(Path(__file__).resolve().parents[1] / "data" / "schema-0001.sqlite", old)
     result = run("--db", str(old), "db", "upgrade")
-    assert result.returncode == 0 and "0001 -> 0004" in result.stdout and "backup:" in result.stdout
+    assert result.returncode == 0 and "0001 -> 0005i16" in result.stdout and "backup:" in result.stdout
     assert "current" in run("--db", str(old), "db", "check").stdout
 
 

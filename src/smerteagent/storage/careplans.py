@@ -17,7 +17,9 @@ from smerteagent.core.careplan.plan import (
     Action,
     CarePlan,
     Goal,
+    InformedConsent,
     PlannedMedication,
+    ReceivedLetter,
     SafetyPlan,
     TaperingPlan,
     ValueRating,
@@ -63,6 +65,33 @@ def _tapering_from_json(document: dict[str, Any] | None) -> TaperingPlan | None:
     return TaperingPlan(**values, steps=edited)
 
 
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _letters_to_json(letters: tuple[ReceivedLetter, ...]) -> list[dict[str, Any]]:
+    return [{**asdict(letter), "received_on": letter.received_on.isoformat(),
+             "assessed_on": letter.assessed_on.isoformat() if letter.assessed_on else None} for letter in letters]  # fmt: skip
+
+
+def _letters_from_json(documents: list[Any] | None) -> tuple[ReceivedLetter, ...]:
+    return tuple(ReceivedLetter(**{**d, "received_on": date.fromisoformat(d["received_on"]),
+                                   "assessed_on": _day(d.get("assessed_on"))}) for d in documents or ())  # fmt: skip
+
+
+def consent_from_row(row: CarePlanVersionRow) -> InformedConsent | None:
+    """The detailed consent, when one was recorded (a plan from before it has only the tick)."""
+    if row.consent_on is None:
+        return None
+    return InformedConsent(row.consent_on, row.consent_covers or "", tuple(row.consent_risks or ()), row.consent_by)
+
+
+def medication_from_row(m: PlanMedicationRow) -> PlannedMedication:
+    return PlannedMedication(m.drug, m.dose, m.daily_dose_mg, m.started_on, m.re_evaluate_on,
+                             _tapering_from_json(m.tapering), m.indication, m.evaluated_on,
+                             m.evaluation_result)  # fmt: skip
+
+
 def _plan_from_rows(patient_id: int, row: CarePlanVersionRow, session: Session) -> CarePlan:
     def children(model: Any) -> list[Any]:
         statement = select(model).where(model.plan_version_id == row.id).order_by(model.position)
@@ -75,11 +104,12 @@ def _plan_from_rows(patient_id: int, row: CarePlanVersionRow, session: Session) 
         goals=tuple(Goal(g.value_domain, g.description, g.measure, g.baseline, g.target, g.target_date, g.attainment)
                     for g in children(PlanGoalRow)),
         actions=tuple(Action(a.what, a.who, a.due) for a in children(PlanActionRow)),
-        medications=tuple(PlannedMedication(m.drug, m.dose, m.daily_dose_mg, m.started_on, m.re_evaluate_on,
-                                            _tapering_from_json(m.tapering)) for m in children(PlanMedicationRow)),
+        medications=tuple(medication_from_row(m) for m in children(PlanMedicationRow)),
         safety_plan=safety, follow_up_on=row.follow_up_on, follow_up_by=row.follow_up_by,
         consent_given=row.consent_given, medication_reviewed=row.medication_reviewed, abuse_stance=row.abuse_stance,
         notes=row.notes, created_at=row.created_at, frozen_at=row.frozen_at, revision=row.version,
+        consent=consent_from_row(row), medication_reviewed_on=row.medication_reviewed_on,
+        letters=_letters_from_json(row.letters),
     )  # fmt: skip
 
 
@@ -88,10 +118,16 @@ def _write_content(session: Session, row: CarePlanVersionRow, plan: CarePlan) ->
     row.treatment = list(plan.treatments)
     row.safety_plan = {k: list(v) for k, v in asdict(plan.safety_plan).items()} if plan.safety_plan else None
     row.follow_up_on, row.follow_up_by = plan.follow_up_on, plan.follow_up_by
-    if plan.consent_given and not row.consent_given:
+    consent_given = plan.consent_given or plan.consent is not None  # a dated consent is a consent
+    if consent_given and not row.consent_given:
         row.consent_at = datetime.now()
-    row.consent_given, row.medication_reviewed = plan.consent_given, plan.medication_reviewed
+    row.consent_given = consent_given
+    row.medication_reviewed = plan.medication_reviewed or plan.medication_reviewed_on is not None
     row.abuse_stance, row.notes = plan.abuse_stance, plan.notes
+    consent = plan.consent
+    row.consent_on, row.consent_by = (consent.given_on, consent.by) if consent else (None, None)
+    row.consent_covers, row.consent_risks = (consent.covers, list(consent.risks)) if consent else (None, None)
+    row.medication_reviewed_on, row.letters = plan.medication_reviewed_on, _letters_to_json(plan.letters)
     for model in (PlanGoalRow, PlanActionRow, PlanMedicationRow):
         for child in session.scalars(select(model).where(model.plan_version_id == row.id)):
             session.delete(child)
@@ -105,7 +141,9 @@ def _write_content(session: Session, row: CarePlanVersionRow, plan: CarePlan) ->
         session.add(PlanMedicationRow(plan_version_id=row.id, position=position, drug=medication.name,
                                       drug_class="", dose=medication.dose_text, daily_dose_mg=medication.daily_dose,
                                       started_on=medication.started_on, re_evaluate_on=medication.re_evaluate_on,
-                                      tapering=_tapering_to_json(medication.tapering)))  # fmt: skip
+                                      tapering=_tapering_to_json(medication.tapering), indication=medication.indication,
+                                      evaluated_on=medication.evaluated_on,
+                                      evaluation_result=medication.evaluation_result))  # fmt: skip
 
 
 class CarePlanService:
