@@ -101,9 +101,11 @@ def test_abuse_stance_only_for_dependence_forming_drugs() -> None:
     )
 
 
-@pytest.mark.parametrize(("reviewed", "expected"), [(END - timedelta(days=365), FULFILLED),
-                                                    (END - timedelta(days=366), NOT_FULFILLED),
-                                                    (END + timedelta(days=1), NOT_FULFILLED), (None, NOT_FULFILLED)])  # fmt: skip
+REVIEWS = [(END - timedelta(days=365), FULFILLED), (END - timedelta(days=366), NOT_FULFILLED),
+           (END + timedelta(days=1), NOT_FULFILLED), (None, NOT_FULFILLED)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("reviewed", "expected"), REVIEWS)
 def test_medication_review_within_365_days(reviewed: date | None, expected: str) -> None:
     assert status(record(plan(medication_reviewed_on=reviewed)), "medication_review") == expected
     assert status(record(), "medication_review") == NOT_FULFILLED

@@ -16,7 +16,7 @@ from smerteagent.storage.services import Services
 def test_record_fields_round_trip(services: Services) -> None:
     patient, _ = services.patients.add(PatientInput("Åse", "Ærø", cpr="070761-4285"))
     drug = PlannedMedication("Oxycodon", "10 mg x 2", 20, date(2026, 1, 5), date(2026, 9, 1), None,
-                             "Svære lænderygsmerter efter operation", date(2026, 6, 1), "PEG 7 → 5; fortsætter")  # fmt: skip
+                             "Rygsmerter efter operation", date(2026, 6, 1), "PEG 7 → 5; fortsætter")  # fmt: skip
     consent = InformedConsent(date(2026, 1, 5), "Opioidbehandling", ("dependence", "driving"), "Læge Holm")
     letter = ReceivedLetter(date(2026, 2, 1), "Ortopædkirurgisk afd.", "discharge_summary", "Læge Holm",
                             date(2026, 2, 3), "Ingen ændring")  # fmt: skip
@@ -34,7 +34,7 @@ def test_record_fields_round_trip(services: Services) -> None:
 def test_a_letter_assessed_before_it_arrived_is_refused(services: Services) -> None:
     patient, _ = services.patients.add(PatientInput("Åse", "Ærø", cpr="070761-4285"))
     letter = ReceivedLetter(date(2026, 2, 1), "Afd. X", assessed_by="Holm", assessed_on=date(2026, 1, 31))
-    with pytest.raises(PlanProblem, match="Afd. X"):
+    with pytest.raises(PlanProblem, match="Afd\\. X"):
         services.careplans.save(CarePlan(patient.id, letters=(letter,)))
     with pytest.raises(PlanProblem, match="risk"):
         services.careplans.save(CarePlan(patient.id, consent=InformedConsent(date(2026, 1, 1), "x", ("flying",))))

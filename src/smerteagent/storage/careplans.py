@@ -70,8 +70,11 @@ def _day(text: str | None) -> date | None:
 
 
 def _letters_to_json(letters: tuple[ReceivedLetter, ...]) -> list[dict[str, Any]]:
-    return [{**asdict(letter), "received_on": letter.received_on.isoformat(),
-             "assessed_on": letter.assessed_on.isoformat() if letter.assessed_on else None} for letter in letters]  # fmt: skip
+    found = []
+    for letter in letters:
+        assessed = letter.assessed_on.isoformat() if letter.assessed_on else None
+        found.append({**asdict(letter), "received_on": letter.received_on.isoformat(), "assessed_on": assessed})
+    return found
 
 
 def _letters_from_json(documents: list[Any] | None) -> tuple[ReceivedLetter, ...]:

@@ -238,6 +238,7 @@ def _record_problems(plan: CarePlan) -> list[str]:
         if letter.assessed_on is not None and letter.assessed_on < letter.received_on:
             found.append(_("the letter from {sender} is assessed before it was received").format(sender=letter.sender))
     for medication in plan.medications:
-        if medication.evaluated_on and medication.re_evaluate_on and medication.re_evaluate_on < medication.evaluated_on:
+        last, following = medication.evaluated_on, medication.re_evaluate_on
+        if last and following and following < last:
             found.append(_("{name}: the next evaluation is before the last one").format(name=medication.name))
     return found

@@ -53,5 +53,7 @@ def downgrade() -> None:
         for name in ("evaluation_result", "evaluated_on", "indication"):
             batch_op.drop_column(name)
     with op.batch_alter_table("care_plan_versions", schema=None) as batch_op:
-        for name in ("letters", "medication_reviewed_on", "consent_by", "consent_risks", "consent_covers", "consent_on"):
+        for name in ("letters", "medication_reviewed_on", "consent_by", "consent_risks", "consent_covers"):
+            batch_op.drop_column(name)
+        for name in ("consent_on",):
             batch_op.drop_column(name)
