@@ -15,7 +15,7 @@ from smerteagent.cli.options import db_option, forms_dir_option, passphrase_file
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COMMANDS = frozenset(
-    {"forms", "score", "patients", "db", "demo", "settings", "careplan", "export", "audit", "accounts"}
+    {"forms", "score", "patients", "db", "demo", "settings", "careplan", "export", "audit", "accounts", "quality"}
 )
 Handler = Callable[[argparse.Namespace], int]
 
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         export_command,
         forms_command,
         patients_command,
+        quality_command,
         score_command,
         settings_command,
     )
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_command.register(commands, storage_options)
     audit_command.register(commands, storage_options)
     accounts_command.register(commands, storage_options)
+    quality_command.register(commands, storage_options)
     return parser
 
 

@@ -77,7 +77,7 @@ def _letters_to_json(letters: tuple[ReceivedLetter, ...]) -> list[dict[str, Any]
     return found
 
 
-def _letters_from_json(documents: list[Any] | None) -> tuple[ReceivedLetter, ...]:
+def letters_from_json(documents: list[Any] | None) -> tuple[ReceivedLetter, ...]:
     return tuple(ReceivedLetter(**{**d, "received_on": date.fromisoformat(d["received_on"]),
                                    "assessed_on": _day(d.get("assessed_on"))}) for d in documents or ())  # fmt: skip
 
@@ -112,7 +112,7 @@ def _plan_from_rows(patient_id: int, row: CarePlanVersionRow, session: Session) 
         consent_given=row.consent_given, medication_reviewed=row.medication_reviewed, abuse_stance=row.abuse_stance,
         notes=row.notes, created_at=row.created_at, frozen_at=row.frozen_at, revision=row.version,
         consent=consent_from_row(row), medication_reviewed_on=row.medication_reviewed_on,
-        letters=_letters_from_json(row.letters),
+        letters=letters_from_json(row.letters),
     )  # fmt: skip
 
 

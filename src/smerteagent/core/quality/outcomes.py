@@ -11,12 +11,48 @@ from statistics import median
 
 from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.quality.records import SUICIDE_FLAGS, PatientRecord, addictive, drug_facts, long_term
+from smerteagent.i18n import N_, _, language
 
 MME_LEVELS = (50, 90)  # CDC 2022 (Dowell et al., MMWR 2022;71(RR-3)): reassess from 50, avoid/justify from 90
 CHANGE_FORMS = ("peg", "odi", "rmdq")
 STARTBACK_GROUPS = ("low", "medium", "high")
 TREND_KEYS = ("patients", "share_on_opioids", "share_mme_50_plus", "share_mme_90_plus", "median_mme",
               "share_opioid_with_benzodiazepine_or_z_drug", "median_peg")  # fmt: skip
+
+OUTCOME_LABELS = {
+    "patients": N_("Patients seen"),
+    "share_on_opioids": N_("On opioids"),
+    "share_opioids_over_3_months": N_("On opioids for more than 3 months"),
+    "share_mme_50_plus": N_("50 MME/day or more"),
+    "share_mme_90_plus": N_("90 MME/day or more"),
+    "share_opioid_with_benzodiazepine_or_z_drug": N_("Opioid with a benzodiazepine or z-drug"),
+    "share_opioid_with_gabapentinoid": N_("Opioid with a gabapentinoid"),
+    "median_mme": N_("Median MME/day (patients on opioids)"),
+    "patients_opioid_not_counted": N_("Patients whose opioid dose cannot be counted in MME"),
+    "share_addictive_with_tapering_plan": N_("Tapering plan (of patients on dependence-forming drugs)"),
+    "share_tapering_reduced_mme": N_("MME reduced since the tapering plan (of those with one)"),
+    "share_startback_low": N_("STarT Back low risk"),
+    "share_startback_medium": N_("STarT Back medium risk"),
+    "share_startback_high": N_("STarT Back high risk"),
+    "median_change_peg": N_("Median change in PEG, first to latest visit"),
+    "median_change_odi": N_("Median change in ODI, first to latest visit"),
+    "median_change_rmdq": N_("Median change in RMDQ, first to latest visit"),
+    "median_peg": N_("Median PEG"),
+    "median_hours_suicide_flag_to_action": N_("Median hours from a suicide-risk flag to its action"),
+    "suicide_flags_without_action": N_("Suicide-risk flags without a recorded action"),
+}
+
+
+def outcome_text(name: str, value: float | None) -> str:
+    """An outcome for people: shares as percentages, the rest as numbers (— when there is nothing to count)."""
+    if value is None:
+        return "—"
+    text = f"{round(value * 100, 1):g} %" if name.startswith("share_") else f"{round(value, 2):g}"
+    return text.replace(".", ",") if language() == "da" else text
+
+
+def outcome_label(name: str) -> str:
+    return _(OUTCOME_LABELS.get(name, name))
 
 
 @dataclass(frozen=True)

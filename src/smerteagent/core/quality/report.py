@@ -51,6 +51,8 @@ class QualityReport:
     names: dict[int, str] = field(default_factory=dict)  # patient id -> name, for worklists
     sample: tuple[SampledRecord, ...] | None = None
     seed: int | None = None
+    reasons: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)  # checkpoint -> failing -> why
+    cprs: dict[int, str | None] = field(default_factory=dict)  # for a paper that asks for them; never in JSON
 
     def as_json(self) -> dict[str, Any]:
         """The published shape: period, patients, checkpoints with worklists, outcomes (and the sample)."""
@@ -98,8 +100,9 @@ def build_report(records: Sequence[PatientRecord], rules: RuleSet, start: date, 
     check_period(start, end)
     seen = sorted((r for r in records if r.seen_between(start, end)), key=lambda r: r.patient_id)
     findings = {r.patient_id: evaluate(r, rules, end) for r in seen}
-    rows = []
+    rows, reasons = [], {}
     for index, rule in enumerate(rules.checkpoints):
+        reasons[rule.id] = {p: found[index].reasons for p, found in findings.items() if found[index].reasons}
         statuses = [(patient_id, found[index].status) for patient_id, found in findings.items()]
         failing = tuple(p for p, status in statuses if status not in (FULFILLED, NOT_RELEVANT))
         not_relevant = sum(status == NOT_RELEVANT for _p, status in statuses)
@@ -114,4 +117,5 @@ def build_report(records: Sequence[PatientRecord], rules: RuleSet, start: date, 
     return QualityReport(
         start, end, len(seen), tuple(rows), outcomes(seen, start, end, rules.long_term_days),
         tuple(trends(seen, start, end, rules.long_term_days)), {r.patient_id: r.name for r in seen}, sample, seed,
+        reasons, {r.patient_id: r.cpr for r in seen},
     )  # fmt: skip
