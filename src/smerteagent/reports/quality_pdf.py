@@ -45,7 +45,7 @@ def _checkpoint_table(report: QualityReport) -> Flowable:
               _("Fulfilled %")]  # fmt: skip
     rows = [[str(c.number), c.title, str(c.applicable), str(c.fulfilled), str(c.not_fulfilled), str(c.not_relevant),
              _percent(c.fulfilled, c.applicable)] for c in report.checkpoints]  # fmt: skip
-    return table(header, rows, [10 * mm, WIDTH - 118 * mm, 20 * mm, 18 * mm, 22 * mm, 22 * mm, 16 * mm])
+    return table(header, rows, [9 * mm, WIDTH - 115 * mm, 22 * mm, 19 * mm, 22 * mm, 24 * mm, 19 * mm])
 
 
 def _bar_chart(trends: tuple[MonthTrend, ...], key: str) -> Drawing:

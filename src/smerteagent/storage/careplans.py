@@ -116,37 +116,53 @@ def _plan_from_rows(patient_id: int, row: CarePlanVersionRow, session: Session) 
     )  # fmt: skip
 
 
-def _write_content(session: Session, row: CarePlanVersionRow, plan: CarePlan) -> None:
-    row.values = [asdict(v) for v in plan.values]
-    row.treatment = list(plan.treatments)
-    row.safety_plan = {k: list(v) for k, v in asdict(plan.safety_plan).items()} if plan.safety_plan else None
-    row.follow_up_on, row.follow_up_by = plan.follow_up_on, plan.follow_up_by
-    consent_given = plan.consent_given or plan.consent is not None  # a dated consent is a consent
-    if consent_given and not row.consent_given:
-        row.consent_at = datetime.now()
-    row.consent_given = consent_given
-    row.medication_reviewed = plan.medication_reviewed or plan.medication_reviewed_on is not None
-    row.abuse_stance, row.notes = plan.abuse_stance, plan.notes
+def content_columns(plan: CarePlan) -> dict[str, Any]:
+    """A plan version's own columns from the core plan (also the demo's bulk rows)."""
     consent = plan.consent
-    row.consent_on, row.consent_by = (consent.given_on, consent.by) if consent else (None, None)
-    row.consent_covers, row.consent_risks = (consent.covers, list(consent.risks)) if consent else (None, None)
-    row.medication_reviewed_on, row.letters = plan.medication_reviewed_on, _letters_to_json(plan.letters)
+    return {
+        "values": [asdict(v) for v in plan.values], "treatment": list(plan.treatments),
+        "safety_plan": {k: list(v) for k, v in asdict(plan.safety_plan).items()} if plan.safety_plan else None,
+        "follow_up_on": plan.follow_up_on, "follow_up_by": plan.follow_up_by,
+        "consent_given": plan.consent_given or consent is not None,  # a dated consent is a consent
+        "medication_reviewed": plan.medication_reviewed or plan.medication_reviewed_on is not None,
+        "abuse_stance": plan.abuse_stance, "notes": plan.notes,
+        "consent_on": consent.given_on if consent else None, "consent_by": consent.by if consent else None,
+        "consent_covers": consent.covers if consent else None,
+        "consent_risks": list(consent.risks) if consent else None,
+        "medication_reviewed_on": plan.medication_reviewed_on, "letters": _letters_to_json(plan.letters),
+    }  # fmt: skip
+
+
+def child_rows(plan: CarePlan, version_id: int) -> list[tuple[Any, dict[str, Any]]]:
+    """The goals, actions and medications of a plan version as (table, columns)."""
+    found: list[tuple[Any, dict[str, Any]]] = []
+    for position, goal in enumerate(plan.goals):
+        found.append((PlanGoalRow, {"plan_version_id": version_id, "position": position, **asdict(goal)}))
+    for position, action in enumerate(plan.actions):
+        found.append((PlanActionRow, {"plan_version_id": version_id, "position": position, "what": action.what,
+                                      "who": action.who, "due": action.due}))  # fmt: skip
+    for position, m in enumerate(plan.medications):
+        found.append((PlanMedicationRow, {
+            "plan_version_id": version_id, "position": position, "drug": m.name, "drug_class": "",
+            "dose": m.dose_text, "daily_dose_mg": m.daily_dose, "route": None, "started_on": m.started_on,
+            "re_evaluate_on": m.re_evaluate_on, "tapering": _tapering_to_json(m.tapering), "indication": m.indication,
+            "evaluated_on": m.evaluated_on, "evaluation_result": m.evaluation_result,
+        }))  # fmt: skip
+    return found
+
+
+def _write_content(session: Session, row: CarePlanVersionRow, plan: CarePlan) -> None:
+    columns = content_columns(plan)
+    if columns["consent_given"] and not row.consent_given:
+        row.consent_at = datetime.now()
+    for name, value in columns.items():
+        setattr(row, name, value)
     for model in (PlanGoalRow, PlanActionRow, PlanMedicationRow):
         for child in session.scalars(select(model).where(model.plan_version_id == row.id)):
             session.delete(child)
     session.flush()
-    for position, goal in enumerate(plan.goals):
-        session.add(PlanGoalRow(plan_version_id=row.id, position=position, **asdict(goal)))
-    for position, action in enumerate(plan.actions):
-        session.add(PlanActionRow(plan_version_id=row.id, position=position, what=action.what, who=action.who,
-                                  due=action.due))  # fmt: skip
-    for position, medication in enumerate(plan.medications):
-        session.add(PlanMedicationRow(plan_version_id=row.id, position=position, drug=medication.name,
-                                      drug_class="", dose=medication.dose_text, daily_dose_mg=medication.daily_dose,
-                                      started_on=medication.started_on, re_evaluate_on=medication.re_evaluate_on,
-                                      tapering=_tapering_to_json(medication.tapering), indication=medication.indication,
-                                      evaluated_on=medication.evaluated_on,
-                                      evaluation_result=medication.evaluation_result))  # fmt: skip
+    for model, values in child_rows(plan, row.id):
+        session.add(model(**values))
 
 
 class CarePlanService:
