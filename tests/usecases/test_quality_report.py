@@ -33,8 +33,8 @@ def test_records_made_through_the_services_are_read_at_the_end_of_the_period(ser
     _screen(services, good, "phq9", phq9)
     oxy = PlannedMedication("Oxycodon", "10 mg x 2", 20, TODAY - timedelta(days=30), TODAY + timedelta(days=30), None,
                             "Rygsmerter", TODAY, "God effekt")  # fmt: skip
-    consent = InformedConsent(TODAY, "Opioidbehandling", ("dependence", "tolerance_withdrawal", "driving",
-                                                           "combination", "overdose_naloxone"), "Læge Holm")  # fmt: skip
+    risks = ("dependence", "tolerance_withdrawal", "driving", "combination", "overdose_naloxone")
+    consent = InformedConsent(TODAY, "Opioidbehandling", risks, "Læge Holm")
     letter = ReceivedLetter(TODAY, "Afd. X", assessed_by="Holm", assessed_on=TODAY, action="Ingen")
     services.careplans.save(CarePlan(good, medications=(oxy,), abuse_stance="Ingen tegn", consent=consent,
                                      medication_reviewed_on=TODAY, letters=(letter,)))  # fmt: skip
