@@ -1,4 +1,5 @@
-"""The patient's current drugs: dose, start and re-evaluation dates, a tapering plan per drug, and live the
+"""The patient's current drugs: dose, start and re-evaluation dates, a tapering plan, the indication and the
+last effect evaluation (date and result) per drug, and live the
 daily morphine equivalent and the supervision warnings (opioid + benzodiazepine, several opioids, a high
 MME, an addictive drug for more than three months with neither a tapering plan nor a re-evaluation date)."""
 
@@ -16,7 +17,8 @@ from smerteagent.i18n import _
 from smerteagent.ui.careplan.entries import EntryProblem, RowTable, date_text, number_text, parse_date, parse_number
 from smerteagent.ui.careplan.tapering_dialog import TaperingDialog
 
-DRUG, DOSE, DAILY, STARTED, RE_EVALUATE, TAPERING = range(6)
+DRUG, DOSE, DAILY, STARTED, RE_EVALUATE, TAPERING, INDICATION, EVALUATED, RESULT = range(9)
+TEXT_COLUMNS = (DOSE, DAILY, STARTED, RE_EVALUATE, INDICATION, EVALUATED, RESULT)
 
 
 class MedicationTab(QWidget):
@@ -26,7 +28,8 @@ class MedicationTab(QWidget):
         super().__init__(parent)
         self.catalogue = catalogue
         self.table = RowTable([_("Drug"), _("Dose"), _("Daily dose"), _("Started (dd.mm.yyyy)"),
-                               _("Re-evaluate (dd.mm.yyyy)"), _("Tapering plan")], {}, self)  # fmt: skip
+                               _("Re-evaluate (dd.mm.yyyy)"), _("Tapering plan"), _("Indication"),
+                               _("Effect evaluated (dd.mm.yyyy)"), _("Effect")], {}, self)  # fmt: skip
         self.table.itemChanged.connect(lambda _item: self.changed.emit())
         self.table.cellDoubleClicked.connect(
             lambda row, column: self.edit_tapering(row) if column == TAPERING else None
@@ -56,7 +59,8 @@ class MedicationTab(QWidget):
         for medication in medications:
             dates = [date_text(medication.started_on), date_text(medication.re_evaluate_on)]
             row = self.table.add_row([medication.name, medication.dose_text or "", number_text(medication.daily_dose),
-                                      *dates, ""])  # fmt: skip
+                                      *dates, "", medication.indication or "", date_text(medication.evaluated_on),
+                                      medication.evaluation_result or ""])  # fmt: skip
             self._set_tapering(row, medication.tapering)
 
     def _set_tapering(self, row: int, tapering: TaperingPlan | None) -> None:
@@ -82,7 +86,8 @@ class MedicationTab(QWidget):
         t = self.table
         return PlannedMedication(t.text(row, DRUG), t.text(row, DOSE) or None, parse_number(t.text(row, DAILY), strict),
                                  parse_date(t.text(row, STARTED), strict), parse_date(t.text(row, RE_EVALUATE), strict),
-                                 self.tapering(row))  # fmt: skip
+                                 self.tapering(row), t.text(row, INDICATION) or None,
+                                 parse_date(t.text(row, EVALUATED), strict), t.text(row, RESULT) or None)  # fmt: skip
 
     def medications(self, strict: bool = True) -> tuple[PlannedMedication, ...]:
         """The drugs listed; a row with a dose, dates or a tapering plan but no drug name stops a save."""
@@ -90,8 +95,7 @@ class MedicationTab(QWidget):
         for row in range(self.table.rowCount()):
             if self.table.text(row, DRUG):
                 found.append(self.medication(row, strict))
-            elif strict and (self.tapering(row) or any(self.table.text(row, c) for c in (DOSE, DAILY, STARTED,
-                                                                                         RE_EVALUATE))):  # fmt: skip
+            elif strict and (self.tapering(row) or any(self.table.text(row, c) for c in TEXT_COLUMNS)):
                 raise EntryProblem(_("Medication row {number} has no drug name").format(number=row + 1))
         return tuple(found)
 
