@@ -54,7 +54,7 @@ def _tapering_to_json(plan: TaperingPlan | None) -> dict[str, Any] | None:
     return document
 
 
-def _tapering_from_json(document: dict[str, Any] | None) -> TaperingPlan | None:
+def tapering_from_json(document: dict[str, Any] | None) -> TaperingPlan | None:
     if not document:
         return None
     values = dict(document)
@@ -91,7 +91,7 @@ def consent_from_row(row: CarePlanVersionRow) -> InformedConsent | None:
 
 def medication_from_row(m: PlanMedicationRow) -> PlannedMedication:
     return PlannedMedication(m.drug, m.dose, m.daily_dose_mg, m.started_on, m.re_evaluate_on,
-                             _tapering_from_json(m.tapering), m.indication, m.evaluated_on,
+                             tapering_from_json(m.tapering), m.indication, m.evaluated_on,
                              m.evaluation_result)  # fmt: skip
 
 

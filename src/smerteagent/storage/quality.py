@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Text, func, select, type_coerce, union
+from sqlalchemy import Select, Text, case, func, select, type_coerce, union
 from sqlalchemy.engine import Connection
 
-from smerteagent.core.careplan.plan import CarePlan, PlannedMedication
+from smerteagent.core.careplan.plan import CarePlan, InformedConsent, PlannedMedication
 from smerteagent.core.quality.records import PatientRecord, Screening
-from smerteagent.storage.careplans import consent_from_row, letters_from_json, medication_from_row
+from smerteagent.storage.careplans import letters_from_json, tapering_from_json
 from smerteagent.storage.database import Database, reading
 from smerteagent.storage.models import (
     CarePlanRow,
@@ -79,15 +78,16 @@ class QualityRecords:
             .order_by(EncounterRow.started_at)
         )
         found: defaultdict[int, list[date]] = defaultdict(list)
-        for pid, started in connection.execute(statement):
+        for pid, started in connection.execute(statement).all():
             found[pid].append(started.date())
         return found
 
     @staticmethod
     def _screenings(connection: Connection, seen: Any, end: datetime) -> defaultdict[int, list[Screening]]:
+        total = case((ResponseRow.form_id.in_(TOTAL_FORMS), ResponseRow.results["total"].as_float()), else_=None)
         statement: Select[Any] = (
             select(EncounterRow.patient_id, ResponseRow.id, ResponseRow.form_id, ResponseRow.completed_at,
-                   ResponseRow.band, type_coerce(ResponseRow.results, Text), type_coerce(ResponseRow.flags, Text))
+                   ResponseRow.band, total, type_coerce(ResponseRow.flags, Text))
             .join(EncounterRow, EncounterRow.id == ResponseRow.encounter_id)
             .where(EncounterRow.patient_id.in_(select(seen.c.patient_id)), ResponseRow.status == "complete",
                    ResponseRow.completed_at < end)
@@ -95,10 +95,9 @@ class QualityRecords:
         )  # fmt: skip
         found: defaultdict[int, list[Screening]] = defaultdict(list)
         empty: frozenset[str] = frozenset()
-        for pid, rid, form_id, completed, band, results, flags in connection.execute(statement):
-            total = _decoded(results).get("total") if form_id in TOTAL_FORMS and results else None
+        for pid, rid, form_id, completed, band, value, flags in connection.execute(statement).all():
             flagged = frozenset(_decoded(flags)) if flags and "suicide" in str(flags) else empty
-            found[pid].append(Screening(rid, form_id, completed, band, total, flagged))
+            found[pid].append(Screening(rid, form_id, completed, band, value, flagged))
         return found
 
     @staticmethod
@@ -118,39 +117,55 @@ class QualityRecords:
 
     @staticmethod
     def _plans(connection: Connection, seen: Any, end: datetime) -> defaultdict[int, list[CarePlan]]:
+        v = CarePlanVersionRow
         statement = (
-            select(CarePlanRow.patient_id, CarePlanVersionRow)
-            .join(CarePlanVersionRow, CarePlanVersionRow.care_plan_id == CarePlanRow.id)
-            .where(CarePlanRow.patient_id.in_(select(seen.c.patient_id)), CarePlanVersionRow.created_at < end)
-            .order_by(CarePlanVersionRow.created_at, CarePlanVersionRow.number)
-        )
-        rows = list(connection.execute(statement))
-        drugs = _medications(connection, (row.id for row in rows))
+            select(CarePlanRow.patient_id, v.id, v.number, v.status, v.follow_up_on, v.consent_given,
+                   v.medication_reviewed, v.abuse_stance, v.created_at, v.consent_on, v.consent_covers,
+                   type_coerce(v.consent_risks, Text).label("consent_risks"), v.consent_by, v.medication_reviewed_on,
+                   type_coerce(v.letters, Text).label("letters"))
+            .join(v, v.care_plan_id == CarePlanRow.id)
+            .where(CarePlanRow.patient_id.in_(select(seen.c.patient_id)), v.created_at < end)
+            .order_by(v.created_at, v.number)
+        )  # fmt: skip
+        rows = connection.execute(statement).all()
+        drugs = _medications(connection, seen, end)
         found: defaultdict[int, list[CarePlan]] = defaultdict(list)
         for row in rows:
             found[row.patient_id].append(_plan(row, tuple(drugs.get(row.id, ()))))
         return found
 
 
-def _medications(connection: Connection, version_ids: Iterable[int]) -> dict[int, list[PlannedMedication]]:
-    wanted = list(version_ids)
-    found: dict[int, list[PlannedMedication]] = defaultdict(list)
-    for chunk in range(0, len(wanted), 500):
-        statement = (
-            select(PlanMedicationRow)
-            .where(PlanMedicationRow.plan_version_id.in_(wanted[chunk : chunk + 500]))
-            .order_by(PlanMedicationRow.plan_version_id, PlanMedicationRow.position)
+def _medications(connection: Connection, seen: Any, end: datetime) -> defaultdict[int, list[PlannedMedication]]:
+    """The drugs of every plan version of the patients seen, by version."""
+    m = PlanMedicationRow
+    statement = (
+        select(m.plan_version_id, m.drug, m.dose, m.daily_dose_mg, m.started_on, m.re_evaluate_on,
+               type_coerce(m.tapering, Text), m.indication, m.evaluated_on, m.evaluation_result)
+        .join(CarePlanVersionRow, CarePlanVersionRow.id == m.plan_version_id)
+        .join(CarePlanRow, CarePlanRow.id == CarePlanVersionRow.care_plan_id)
+        .where(CarePlanRow.patient_id.in_(select(seen.c.patient_id)), CarePlanVersionRow.created_at < end)
+        .order_by(m.plan_version_id, m.position)
+    )  # fmt: skip
+    found: defaultdict[int, list[PlannedMedication]] = defaultdict(list)
+    for version, name, dose, daily, started, again, tapering, indication, evaluated, result in connection.execute(
+        statement
+    ).all():
+        taper = tapering_from_json(_decoded(tapering)) if tapering and tapering != "null" else None
+        found[version].append(
+            PlannedMedication(name, dose, daily, started, again, taper, indication, evaluated, result)
         )
-        for row in connection.execute(statement):
-            found[row.plan_version_id].append(medication_from_row(row))
     return found
 
 
 def _plan(row: Any, medications: tuple[PlannedMedication, ...]) -> CarePlan:
     """The fields of a plan version the checkpoints read (goals and actions are not among them)."""
+    risks = tuple(_decoded(row.consent_risks) or ()) if row.consent_risks else ()
+    consent = (
+        InformedConsent(row.consent_on, row.consent_covers or "", risks, row.consent_by) if row.consent_on else None
+    )
+    letters = letters_from_json(_decoded(row.letters)) if row.letters and row.letters not in ("[]", "null") else ()
     return CarePlan(
         row.patient_id, number=row.number, status=row.status, medications=medications, follow_up_on=row.follow_up_on,
         consent_given=row.consent_given, medication_reviewed=row.medication_reviewed, abuse_stance=row.abuse_stance,
-        created_at=row.created_at, consent=consent_from_row(row), medication_reviewed_on=row.medication_reviewed_on,
-        letters=letters_from_json(row.letters),
+        created_at=row.created_at, consent=consent, medication_reviewed_on=row.medication_reviewed_on, letters=letters,
     )  # fmt: skip

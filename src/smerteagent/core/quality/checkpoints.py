@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from smerteagent.core.careplan.plan import LETTER_KINDS, CarePlan
-from smerteagent.core.quality.records import SUICIDE_FLAGS, PatientRecord, addictive, long_term
+from smerteagent.core.careplan.plan import LETTER_KINDS, CarePlan, PlannedMedication
+from smerteagent.core.quality.records import SUICIDE_FLAGS, DrugFacts, PatientRecord, addictive, long_term
 from smerteagent.core.quality.rules import CheckpointRule, RuleSet
 from smerteagent.i18n import _
 
@@ -30,10 +30,11 @@ class Context:
     day: date
     plan: CarePlan | None
     rules: RuleSet
+    drugs: list[tuple[PlannedMedication, DrugFacts]] = field(default_factory=list)  # the addictive ones
 
     def recent(self, forms: tuple[str, ...], within_days: int | None) -> bool:
         start = self.day - timedelta(days=within_days) if within_days else date.min
-        return any(s.form_id in forms and start <= s.at.date() <= self.day for s in self.record.screenings)
+        return self.record.recent(forms, start, self.day)
 
 
 def _applies(rule: CheckpointRule, context: Context) -> bool:
@@ -41,7 +42,7 @@ def _applies(rule: CheckpointRule, context: Context) -> bool:
         return True
     if rule.applies_to == "letters":
         return context.plan is not None and any(x.received_on <= context.day for x in context.plan.letters)
-    drugs = addictive(context.plan)
+    drugs = context.drugs
     if rule.applies_to == "long_term_addictive_drug":
         return any(long_term(m, context.day, context.rules.long_term_days) for m, _facts in drugs)
     return bool(drugs)
@@ -53,7 +54,7 @@ def _no_plan(context: Context) -> list[str]:
 
 def indication_follow_up(rule: CheckpointRule, context: Context) -> list[str]:
     reasons = []
-    for medication, _facts in addictive(context.plan):
+    for medication, _facts in context.drugs:
         name, evaluated = medication.name, medication.evaluated_on
         if not (medication.indication or "").strip():
             reasons.append(_("{drug}: no indication").format(drug=name))
@@ -74,12 +75,13 @@ def suicide_risk(rule: CheckpointRule, context: Context) -> list[str]:
     reasons = []
     start = context.day - timedelta(days=rule.parameters.within_days or 36500)
     assessed = context.recent(rule.parameters.forms, rule.parameters.within_days) or any(
-        s.form_id == "phq9" and "suicide_item_missing" not in s.flags and start <= s.at.date() <= context.day
-        for s in context.record.screenings
+        "suicide_item_missing" not in s.flags for s in context.record.of_form("phq9", start, context.day)
     )
     if not assessed:
         reasons.append(_("suicide risk not assessed within {days} days").format(days=rule.parameters.within_days))
     for screening in context.record.screenings_until(context.day):
+        if not screening.flags:
+            continue
         for flag in SUICIDE_FLAGS:
             acted = context.record.actions.get((screening.response_id, flag))
             if flag in screening.flags and (acted is None or acted.date() > context.day):
@@ -107,7 +109,7 @@ def tapering_plan(rule: CheckpointRule, context: Context) -> list[str]:
     return [
         _("{drug}: used more than {days} days without a tapering plan or re-evaluation date").format(
             drug=m.name, days=context.rules.long_term_days)
-        for m, _facts in addictive(context.plan)
+        for m, _facts in context.drugs
         if long_term(m, context.day, context.rules.long_term_days) and m.tapering is None and m.re_evaluate_on is None
     ]  # fmt: skip
 
@@ -121,7 +123,7 @@ def consent(rule: CheckpointRule, context: Context) -> list[str]:
         reasons.append(_("the consent does not say what it covers"))
     if not (plan.consent.by or "").strip():
         reasons.append(_("the consent does not say who obtained it"))
-    drugs = addictive(plan)
+    drugs = context.drugs
     needed = list(rule.parameters.risks_addictive) if drugs else []
     needed += list(rule.parameters.risks_opioid) if any(f.drug_class == "opioid" for _m, f in drugs) else []
     missing = [risk for risk in needed if risk not in plan.consent.risks]
@@ -156,7 +158,8 @@ RULE_FUNCTIONS: dict[str, Callable[[CheckpointRule, Context], list[str]]] = {
 
 def evaluate(record: PatientRecord, rules: RuleSet, day: date) -> list[Finding]:
     """Every checkpoint for one patient, as the record stood at the end of ``day``."""
-    context = Context(record, day, record.plan_on(day), rules)
+    plan = record.plan_on(day)
+    context = Context(record, day, plan, rules, addictive(plan))
     findings = []
     for rule in rules.checkpoints:
         if not _applies(rule, context):

@@ -94,23 +94,26 @@ class _Tally:
         self.changes: dict[str, list[float]] = {form: [] for form in CHANGE_FORMS}
         self.latest_peg: list[float] = []
 
-    def add(self, record: PatientRecord, since: date) -> None:
+    def add(self, record: PatientRecord, since: date, *, whole: bool = True) -> None:
+        """Count one patient; ``whole=False`` (a month of the trends): the drugs and the latest PEG only."""
         self.patients += 1
-        plan = record.plan_on(self.day)
-        self._drugs(record, plan)
-        screenings = record.screenings_until(self.day)
-        startback = [s.band for s in screenings if s.form_id == "startback" and s.band in self.groups]
+        self._drugs(record, record.plan_on(self.day))
+        peg = [s.total for s in record.of_form("peg", since, self.day) if s.total is not None]
+        if peg:
+            self.latest_peg.append(peg[-1])
+        if not whole:
+            return
+        startback = [s.band for s in record.of_form("startback", date.min, self.day) if s.band in self.groups]
         if startback:
             self.groups[startback[-1]] += 1
         for form in CHANGE_FORMS:
-            totals = [s.total for s in screenings if s.form_id == form and s.total is not None]
+            totals = [s.total for s in record.of_form(form, date.min, self.day) if s.total is not None]
             if len(totals) >= 2:
                 self.changes[form].append(totals[-1] - totals[0])
-        peg = [s.total for s in screenings if s.form_id == "peg" and s.total is not None and s.at.date() >= since]
-        if peg:
-            self.latest_peg.append(peg[-1])
 
     def _drugs(self, record: PatientRecord, plan: CarePlan | None) -> None:
+        if plan is None or not plan.medications:
+            return
         on_opioid, mme = _opioid_mme(plan)
         drugs = addictive(plan)
         classes = {facts.drug_class for _m, facts in drugs}
@@ -166,7 +169,7 @@ def _flag_delays(records: Iterable[PatientRecord], start: date, end: date) -> tu
     delays, open_flags = [], 0
     for record in records:
         for screening in record.screenings_until(end):
-            for flag in SUICIDE_FLAGS:
+            for flag in SUICIDE_FLAGS if screening.flags else ():
                 if flag not in screening.flags:
                     continue
                 acted = record.actions.get((screening.response_id, flag))
@@ -209,7 +212,7 @@ def trends(records: Sequence[PatientRecord], start: date, end: date, long_term_d
     for first, last in months(start, end):
         tally = _Tally(last, long_term_days)
         for record in seen.get(f"{first:%Y-%m}", []):
-            tally.add(record, first)
+            tally.add(record, first, whole=False)
         values = tally.values()
         values["patients"] = float(tally.patients)
         values["median_peg"] = _median(tally.latest_peg)
