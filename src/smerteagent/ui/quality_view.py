@@ -99,7 +99,8 @@ class TrendChart(QWidget):
             painter.fillRect(bar, QColor("#1a5fb4"))
             label = QRectF(index * step, bottom - height - 16, step, 14)
             painter.drawText(label, Qt.AlignmentFlag.AlignCenter, outcome_text(self.key, value).replace(" %", "%"))
-            painter.drawText(QRectF(index * step, bottom + 2, step, 14), Qt.AlignmentFlag.AlignCenter, trend.month[2:])
+            month = trend.month[5:] if index and trend.month[5:] != "01" else f"{trend.month[5:]}/{trend.month[2:4]}"
+            painter.drawText(QRectF(index * step, bottom + 2, step, 14), Qt.AlignmentFlag.AlignCenter, month)
         painter.end()
 
 
@@ -121,7 +122,7 @@ class QualityDialog(QDialog):
         self.summary = QLabel(self)
         self.checkpoints = self._table([_("No."), _("Checkpoint"), _("Applicable"), _("Fulfilled"), _("Not fulfilled"),
                                         _("Not relevant")])  # fmt: skip
-        self.outcomes = self._table([_("Outcome"), _("Value")])
+        self.outcomes = self._table([_("Outcome"), _("Value")], stretch=0)
         self.worklist = self._table([_("Patient"), _("What is missing")])
         self.worklist_title = QLabel(self)
         self.trend = QComboBox(self)
@@ -134,15 +135,16 @@ class QualityDialog(QDialog):
         self.trend.currentIndexChanged.connect(lambda _index: self._show_chart())
         self.refresh()
 
-    def _table(self, headers: Sequence[str]) -> QTableView:
+    def _table(self, headers: Sequence[str], stretch: int = 1) -> QTableView:
         view = QTableView(self)
         view.setModel(RowsModel(headers, view))
         view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         view.verticalHeader().hide()
-        view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         return view
 
     def _layout(self) -> None:
