@@ -81,9 +81,11 @@ def run_fhir(arguments: argparse.Namespace) -> int:
         patient = services.patients.get(_patient_id(services, arguments.patient))
         responses = [r for r in services.screenings.responses(patient.id, status="complete")
                      if _within(r.completed_at or r.created_at, arguments.start, arguments.end)]  # fmt: skip
-        bundle = patient_bundle(patient, responses, services.forms.forms)
+        plan = services.careplans.current(patient.id)
+        bundle = patient_bundle(patient, responses, services.forms.forms, plan)
         services.exports.record_export("patient", patient.id, {
             "format": "fhir", "responses": [r.id for r in responses], "to": str(arguments.out or "stdout"),
+            "care_plan": plan.number if plan else None,
         })  # fmt: skip
         _write_json(bundle, arguments.out)
     finally:

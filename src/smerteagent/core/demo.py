@@ -215,7 +215,7 @@ def record_details(plan: CarePlan, classes: dict[str, str], rng: random.Random, 
         ))  # fmt: skip
     risks = FULL_RISKS if _chance(rng, 0.7) else tuple(r for r in FULL_RISKS if r != rng.choice(FULL_RISKS))
     consent = InformedConsent(made, "Smertebehandling og medicinplan", risks, rng.choice(CLINICIANS))
-    letters = ()
+    letters: tuple[ReceivedLetter, ...] = ()
     if _chance(rng, 0.3):
         received = min(today, made + timedelta(days=rng.randint(5, 120)))
         assessed = _chance(rng, 0.8)
