@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Text, case, func, select, type_coerce, union
+from sqlalchemy import Select, Text, case, func, or_, select, type_coerce, union
 from sqlalchemy.engine import Connection
 
 from smerteagent.core.careplan.plan import CarePlan, InformedConsent, PlannedMedication
@@ -53,13 +53,14 @@ class QualityRecords:
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
 
-    def records(self, first: date, last: date) -> list[PatientRecord]:
+    def records(self, first: date, last: date, forms: frozenset[str] | None = None) -> list[PatientRecord]:
+        """``forms``: the forms whose screenings are read (None: all); rows with a suicide-risk flag always are."""
         start, end = datetime.combine(first, time.min), datetime.combine(last + timedelta(days=1), time.min)
         seen = _seen(start, end)
         with reading(self._engine) as connection:
             names = self._names(connection, seen)
             visits = self._visits(connection, seen, end)
-            screenings = self._screenings(connection, seen, end)
+            screenings = self._screenings(connection, seen, end, forms)
             actions = self._actions(connection, seen)
             plans = self._plans(connection, seen, end)
         return [
@@ -87,30 +88,27 @@ class QualityRecords:
         return found
 
     @staticmethod
-    def _screenings(connection: Connection, seen: Any, end: datetime) -> defaultdict[int, list[Screening]]:
+    def _screenings(
+        connection: Connection, seen: Any, end: datetime, forms: frozenset[str] | None
+    ) -> defaultdict[int, list[Screening]]:
+        """Completed screenings up to the end (no ORDER BY: sorting a whole register in SQL costs more than
+        sorting each patient's few afterwards)."""
         total = case((ResponseRow.form_id.in_(TOTAL_FORMS), ResponseRow.results["total"].as_float()), else_=None)
+        flags = type_coerce(ResponseRow.flags, Text)
         statement: Select[Any] = (
-            select(
-                EncounterRow.patient_id,
-                ResponseRow.id,
-                ResponseRow.form_id,
-                ResponseRow.completed_at,
-                ResponseRow.band,
-                total,
-                type_coerce(ResponseRow.flags, Text),
-            )
+            select(EncounterRow.patient_id, ResponseRow.id, ResponseRow.form_id, ResponseRow.completed_at,
+                   ResponseRow.band, total, flags)
             .join(EncounterRow, EncounterRow.id == ResponseRow.encounter_id)
-            .where(
-                EncounterRow.patient_id.in_(select(seen.c.patient_id)),
-                ResponseRow.status == "complete",
-                ResponseRow.completed_at < end,
-            )
-        )  # fmt: skip (no ORDER BY: sorting a whole register in SQL costs more than sorting each patient's few)
+            .where(EncounterRow.patient_id.in_(select(seen.c.patient_id)), ResponseRow.status == "complete",
+                   ResponseRow.completed_at < end)
+        )  # fmt: skip
+        if forms is not None:
+            statement = statement.where(or_(ResponseRow.form_id.in_(sorted(forms)), flags.like('%"suicide_risk%')))
         found: defaultdict[int, list[Screening]] = defaultdict(list)
         empty: frozenset[str] = frozenset()
-        for pid, rid, form_id, completed, band, value, flags in connection.execute(statement).all():
-            flagged = frozenset(_decoded(flags)) if flags and "suicide" in str(flags) else empty
-            found[pid].append(Screening(rid, form_id, completed, band, value, flagged))
+        for pid, rid, form_id, completed, band, value, flagged in connection.execute(statement).all():
+            raised = frozenset(_decoded(flagged)) if flagged and "suicide" in str(flagged) else empty
+            found[pid].append(Screening(rid, form_id, completed, band, value, raised))
         for rows in found.values():
             rows.sort(key=_when)
         return found

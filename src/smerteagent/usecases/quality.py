@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
+from smerteagent.core.quality.outcomes import OUTCOME_FORMS
 from smerteagent.core.quality.report import QualityReport, build_report, check_period
 from smerteagent.core.quality.rules import RuleSet, bundled_rules
 from smerteagent.storage.quality import QualityRecords
@@ -48,7 +49,7 @@ def compute_report(services: Services, start: date, end: date, rules: RuleSet, l
                    sample: int | None = None, seed: int | None = None) -> QualityReport:  # fmt: skip
     """The report itself, read and computed (not audited: the benchmark times this)."""
     with bulk_objects():
-        records = QualityRecords(services.database).records(start, end)
+        records = QualityRecords(services.database).records(start, end, rules.forms() | OUTCOME_FORMS)
         return build_report(records, rules, start, end, language, sample, seed)
 
 

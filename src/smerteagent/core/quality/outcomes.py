@@ -15,6 +15,7 @@ from smerteagent.i18n import N_, _, language
 
 MME_LEVELS = (50, 90)  # CDC 2022 (Dowell et al., MMWR 2022;71(RR-3)): reassess from 50, avoid/justify from 90
 CHANGE_FORMS = ("peg", "odi", "rmdq")
+OUTCOME_FORMS = frozenset({"startback", *CHANGE_FORMS})  # the forms the outcomes read
 STARTBACK_GROUPS = ("low", "medium", "high")
 TREND_KEYS = ("patients", "share_on_opioids", "share_mme_50_plus", "share_mme_90_plus", "median_mme",
               "share_opioid_with_benzodiazepine_or_z_drug", "median_peg")  # fmt: skip
@@ -97,7 +98,7 @@ class _Tally:
     def add(self, record: PatientRecord, since: date, *, whole: bool = True) -> None:
         """Count one patient; ``whole=False`` (a month of the trends): the drugs and the latest PEG only."""
         self.patients += 1
-        self._drugs(record, record.plan_on(self.day))
+        self._drugs(record, record.plan_on(self.day), whole)
         peg = [s.total for s in record.of_form("peg", since, self.day) if s.total is not None]
         if peg:
             self.latest_peg.append(peg[-1])
@@ -111,7 +112,7 @@ class _Tally:
             if len(totals) >= 2:
                 self.changes[form].append(totals[-1] - totals[0])
 
-    def _drugs(self, record: PatientRecord, plan: CarePlan | None) -> None:
+    def _drugs(self, record: PatientRecord, plan: CarePlan | None, whole: bool) -> None:
         if plan is None or not plan.medications:
             return
         on_opioid, mme = _opioid_mme(plan)
@@ -122,7 +123,7 @@ class _Tally:
         if not on_opioid:
             return
         self.opioid += 1
-        self.opioid_long += any(f.drug_class == "opioid" and long_term(m, self.day, self.long_term_days)
+        self.opioid_long += whole and any(f.drug_class == "opioid" and long_term(m, self.day, self.long_term_days)
                                 for m, f in drugs)  # fmt: skip
         self.with_sedative += bool(classes & {"benzodiazepine", "z_drug"})
         self.with_gabapentinoid += "gabapentinoid" in classes
@@ -132,7 +133,8 @@ class _Tally:
             self.mme.append(mme)
             for level in MME_LEVELS:
                 self.levels[level] += mme >= level
-        self._tapering(record, plan, mme)
+        if whole:
+            self._tapering(record, plan, mme)
 
     def _tapering(self, record: PatientRecord, plan: CarePlan | None, mme: float | None) -> None:
         """Of the patients with an opioid tapering plan: has the daily MME come down since the plan was made?"""

@@ -58,6 +58,10 @@ class RuleSet(_Strict):
     long_term_days: int = Field(ge=1)
     checkpoints: tuple[CheckpointRule, ...] = Field(min_length=1)
 
+    def forms(self) -> frozenset[str]:
+        """Every form a rule reads (PHQ-9 for its item 9 too)."""
+        return frozenset(f for c in self.checkpoints for f in c.parameters.forms) | {"phq9"}
+
     def by_id(self, checkpoint_id: str) -> CheckpointRule:
         return next(c for c in self.checkpoints if c.id == checkpoint_id)
 
