@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -242,3 +243,27 @@ def test_monthly_trends_cover_every_month_of_the_period() -> None:
     assert [t.month for t in report.trends][:2] == ["2025-07", "2025-08"] and len(report.trends) == 12
     march = next(t for t in report.trends if t.month == "2026-03")
     assert march.values["patients"] == 1 and march.values["share_on_opioids"] == 1
+
+
+def test_the_published_schema_matches_the_rules_model() -> None:
+    import json
+
+    from smerteagent.core.quality.rules import schema
+    from smerteagent.paths import bundled_resources_dir
+
+    published = json.loads((bundled_resources_dir() / "quality" / "checkpoints.schema.json").read_text("utf-8"))
+    assert published == schema()
+
+
+@pytest.mark.parametrize(("change", "where"), [("number: 9", "number: 99"), ("applies_to: letters", "applies_to: x"),
+                                               ("rule: consent", "rule: nothing")])  # fmt: skip
+def test_a_broken_rules_file_names_the_field(tmp_path: Path, change: str, where: str) -> None:
+    from smerteagent.core.errors import FormError
+    from smerteagent.core.quality.rules import load_rules
+    from smerteagent.paths import bundled_resources_dir
+
+    text = (bundled_resources_dir() / "quality" / "checkpoints.yaml").read_text("utf-8")
+    broken = tmp_path / "checkpoints.yaml"
+    broken.write_text(text.replace(change, where, 1), "utf-8")
+    with pytest.raises(FormError, match="checkpoints"):
+        load_rules(broken)
