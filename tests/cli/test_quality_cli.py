@@ -69,3 +69,23 @@ def test_bad_input_is_one_clear_line(db: str, arguments: list[str]) -> None:
     result = run("--db", db, "quality", "report", *arguments)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith(("smerteagent", "usage"))
+
+
+def test_export_records_as_csv_plain_and_pseudonymised(db: str, tmp_path: Path) -> None:
+    import csv
+
+    plain = tmp_path / "records.csv"
+    result = run("--db", db, "export", "records", "--out", str(plain), "--delimiter", ";")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(plain.read_text("utf-8-sig").splitlines(), delimiter=";"))
+    items = {row["item"] for row in rows}
+    assert {"medication", "consent", "medication_review"} <= items
+    assert any(row["class"] == "opioid" and row["text"] for row in rows)
+    key = tmp_path / "keys" / "key.txt"
+    key.parent.mkdir()
+    key.write_text("a-long-enough-secret-key")
+    hidden = tmp_path / "hidden.csv"
+    result = run("--db", db, "export", "records", "--out", str(hidden), "--pseudonymise", "--key-file", str(key))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(hidden.read_text("utf-8-sig").splitlines()))
+    assert rows and all(len(row["patient"]) == 64 and not row["text"] and not row["by"] for row in rows)
