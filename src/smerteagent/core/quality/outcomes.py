@@ -156,7 +156,7 @@ class _Tally:
             "share_opioid_with_benzodiazepine_or_z_drug": _share(self.with_sedative, n),
             "share_opioid_with_gabapentinoid": _share(self.with_gabapentinoid, n),
             "median_mme": _median(self.mme),
-            "patients_opioid_not_counted": float(self.not_counted),
+            "patients_opioid_not_counted": self.not_counted,
             "share_addictive_with_tapering_plan": _share(self.tapering, self.on_addictive),
             "share_tapering_reduced_mme": _share(self.reduced, self.tapering_opioid),
         }
@@ -190,7 +190,7 @@ def outcomes(records: Sequence[PatientRecord], start: date, end: date, long_term
     found = tally.values()
     delays, open_flags = _flag_delays(records, start, end)
     found["median_hours_suicide_flag_to_action"] = _median(delays)
-    found["suicide_flags_without_action"] = float(open_flags)
+    found["suicide_flags_without_action"] = open_flags
     return found
 
 
@@ -216,7 +216,7 @@ def trends(records: Sequence[PatientRecord], start: date, end: date, long_term_d
         for record in seen.get(f"{first:%Y-%m}", []):
             tally.add(record, first, whole=False)
         values = tally.values()
-        values["patients"] = float(tally.patients)
+        values["patients"] = tally.patients
         values["median_peg"] = _median(tally.latest_peg)
         found.append(MonthTrend(f"{first:%Y-%m}", {key: values[key] for key in TREND_KEYS}))
     return found
