@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Text, case, func, or_, select, type_coerce, union
+from sqlalchemy import Select, Text, case, cast, func, or_, select, type_coerce, union
 from sqlalchemy.engine import Connection
 
 from smerteagent.core.careplan.plan import CarePlan, InformedConsent, PlannedMedication
@@ -103,7 +103,8 @@ class QualityRecords:
                    ResponseRow.completed_at < end)
         )  # fmt: skip
         if forms is not None:
-            statement = statement.where(or_(ResponseRow.form_id.in_(sorted(forms)), flags.like('%"suicide_risk%')))
+            flagged = cast(ResponseRow.flags, Text).like('%"suicide_risk%')  # a cast: PostgreSQL has no LIKE on json
+            statement = statement.where(or_(ResponseRow.form_id.in_(sorted(forms)), flagged))
         found: defaultdict[int, list[Screening]] = defaultdict(list)
         empty: frozenset[str] = frozenset()
         for pid, rid, form_id, completed, band, value, flagged in connection.execute(statement).all():
