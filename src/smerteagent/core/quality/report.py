@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from smerteagent.core.errors import SmerteAgentError
-from smerteagent.core.quality.checkpoints import FULFILLED, NOT_RELEVANT, Finding, evaluate
+from smerteagent.core.quality.checkpoints import FULFILLED, NOT_FULFILLED, NOT_RELEVANT, Finding, evaluate
 from smerteagent.core.quality.outcomes import MonthTrend, outcomes, trends
 from smerteagent.core.quality.records import PatientRecord
 from smerteagent.core.quality.rules import RuleSet
@@ -94,21 +94,30 @@ def draw_sample(patient_ids: Sequence[int], size: int, seed: int) -> list[int]:
     return sorted(random.Random(seed).sample(ordered, min(size, len(ordered))))
 
 
+def _rows(rules: RuleSet, findings: dict[int, list[Finding]], language: str) -> list[CheckpointRow]:
+    """One row per checkpoint from every patient's findings, counted in one pass."""
+    counts = [{FULFILLED: 0, NOT_RELEVANT: 0} for _rule in rules.checkpoints]
+    failing: list[list[int]] = [[] for _rule in rules.checkpoints]
+    for patient_id, found in findings.items():
+        for index, finding in enumerate(found):
+            if finding.status == NOT_FULFILLED:
+                failing[index].append(patient_id)
+            else:
+                counts[index][finding.status] += 1
+    return [CheckpointRow(rule.id, rule.number, rule.label(language), len(findings) - counts[i][NOT_RELEVANT],
+                          counts[i][FULFILLED], counts[i][NOT_RELEVANT], tuple(failing[i]))
+            for i, rule in enumerate(rules.checkpoints)]  # fmt: skip
+
+
 def build_report(records: Sequence[PatientRecord], rules: RuleSet, start: date, end: date, language: str = "da",
                  sample_size: int | None = None, seed: int | None = None) -> QualityReport:  # fmt: skip
     """The report over the patients seen between ``start`` and ``end`` (both included)."""
     check_period(start, end)
     seen = sorted((r for r in records if r.seen_between(start, end)), key=lambda r: r.patient_id)
     findings = {r.patient_id: evaluate(r, rules, end) for r in seen}
-    rows, reasons = [], {}
-    for index, rule in enumerate(rules.checkpoints):
-        reasons[rule.id] = {p: found[index].reasons for p, found in findings.items() if found[index].reasons}
-        statuses = [(patient_id, found[index].status) for patient_id, found in findings.items()]
-        failing = tuple(p for p, status in statuses if status not in (FULFILLED, NOT_RELEVANT))
-        not_relevant = sum(status == NOT_RELEVANT for _p, status in statuses)
-        fulfilled = sum(status == FULFILLED for _p, status in statuses)
-        rows.append(CheckpointRow(rule.id, rule.number, rule.label(language), len(statuses) - not_relevant,
-                                  fulfilled, not_relevant, failing))  # fmt: skip
+    rows = _rows(rules, findings, language)
+    reasons = {rule.id: {p: found[i].reasons for p, found in findings.items() if found[i].reasons}
+               for i, rule in enumerate(rules.checkpoints)}  # fmt: skip
     sample = None
     if sample_size is not None:
         by_id = {r.patient_id: r for r in seen}
