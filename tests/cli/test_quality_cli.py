@@ -93,3 +93,10 @@ def test_export_records_as_csv_plain_and_pseudonymised(db: str, tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(hidden.read_text("utf-8-sig").splitlines()))
     assert rows and all(len(row["patient"]) == 64 and not row["text"] and not row["by"] for row in rows)
+
+
+def test_the_patient_bundle_carries_the_plans_record_fields(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "bundle.json"
+    assert run("--db", db, "export", "fhir", "--patient", "1", "--out", str(out)).returncode == 0
+    kinds = {entry["resource"]["resourceType"] for entry in json.loads(out.read_text("utf-8"))["entry"]}
+    assert "MedicationStatement" in kinds, "demo patient 1 has a care plan with drugs"

@@ -92,10 +92,11 @@ def run_fhir(arguments: argparse.Namespace) -> int:
                      if _within(r.completed_at or r.created_at, arguments.start, arguments.end)]  # fmt: skip
         plan = services.careplans.current(patient.id)
         bundle = patient_bundle(patient, responses, services.forms.forms, plan)
-        services.exports.record_export("patient", patient.id, {
-            "format": "fhir", "responses": [r.id for r in responses], "to": str(arguments.out or "stdout"),
-            "care_plan": plan.number if plan else None,
-        })  # fmt: skip
+        detail: dict[str, Any] = {"format": "fhir", "responses": [r.id for r in responses],
+                                  "to": str(arguments.out or "stdout")}  # fmt: skip
+        if plan is not None:
+            detail["care_plan"] = plan.number  # its drugs, consent, review and letters went out too
+        services.exports.record_export("patient", patient.id, detail)
         _write_json(bundle, arguments.out)
     finally:
         services.close()
