@@ -102,6 +102,7 @@ def main() -> None:
     save(settings, arguments.out, "7-settings")
     settings.close()
     care_plan_screens(window, services, arguments.out)
+    quality_screens(window, services, arguments.out)
     services.close()
 
 
@@ -127,6 +128,39 @@ def care_plan_screens(window: MainWindow, services: Services, out: Path) -> None
     save(dialog, out, "10-tapering-plan")
     dialog.close()
     editor.reject()
+
+
+def quality_screens(window: MainWindow, services: Services, out: Path) -> None:
+    """The supervision fields in the editor, Tools → "Klinikkens kvalitet", and the report's PDF pages."""
+    import pypdfium2
+
+    from smerteagent.reports.quality_pdf import quality_report_pdf
+    from smerteagent.ui.quality_view import QualityDialog
+    from smerteagent.usecases.quality import quality_report
+
+    lettered = next(pid for pid in range(1, 200) if (plan := services.careplans.current(pid)) is not None
+                    and plan.letters and plan.consent)  # fmt: skip
+    window.open_patient(lettered)
+    window.open_care_plan()
+    editor = window.care_plan_editor
+    assert editor is not None
+    editor.resize(1100, 860)
+    editor.tabs.setCurrentWidget(editor.follow_up_tab)
+    save(editor, out, "11-care-plan-consent")
+    editor.tabs.setCurrentIndex(editor.tabs.count() - 1)
+    save(editor, out, "12-care-plan-letters")
+    editor.reject()
+    window.quality_action.trigger()
+    dialog = window.findChildren(QualityDialog)[0]
+    dialog.resize(1300, 820)
+    dialog.trend.setCurrentIndex(dialog.trend.findData("share_on_opioids"))
+    save(dialog, out, "13-clinic-quality")
+    dialog.close()
+    report = quality_report(services, sample=2, seed=7, output="pdf")
+    document = pypdfium2.PdfDocument(quality_report_pdf(report, services.settings.load()))
+    for index in range(min(3, len(document))):
+        document[index].render(scale=1.1).to_pil().save(out / f"14-quality-pdf-page-{index + 1}.png")
+        print(out / f"14-quality-pdf-page-{index + 1}.png")
 
 
 if __name__ == "__main__":

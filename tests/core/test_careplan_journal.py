@@ -75,3 +75,24 @@ def test_journal_note_units_and_drugs_that_are_not_counted() -> None:
     assert "Zyxomol: lægemidlet findes ikke i lægemiddelkataloget" in note
     assert "Åben markering af selvmordsrisiko" in note  # VEJ 9523 / checkpoint 11 with an open flag
     assert "mg pr. døgn" not in note.split("Norspan")[1].split("\n")[0]
+
+
+def test_journal_note_tells_the_supervision_fields() -> None:
+    from smerteagent.core.careplan.plan import InformedConsent, ReceivedLetter
+
+    i18n.set_language("da")
+    catalogue = Catalogue.load(bundled_resources_dir() / "medication" / "medication.yaml")
+    drug = PlannedMedication("Oxycodon", "10 mg x 2", 20, date(2026, 1, 5), date(2027, 1, 5), None, "Rygsmerter",
+                             date(2026, 11, 1), "God effekt")  # fmt: skip
+    plan = CarePlan(1, medications=(drug,), consent=InformedConsent(date(2026, 1, 5), "Opioidbehandling",
+                                                                    ("dependence", "driving"), "Læge Holm"),
+                    medication_reviewed_on=date(2026, 11, 1),
+                    letters=(ReceivedLetter(date(2026, 10, 1), "Afd. X"),))  # fmt: skip
+    note = journal_note(PATIENT, [], [], plan, catalogue, date(2026, 11, 23))
+    assert "  Indikation: Rygsmerter" in note
+    assert "Effekt vurderet 01.11.2026: God effekt; næste vurdering 05.01.2027" in note
+    assert (
+        "Informeret samtykke 05.01.2026 (Læge Holm): Opioidbehandling; risici forklaret: Afhængighed, Bilkørsel" in note
+    )
+    assert "Medicin gennemgået 01.11.2026" in note
+    assert "Epikrise modtaget 01.10.2026 fra Afd. X, IKKE vurderet" in note

@@ -27,5 +27,5 @@ def test_the_first_demo_patients_have_plans_matched_to_their_screening(services:
         assert list(plan.treatments) == matched
         assert plan.goals and all(goal.value_domain in plan.chosen_domains for goal in plan.goals)
         tapering += any(m.tapering is not None for m in plan.medications)
-    assert with_plans == PLANS
+    assert with_plans >= PLANS, "the first patients through the service; others in bulk, dated"
     assert tapering > 0, "some demo patients are on an opioid with a tapering plan"

@@ -57,6 +57,15 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
     add_common(table)
     table.set_defaults(handler=storage_command(run_csv))
 
+    records = actions.add_parser("records", help="the care plans' supervision fields as CSV, one row per item")
+    records.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
+    _date_range(records)
+    records.add_argument("--delimiter", choices=(",", ";"), default=",", help="';' for Excel in a Danish locale")
+    records.add_argument("--pseudonymise", action="store_true", help="keyed patient hashes; no free text or names")
+    records.add_argument("--key-file", type=Path, metavar="FILE", help=f"the pseudonymisation key (or {KEY_VARIABLE})")
+    add_common(records)
+    records.set_defaults(handler=storage_command(run_records))
+
 
 def _date_range(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD", help="first day included")
@@ -82,10 +91,13 @@ def run_fhir(arguments: argparse.Namespace) -> int:
         patient = services.patients.get(_patient_id(services, arguments.patient))
         responses = [r for r in services.screenings.responses(patient.id, status="complete")
                      if _within(r.completed_at or r.created_at, arguments.start, arguments.end)]  # fmt: skip
-        bundle = patient_bundle(patient, responses, services.forms.forms)
-        services.exports.record_export("patient", patient.id, {
-            "format": "fhir", "responses": [r.id for r in responses], "to": str(arguments.out or "stdout"),
-        })  # fmt: skip
+        plan = services.careplans.current(patient.id)
+        bundle = patient_bundle(patient, responses, services.forms.forms, plan)
+        detail: dict[str, Any] = {"format": "fhir", "responses": [r.id for r in responses],
+                                  "to": str(arguments.out or "stdout")}  # fmt: skip
+        if plan is not None:
+            detail["care_plan"] = plan.number  # its drugs, consent, review and letters went out too
+        services.exports.record_export("patient", patient.id, detail)
         _write_json(bundle, arguments.out)
     finally:
         services.close()
@@ -160,4 +172,36 @@ def run_csv(arguments: argparse.Namespace) -> int:
     finally:
         services.close()
     print(f"wrote {arguments.out} ({count} responses{', pseudonymised' if pseudonymise else ''})")
+    return EXIT_OK
+
+
+def run_records(arguments: argparse.Namespace) -> int:
+    """The plans as they stood at the end of the period (default: the last 12 months), of the patients seen."""
+    from smerteagent.core.interop.csv_export import Pseudonymiser
+    from smerteagent.core.interop.csv_records import write_records
+    from smerteagent.storage.quality import QualityRecords
+    from smerteagent.usecases.quality import default_period
+
+    if arguments.key_file is not None and not arguments.pseudonymise:
+        raise InputError("--key-file is only used with --pseudonymise")
+    pseudonymise = Pseudonymiser(_key(arguments)) if arguments.pseudonymise else None
+    end = arguments.end or date.today()
+    start = arguments.start or default_period(end)[0]
+    services = open_storage(arguments)
+    try:
+        found = QualityRecords(services.database).records(start, end, frozenset())
+        plans = [(r.patient_id, r.cpr, plan) for r in found if (plan := r.plan_on(end)) is not None]
+        try:
+            with arguments.out.open("w", encoding="utf-8-sig", newline="") as out:
+                count = write_records(plans, out, delimiter=arguments.delimiter, pseudonymise=pseudonymise)
+            services.exports.record_export("care_plan", None, {
+                "format": "csv", "rows": count, "plans": len(plans), "from": str(start), "to": str(end),
+                "pseudonymised": pseudonymise is not None, "file": str(arguments.out),
+            })  # fmt: skip
+        except BaseException:
+            arguments.out.unlink(missing_ok=True)  # nothing leaves without its audit event
+            raise
+    finally:
+        services.close()
+    print(f"wrote {arguments.out} ({count} rows from {len(plans)} care plans)")
     return EXIT_OK

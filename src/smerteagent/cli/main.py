@@ -28,6 +28,7 @@ COMMANDS = frozenset(
         "audit",
         "accounts",
         "screening",
+        "quality",
     }
 )
 Handler = Callable[[argparse.Namespace], int]
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         forms_command,
         medication_command,
         patients_command,
+        quality_command,
         score_command,
         screening_command,
         settings_command,
@@ -98,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_command.register(commands, storage_options)
     accounts_command.register(commands, storage_options)
     screening_command.register(commands, storage_options)
+    quality_command.register(commands, storage_options)
     return parser
 
 

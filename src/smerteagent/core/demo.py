@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from smerteagent.core.careplan.plan import (
@@ -17,7 +17,9 @@ from smerteagent.core.careplan.plan import (
     Action,
     CarePlan,
     Goal,
+    InformedConsent,
     PlannedMedication,
+    ReceivedLetter,
     TaperingPlan,
     ValueRating,
 )
@@ -142,6 +144,10 @@ ACTIONS = (
     ("Samtale om tanker og bekymringer om smerterne", "psychologist", "efter henvisning"),
 )
 
+# Opioids of the demo (daily doses of 40, 60, 80 and 100 MME/day), so the dose outcomes have something to show.
+OPIOIDS = (("Tramadol", "100 mg x 2", 200.0), ("Oxycodon", "20 mg x 2", 40.0), ("Tapentadol", "100 mg x 2", 200.0),
+           ("Morfin", "50 mg x 2", 100.0))  # fmt: skip
+
 
 def care_plan(patient_id: int, burden: float, treatments: tuple[str, ...], rng: random.Random, today: date) -> CarePlan:
     """A plausible shared plan for a demo patient: one or two values with goals, actions, the treatment
@@ -161,9 +167,12 @@ def care_plan(patient_id: int, burden: float, treatments: tuple[str, ...], rng: 
     medications: list[PlannedMedication] = [PlannedMedication("Paracetamol", "1 g x 3", 3000)]
     if burden > 0.5:
         started = today - timedelta(days=rng.randint(120, 700))
-        taper = TaperingPlan(200, 10, 14, today + timedelta(days=7), followed_up_by="Egen læge",
+        name, dose_text, dose = rng.choice(OPIOIDS)
+        taper = TaperingPlan(dose, 10, 14, today + timedelta(days=7), followed_up_by="Egen læge",
                              follow_up_on=today + timedelta(days=28))  # fmt: skip
-        medications.append(PlannedMedication("Tramadol", "100 mg x 2", 200, started, tapering=taper))
+        medications.append(PlannedMedication(name, dose_text, dose, started, tapering=taper))
+        if rng.random() < 0.2:
+            medications.append(PlannedMedication("Pregabalin", "75 mg x 2", 150, started))
         if burden > 0.8:
             medications.append(PlannedMedication("Diazepam", "5 mg til natten", 5, started,
                                                  re_evaluate_on=today + timedelta(days=28)))  # fmt: skip
@@ -174,3 +183,63 @@ def care_plan(patient_id: int, burden: float, treatments: tuple[str, ...], rng: 
         consent_given=True, medication_reviewed=True,
         abuse_stance="Ingen tegn på misbrug; én ordinerende læge aftalt" if addictive else None,
     )  # fmt: skip
+
+
+CLINICIANS = ("Læge Holm", "Læge Øster", "Sygeplejerske Bæk", "Læge Ågaard")
+SENDERS = ("Ortopædkirurgisk afd., Aarhus", "Neurologisk afd., Odense", "Egen læge", "Psykiatrisk ambulatorium")
+INDICATIONS = {"opioid": "Svære nociceptive lænderygsmerter", "benzodiazepine": "Angst og søvnbesvær",
+               "z_drug": "Søvnbesvær", "gabapentinoid": "Neuropatiske bensmerter"}  # fmt: skip
+FULL_RISKS = ("dependence", "tolerance_withdrawal", "driving", "combination", "overdose_naloxone")
+
+
+def _chance(rng: random.Random, share: float) -> bool:
+    return rng.random() < share
+
+
+def record_details(plan: CarePlan, classes: dict[str, str], rng: random.Random, made: date, today: date) -> CarePlan:
+    """The supervision fields as real records hold them: mostly there, with the gaps a review finds (an
+    indication or an evaluation not written, a risk not explained, a letter not yet assessed).
+    ``classes``: drug name -> class."""
+    medications = []
+    for medication in plan.medications:
+        drug_class = classes.get(medication.name, "other")
+        if drug_class == "other":
+            medications.append(medication)
+            continue
+        evaluated = _chance(rng, 0.75)
+        medications.append(replace(
+            medication, tapering=medication.tapering if _chance(rng, 0.75) else None,
+            indication=INDICATIONS[drug_class] if _chance(rng, 0.85) else None,
+            evaluated_on=made if evaluated else None,
+            evaluation_result=rng.choice(("God effekt, PEG 7 → 5", "Nogen effekt; fortsætter", "Ringe effekt"))
+            if evaluated else None,
+            re_evaluate_on=made + timedelta(days=rng.choice((60, 90, 180, 365))) if _chance(rng, 0.8)
+            else medication.re_evaluate_on,
+        ))  # fmt: skip
+    risks = FULL_RISKS if _chance(rng, 0.7) else tuple(r for r in FULL_RISKS if r != rng.choice(FULL_RISKS))
+    consent = InformedConsent(made, "Smertebehandling og medicinplan", risks, rng.choice(CLINICIANS))
+    letters: tuple[ReceivedLetter, ...] = ()
+    if _chance(rng, 0.3):
+        received = min(today, made + timedelta(days=rng.randint(5, 120)))
+        assessed = _chance(rng, 0.8)
+        letters = (ReceivedLetter(received, rng.choice(SENDERS), rng.choice(("discharge_summary", "letter")),
+                                  rng.choice(CLINICIANS) if assessed else None,
+                                  min(today, received + timedelta(days=rng.randint(0, 10))) if assessed else None,
+                                  "Medicinliste opdateret" if assessed else None),)  # fmt: skip
+    return replace(
+        plan, medications=tuple(medications), consent=consent if _chance(rng, 0.85) else None,
+        consent_given=False, medication_reviewed_on=made if _chance(rng, 0.85) else None, medication_reviewed=False,
+        abuse_stance=plan.abuse_stance if _chance(rng, 0.85) else None, letters=letters,
+    )  # fmt: skip
+
+
+def tapered(plan: CarePlan, made: date) -> CarePlan:
+    """The next version of a plan at a later visit: each drug with a tapering plan one step further down."""
+    medications = []
+    for medication in plan.medications:
+        if medication.tapering is not None and medication.daily_dose:
+            steps = [s for s in medication.tapering.schedule() if s.starts_on <= made]
+            dose = steps[-1].daily_dose if steps else medication.daily_dose
+            medication = replace(medication, daily_dose=dose, dose_text=f"{dose:g} mg i døgnet")
+        medications.append(medication)
+    return replace(plan, number=plan.number + 1, medications=tuple(medications))

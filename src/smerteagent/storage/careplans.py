@@ -17,7 +17,9 @@ from smerteagent.core.careplan.plan import (
     Action,
     CarePlan,
     Goal,
+    InformedConsent,
     PlannedMedication,
+    ReceivedLetter,
     SafetyPlan,
     TaperingPlan,
     ValueRating,
@@ -52,7 +54,7 @@ def _tapering_to_json(plan: TaperingPlan | None) -> dict[str, Any] | None:
     return document
 
 
-def _tapering_from_json(document: dict[str, Any] | None) -> TaperingPlan | None:
+def tapering_from_json(document: dict[str, Any] | None) -> TaperingPlan | None:
     if not document:
         return None
     values = dict(document)
@@ -62,6 +64,36 @@ def _tapering_from_json(document: dict[str, Any] | None) -> TaperingPlan | None:
     edited = tuple(TaperStep(date.fromisoformat(s["starts_on"]), s["daily_dose"]) for s in steps)
     values["strengths"] = tuple(values.get("strengths") or ())  # plans saved before issue 12 have none
     return TaperingPlan(**values, steps=edited)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _letters_to_json(letters: tuple[ReceivedLetter, ...]) -> list[dict[str, Any]]:
+    found = []
+    for letter in letters:
+        assessed = letter.assessed_on.isoformat() if letter.assessed_on else None
+        found.append({**asdict(letter), "received_on": letter.received_on.isoformat(), "assessed_on": assessed})
+    return found
+
+
+def letters_from_json(documents: list[Any] | None) -> tuple[ReceivedLetter, ...]:
+    return tuple(ReceivedLetter(**{**d, "received_on": date.fromisoformat(d["received_on"]),
+                                   "assessed_on": _day(d.get("assessed_on"))}) for d in documents or ())  # fmt: skip
+
+
+def consent_from_row(row: CarePlanVersionRow) -> InformedConsent | None:
+    """The detailed consent, when one was recorded (a plan from before it has only the tick)."""
+    if row.consent_on is None:
+        return None
+    return InformedConsent(row.consent_on, row.consent_covers or "", tuple(row.consent_risks or ()), row.consent_by)
+
+
+def medication_from_row(m: PlanMedicationRow) -> PlannedMedication:
+    return PlannedMedication(m.drug, m.dose, m.daily_dose_mg, m.started_on, m.re_evaluate_on,
+                             tapering_from_json(m.tapering), m.indication, m.evaluated_on,
+                             m.evaluation_result)  # fmt: skip
 
 
 def _plan_from_rows(patient_id: int, row: CarePlanVersionRow, session: Session) -> CarePlan:
@@ -76,37 +108,62 @@ def _plan_from_rows(patient_id: int, row: CarePlanVersionRow, session: Session) 
         goals=tuple(Goal(g.value_domain, g.description, g.measure, g.baseline, g.target, g.target_date, g.attainment)
                     for g in children(PlanGoalRow)),
         actions=tuple(Action(a.what, a.who, a.due) for a in children(PlanActionRow)),
-        medications=tuple(PlannedMedication(m.drug, m.dose, m.daily_dose_mg, m.started_on, m.re_evaluate_on,
-                                            _tapering_from_json(m.tapering)) for m in children(PlanMedicationRow)),
+        medications=tuple(medication_from_row(m) for m in children(PlanMedicationRow)),
         safety_plan=safety, follow_up_on=row.follow_up_on, follow_up_by=row.follow_up_by,
         consent_given=row.consent_given, medication_reviewed=row.medication_reviewed, abuse_stance=row.abuse_stance,
         notes=row.notes, created_at=row.created_at, frozen_at=row.frozen_at, revision=row.version,
+        consent=consent_from_row(row), medication_reviewed_on=row.medication_reviewed_on,
+        letters=letters_from_json(row.letters),
     )  # fmt: skip
 
 
+def content_columns(plan: CarePlan) -> dict[str, Any]:
+    """A plan version's own columns from the core plan (also the demo's bulk rows)."""
+    consent = plan.consent
+    return {
+        "values": [asdict(v) for v in plan.values], "treatment": list(plan.treatments),
+        "safety_plan": {k: list(v) for k, v in asdict(plan.safety_plan).items()} if plan.safety_plan else None,
+        "follow_up_on": plan.follow_up_on, "follow_up_by": plan.follow_up_by,
+        "consent_given": plan.consent_given or consent is not None,  # a dated consent is a consent
+        "medication_reviewed": plan.medication_reviewed or plan.medication_reviewed_on is not None,
+        "abuse_stance": plan.abuse_stance, "notes": plan.notes,
+        "consent_on": consent.given_on if consent else None, "consent_by": consent.by if consent else None,
+        "consent_covers": consent.covers if consent else None,
+        "consent_risks": list(consent.risks) if consent else None,
+        "medication_reviewed_on": plan.medication_reviewed_on, "letters": _letters_to_json(plan.letters),
+    }  # fmt: skip
+
+
+def child_rows(plan: CarePlan, version_id: int) -> list[tuple[Any, dict[str, Any]]]:
+    """The goals, actions and medications of a plan version as (table, columns)."""
+    found: list[tuple[Any, dict[str, Any]]] = []
+    for position, goal in enumerate(plan.goals):
+        found.append((PlanGoalRow, {"plan_version_id": version_id, "position": position, **asdict(goal)}))
+    for position, action in enumerate(plan.actions):
+        found.append((PlanActionRow, {"plan_version_id": version_id, "position": position, "what": action.what,
+                                      "who": action.who, "due": action.due}))  # fmt: skip
+    for position, m in enumerate(plan.medications):
+        found.append((PlanMedicationRow, {
+            "plan_version_id": version_id, "position": position, "drug": m.name, "drug_class": "",
+            "dose": m.dose_text, "daily_dose_mg": m.daily_dose, "route": None, "started_on": m.started_on,
+            "re_evaluate_on": m.re_evaluate_on, "tapering": _tapering_to_json(m.tapering), "indication": m.indication,
+            "evaluated_on": m.evaluated_on, "evaluation_result": m.evaluation_result,
+        }))  # fmt: skip
+    return found
+
+
 def _write_content(session: Session, row: CarePlanVersionRow, plan: CarePlan) -> None:
-    row.values = [asdict(v) for v in plan.values]
-    row.treatment = list(plan.treatments)
-    row.safety_plan = {k: list(v) for k, v in asdict(plan.safety_plan).items()} if plan.safety_plan else None
-    row.follow_up_on, row.follow_up_by = plan.follow_up_on, plan.follow_up_by
-    if plan.consent_given and not row.consent_given:
+    columns = content_columns(plan)
+    if columns["consent_given"] and not row.consent_given:
         row.consent_at = datetime.now()
-    row.consent_given, row.medication_reviewed = plan.consent_given, plan.medication_reviewed
-    row.abuse_stance, row.notes = plan.abuse_stance, plan.notes
+    for name, value in columns.items():
+        setattr(row, name, value)
     for model in (PlanGoalRow, PlanActionRow, PlanMedicationRow):
         for child in session.scalars(select(model).where(model.plan_version_id == row.id)):
             session.delete(child)
     session.flush()
-    for position, goal in enumerate(plan.goals):
-        session.add(PlanGoalRow(plan_version_id=row.id, position=position, **asdict(goal)))
-    for position, action in enumerate(plan.actions):
-        session.add(PlanActionRow(plan_version_id=row.id, position=position, what=action.what, who=action.who,
-                                  due=action.due))  # fmt: skip
-    for position, medication in enumerate(plan.medications):
-        session.add(PlanMedicationRow(plan_version_id=row.id, position=position, drug=medication.name,
-                                      drug_class="", dose=medication.dose_text, daily_dose_mg=medication.daily_dose,
-                                      started_on=medication.started_on, re_evaluate_on=medication.re_evaluate_on,
-                                      tapering=_tapering_to_json(medication.tapering)))  # fmt: skip
+    for model, values in child_rows(plan, row.id):
+        session.add(model(**values))
 
 
 class CarePlanService:

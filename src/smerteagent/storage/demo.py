@@ -9,25 +9,42 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from smerteagent.core import demo
+from smerteagent.core.careplan.medication import bundled_catalogue
+from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.careplan.suggestions import bundled_recommendations
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.text import fold
 from smerteagent.storage.audit import record_event
+from smerteagent.storage.careplans import child_rows, content_columns
 from smerteagent.storage.database import reading, storage_errors
-from smerteagent.storage.models import EncounterRow, PatientRow, ResponseRow
+from smerteagent.storage.models import (
+    CarePlanRow,
+    CarePlanVersionRow,
+    EncounterRow,
+    PatientRow,
+    PlanActionRow,
+    PlanGoalRow,
+    PlanMedicationRow,
+    ResponseRow,
+    SafetyActionRow,
+)
 from smerteagent.storage.search import search_key
 from smerteagent.storage.services import Services
 
 BATCH = 5_000
-PLANS = 20  # demo care plans go through the real service (one by one), so only the first patients get one
+PLANS = 20  # the first demo patients' care plans go through the real service (one by one)
+PLAN_SHARE = {"pain_clinic": 1.0, "gp": 0.3, "physiotherapy": 0.3}  # the others' plans go in in bulk, dated
+ACTED_ON = 0.85  # share of the demo's suicide-risk flags with a recorded action (the rest: work to do)
+BULK_TABLES = (PatientRow, EncounterRow, ResponseRow, SafetyActionRow, CarePlanRow, CarePlanVersionRow, PlanGoalRow,
+               PlanActionRow, PlanMedicationRow)  # fmt: skip
 
 
 def _item_values(form: CompiledForm) -> dict[str, list[int]]:
@@ -65,6 +82,19 @@ class _Responder:
         }  # fmt: skip
 
 
+class _Ids:
+    """The next free id of each bulk table (explicit ids link the rows before they are written)."""
+
+    def __init__(self, engine: Any) -> None:
+        with reading(engine) as connection:
+            self.next = {t: connection.execute(select(func.coalesce(func.max(t.id), 0))).scalar_one()
+                         for t in BULK_TABLES if t is not PatientRow}  # fmt: skip
+
+    def take(self, table: Any) -> int:
+        self.next[table] += 1
+        return int(self.next[table])
+
+
 def load_demo(
     services: Services,
     count: int,
@@ -81,11 +111,9 @@ def load_demo(
     engine = services.database.engine
     with reading(engine) as connection:
         start_id = connection.execute(select(func.coalesce(func.max(PatientRow.id), 0))).scalar_one()
-        encounter_id = connection.execute(select(func.coalesce(func.max(EncounterRow.id), 0))).scalar_one()
+    ids = _Ids(engine)
     existing = _existing_cprs(services)
-    patient_rows: list[dict[str, Any]] = []
-    encounter_rows: list[dict[str, Any]] = []
-    response_rows: list[dict[str, Any]] = []
+    rows: dict[Any, list[dict[str, Any]]] = {table: [] for table in BULK_TABLES}
     added = 0
     planned: list[tuple[int, float, str | None]] = []  # (patient id, burden, latest STarT Back band)
     for offset, person in enumerate(demo.patients(count + len(existing), seed, now.date())):
@@ -93,29 +121,78 @@ def load_demo(
             continue
         patient_id = start_id + offset + 1
         visits = demo.visits(person, rng, now)
-        patient_rows.append(_patient_row(patient_id, person, visits[0].started_at, visits[-1].started_at))
+        rows[PatientRow].append(_patient_row(patient_id, person, visits[0].started_at, visits[-1].started_at))
         band: str | None = None
         for visit in visits if with_visits else ():
-            encounter_id += 1
-            encounter_rows.append({"id": encounter_id, "patient_id": patient_id, "started_at": visit.started_at,
-                                   "clinician": "demo", "setting": visit.setting, "battery_id": None,
-                                   "context": {}, "note": None})  # fmt: skip
+            encounter_id = ids.take(EncounterRow)
+            rows[EncounterRow].append({"id": encounter_id, "patient_id": patient_id, "started_at": visit.started_at,
+                                       "clinician": "demo", "setting": visit.setting, "battery_id": None,
+                                       "context": {}, "note": None})  # fmt: skip
             for form_id in demo.VISIT_FORMS[visit.setting]:
                 row = responders[form_id].respond(visit.burden, person.sex, rng)
                 stamp = visit.started_at
-                response_rows.append({**row, "encounter_id": encounter_id, "created_at": stamp,
-                                      "updated_at": stamp, "completed_at": stamp})  # fmt: skip
+                response = {**row, "id": ids.take(ResponseRow), "encounter_id": encounter_id, "created_at": stamp,
+                            "updated_at": stamp, "completed_at": stamp}  # fmt: skip
+                rows[ResponseRow].append(response)
+                rows[SafetyActionRow] += _safety_actions(response, ids, rng)
                 band = row["band"] if form_id == "startback" else band
         if with_visits and len(planned) < PLANS:
             planned.append((patient_id, visits[-1].burden, band))
+        elif with_visits and rng.random() < PLAN_SHARE.get(visits[0].setting, 0.0):
+            _bulk_plan(rows, ids, patient_id, visits, band, rng, now)
         added += 1
-        if len(response_rows) >= BATCH or len(patient_rows) >= BATCH:
-            _flush(services, seed, patient_rows, encounter_rows, response_rows)
+        if len(rows[ResponseRow]) >= BATCH or len(rows[PatientRow]) >= BATCH:
+            _flush(services, seed, rows)
             if progress:
                 progress(added)
-    _flush(services, seed, patient_rows, encounter_rows, response_rows)
+    _flush(services, seed, rows)
     _add_care_plans(services, planned, rng, now.date())
     return added
+
+
+def _safety_actions(response: dict[str, Any], ids: _Ids, rng: random.Random) -> list[dict[str, Any]]:
+    """Most critical flags of the demo got their action within hours to days; some are still waiting."""
+    found = []
+    for flag, severity in (response["flag_severity"] or {}).items():
+        if severity == "critical" and rng.random() < ACTED_ON:
+            at = response["completed_at"] + timedelta(hours=rng.uniform(0.2, 72))
+            found.append({"id": ids.take(SafetyActionRow), "response_id": response["id"], "flag": flag,
+                          "action": "assessed_no_acute_risk", "note": None, "actor": "demo", "at": at})  # fmt: skip
+    return found
+
+
+def _matched(band: str | None) -> tuple[str, ...]:
+    return tuple(s.text for s in bundled_recommendations().suggest([], band, "da") if s.kind == "matched")
+
+
+def _classes(plan: CarePlan) -> dict[str, str]:
+    catalogue = bundled_catalogue()
+    return {m.name: catalogue.drug_class(m.name) for m in plan.medications}
+
+
+def _bulk_plan(rows: dict[Any, list[dict[str, Any]]], ids: _Ids, patient_id: int, visits: list[demo.DemoVisit],
+               band: str | None, rng: random.Random, now: datetime) -> None:  # fmt: skip
+    """A dated care plan made at the first visit (and, when tapering, a second version at the last)."""
+    made = visits[0].started_at
+    plan = demo.care_plan(patient_id, visits[0].burden, _matched(band), rng, made.date())
+    plan = demo.record_details(plan, _classes(plan), rng, made.date(), now.date())
+    versions = [(made, plan)]
+    if len(visits) > 1 and any(m.tapering for m in plan.medications):
+        versions.append((visits[-1].started_at, demo.tapered(plan, visits[-1].started_at.date())))
+    container = ids.take(CarePlanRow)
+    rows[CarePlanRow].append({"id": container, "patient_id": patient_id, "created_at": made,
+                              "updated_at": versions[-1][0], "version": 1})  # fmt: skip
+    for number, (at, version) in enumerate(versions, start=1):
+        frozen = number < len(versions)
+        version_id = ids.take(CarePlanVersionRow)
+        rows[CarePlanVersionRow].append({
+            **content_columns(version), "id": version_id, "care_plan_id": container, "number": number,
+            "status": "frozen" if frozen else "draft", "based_on_response_ids": [], "created_at": at,
+            "created_by": "demo", "frozen_at": at if frozen else None, "consent_at": at if version.consent else None,
+            "version": 1,
+        })  # fmt: skip
+        for table, values in child_rows(version, version_id):
+            rows[table].append({**values, "id": ids.take(table)})
 
 
 def _add_care_plans(services: Services, planned: list[tuple[int, float, str | None]], rng: random.Random,
@@ -124,15 +201,18 @@ def _add_care_plans(services: Services, planned: list[tuple[int, float, str | No
     recommendations = bundled_recommendations()
     for patient_id, burden, band in planned:
         matched = tuple(s.text for s in recommendations.suggest([], band, "da") if s.kind == "matched")
-        services.careplans.save(demo.care_plan(patient_id, burden, matched, rng, today))
+        plan = demo.care_plan(patient_id, burden, matched, rng, today)
+        services.careplans.save(demo.record_details(plan, _classes(plan), rng, today, today))
 
 
 def _advance_sequences(session: Session) -> None:
     """PostgreSQL: explicit ids do not move the id sequences, so move them past the demo rows."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    for table in ("patients", "encounters", "responses"):
-        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+    for table in (t.__tablename__ for t in BULK_TABLES):
+        session.execute(
+            text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))")
+        )
 
 
 def _patient_row(patient_id: int, person: demo.DemoPatient, first: datetime, last: datetime) -> dict[str, Any]:
@@ -151,19 +231,20 @@ def _existing_cprs(services: Services) -> set[str]:
         return {cpr for cpr in found if cpr is not None}
 
 
-def _flush(services: Services, seed: int, *batches: list[dict[str, Any]]) -> None:
+def _flush(services: Services, seed: int, rows: dict[Any, list[dict[str, Any]]]) -> None:
     """One batch of rows and its audit event, committed together or not at all."""
-    patients, encounters, responses = batches
-    if not patients:
+    if not any(rows.values()):
         return
-    tables = [PatientRow.metadata.tables[row.__tablename__] for row in (PatientRow, EncounterRow, ResponseRow)]
-    detail = {"seed": seed, "patients": len(patients), "patient_ids": [patients[0]["id"], patients[-1]["id"]],
-              "encounters": len(encounters), "responses": len(responses)}  # fmt: skip
+    patients = rows[PatientRow]
+    detail = {"seed": seed, "patients": len(patients),
+              "patient_ids": [patients[0]["id"], patients[-1]["id"]] if patients else [],
+              "encounters": len(rows[EncounterRow]), "responses": len(rows[ResponseRow]),
+              "care_plans": len(rows[CarePlanRow])}  # fmt: skip
     with storage_errors(), services.sessions() as session, session.begin():
-        for table, rows in zip(tables, batches, strict=True):
-            if rows:
-                session.execute(insert(table), rows)
+        for table, batch in rows.items():
+            if batch:
+                session.execute(insert(table.__table__), batch)
         _advance_sequences(session)
         record_event(session, services.actor, "create", "demo", None, detail)
-    for rows in batches:
-        rows.clear()
+    for batch in rows.values():
+        batch.clear()

@@ -160,6 +160,12 @@ class CarePlanVersionRow(Base):
     consent_at: Mapped[datetime | None] = mapped_column(DateTime)
     medication_reviewed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     abuse_stance: Mapped[str | None] = mapped_column(Text)
+    consent_on: Mapped[date | None] = mapped_column(Date)
+    consent_covers: Mapped[str | None] = mapped_column(Text)
+    consent_risks: Mapped[list[Any] | None] = mapped_column(JSON, doc="CONSENT_RISKS ids explained")
+    consent_by: Mapped[str | None] = mapped_column(String(200))
+    medication_reviewed_on: Mapped[date | None] = mapped_column(Date)
+    letters: Mapped[list[Any] | None] = mapped_column(JSON, doc="received discharge summaries and letters")
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str | None] = mapped_column(String(200))
@@ -210,6 +216,9 @@ class PlanMedicationRow(Base):
     started_on: Mapped[date | None] = mapped_column(Date)
     re_evaluate_on: Mapped[date | None] = mapped_column(Date)
     tapering: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    indication: Mapped[str | None] = mapped_column(Text)
+    evaluated_on: Mapped[date | None] = mapped_column(Date)
+    evaluation_result: Mapped[str | None] = mapped_column(Text)
 
 
 class SettingRow(Base):

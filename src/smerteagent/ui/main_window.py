@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(tools, _("&Settings…"), "Ctrl+,", self.open_settings)
         self.accounts_action = self._action(tools, _("&Accounts…"), None, self.open_accounts)
         self.demo_action = self._action(tools, _("Load &demo patients…"), None, self.load_demo)
+        self.quality_action = self._action(tools, _("Clinic &quality…"), None, self.open_quality)
         help_menu = self.menuBar().addMenu(_("&Help"))
         self._action(help_menu, _("&Keyboard shortcuts"), "F1", self.show_shortcuts)
         self.about_action = self._action(help_menu, _("&About SmerteAgent"), None, self.show_about)
@@ -107,7 +108,8 @@ class MainWindow(QMainWindow):
     def _enable_actions(self) -> None:
         """Patient work needs a logged-in clinician; accounts and settings need an administrator."""
         account = self.account if self.context.loaded else None
-        for action in (self.find_action, self.new_action, self.self_action, self.lock_action, self.demo_action):
+        for action in (self.find_action, self.new_action, self.self_action, self.lock_action, self.demo_action,
+                       self.quality_action):  # fmt: skip
             action.setEnabled(account is not None)
         for action in (self.settings_action, self.accounts_action):
             action.setEnabled(account is not None and account.is_administrator)
@@ -161,6 +163,13 @@ class MainWindow(QMainWindow):
         self.account = account
         self._enable_actions()
         self._show_who(account)
+
+    def open_quality(self) -> None:
+        """The clinic's quality report (administrators and clinicians); a worklist row opens the patient."""
+        from smerteagent.ui.quality_view import show_quality
+
+        if self.account is not None and self.context.loaded:
+            show_quality(self, self.context.services, self.open_patient)
 
     def open_accounts(self) -> None:
         from smerteagent.ui.accounts_dialog import AccountsDialog

@@ -85,3 +85,27 @@ def test_a_form_without_a_total_gets_no_phantom_total(library: FormLibrary, fhir
     observations = bundle_of(library, "cssrs_screener", answers, fhir_r4)
     codes = [o["code"]["coding"][-1]["code"] for o in observations]
     assert codes == ["ideation_severity"] and "suicide_risk" in flags(observations[0])
+
+
+def test_the_supervision_fields_go_out_as_r4_resources(library: FormLibrary, fhir_r4: Any) -> None:
+    from smerteagent.core.careplan.plan import CarePlan, InformedConsent, PlannedMedication, ReceivedLetter
+
+    drug = PlannedMedication("Oxycodon", "10 mg x 2", 20, date(2026, 1, 5), date(2027, 1, 5), None, "Rygsmerter",
+                             date(2026, 11, 1), "God effekt")  # fmt: skip
+    plan = CarePlan(1, medications=(drug,), consent=InformedConsent(date(2026, 1, 5), "Opioidbehandling",
+                                                                    ("dependence", "driving"), "Læge Holm"),
+                    medication_reviewed_on=date(2026, 11, 1),
+                    letters=(ReceivedLetter(date(2026, 10, 1), "Afd. X", "discharge_summary", "Holm",
+                                            date(2026, 10, 3), "Ingen"),))  # fmt: skip
+    bundle = patient_bundle(PATIENT, [], library.forms, plan)
+    importlib.import_module("fhir.resources.R4B.bundle").Bundle.model_validate(bundle)
+    resources = {entry["resource"]["resourceType"]: entry["resource"] for entry in bundle["entry"]}
+    statement = resources["MedicationStatement"]
+    assert statement["reasonCode"] == [{"text": "Rygsmerter"}] and statement["effectivePeriod"]["start"] == "2026-01-05"
+    assert "effect evaluated 2026-11-01: God effekt" in statement["note"][0]["text"]
+    risks = [c["coding"][0]["code"] for c in resources["Consent"]["provision"]["code"] if "coding" in c]
+    assert risks == ["dependence", "driving"] and resources["Consent"]["dateTime"].startswith("2026-01-05")
+    assert resources["Procedure"]["performedDateTime"] == "2026-11-01"
+    assert resources["DocumentReference"]["description"] == "assessed 2026-10-03: Ingen"
+    again = patient_bundle(PATIENT, [], library.forms, plan)
+    assert [e["fullUrl"] for e in again["entry"]] == [e["fullUrl"] for e in bundle["entry"]]

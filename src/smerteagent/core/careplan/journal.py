@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from smerteagent.core.careplan.medication import Acknowledgement, Catalogue, acknowledgement_text, display_mme
-from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS, CarePlan
+from smerteagent.core.careplan.plan import (
+    ACTORS,
+    CONSENT_RISKS,
+    GOAL_ATTAINMENT,
+    LETTER_KINDS,
+    LIFE_DOMAINS,
+    CarePlan,
+    PlannedMedication,
+)
 from smerteagent.core.cpr import format_cpr
 from smerteagent.core.patients import PatientSummary
 from smerteagent.core.scoring.result import ScoreResult
@@ -111,6 +119,7 @@ def _plan_lines(
             else ""
         )
         lines.append(_("Medication: {medication}").format(medication=f"{planned.name} {dose}{extra}{taper}".strip()))
+        lines += _follow_up_lines(planned)
     for warning in catalogue.warnings(medications, today, suicide_risk_open=open_alerts > 0):
         text = catalogue.warning_text(warning)
         done = acks.get(warning.key)
@@ -121,5 +130,43 @@ def _plan_lines(
         lines.append(
             _("Follow-up: {date}").format(date=f"{plan.follow_up_on:%d.%m.%Y} {plan.follow_up_by or ''}".strip())
         )
-    lines.append(_("Consent recorded") if plan.consent_given else _("Consent NOT recorded"))
+    lines += _record_lines(plan)
+    return lines
+
+
+def _day(value: date | None) -> str:
+    return f"{value:%d.%m.%Y}" if value else "—"
+
+
+def _follow_up_lines(planned: PlannedMedication) -> list[str]:
+    """A drug's indication and effect evaluation (supervision checkpoint 9), when recorded."""
+    lines = []
+    if planned.indication:
+        lines.append("  " + _("Indication: {text}").format(text=planned.indication))
+    if planned.evaluated_on or planned.re_evaluate_on:
+        text = _("Effect evaluated {date}: {result}; next evaluation {next}")
+        result = planned.evaluation_result or "—"
+        lines.append("  " + text.format(date=_day(planned.evaluated_on), result=result,
+                                        next=_day(planned.re_evaluate_on)))  # fmt: skip
+    return lines
+
+
+def _record_lines(plan: CarePlan) -> list[str]:
+    """Consent, the medication review and received letters, as the supervision checkpoints read them."""
+    consent = plan.consent
+    if consent is not None:
+        risks = ", ".join(_(CONSENT_RISKS[r]) for r in consent.risks if r in CONSENT_RISKS) or "—"
+        lines = [_("Informed consent {date} ({by}): {covers}; risks explained: {risks}").format(
+            date=_day(consent.given_on), by=consent.by or "—", covers=consent.covers or "—", risks=risks)]  # fmt: skip
+    else:
+        lines = [_("Consent recorded") if plan.consent_given else _("Consent NOT recorded")]
+    if plan.medication_reviewed_on:
+        lines.append(_("Medication reviewed {date}").format(date=_day(plan.medication_reviewed_on)))
+    for letter in plan.letters:
+        assessed = (_("assessed {date} by {who}: {action}").format(date=_day(letter.assessed_on),
+                    who=letter.assessed_by or "—", action=letter.action or "—")
+                    if letter.assessed_on else _("NOT assessed"))  # fmt: skip
+        lines.append(_("{kind} received {date} from {sender}, {assessed}").format(
+            kind=_(LETTER_KINDS.get(letter.kind, letter.kind)), date=_day(letter.received_on), sender=letter.sender,
+            assessed=assessed))  # fmt: skip
     return lines

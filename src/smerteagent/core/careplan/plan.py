@@ -29,6 +29,16 @@ ACTORS = {
     "pain_centre": N_("Pain centre"),
 }
 
+# The risks an informed consent to dependence-forming drugs must have covered (VEJ nr. 9523 af 2019).
+CONSENT_RISKS = {
+    "dependence": N_("Dependence"),
+    "tolerance_withdrawal": N_("Tolerance and withdrawal"),
+    "driving": N_("Driving"),
+    "overdose_naloxone": N_("Overdose and naloxone"),
+    "combination": N_("Combination with alcohol or benzodiazepines"),
+}
+LETTER_KINDS = {"discharge_summary": N_("Discharge summary"), "letter": N_("Letter")}
+
 # Goal Attainment Scaling (Kiresuk & Sherman 1968; Turner-Stokes 2009): rated at follow-up, 0 = the goal as set.
 GOAL_ATTAINMENT = {
     -2: N_("much less than expected"),
@@ -101,8 +111,11 @@ class PlannedMedication:
     dose_text: str | None = None
     daily_dose: float | None = None
     started_on: date | None = None
-    re_evaluate_on: date | None = None
+    re_evaluate_on: date | None = None  # the next effect evaluation
     tapering: TaperingPlan | None = None
+    indication: str | None = None
+    evaluated_on: date | None = None  # the last effect evaluation
+    evaluation_result: str | None = None
 
     def tapering_problem(self) -> str | None:
         """Why the tapering plan cannot be followed (None when it can): the schedule's own rules, and a first
@@ -136,6 +149,28 @@ class SafetyPlan:
 
 
 @dataclass(frozen=True)
+class InformedConsent:
+    """What the patient consented to, when, with which risks explained (CONSENT_RISKS ids) and by whom."""
+
+    given_on: date
+    covers: str
+    risks: tuple[str, ...] = ()
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class ReceivedLetter:
+    """A discharge summary or letter received about the patient, and how the clinic assessed it."""
+
+    received_on: date
+    sender: str
+    kind: str = "discharge_summary"
+    assessed_by: str | None = None
+    assessed_on: date | None = None
+    action: str | None = None
+
+
+@dataclass(frozen=True)
 class CarePlan:
     patient_id: int
     number: int = 1
@@ -155,6 +190,9 @@ class CarePlan:
     created_at: datetime = field(default_factory=datetime.now)
     frozen_at: datetime | None = None
     revision: int = 0  # the stored version this was read from (0: never saved), for conflict detection
+    consent: InformedConsent | None = None
+    medication_reviewed_on: date | None = None
+    letters: tuple[ReceivedLetter, ...] = ()
 
     @property
     def frozen(self) -> bool:
@@ -186,4 +224,23 @@ def problems(plan: CarePlan) -> list[str]:
     for action in plan.actions:
         if action.who not in ACTORS:
             found.append(_("the action '{action}' needs who does it").format(action=action.what))
+    return found + _record_problems(plan)
+
+
+def _record_problems(plan: CarePlan) -> list[str]:
+    """The supervision fields: known consent risks, and a letter not assessed before it arrived."""
+    found = []
+    if plan.consent is not None:
+        for risk in plan.consent.risks:
+            if risk not in CONSENT_RISKS:
+                found.append(_("unknown consent risk {risk}").format(risk=risk))
+    for letter in plan.letters:
+        if letter.kind not in LETTER_KINDS:
+            found.append(_("unknown kind of letter {kind}").format(kind=letter.kind))
+        if letter.assessed_on is not None and letter.assessed_on < letter.received_on:
+            found.append(_("the letter from {sender} is assessed before it was received").format(sender=letter.sender))
+    for medication in plan.medications:
+        last, following = medication.evaluated_on, medication.re_evaluate_on
+        if last and following and following < last:
+            found.append(_("{name}: the next evaluation is before the last one").format(name=medication.name))
     return found

@@ -73,8 +73,10 @@ class Pseudonymiser:
         self._key = key
 
     def __call__(self, row: RegisterRow) -> str:
-        identifier = f"cpr:{row.cpr}" if row.cpr else f"id:{row.patient_id}"
-        return self._hash(identifier)
+        return self.patient(row.patient_id, row.cpr)
+
+    def patient(self, patient_id: int, cpr: str | None) -> str:
+        return self._hash(f"cpr:{cpr}" if cpr else f"id:{patient_id}")
 
     def record(self, kind: str, record_id: int) -> str:
         """A database id (``response``, ``encounter``) as a keyed hash: stable per key, unlinkable across keys."""

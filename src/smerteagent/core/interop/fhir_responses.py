@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Protocol
 
+from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.interop.fhir_common import (
     CPR_SYSTEM,
     Json,
@@ -23,6 +24,7 @@ from smerteagent.core.interop.fhir_common import (
     result_system,
     stable_uuid,
 )
+from smerteagent.core.interop.fhir_record import record_entries
 from smerteagent.core.patients import PatientSummary
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
@@ -219,9 +221,13 @@ def _grade(observation: Json, score: ScoreResult, form_id: str) -> None:
 
 
 def patient_bundle(
-    patient: PatientSummary, responses: Iterable[StoredResponse], forms: Mapping[str, CompiledForm]
+    patient: PatientSummary,
+    responses: Iterable[StoredResponse],
+    forms: Mapping[str, CompiledForm],
+    plan: CarePlan | None = None,
 ) -> Json:
-    """A collection Bundle; the same records give the same fullUrls on every export."""
+    """A collection Bundle; the same records give the same fullUrls on every export. With ``plan``, its drugs,
+    consent, medication review and received letters come along (supervision checkpoints)."""
     patient_url = stable_uuid(patient.cpr or f"id-{patient.id}", "patient")
     entries: list[Json] = [{"fullUrl": patient_url, "resource": patient_resource(patient)}]
     for response in responses:
@@ -233,4 +239,7 @@ def patient_bundle(
                         "resource": questionnaire_response(response, form, patient_url, patient)})  # fmt: skip
         for url, observation in observations(response, form, (patient_url, response_url), patient):
             entries.append({"fullUrl": url, "resource": observation})
+    if plan is not None:
+        for url, resource in record_entries(plan, patient_url, patient.cpr or f"id-{patient.id}"):
+            entries.append({"fullUrl": url, "resource": resource})
     return {"resourceType": "Bundle", "type": "collection", "timestamp": _instant(datetime.now()), "entry": entries}

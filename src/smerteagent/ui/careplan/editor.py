@@ -46,6 +46,7 @@ from smerteagent.ui.careplan.entries import (
     parse_number,
 )
 from smerteagent.ui.careplan.follow_up_tab import FollowUpTab
+from smerteagent.ui.careplan.letters_tab import fill_letters, letters_table, read_letters
 from smerteagent.ui.careplan.medication_tab import MedicationTab
 from smerteagent.ui.careplan.printing import print_pdf
 from smerteagent.ui.careplan.treatment_tab import TreatmentTab
@@ -81,6 +82,7 @@ class CarePlanEditor(QDialog):
         self.medication_tab = MedicationTab(self.inputs.catalogue, self, services=services, patient_id=patient.id,
                                             suicide_risk_open=self.inputs.open_alerts > 0)  # fmt: skip
         self.follow_up_tab = FollowUpTab(self)
+        self.letters_table = letters_table(self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.values_tab, _("&Values"))
         self.tabs.addTab(table_page(self.goal_table, self), _("&Goals"))
@@ -88,7 +90,8 @@ class CarePlanEditor(QDialog):
         self.tabs.addTab(self.treatment_tab, _("&Treatment"))
         self.tabs.addTab(self.medication_tab, _("&Medication"))
         self.tabs.addTab(self.follow_up_tab, _("&Follow-up"))
-        for table in (self.goal_table, self.action_table):
+        self.tabs.addTab(table_page(self.letters_table, self), _("Discharge summaries and letters"))
+        for table in (self.goal_table, self.action_table, self.letters_table):
             table.itemChanged.connect(lambda _item: self.update_live())
         self.medication_tab.changed.connect(self.update_live)
         self.follow_up_tab.changed.connect(self.update_live)
@@ -142,6 +145,7 @@ class CarePlanEditor(QDialog):
         self.medication_tab.fill(shown.medications)
         self.treatment_tab.fill(list(shown.treatments) if plan else self.treatment_tab.matched())
         self.follow_up_tab.fill(shown, completeness.needs_safety_plan(self.inputs.latest))
+        fill_letters(self.letters_table, shown.letters)
 
     def _domains_changed(self) -> None:
         """Goals serve chosen values: the goal table's value column offers the chosen domains. A goal whose
@@ -174,7 +178,8 @@ class CarePlanEditor(QDialog):
                         for r in range(a.rowCount()) if a.text(r, 0))  # fmt: skip
         plan = replace(base, values=self.values_tab.values(), goals=goals, actions=actions,
                        treatments=tuple(self.treatment_tab.treatments()),
-                       medications=self.medication_tab.medications(strict))  # fmt: skip
+                       medications=self.medication_tab.medications(strict),
+                       letters=read_letters(self.letters_table, strict))  # fmt: skip
         return self.follow_up_tab.apply(plan, strict)
 
     def checkpoints(self, plan: CarePlan | None = None) -> list[completeness.Checkpoint]:

@@ -1,7 +1,9 @@
 """The patient's current drugs: picked from the catalogue as you type (trade name or substance, æøå folded),
 dose as '1 tablet x 2' or a daily amount, start and re-evaluation dates, a tapering plan per drug; the unit
 (mg a day, µg/h for a patch) and the daily morphine equivalent follow from the drug's form. At the top the
-warnings in colour by severity, each acknowledged with a reason (audited; the warning stays)."""
+warnings in colour by severity, each acknowledged with a reason (audited; the warning stays).
+Per drug also the indication and the last effect evaluation (date and result), for the supervision
+checkpoints."""
 
 from __future__ import annotations
 
@@ -37,7 +39,8 @@ from smerteagent.usecases import medication as medication_check
 if TYPE_CHECKING:
     from smerteagent.storage.services import Services
 
-DRUG, DOSE, DAILY, STARTED, RE_EVALUATE, TAPERING, UNIT, MME = range(8)
+DRUG, DOSE, DAILY, STARTED, RE_EVALUATE, TAPERING, UNIT, MME, INDICATION, EVALUATED, RESULT = range(11)
+TEXT_COLUMNS = (DOSE, DAILY, STARTED, RE_EVALUATE, INDICATION, EVALUATED, RESULT)  # typed by the clinician
 MAX_SUGGESTIONS = 30
 
 
@@ -162,7 +165,9 @@ class MedicationTab(QWidget):
         for medication in medications:
             dates = [date_text(medication.started_on), date_text(medication.re_evaluate_on)]
             row = self.table.add_row([medication.name, medication.dose_text or "", number_text(medication.daily_dose),
-                                      *dates, "", "", ""])  # fmt: skip
+                                      *dates, "", "", "", medication.indication or "",
+                                      date_text(medication.evaluated_on),
+                                      medication.evaluation_result or ""])  # fmt: skip
             self._set_tapering(row, medication.tapering)
             self._show_computed(row)
         self.table.blockSignals(False)
@@ -227,7 +232,8 @@ class MedicationTab(QWidget):
         t = self.table
         return PlannedMedication(t.text(row, DRUG), t.text(row, DOSE) or None, parse_number(t.text(row, DAILY), strict),
                                  parse_date(t.text(row, STARTED), strict), parse_date(t.text(row, RE_EVALUATE), strict),
-                                 self.tapering(row))  # fmt: skip
+                                 self.tapering(row), t.text(row, INDICATION) or None,
+                                 parse_date(t.text(row, EVALUATED), strict), t.text(row, RESULT) or None)  # fmt: skip
 
     def medications(self, strict: bool = True) -> tuple[PlannedMedication, ...]:
         """The drugs listed; a row with a dose, dates or a tapering plan but no drug name stops a save."""
@@ -235,8 +241,7 @@ class MedicationTab(QWidget):
         for row in range(self.table.rowCount()):
             if self.table.text(row, DRUG):
                 found.append(self.medication(row, strict))
-            elif strict and (self.tapering(row) or any(self.table.text(row, c) for c in (DOSE, DAILY, STARTED,
-                                                                                         RE_EVALUATE))):  # fmt: skip
+            elif strict and (self.tapering(row) or any(self.table.text(row, c) for c in TEXT_COLUMNS)):
                 raise EntryProblem(_("Medication row {number} has no drug name").format(number=row + 1))
         return tuple(found)
 

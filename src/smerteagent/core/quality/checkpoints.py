@@ -1,0 +1,170 @@
+"""Each checkpoint rule read against one patient's record at the end of the period: fulfilled, not fulfilled
+(with the reasons, in the current language) or not relevant for this patient."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from smerteagent.core.careplan.plan import LETTER_KINDS, CarePlan, PlannedMedication
+from smerteagent.core.quality.records import SUICIDE_FLAGS, DrugFacts, PatientRecord, addictive, long_term
+from smerteagent.core.quality.rules import CheckpointRule, RuleSet
+from smerteagent.i18n import _
+
+FULFILLED, NOT_FULFILLED, NOT_RELEVANT = "fulfilled", "not_fulfilled", "not_relevant"
+
+
+@dataclass(frozen=True)
+class Finding:
+    checkpoint: str
+    status: str
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every rule reads: the record, the end of the period and the plan that stood then."""
+
+    record: PatientRecord
+    day: date
+    plan: CarePlan | None
+    rules: RuleSet
+    drugs: list[tuple[PlannedMedication, DrugFacts]] = field(default_factory=list)  # the addictive ones
+
+    def recent(self, forms: tuple[str, ...], within_days: int | None) -> bool:
+        start = self.day - timedelta(days=within_days) if within_days else date.min
+        return self.record.recent(forms, start, self.day)
+
+
+def _applies(rule: CheckpointRule, context: Context) -> bool:
+    if rule.applies_to == "all":
+        return True
+    if rule.applies_to == "letters":
+        return context.plan is not None and any(x.received_on <= context.day for x in context.plan.letters)
+    drugs = context.drugs
+    if rule.applies_to == "long_term_addictive_drug":
+        return any(long_term(m, context.day, context.rules.long_term_days) for m, _facts in drugs)
+    return bool(drugs)
+
+
+def _no_plan(context: Context) -> list[str]:
+    return [] if context.plan is not None else [_("no care plan")]
+
+
+def indication_follow_up(rule: CheckpointRule, context: Context) -> list[str]:
+    reasons = []
+    for medication, _facts in context.drugs:
+        name, evaluated = medication.name, medication.evaluated_on
+        if not (medication.indication or "").strip():
+            reasons.append(_("{drug}: no indication").format(drug=name))
+        if evaluated is None or evaluated > context.day or not (medication.evaluation_result or "").strip():
+            reasons.append(_("{drug}: no dated effect evaluation with its result").format(drug=name))
+        if medication.re_evaluate_on is None or medication.re_evaluate_on < context.day:
+            reasons.append(_("{drug}: no next evaluation planned (or it has passed)").format(drug=name))
+    return reasons
+
+
+def screened(rule: CheckpointRule, context: Context) -> list[str]:
+    if context.recent(rule.parameters.forms, rule.parameters.within_days):
+        return []
+    return [_("no depression or anxiety screening within {days} days").format(days=rule.parameters.within_days)]
+
+
+def suicide_risk(rule: CheckpointRule, context: Context) -> list[str]:
+    reasons = []
+    start = context.day - timedelta(days=rule.parameters.within_days or 36500)
+    assessed = context.recent(rule.parameters.forms, rule.parameters.within_days) or any(
+        "suicide_item_missing" not in s.flags for s in context.record.of_form("phq9", start, context.day)
+    )
+    if not assessed:
+        reasons.append(_("suicide risk not assessed within {days} days").format(days=rule.parameters.within_days))
+    for screening in context.record.screenings_until(context.day):
+        if not screening.flags:
+            continue
+        for flag in SUICIDE_FLAGS:
+            acted = context.record.actions.get((screening.response_id, flag))
+            if flag in screening.flags and (acted is None or acted.date() > context.day):
+                reasons.append(_("suicide-risk flag of {day:%d.%m.%Y} ({form}) without a recorded action").format(
+                    day=screening.at, form=screening.form_id))  # fmt: skip
+    return reasons
+
+
+def abuse_stance(rule: CheckpointRule, context: Context) -> list[str]:
+    stance = context.plan is not None and bool((context.plan.abuse_stance or "").strip())
+    if stance or context.recent(rule.parameters.forms, rule.parameters.within_days):
+        return []
+    return [_("no stance on abuse and no abuse screening")]
+
+
+def medication_review(rule: CheckpointRule, context: Context) -> list[str]:
+    reviewed = context.plan.medication_reviewed_on if context.plan else None
+    days = rule.parameters.within_days or 36500
+    if reviewed is not None and 0 <= (context.day - reviewed).days <= days:
+        return []
+    return _no_plan(context) or [_("no medication review within {days} days").format(days=days)]
+
+
+def tapering_plan(rule: CheckpointRule, context: Context) -> list[str]:
+    return [
+        _("{drug}: used more than {days} days without a tapering plan or re-evaluation date").format(
+            drug=m.name, days=context.rules.long_term_days)
+        for m, _facts in context.drugs
+        if long_term(m, context.day, context.rules.long_term_days) and m.tapering is None and m.re_evaluate_on is None
+    ]  # fmt: skip
+
+
+def consent(rule: CheckpointRule, context: Context) -> list[str]:
+    plan = context.plan
+    if plan is None or plan.consent is None or plan.consent.given_on > context.day:
+        return _no_plan(context) or [_("no dated informed consent")]
+    reasons = []
+    if not plan.consent.covers.strip():
+        reasons.append(_("the consent does not say what it covers"))
+    if not (plan.consent.by or "").strip():
+        reasons.append(_("the consent does not say who obtained it"))
+    drugs = context.drugs
+    needed = list(rule.parameters.risks_addictive) if drugs else []
+    needed += list(rule.parameters.risks_opioid) if any(f.drug_class == "opioid" for _m, f in drugs) else []
+    missing = [risk for risk in needed if risk not in plan.consent.risks]
+    if missing:
+        reasons.append(_("risks not explained: {risks}").format(risks=", ".join(missing)))
+    return reasons
+
+
+def letters_assessed(rule: CheckpointRule, context: Context) -> list[str]:
+    assert context.plan is not None  # the rule applies only where letters were received
+    return [
+        _("{kind} of {day:%d.%m.%Y} from {sender} not assessed").format(
+            kind=_(LETTER_KINDS.get(letter.kind, letter.kind)), day=letter.received_on, sender=letter.sender)
+        for letter in context.plan.letters
+        if letter.received_on <= context.day and not (
+            letter.assessed_on is not None and letter.assessed_on <= context.day
+            and (letter.assessed_by or "").strip() and (letter.action or "").strip())
+    ]  # fmt: skip
+
+
+RULE_FUNCTIONS: dict[str, Callable[[CheckpointRule, Context], list[str]]] = {
+    "indication_follow_up": indication_follow_up,
+    "screened": screened,
+    "suicide_risk": suicide_risk,
+    "abuse_stance": abuse_stance,
+    "medication_review": medication_review,
+    "tapering_plan": tapering_plan,
+    "consent": consent,
+    "letters_assessed": letters_assessed,
+}
+
+
+def evaluate(record: PatientRecord, rules: RuleSet, day: date) -> list[Finding]:
+    """Every checkpoint for one patient, as the record stood at the end of ``day``."""
+    plan = record.plan_on(day)
+    context = Context(record, day, plan, rules, addictive(plan))
+    findings = []
+    for rule in rules.checkpoints:
+        if not _applies(rule, context):
+            findings.append(Finding(rule.id, NOT_RELEVANT))
+            continue
+        reasons = RULE_FUNCTIONS[rule.rule](rule, context)
+        findings.append(Finding(rule.id, NOT_FULFILLED if reasons else FULFILLED, tuple(reasons)))
+    return findings

@@ -1,0 +1,222 @@
+"""Clinic outcomes beside the checkpoints: dependence-forming drugs and their doses, tapering, STarT Back
+groups, change in pain and function, and how fast a suicide-risk flag gets its action; month by month too.
+Every share is of the patients seen in the period (the denominators are said in docs/quality.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from statistics import median
+
+from smerteagent.core.careplan.plan import CarePlan
+from smerteagent.core.quality.records import SUICIDE_FLAGS, PatientRecord, addictive, drug_facts, long_term
+from smerteagent.i18n import N_, _, language
+
+MME_LEVELS = (50, 90)  # CDC 2022 (Dowell et al., MMWR 2022;71(RR-3)): reassess from 50, avoid/justify from 90
+CHANGE_FORMS = ("peg", "odi", "rmdq")
+OUTCOME_FORMS = frozenset({"startback", *CHANGE_FORMS})  # the forms the outcomes read
+STARTBACK_GROUPS = ("low", "medium", "high")
+TREND_KEYS = ("patients", "share_on_opioids", "share_mme_50_plus", "share_mme_90_plus", "median_mme",
+              "share_opioid_with_benzodiazepine_or_z_drug", "median_peg")  # fmt: skip
+
+OUTCOME_LABELS = {
+    "patients": N_("Patients seen"),
+    "share_on_opioids": N_("On opioids"),
+    "share_opioids_over_3_months": N_("On opioids for more than 3 months"),
+    "share_mme_50_plus": N_("50 MME/day or more"),
+    "share_mme_90_plus": N_("90 MME/day or more"),
+    "share_opioid_with_benzodiazepine_or_z_drug": N_("Opioid with a benzodiazepine or z-drug"),
+    "share_opioid_with_gabapentinoid": N_("Opioid with a gabapentinoid"),
+    "median_mme": N_("Median MME/day (patients on opioids)"),
+    "patients_opioid_not_counted": N_("Patients whose opioid dose cannot be counted in MME"),
+    "share_addictive_with_tapering_plan": N_("Tapering plan (of patients on dependence-forming drugs)"),
+    "share_tapering_reduced_mme": N_("MME reduced since the tapering plan (of those with one)"),
+    "share_startback_low": N_("STarT Back low risk"),
+    "share_startback_medium": N_("STarT Back medium risk"),
+    "share_startback_high": N_("STarT Back high risk"),
+    "median_change_peg": N_("Median change in PEG, first to latest visit"),
+    "median_change_odi": N_("Median change in ODI, first to latest visit"),
+    "median_change_rmdq": N_("Median change in RMDQ, first to latest visit"),
+    "median_peg": N_("Median PEG"),
+    "median_hours_suicide_flag_to_action": N_("Median hours from a suicide-risk flag to its action"),
+    "suicide_flags_without_action": N_("Suicide-risk flags without a recorded action"),
+}
+
+
+def outcome_text(name: str, value: float | None) -> str:
+    """An outcome for people: shares as percentages, the rest as numbers (— when there is nothing to count)."""
+    if value is None:
+        return "—"
+    text = f"{round(value * 100, 1):g} %" if name.startswith("share_") else f"{round(value, 2):g}"
+    return text.replace(".", ",") if language() == "da" else text
+
+
+def outcome_label(name: str) -> str:
+    return _(OUTCOME_LABELS.get(name, name))
+
+
+@dataclass(frozen=True)
+class MonthTrend:
+    month: str  # YYYY-MM
+    values: dict[str, float | None]
+
+
+def _share(count: int, total: int) -> float | None:
+    return round(count / total, 4) if total else None
+
+
+def _median(values: Sequence[float]) -> float | None:
+    return round(median(values), 2) if values else None
+
+
+def _opioid_mme(plan: CarePlan | None) -> tuple[bool, float | None]:
+    """On an opioid, and the total daily MME (None when any opioid cannot be counted)."""
+    opioids = [drug_facts(m) for m in plan.medications] if plan else []
+    opioids = [f for f in opioids if f.drug_class == "opioid"]
+    if not opioids:
+        return False, None
+    if any(f.daily_mme is None for f in opioids):
+        return True, None
+    return True, sum(f.daily_mme or 0.0 for f in opioids)
+
+
+class _Tally:
+    """Counts over the patients of one period, read at its last day."""
+
+    def __init__(self, day: date, long_term_days: int) -> None:
+        self.day, self.long_term_days = day, long_term_days
+        self.patients = self.opioid = self.opioid_long = self.not_counted = 0
+        self.levels = dict.fromkeys(MME_LEVELS, 0)
+        self.with_sedative = self.with_gabapentinoid = self.on_addictive = self.tapering = 0
+        self.tapering_opioid = self.reduced = 0
+        self.mme: list[float] = []
+        self.groups = dict.fromkeys(STARTBACK_GROUPS, 0)
+        self.changes: dict[str, list[float]] = {form: [] for form in CHANGE_FORMS}
+        self.latest_peg: list[float] = []
+
+    def add(self, record: PatientRecord, since: date, *, whole: bool = True) -> None:
+        """Count one patient; ``whole=False`` (a month of the trends): the drugs and the latest PEG only."""
+        self.patients += 1
+        self._drugs(record, record.plan_on(self.day), whole)
+        peg = [s.total for s in record.of_form("peg", since, self.day) if s.total is not None]
+        if peg:
+            self.latest_peg.append(peg[-1])
+        if not whole:
+            return
+        startback = [s.band for s in record.of_form("startback", date.min, self.day) if s.band in self.groups]
+        if startback:
+            self.groups[startback[-1]] += 1
+        for form in CHANGE_FORMS:
+            totals = [s.total for s in record.of_form(form, date.min, self.day) if s.total is not None]
+            if len(totals) >= 2:
+                self.changes[form].append(totals[-1] - totals[0])
+
+    def _drugs(self, record: PatientRecord, plan: CarePlan | None, whole: bool) -> None:
+        if plan is None or not plan.medications:
+            return
+        on_opioid, mme = _opioid_mme(plan)
+        drugs = addictive(plan)
+        classes = {facts.drug_class for _m, facts in drugs}
+        self.on_addictive += bool(drugs)
+        self.tapering += any(m.tapering is not None for m, _f in drugs)
+        if not on_opioid:
+            return
+        self.opioid += 1
+        self.opioid_long += whole and any(f.drug_class == "opioid" and long_term(m, self.day, self.long_term_days)
+                                for m, f in drugs)  # fmt: skip
+        self.with_sedative += bool(classes & {"benzodiazepine", "z_drug"})
+        self.with_gabapentinoid += "gabapentinoid" in classes
+        if mme is None:
+            self.not_counted += 1
+        else:
+            self.mme.append(mme)
+            for level in MME_LEVELS:
+                self.levels[level] += mme >= level
+        if whole:
+            self._tapering(record, plan, mme)
+
+    def _tapering(self, record: PatientRecord, plan: CarePlan | None, mme: float | None) -> None:
+        """Of the patients with an opioid tapering plan: has the daily MME come down since the plan was made?"""
+        if plan is None or not any(m.tapering and drug_facts(m).drug_class == "opioid" for m in plan.medications):
+            return
+        self.tapering_opioid += 1
+        first = next(p for p in record.plans if any(m.tapering and drug_facts(m).drug_class == "opioid"
+                                                    for m in p.medications))  # fmt: skip
+        before = _opioid_mme(first)[1]
+        self.reduced += before is not None and mme is not None and mme < before
+
+    def values(self) -> dict[str, float | None]:
+        n = self.patients
+        found: dict[str, float | None] = {
+            "share_on_opioids": _share(self.opioid, n),
+            "share_opioids_over_3_months": _share(self.opioid_long, n),
+            "share_mme_50_plus": _share(self.levels[50], n),
+            "share_mme_90_plus": _share(self.levels[90], n),
+            "share_opioid_with_benzodiazepine_or_z_drug": _share(self.with_sedative, n),
+            "share_opioid_with_gabapentinoid": _share(self.with_gabapentinoid, n),
+            "median_mme": _median(self.mme),
+            "patients_opioid_not_counted": self.not_counted,
+            "share_addictive_with_tapering_plan": _share(self.tapering, self.on_addictive),
+            "share_tapering_reduced_mme": _share(self.reduced, self.tapering_opioid),
+        }
+        grouped = sum(self.groups.values())
+        found.update({f"share_startback_{g}": _share(c, grouped) for g, c in self.groups.items()})
+        found.update({f"median_change_{form}": _median(v) for form, v in self.changes.items()})
+        return found
+
+
+def _flag_delays(records: Iterable[PatientRecord], start: date, end: date) -> tuple[list[float], int]:
+    """Hours from each suicide-risk flag raised in the period to its first action; and flags with none by the end."""
+    delays, open_flags = [], 0
+    for record in records:
+        for screening in record.screenings_until(end):
+            for flag in SUICIDE_FLAGS if screening.flags else ():
+                if flag not in screening.flags:
+                    continue
+                acted = record.actions.get((screening.response_id, flag))
+                if acted is None or acted.date() > end:
+                    open_flags += 1
+                elif screening.at.date() >= start:
+                    delays.append(max(0.0, (acted - screening.at).total_seconds() / 3600))
+    return delays, open_flags
+
+
+def outcomes(records: Sequence[PatientRecord], start: date, end: date, long_term_days: int) -> dict[str, float | None]:
+    """Every outcome over ``records`` (the patients seen in the period), read at ``end``."""
+    tally = _Tally(end, long_term_days)
+    for record in records:
+        tally.add(record, start)
+    found = tally.values()
+    delays, open_flags = _flag_delays(records, start, end)
+    found["median_hours_suicide_flag_to_action"] = _median(delays)
+    found["suicide_flags_without_action"] = open_flags
+    return found
+
+
+def months(start: date, end: date) -> list[tuple[date, date]]:
+    """The calendar months the period touches, each cut to the period."""
+    found, first = [], start.replace(day=1)
+    while first <= end:
+        following = (first + timedelta(days=32)).replace(day=1)
+        found.append((max(first, start), min(following - timedelta(days=1), end)))
+        first = following
+    return found
+
+
+def trends(records: Sequence[PatientRecord], start: date, end: date, long_term_days: int) -> list[MonthTrend]:
+    """Month by month: the patients seen that month, read at its last day (a few outcomes)."""
+    seen: dict[str, list[PatientRecord]] = {}
+    for record in records:
+        for month in dict.fromkeys(f"{v:%Y-%m}" for v in record.visits):
+            seen.setdefault(month, []).append(record)
+    found = []
+    for first, last in months(start, end):
+        tally = _Tally(last, long_term_days)
+        for record in seen.get(f"{first:%Y-%m}", []):
+            tally.add(record, first, whole=False)
+        values = tally.values()
+        values["patients"] = tally.patients
+        values["median_peg"] = _median(tally.latest_peg)
+        found.append(MonthTrend(f"{first:%Y-%m}", {key: values[key] for key in TREND_KEYS}))
+    return found

@@ -1,0 +1,112 @@
+"""A patient's record as the quality rules read it: visits, completed screenings, actions on suicide-risk
+flags and the care-plan versions, each dated, so any day's state can be read back."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from typing import NamedTuple
+
+from smerteagent.core.careplan.medication import ADDICTIVE, Medication, bundled_catalogue
+from smerteagent.core.careplan.plan import CarePlan, PlannedMedication
+
+SUICIDE_FLAGS = ("suicide_risk", "suicide_risk_imminent")
+
+
+class DrugFacts(NamedTuple):
+    drug_class: str
+    daily_mme: float | None  # None: not an opioid, no dose, or no sourced conversion factor
+
+
+def drug_facts(medication: PlannedMedication) -> DrugFacts:
+    """A drug's class and daily MME, remembered per name and dose (a register repeats the same few drugs)."""
+    return _drug_facts(medication.name, medication.daily_dose)
+
+
+@lru_cache(maxsize=4096)
+def _drug_facts(name: str, daily_dose: float | None) -> DrugFacts:
+    """THE one place the report reads a drug's class and daily MME (today: the care-plan catalogue; the ATC
+    drug catalogue of issue 12 replaces this function's body)."""
+    catalogue = bundled_catalogue()
+    return DrugFacts(catalogue.drug_class(name), catalogue.daily_mme(Medication(name, daily_dose)))
+
+
+class Screening(NamedTuple):
+    """A completed questionnaire: the fields the rules need (total only where a rule reads it)."""
+
+    response_id: int
+    form_id: str
+    at: datetime
+    band: str | None
+    total: float | None
+    flags: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    patient_id: int
+    name: str
+    cpr: str | None = None
+    visits: tuple[date, ...] = ()  # sorted
+    screenings: tuple[Screening, ...] = ()  # sorted by time
+    actions: Mapping[tuple[int, str], datetime] = field(default_factory=dict)  # first action per (response, flag)
+    plans: tuple[CarePlan, ...] = ()  # versions, sorted by created_at
+    _days: list[date] = field(init=False, repr=False, compare=False)
+    by_form: dict[str, tuple[list[date], list[Screening]]] = field(init=False, repr=False, compare=False)
+
+    def plan_on(self, day: date) -> CarePlan | None:
+        """The care-plan version that stood at the end of ``day`` (made on or before it)."""
+        if not self.plans:
+            return None
+        index = bisect_right([p.created_at.date() for p in self.plans], day)
+        return self.plans[index - 1] if index else None
+
+    def __post_init__(self) -> None:
+        """Index the screenings by day and by form once (the rules read them many times per report)."""
+        days = [s.at.date() for s in self.screenings]
+        by_form: dict[str, tuple[list[date], list[Screening]]] = {}
+        for day, screening in zip(days, self.screenings, strict=True):
+            form_days, rows = by_form.setdefault(screening.form_id, ([], []))
+            form_days.append(day)
+            rows.append(screening)
+        object.__setattr__(self, "_days", days)
+        object.__setattr__(self, "by_form", by_form)
+
+    def screenings_until(self, day: date) -> tuple[Screening, ...]:
+        return self.screenings[: bisect_right(self._days, day)]
+
+    def of_form(self, form_id: str, start: date, end: date) -> list[Screening]:
+        """The form's screenings completed between ``start`` and ``end`` (both included)."""
+        days, rows = self.by_form.get(form_id, ([], []))
+        return rows[bisect_left(days, start) : bisect_right(days, end)]
+
+    def recent(self, forms: tuple[str, ...], start: date, end: date) -> bool:
+        """Any of ``forms`` completed between ``start`` and ``end``."""
+        for form_id in forms:
+            days = self.by_form.get(form_id, ((), ()))[0]
+            index = bisect_left(days, start)
+            if index < len(days) and days[index] <= end:
+                return True
+        return False
+
+    def seen_between(self, start: date, end: date) -> bool:
+        """A visit or a care-plan version in the period: the patient was in the clinic's care then."""
+        return any(start <= v <= end for v in self.visits) or any(
+            start <= p.created_at.date() <= end for p in self.plans
+        )
+
+
+def addictive(plan: CarePlan | None) -> list[tuple[PlannedMedication, DrugFacts]]:
+    """The dependence-forming drugs on a plan, with their facts."""
+    if plan is None:
+        return []
+    found = [(m, drug_facts(m)) for m in plan.medications]
+    return [(m, facts) for m, facts in found if facts.drug_class in ADDICTIVE]
+
+
+def long_term(medication: PlannedMedication, day: date, days: int) -> bool:
+    """Used more than ``days`` at ``day``; a drug without a start date cannot be shown to be short."""
+    return medication.started_on is None or (day - medication.started_on).days > days

@@ -1,0 +1,73 @@
+"""The clinic's quality report over the supervision checkpoints, written once for both faces: read the
+records of the period, apply the rules, draw the sample, and audit who asked for which report."""
+
+from __future__ import annotations
+
+import gc
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+from smerteagent.core.quality.outcomes import OUTCOME_FORMS
+from smerteagent.core.quality.report import QualityReport, build_report, check_period
+from smerteagent.core.quality.rules import RuleSet, bundled_rules
+from smerteagent.storage.quality import QualityRecords
+from smerteagent.storage.services import Services
+
+
+def default_period(today: date, months: int = 12) -> tuple[date, date]:
+    """The last ``months`` months up to and including ``today`` (12 months: 365 or 366 days)."""
+    year, month = divmod(today.month - 1 - months, 12)
+    first = today.replace(year=today.year + year, month=month + 1, day=1)
+    try:
+        first = first.replace(day=today.day)
+    except ValueError:  # 29-31 March minus a month: the month's end, then the day after it
+        first = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first + timedelta(days=1), today
+
+
+def new_seed() -> int:
+    """A seed for a sample the user did not seed: printed with the sample so it can be drawn again."""
+    return secrets.randbelow(1_000_000)
+
+
+@contextmanager
+def bulk_objects() -> Iterator[None]:
+    """No cyclic garbage collection while a whole register becomes objects: the collector would walk every
+    object made so far again and again (most of the time a 100,000-patient report took); none are cycles."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def compute_report(services: Services, start: date, end: date, rules: RuleSet, language: str = "da",
+                   sample: int | None = None, seed: int | None = None) -> QualityReport:  # fmt: skip
+    """The report itself, read and computed (not audited: the benchmark times this)."""
+    with bulk_objects():
+        records = QualityRecords(services.database).records(start, end, rules.forms() | OUTCOME_FORMS)
+        return build_report(records, rules, start, end, language, sample, seed)
+
+
+def quality_report(services: Services, start: date | None = None, end: date | None = None, *,
+                   sample: int | None = None, seed: int | None = None, language: str = "da",
+                   output: str = "view", rules: RuleSet | None = None,
+                   today: date | None = None) -> QualityReport:  # fmt: skip
+    """The report over the period (default: the last 12 months), audited with who, the period and the sample."""
+    rules = rules or bundled_rules()
+    end = end or today or date.today()
+    start = start or default_period(end, rules.period_months)[0]
+    check_period(start, end)
+    if sample is not None and seed is None:
+        seed = new_seed()
+    report = compute_report(services, start, end, rules, language, sample, seed)
+    detail = {"from": start.isoformat(), "to": end.isoformat(), "output": output, "patients": report.patients,
+              "sample": sample, "seed": seed}  # fmt: skip
+    if report.sample is not None:
+        detail["sampled"] = [s.patient_id for s in report.sample]
+    services.audit.record("export" if output == "pdf" else "view", "quality_report", None, detail)
+    return report

@@ -1,0 +1,88 @@
+"""The quality report over a real database: records made through the services are read back at the end of the
+period, the report is audited with its period and sample, and demo data shows work to do."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from smerteagent.core.careplan.plan import CarePlan, InformedConsent, PlannedMedication, ReceivedLetter
+from smerteagent.core.patients import PatientInput
+from smerteagent.storage.demo import load_demo
+from smerteagent.storage.services import Services
+from smerteagent.usecases.quality import default_period, quality_report
+
+TODAY = date.today()
+
+
+def _patient(services: Services, given: str, cpr: str) -> int:
+    patient, _ = services.patients.add(PatientInput(given, "Ærø", cpr=cpr))
+    return patient.id
+
+
+def _screen(services: Services, patient_id: int, form: str, answers: dict[str, int]) -> int:
+    encounter = services.screenings.start_encounter(patient_id, "pain_clinic")
+    response = services.screenings.start_response(encounter.id, form)
+    for item, value in answers.items():
+        services.screenings.answer(response.id, item, value)
+    return services.screenings.complete(response.id, "female").id
+
+
+def test_records_made_through_the_services_are_read_at_the_end_of_the_period(services: Services) -> None:
+    good = _patient(services, "God", "070761-4285")
+    phq9 = {f"q{i}": 0 for i in range(1, 10)}
+    _screen(services, good, "phq9", phq9)
+    oxy = PlannedMedication("Oxycodon", "10 mg x 2", 20, TODAY - timedelta(days=30), TODAY + timedelta(days=30), None,
+                            "Rygsmerter", TODAY, "God effekt")  # fmt: skip
+    risks = ("dependence", "tolerance_withdrawal", "driving", "combination", "overdose_naloxone")
+    consent = InformedConsent(TODAY, "Opioidbehandling", risks, "Læge Holm")
+    letter = ReceivedLetter(TODAY, "Afd. X", assessed_by="Holm", assessed_on=TODAY, action="Ingen")
+    services.careplans.save(CarePlan(good, medications=(oxy,), abuse_stance="Ingen tegn", consent=consent,
+                                     medication_reviewed_on=TODAY, letters=(letter,)))  # fmt: skip
+    flagged = _patient(services, "Flag", "010190-1234")
+    response = _screen(services, flagged, "phq9", {**phq9, "q9": 2})
+    report = quality_report(services, sample=2, seed=3, output="json", today=TODAY)
+    rows = {row.id: row for row in report.checkpoints}
+    assert report.patients == 2
+    assert all(good not in row.failing for row in report.checkpoints)
+    assert flagged in rows["suicide_risk"].failing and rows["discharge_summaries"].applicable == 1
+    services.screenings.record_safety_action(response, "suicide_risk", "assessed_no_acute_risk")
+    again = quality_report(services, output="view", today=TODAY)
+    assert flagged not in {row.id: row for row in again.checkpoints}["suicide_risk"].failing
+    before = quality_report(services, TODAY - timedelta(days=400), TODAY - timedelta(days=1), output="view")
+    assert before.patients == 0, "nobody was seen before today"
+
+
+def test_every_report_is_audited_with_who_the_period_and_the_sample(services: Services) -> None:
+    _patient(services, "Åse", "070761-4285")
+    quality_report(services, date(2026, 1, 1), date(2026, 3, 31), sample=5, seed=11, output="pdf")
+    event = services.audit.events()[-1]
+    assert (event.actor, event.action, event.record_type) == ("test-clinician", "export", "quality_report")
+    assert event.detail["from"] == "2026-01-01" and event.detail["to"] == "2026-03-31"
+    assert event.detail["sample"] == 5 and event.detail["seed"] == 11
+
+
+def test_an_unseeded_sample_gets_a_seed_that_draws_it_again(services: Services) -> None:
+    load_demo(services, 40, seed=2)
+    first = quality_report(services, sample=4, output="view")
+    assert first.seed is not None and first.sample is not None
+    again = quality_report(services, sample=4, seed=first.seed, output="view")
+    assert again.sample == first.sample
+
+
+def test_the_default_period_is_the_last_twelve_months() -> None:
+    assert default_period(date(2026, 12, 3)) == (date(2025, 12, 4), date(2026, 12, 3))
+    assert default_period(date(2024, 2, 29)) == (date(2023, 3, 1), date(2024, 2, 29))
+
+
+def test_demo_data_shows_work_to_do(services: Services) -> None:
+    load_demo(services, 300, seed=5)
+    report = quality_report(services, output="view")
+    rows = {row.id: row for row in report.checkpoints}
+    assert 250 < report.patients <= 300, "demo visits reach a little over a year back"
+    for row in report.checkpoints:
+        assert row.applicable > 0 and row.fulfilled > 0 and row.failing, row.id
+    assert report.outcomes["share_on_opioids"] and report.outcomes["median_mme"]
+    assert any(t.values["patients"] for t in report.trends)
+    assert rows["suicide_risk"].applicable == report.patients
+    started = [v for v in services.careplans.versions(rows["indication_follow_up"].failing[-1])]
+    assert started and started[0].created_at < datetime.now() - timedelta(hours=1), "bulk plans are dated"
