@@ -208,7 +208,8 @@ def test_outcomes_read_the_drugs_and_the_changes() -> None:
 
 
 def test_an_opioid_without_a_factor_is_said_not_counted() -> None:
-    values = build_report([record(plan(PlannedMedication("Norspan", None, 10, END)))], RULES, START, END).outcomes
+    # Buvidal (depot buprenorphine injection): no published oral-morphine factor, so not counted (issue 12).
+    values = build_report([record(plan(PlannedMedication("Buvidal", None, 10, END)))], RULES, START, END).outcomes
     assert values["patients_opioid_not_counted"] == 1 and values["median_mme"] is None
 
 

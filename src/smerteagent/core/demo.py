@@ -203,7 +203,7 @@ def record_details(plan: CarePlan, classes: dict[str, str], rng: random.Random, 
     medications = []
     for medication in plan.medications:
         drug_class = classes.get(medication.name, "other")
-        if drug_class == "other":
+        if drug_class not in INDICATIONS:  # not dependence-forming (other analgesics, unknown drugs)
             medications.append(medication)
             continue
         evaluated = _chance(rng, 0.75)

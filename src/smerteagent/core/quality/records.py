@@ -28,8 +28,8 @@ def drug_facts(medication: PlannedMedication) -> DrugFacts:
 
 @lru_cache(maxsize=4096)
 def _drug_facts(name: str, daily_dose: float | None) -> DrugFacts:
-    """THE one place the report reads a drug's class and daily MME (today: the care-plan catalogue; the ATC
-    drug catalogue of issue 12 replaces this function's body)."""
+    """THE one place the report reads a drug's class and daily MME: the ATC drug catalogue (an unknown drug is
+    'unclassified', an opioid without a published factor has no MME and counts as not counted)."""
     catalogue = bundled_catalogue()
     return DrugFacts(catalogue.drug_class(name), catalogue.daily_mme(Medication(name, daily_dose)))
 

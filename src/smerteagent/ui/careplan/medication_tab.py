@@ -122,8 +122,8 @@ class MedicationTab(QWidget):
         self.suicide_risk_open, self.today = suicide_risk_open, today
         self.acknowledgements: dict[str, Acknowledgement] = {}
         self.table = RowTable([_("Drug"), _("Dose"), _("Daily dose"), _("Started (dd.mm.yyyy)"),
-                               _("Re-evaluate (dd.mm.yyyy)"), _("Tapering plan"), _("Unit"),
-                               _("MME per day")], {}, self)  # fmt: skip
+                               _("Re-evaluate (dd.mm.yyyy)"), _("Tapering plan"), _("Unit"), _("MME per day"),
+                               _("Indication"), _("Effect evaluated (dd.mm.yyyy)"), _("Effect")], {}, self)  # fmt: skip
         self.suggestions = drug_suggestions(catalogue)
         self.table.setItemDelegateForColumn(DRUG, DrugDelegate(self.suggestions, self.table))
         self.table.itemChanged.connect(self._item_changed)
