@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from smerteagent.core.scoring.engine import CompiledForm
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-LICENCE_STATUS = {"official": "official wording", "own_labels": "own labels"}
+LICENCE_STATUS = {"official": "official wording", "own_labels": "own labels", "unknown": "licence unknown"}
 
 
 def register(commands: Any, add_forms_dir: Callable[[argparse.ArgumentParser], None]) -> None:

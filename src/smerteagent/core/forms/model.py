@@ -21,11 +21,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+
+
 class Text(_Strict):
-    """The same text in Danish and English; both are required."""
+    """The same text in Danish and English; both are required. ``other`` keeps further languages."""
 
     da: NonEmpty
     en: NonEmpty
+    other: dict[LanguageCode, NonEmpty] = Field(
+        default_factory=dict, description="The text in further languages (language code -> text), e.g. from FHIR."
+    )
 
     def get(self, language: str) -> str:
         return self.en if language == "en" else self.da
@@ -144,8 +150,9 @@ class Scoring(_Strict):
 class Licence(_Strict):
     """Whose words the file carries and on what terms."""
 
-    wording: Literal["official", "own_labels"] = Field(
-        description="official: the published wording may be shipped; own_labels: our clinician-facing labels."
+    wording: Literal["official", "own_labels", "unknown"] = Field(
+        description="official: the published wording may be shipped; own_labels: our clinician-facing labels; "
+        "unknown: the source (e.g. an imported FHIR file) does not say."
     )
     terms: NonEmpty
     danish: Literal["official", "unofficial_translation", "own_labels"] = "unofficial_translation"
@@ -166,6 +173,10 @@ class Form(_Strict):
     short_title: Text | None = None
     source: NonEmpty = Field(description="The publication whose scoring rule this file follows.")
     licence: Licence
+    languages: list[LanguageCode] = Field(
+        default_factory=lambda: ["da", "en"],
+        description="The languages the texts really are in; da/en text borrowed from another language is not one.",
+    )
     instructions: Text | None = None
     timeframe: Text | None = None
     option_sets: dict[Identifier, list[Option]] = Field(default_factory=dict)

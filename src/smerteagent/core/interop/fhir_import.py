@@ -1,10 +1,11 @@
 """A FHIR R4 Questionnaire (plain dict) as a SmerteAgent form file, with a report item by item.
 
 What translates safely is imported: choice, boolean, integer, string and text items, groups (flattened),
-display text (instructions and help), answer weights (``ordinalValue``/``itemWeight``), ``enableWhen`` and
-translations. A score is imported only when it is a plain weighted sum (see :mod:`fhir_scoring`); any other
-calculation — arbitrary FHIRPath, ``x-fhir-query`` — is refused, and then the form is imported unscored,
-never scored wrongly. A Questionnaire has no bands or flags, so an imported form has none — no severity
+display text (instructions and help), answer weights (``ordinalValue``/``itemWeight``, also from contained
+ValueSets), ``enableWhen`` and every language. A calculation (either ``calculatedExpression`` URL, with
+``variable``s) is imported when it is a sum, average or count of item answers (see :mod:`fhir_fhirpath`),
+under our missing-answer rule, which the report states; any other calculation is refused, and then the
+form is imported unscored, never scored wrongly. Prefill (``initialExpression`` …) is noted and ignored. A Questionnaire has no bands or flags, so an imported form has none — no severity
 band, no suicide-risk warning; the report says so every time. The result is checked by the same loader as
 every other form file.
 """
@@ -21,25 +22,39 @@ from smerteagent.core.forms.compiler import RESERVED_NAMES, compile_form
 from smerteagent.core.forms.loader import validate_document
 from smerteagent.core.forms.model import Form
 from smerteagent.core.interop.fhir_common import (
-    CALCULATED,
+    ANSWER_EXPRESSION,
+    CALCULATED_URLS,
     ENABLE_WHEN_EXPRESSION,
     FHIRPATH,
     ITEM_WEIGHT,
+    LICENCE_WORDING,
     MAX_VALUE,
     MIN_VALUE,
     ORDINAL_VALUE,
     OWN_LANGUAGE,
+    PREFILL,
+    VARIABLE,
     Json,
     extension_value,
     slug,
     translations,
 )
 from smerteagent.core.interop.fhir_enable import ImportedQuestion, answer_keys, from_enable_when
-from smerteagent.core.interop.fhir_scoring import parse_sum
+from smerteagent.core.interop.fhir_fhirpath import (
+    NotTranslatable,
+    aggregate,
+    response_skeleton,
+    substitute,
+    syntax_error,
+    unknown_variables,
+)
+from smerteagent.core.interop.fhir_input import MAX_DEPTH, clean_line, clean_text, nesting_depth
+from smerteagent.core.interop.fhir_valuesets import find_value_set, options_from
 
 QUESTION_TYPES = ("choice", "boolean", "integer", "decimal", "string", "text")
 TEXT_LIMIT = 10_000
 _INTEGER = re.compile(r"^-?\d+$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 NO_BANDS_OR_FLAGS = "(bands and flags)"
 NO_BANDS_OR_FLAGS_MESSAGE = (
     "a FHIR Questionnaire carries no bands or flags: the imported form has NONE (no severity band, no "
@@ -56,7 +71,8 @@ class ReportLine:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.outcome:<8}  {self.link_id}" + (f": {self.message}" if self.message else "")
+        line = f"{self.outcome:<8}  {self.link_id}" + (f": {self.message}" if self.message else "")
+        return clean_line(line)
 
 
 @dataclass
@@ -97,9 +113,14 @@ class _Importer:
         self.resource = resource
         self.file = file
         self.form_id = form_id
-        self.language = str(resource.get("language") or "en").split("-")[0].lower()
+        language = str(resource.get("language") or "en").split("-")[0].lower()
+        self.language = language if _LANGUAGE.match(language) else "en"
+        self.languages: set[str] = set()
+        self.variables: dict[str, str] = {}
+        self.skeleton = response_skeleton(resource.get("item"))
         self.report: list[ReportLine] = []
         self.items: dict[str, _Item] = {}
+        self.kinds: dict[str, str] = {}
         self.ids: set[str] = set()
         self.instructions: list[dict[str, str]] = []
         self.calculated: list[tuple[str, Json]] = []
@@ -112,23 +133,27 @@ class _Importer:
     def note(self, link_id: str, outcome: str, message: str = "") -> None:
         self.report.append(ReportLine(link_id, outcome, message))
 
-    def text(self, text: Any, element: Any) -> dict[str, str] | None:
-        """``{da, en}`` from a string and its translations; a missing language borrows the other one."""
-        found = translations(element)
-        if isinstance(text, str) and text.strip():
-            found[self.language] = text
+    def text(self, text: Any, element: Any) -> dict[str, Any] | None:
+        """``{da, en, other}`` from a string and its translations; a missing da/en borrows another language."""
+        found = {lang: clean_text(value) for lang, value in translations(element).items()
+                 if clean_text(value).strip() and _LANGUAGE.match(lang)}  # fmt: skip
+        if isinstance(text, str) and clean_text(text).strip():
+            found[self.language] = clean_text(text)
+        if not found:
+            return None
         if "da" in found and self.language != "da":
             self.danish_given = True
+        self.languages |= set(found)
+        fallback = found.get(self.language) or next(iter(found.values()))
         da, en = found.get("da"), found.get("en")
-        if da is None and en is None:
-            fallback = next(iter(found.values()), None)
-            if fallback is None:
-                return None
-            da = en = fallback
         for language, value in (("da", da), ("en", en)):
             if value is None:
                 self.missing_language.add(language)
-        return {"da": da or str(en), "en": en or str(da)}
+        result: dict[str, Any] = {"da": da or en or fallback, "en": en or da or fallback}
+        other = {lang: value for lang, value in sorted(found.items()) if lang not in ("da", "en")}
+        if other:
+            result["other"] = other
+        return result
 
     # --- walking the items -------------------------------------------------------------------------------
 
@@ -147,6 +172,7 @@ class _Importer:
             kind = item.get("type")
             if not isinstance(kind, str):
                 raise self.fail(f"{where}.type", f"item {link_id!r} has no type")
+            self.kinds[link_id] = kind
             self.item(item, link_id, kind, where, in_question)
 
     def item(self, item: Json, link_id: str, kind: str, where: str, parent: _Item | None) -> None:
@@ -162,7 +188,9 @@ class _Importer:
         if kind == "display":
             self.display(item, link_id, parent)
             return
-        if extension_value(item, CALCULATED) is not None:
+        self.read_variables(item, link_id)
+        self.prefill(item, link_id)
+        if _calculation(item) is not None:
             self.calculated.append((link_id, item))
             return
         if kind not in QUESTION_TYPES:
@@ -171,6 +199,28 @@ class _Importer:
         imported = self.question(item, link_id, kind)
         if imported is not None:
             self.walk(item.get("item") or [], f"{where}.item", imported)
+
+    def read_variables(self, element: Json, where: str) -> None:
+        """SDC ``variable``s (FHIRPath), by name; the calculations that use them have them substituted."""
+        for extension in element.get("extension") or []:
+            if not isinstance(extension, dict) or extension.get("url") != VARIABLE:
+                continue
+            expression = extension.get("valueExpression") or {}
+            name, source = expression.get("name"), expression.get("expression")
+            if not isinstance(name, str) or not isinstance(source, str):
+                self.note(where, "refused", "a variable without a name or expression is ignored")
+            elif expression.get("language") != FHIRPATH:
+                self.note(where, "refused", f"variable %{name} is not FHIRPath ({expression.get('language')!r}); "
+                          "a calculation using it is not imported")  # fmt: skip
+            else:
+                self.variables[name] = source
+
+    def prefill(self, item: Json, link_id: str) -> None:
+        """Prefill and population rules are noted and ignored: every answer here is given in the consultation."""
+        found = [url.rsplit("-", 1)[-1].rsplit("/", 1)[-1] for url in PREFILL if extension_value(item, url) is not None]
+        found += [key for key in ("initial", "initialExpression") if key in item]
+        if found:
+            self.note(link_id, "changed", f"{', '.join(sorted(set(found)))} (prefill) ignored: the item starts empty")
 
     def display(self, item: Json, link_id: str, parent: _Item | None) -> None:
         text = self.text(item.get("text"), item.get("_text"))
@@ -197,13 +247,12 @@ class _Importer:
         if item.get("repeats") is True:
             self.note(link_id, "refused", "repeating answers cannot be stored (one answer per item)")
             return None
-        for key in ("answerValueSet", "initialExpression", "answerExpression"):
-            if key in item or extension_value(
-                item, f"http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-{key}"
-            ):
-                why = "needs a terminology server" if key == "answerValueSet" else "is FHIRPath/x-fhir-query"
-                self.note(link_id, "refused", f"{key} {why}; it cannot be translated safely")
+        if "answerValueSet" in item or extension_value(item, ANSWER_EXPRESSION) is not None:
+            options, why = self.answer_list(item)
+            if options is None:
+                self.note(link_id, "refused", why)
                 return None
+            item = {**item, "answerOption": options}
         text = self.text(item.get("text"), item.get("_text")) or {"da": link_id, "en": link_id}
         document: dict[str, Any] = {"id": self.new_id(link_id), "type": "text", "text": text}
         if isinstance(item.get("code"), list):
@@ -218,6 +267,20 @@ class _Importer:
         self.items[link_id] = imported
         self.note(link_id, "changed" if messages else "imported", "; ".join(messages))
         return imported
+
+    def answer_list(self, item: Json) -> tuple[list[Json] | None, str]:
+        """Options from a contained ValueSet, or from an answerExpression that needs no answers (static)."""
+        reference = item.get("answerValueSet")
+        if isinstance(reference, str):
+            value_set = find_value_set(self.resource, reference)
+            if value_set is None:
+                return None, f"answerValueSet {reference!r} is not contained in the file; it needs a terminology server"
+            options = options_from(self.resource, value_set)
+            if options is None:
+                return None, f"answerValueSet {reference!r} lists no codes (a filter needs a terminology server)"
+            return options, ""
+        expression = extension_value(item, ANSWER_EXPRESSION)
+        return _static_answers(self.resource, expression)
 
     def answers(self, item: Json, imported: _Item, kind: str, messages: list[str]) -> bool:
         document = imported.document
@@ -315,7 +378,8 @@ class _Importer:
                 self.note(link_id, "refused", f"score not imported: {why}")
                 return self.unscored(link_id)
             results.append(result)
-            self.note(link_id, "imported", f"score {name}: plain weighted sum of {len(result['items'])} items")
+            self.note(link_id, "imported", f"score {name}: {_DESCRIBED[result['method']]} of {len(result['items'])} items"
+                      f"{_ZERO_FILL.get(result['method'], '')}")  # fmt: skip
         if not results and any(i.weights for i in self.items.values()):
             self.note("(scoring)", "changed", "answer weights but no calculated score: the form is unscored")
         return results
@@ -325,31 +389,29 @@ class _Importer:
         return []
 
     def result(self, item: Json, name: str) -> tuple[dict[str, Any] | None, str]:
-        expression = extension_value(item, CALCULATED)
-        if not isinstance(expression, dict) or expression.get("language") != FHIRPATH:
+        expression = _calculation(item)
+        source = expression.get("expression") if isinstance(expression, dict) else None
+        if not isinstance(expression, dict) or expression.get("language") != FHIRPATH or not isinstance(source, str):
             return None, "the calculation is not FHIRPath"
-        parts = parse_sum(str(expression.get("expression", "")))
-        if parts is None:
-            return None, f"FHIRPath {expression.get('expression')!r} is not a plain weighted sum"
-        terms: list[dict[str, Any]] = []
-        low = high = 0.0
-        for part in parts:
-            chosen = [i for i in self.items.values() if part.link_ids is None or i.link_id in part.link_ids]
-            unknown = set(part.link_ids or ()) - {i.link_id for i in chosen}
+        try:
+            full = substitute(source, self.variables)
+            unknown = unknown_variables(full)
             if unknown:
-                return None, f"it sums {sorted(unknown)}, which were not imported as questions"
-            for imported in chosen:
-                term, why = _term(imported, part.weighted, explicit=part.link_ids is not None)
-                if why:
-                    return None, why
-                if term is None:
-                    continue
-                points = term["points"] if "points" in term else {v: v for v in _values_of(imported.document)}
-                low, high = low + min(points.values()), high + max(points.values())
-                terms.append(term)
-        if not terms:
-            return None, "it sums no item"
-        result: dict[str, Any] = {"id": name, "method": "sum", "items": terms, "range": [_number(low), _number(high)]}
+                raise NotTranslatable(f"it uses %{', %'.join(unknown)}, which the file does not define")
+            problem = syntax_error(full)
+            if problem is not None:
+                raise NotTranslatable(f"fhirpathpy cannot parse it: {problem}")
+            found = aggregate(full, self.skeleton)
+            terms, low, high = self.terms(found.link_ids, found.weighted, found.how)
+        except NotTranslatable as why:
+            return None, f"FHIRPath {source!r}: {why}"
+        method = {"sum": "sum", "avg": "mean", "count": "answered"}[found.how]
+        if found.how == "avg":
+            low, high = min(t[0] for t in terms), max(t[1] for t in terms)
+        elif found.how == "count":
+            low, high = 0, len(terms)
+        result: dict[str, Any] = {"id": name, "method": method, "items": [t[2] for t in terms],
+                                  "range": [_number(low), _number(high)]}  # fmt: skip
         label = self.text(item.get("text"), item.get("_text"))
         if label is not None:
             result["label"] = label
@@ -357,6 +419,37 @@ class _Importer:
         if any(codes):
             result["codes"] = [c for c in codes if c is not None]
         return result, ""
+
+    def terms(
+        self, link_ids: tuple[str, ...], weighted: bool, how: str
+    ) -> tuple[list[tuple[float, float, dict[str, Any]]], float, float]:
+        """(lowest, highest, term) for each answered item the aggregate reads, and the sum's range."""
+        calculated = {link for link, _ in self.calculated}
+        terms: list[tuple[float, float, dict[str, Any]]] = []
+        for link_id in link_ids:
+            if link_id in calculated and weighted and how != "count":
+                continue  # a calculated answer is a number: its weight() is empty and adds nothing
+            if link_id in calculated:
+                raise NotTranslatable(f"it reads the calculated item {link_id!r}")
+            imported = self.items.get(link_id)
+            if imported is None:
+                if self.kinds.get(link_id) in ("group", "display"):
+                    continue  # no answer of its own: it adds nothing in FHIRPath either
+                raise NotTranslatable(f"it reads {link_id!r}, which was not imported as a question")
+            kind = imported.document["type"]
+            if how == "count":
+                terms.append((0, 1, {"item": imported.document["id"]}))
+                continue
+            if weighted and kind != "choice":
+                continue  # weight() of a non-coded answer is empty: it adds nothing
+            term, why = _term(imported, weighted, explicit=True)
+            if term is None:
+                raise NotTranslatable(why)
+            points = term["points"] if "points" in term else {v: v for v in _values_of(imported.document)}
+            terms.append((min(points.values()), max(points.values()), term))
+        if not terms:
+            raise NotTranslatable("it reads no answered item (a sum over top-level items does not reach into groups)")
+        return terms, sum(t[0] for t in terms), sum(t[1] for t in terms)
 
     # --- the form ----------------------------------------------------------------------------------------
 
@@ -366,6 +459,7 @@ class _Importer:
             raise self.fail("resourceType", f"expected a Questionnaire, not {resource.get('resourceType')!r}")
         if not resource.get("item"):
             raise self.fail("item", "the Questionnaire has no items")
+        self.read_variables(resource, "(variables)")
         self.walk(resource["item"], "item")
         if not self.items:
             raise NothingImported(self.file, self.report)
@@ -382,17 +476,18 @@ class _Importer:
         resource = self.resource
         name = self.form_id or slug(str(resource.get("name") or resource.get("id") or "imported"))
         title = self.text(resource.get("title") or resource.get("name") or name, resource.get("_title"))
-        url = str(resource.get("url") or resource.get("id") or "(no url)")
-        version = str(resource.get("version") or "1")
+        url = clean_line(str(resource.get("url") or resource.get("id") or "(no url)"))
+        version = clean_line(str(resource.get("version") or "1"))
         scoring_note = "Scored: plain weighted sums of the answer weights." if results else "NOT SCORED."
         document: dict[str, Any] = {
             "id": name, "version": f"{version}-fhir", "title": title,
             "source": f"Imported from FHIR Questionnaire {url}|{version}"
-                      f"{' (' + str(resource['publisher']) + ')' if resource.get('publisher') else ''}. {scoring_note}",
+                      f"{' (' + clean_line(str(resource['publisher'])) + ')' if resource.get('publisher') else ''}. {scoring_note}",
             "licence": {
-                "wording": "official",
-                "terms": str(resource.get("copyright") or "The Questionnaire states no copyright; check the terms "
-                             "of use before clinical use."),
+                "wording": wording if (wording := extension_value(resource, LICENCE_WORDING)) in (
+                    "official", "own_labels") else "unknown",
+                "terms": clean_text(str(resource.get("copyright") or "")).strip() or (
+                    "The Questionnaire states no copyright or licence; check the terms of use before clinical use."),
                 "danish": "official" if self.danish_given else "unofficial_translation",
             },
         }  # fmt: skip
@@ -401,9 +496,46 @@ class _Importer:
             document["codes"] = [c for c in codes if c is not None]
         if self.instructions:
             document["instructions"] = {lang: "\n\n".join(t[lang] for t in self.instructions) for lang in ("da", "en")}
+        document["languages"] = sorted(self.languages, key=lambda lang: (lang != self.language, lang))
         document["items"] = [i.document for i in self.items.values()]
         document["scoring"] = {"results": results}
         return document
+
+
+_DESCRIBED = {"sum": "sum", "mean": "mean", "answered": "count of answered items"}
+_ZERO_FILL = {
+    "sum": "; the file's FHIRPath adds up only the answered items (a missing answer counts as 0), SmerteAgent "
+    "withholds the score until every item is answered (a hidden conditional item counts as its zero answer)",
+    "mean": "; the file's FHIRPath averages whatever was answered, SmerteAgent withholds the mean until every item "
+    "is answered",
+}
+
+
+def _calculation(item: Json) -> Any:
+    """The item's calculatedExpression under either URL (SDC's, or the older core one), or None."""
+    for url in CALCULATED_URLS:
+        found = extension_value(item, url)
+        if found is not None:
+            return found
+    return None
+
+
+def _static_answers(resource: Json, expression: Any) -> tuple[list[Json] | None, str]:
+    """The options an answerExpression gives when it reads nothing but the Questionnaire itself."""
+    if not isinstance(expression, dict) or expression.get("language") != FHIRPATH:
+        return None, "answerExpression is not FHIRPath (x-fhir-query needs a server); it cannot be translated"
+    source = str(expression.get("expression") or "")
+    if re.search(r"%(?!questionnaire\b)[A-Za-z]|\banswer\b|\bresolve\(", source):
+        return None, f"answerExpression {source!r} depends on the answers or the record; it cannot be fixed as options"
+    from fhirpathpy import evaluate
+
+    try:
+        found = evaluate(resource, source, {"questionnaire": resource})
+    except Exception as error:  # noqa: BLE001 - fhirpathpy raises plain Exception
+        return None, f"answerExpression {source!r} cannot be evaluated: {' '.join(str(error).split())[:160]}"
+    if not found or not all(isinstance(c, dict) and c.get("code") for c in found):
+        return None, f"answerExpression {source!r} does not give a list of codings"
+    return [{"valueCoding": c} for c in found], ""
 
 
 def _coding(value: Any) -> dict[str, str] | None:
@@ -489,6 +621,8 @@ def import_questionnaire(resource: Any, file: str, form_id: str | None = None) -
     """Translate ``resource``; raises FormError for a malformed file, NothingImported if no item translates."""
     if not isinstance(resource, dict):
         raise FormError(file, "", f"expected a JSON object (a FHIR Questionnaire), not {type(resource).__name__}")
+    if nesting_depth(resource) > MAX_DEPTH:
+        raise FormError(file, "", f"nested more than {MAX_DEPTH} levels deep")
     if form_id is not None and not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", form_id):
         raise FormError(file, "--id", f"{form_id!r} is not a form id (a-z, 0-9 and _, starting with a letter)")
     return _Importer(resource, file, form_id).run()
