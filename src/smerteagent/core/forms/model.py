@@ -54,6 +54,9 @@ class Option(_Strict):
     value: int
     da: NonEmpty
     en: NonEmpty
+    other: dict[LanguageCode, NonEmpty] = Field(
+        default_factory=dict, description="The label in further languages (language code -> text)."
+    )
     codes: list[Coding] = Field(default_factory=list, description=CODES_DESCRIPTION)
 
     def label(self, language: str) -> str:

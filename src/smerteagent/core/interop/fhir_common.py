@@ -79,10 +79,11 @@ def coding(code: Coding) -> Json:
 def translated(text: Text, primary: str = "da") -> tuple[str, Json]:
     """A string in the primary language and its ``_element`` with the other language as a translation."""
     other = "en" if primary == "da" else "da"
-    extension = {"url": TRANSLATION, "extension": [
-        {"url": "lang", "valueCode": other}, {"url": "content", "valueString": text.get(other)},
-    ]}  # fmt: skip
-    return text.get(primary), {"extension": [extension]}
+    languages = [(other, text.get(other)), *text.other.items()]
+    extensions = [{"url": TRANSLATION, "extension": [
+        {"url": "lang", "valueCode": language}, {"url": "content", "valueString": content},
+    ]} for language, content in languages]  # fmt: skip
+    return text.get(primary), {"extension": extensions}
 
 
 def translations(element: Any) -> dict[str, str]:
