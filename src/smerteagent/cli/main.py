@@ -15,7 +15,7 @@ from smerteagent.cli.options import db_option, forms_dir_option, passphrase_file
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COMMANDS = frozenset(
-    {"forms", "score", "patients", "db", "demo", "settings", "careplan", "export", "audit", "accounts"}
+    {"forms", "score", "patients", "db", "demo", "settings", "careplan", "export", "import", "audit", "accounts"}
 )
 Handler = Callable[[argparse.Namespace], int]
 
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         demo_command,
         export_command,
         forms_command,
+        import_command,
         patients_command,
         score_command,
         settings_command,
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     settings_command.register(commands, storage_options)
     careplan_command.register(commands, storage_options)
     export_command.register(commands, storage_options)
+    import_command.register(commands, storage_options)
     audit_command.register(commands, storage_options)
     accounts_command.register(commands, storage_options)
     return parser

@@ -164,6 +164,16 @@ class Licence(_Strict):
     )
 
 
+class FhirOrigin(_Strict):
+    """The FHIR Questionnaire a form was imported from, so that its QuestionnaireResponses find the form."""
+
+    url: NonEmpty = Field(description="The Questionnaire's canonical URL (or its id when it has none).")
+    version: str | None = None
+    link_ids: dict[Identifier, NonEmpty] = Field(
+        default_factory=dict, description="Item or result id -> the FHIR linkId it was imported from."
+    )
+
+
 class Form(_Strict):
     """One screening instrument as data."""
 
@@ -185,6 +195,7 @@ class Form(_Strict):
     option_sets: dict[Identifier, list[Option]] = Field(default_factory=dict)
     items: list[Item] = Field(min_length=1)
     scoring: Scoring
+    fhir: FhirOrigin | None = Field(default=None, description="Set by smerteagent forms import-fhir.")
 
 
 class FollowUp(_Strict):

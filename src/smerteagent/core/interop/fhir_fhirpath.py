@@ -66,8 +66,10 @@ def syntax_error(expression: str) -> str | None:
     from fhirpathpy.parser import parse
 
     try:
-        parse(expression)
-    except Exception as error:  # fhirpathpy reports syntax errors as plain Exception  # noqa: BLE001
+        parse(expression)  # type: ignore[no-untyped-call]
+    except (
+        Exception
+    ) as error:  # fhirpathpy reports syntax errors as plain Exception  # fhirpathpy raises plain Exception
         return " ".join(str(error).split())[:200] or type(error).__name__
     return None
 
@@ -108,13 +110,17 @@ def selected(selection: str, skeleton: Json) -> list[str]:
     """The linkIds of the items ``selection`` names in a response with every item (in document order)."""
     words = set(_WORDS.findall(_STRINGS.sub("''", selection)))
     if not words <= _SELECTION_WORDS:
-        raise NotTranslatable(f"the item selection {selection!r} reads more than linkIds ({sorted(words - _SELECTION_WORDS)})")
+        raise NotTranslatable(
+            f"the item selection {selection!r} reads more than linkIds ({sorted(words - _SELECTION_WORDS)})"
+        )
     from fhirpathpy import evaluate
 
     try:
         found = evaluate(skeleton, selection, {"resource": skeleton, "context": skeleton})
-    except Exception as error:  # noqa: BLE001 - fhirpathpy raises plain Exception
-        raise NotTranslatable(f"fhirpathpy cannot evaluate {selection!r}: {' '.join(str(error).split())[:160]}") from None
+    except Exception as error:  # fhirpathpy raises plain Exception
+        raise NotTranslatable(
+            f"fhirpathpy cannot evaluate {selection!r}: {' '.join(str(error).split())[:160]}"
+        ) from None
     if not all(isinstance(node, dict) and isinstance(node.get("linkId"), str) for node in found):
         raise NotTranslatable(f"{selection!r} does not select items")
     return [node["linkId"] for node in found]

@@ -5,8 +5,9 @@ display text (instructions and help), answer weights (``ordinalValue``/``itemWei
 ValueSets), ``enableWhen`` and every language. A calculation (either ``calculatedExpression`` URL, with
 ``variable``s) is imported when it is a sum, average or count of item answers (see :mod:`fhir_fhirpath`),
 under our missing-answer rule, which the report states; any other calculation is refused, and then the
-form is imported unscored, never scored wrongly. Prefill (``initialExpression`` …) is noted and ignored. A Questionnaire has no bands or flags, so an imported form has none — no severity
-band, no suicide-risk warning; the report says so every time. The result is checked by the same loader as
+form is imported unscored, never scored wrongly. Prefill (``initialExpression`` …) is noted and ignored.
+A Questionnaire has no bands or flags, so an imported form has none — no severity band, no suicide-risk
+warning; the report says so every time. The result is checked by the same loader as
 every other form file.
 """
 
@@ -378,7 +379,8 @@ class _Importer:
                 self.note(link_id, "refused", f"score not imported: {why}")
                 return self.unscored(link_id)
             results.append(result)
-            self.note(link_id, "imported", f"score {name}: {_DESCRIBED[result['method']]} of {len(result['items'])} items"
+            described = f"{_DESCRIBED[result['method']]} of {len(result['items'])} items"
+            self.note(link_id, "imported", f"score {name}: {described}"
                       f"{_ZERO_FILL.get(result['method'], '')}")  # fmt: skip
         if not results and any(i.weights for i in self.items.values()):
             self.note("(scoring)", "changed", "answer weights but no calculated score: the form is unscored")
@@ -478,11 +480,12 @@ class _Importer:
         title = self.text(resource.get("title") or resource.get("name") or name, resource.get("_title"))
         url = clean_line(str(resource.get("url") or resource.get("id") or "(no url)"))
         version = clean_line(str(resource.get("version") or "1"))
+        publisher = f" ({clean_line(str(resource['publisher']))})" if resource.get("publisher") else ""
         scoring_note = "Scored: plain weighted sums of the answer weights." if results else "NOT SCORED."
         document: dict[str, Any] = {
             "id": name, "version": f"{version}-fhir", "title": title,
             "source": f"Imported from FHIR Questionnaire {url}|{version}"
-                      f"{' (' + clean_line(str(resource['publisher'])) + ')' if resource.get('publisher') else ''}. {scoring_note}",
+                      f"{publisher}. {scoring_note}",
             "licence": {
                 "wording": wording if (wording := extension_value(resource, LICENCE_WORDING)) in (
                     "official", "own_labels") else "unknown",
@@ -499,6 +502,9 @@ class _Importer:
         document["languages"] = sorted(self.languages, key=lambda lang: (lang != self.language, lang))
         document["items"] = [i.document for i in self.items.values()]
         document["scoring"] = {"results": results}
+        link_ids = {i.document["id"]: clean_line(link) for link, i in self.items.items()}
+        link_ids |= {r["id"]: clean_line(link) for r, (link, _) in zip(results, self.calculated, strict=False)}
+        document["fhir"] = {"url": url, "version": version, "link_ids": link_ids}
         return document
 
 
@@ -531,7 +537,7 @@ def _static_answers(resource: Json, expression: Any) -> tuple[list[Json] | None,
 
     try:
         found = evaluate(resource, source, {"questionnaire": resource})
-    except Exception as error:  # noqa: BLE001 - fhirpathpy raises plain Exception
+    except Exception as error:  # fhirpathpy raises plain Exception
         return None, f"answerExpression {source!r} cannot be evaluated: {' '.join(str(error).split())[:160]}"
     if not found or not all(isinstance(c, dict) and c.get("code") for c in found):
         return None, f"answerExpression {source!r} does not give a list of codings"

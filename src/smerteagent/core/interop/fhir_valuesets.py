@@ -15,7 +15,9 @@ from smerteagent.core.interop.fhir_common import ITEM_WEIGHT, ORDINAL_VALUE, TRA
 
 def _contained(resource: Json, kind: str) -> list[Json]:
     found = resource.get("contained")
-    return [r for r in found if isinstance(r, dict) and r.get("resourceType") == kind] if isinstance(found, list) else []
+    return (
+        [r for r in found if isinstance(r, dict) and r.get("resourceType") == kind] if isinstance(found, list) else []
+    )
 
 
 def find_value_set(resource: Json, reference: str) -> Json | None:
@@ -36,8 +38,10 @@ def _code_system_weights(resource: Json) -> dict[tuple[str, str], float]:
             if not isinstance(concept, dict):
                 continue
             for prop in concept.get("property") or []:
-                value = prop.get("valueDecimal", prop.get("valueInteger")) if isinstance(prop, dict) else None
-                if prop.get("code") in ("itemWeight", "weight", "ordinalValue") and _is_number(value):
+                if not isinstance(prop, dict) or prop.get("code") not in ("itemWeight", "weight", "ordinalValue"):
+                    continue
+                value: Any = prop.get("valueDecimal", prop.get("valueInteger"))
+                if _is_number(value):
                     weights[(str(code_system.get("url")), str(concept.get("code")))] = float(value)
     return weights
 
@@ -49,8 +53,10 @@ def _is_number(value: Any) -> bool:
 def _display_element(concept: Json) -> Json | None:
     """Designations with a language as the translation extensions a display would carry."""
     extensions = [
-        {"url": TRANSLATION, "extension": [{"url": "lang", "valueCode": d["language"]},
-                                           {"url": "content", "valueString": d["value"]}]}  # fmt: skip
+        {
+            "url": TRANSLATION,
+            "extension": [{"url": "lang", "valueCode": d["language"]}, {"url": "content", "valueString": d["value"]}],
+        }
         for d in concept.get("designation") or []
         if isinstance(d, dict) and isinstance(d.get("language"), str) and isinstance(d.get("value"), str)
     ]
