@@ -190,7 +190,9 @@ class _Importer:
             self.display(item, link_id, parent)
             return
         self.read_variables(item, link_id)
-        self.prefill(item, link_id)
+        prefilled = _prefill(item)
+        if prefilled and (kind not in QUESTION_TYPES or _calculation(item) is not None):
+            self.note(link_id, "changed", prefilled)
         if _calculation(item) is not None:
             self.calculated.append((link_id, item))
             return
@@ -215,13 +217,6 @@ class _Importer:
                           "a calculation using it is not imported")  # fmt: skip
             else:
                 self.variables[name] = source
-
-    def prefill(self, item: Json, link_id: str) -> None:
-        """Prefill and population rules are noted and ignored: every answer here is given in the consultation."""
-        found = [url.rsplit("-", 1)[-1].rsplit("/", 1)[-1] for url in PREFILL if extension_value(item, url) is not None]
-        found += [key for key in ("initial", "initialExpression") if key in item]
-        if found:
-            self.note(link_id, "changed", f"{', '.join(sorted(set(found)))} (prefill) ignored: the item starts empty")
 
     def display(self, item: Json, link_id: str, parent: _Item | None) -> None:
         text = self.text(item.get("text"), item.get("_text"))
@@ -260,7 +255,7 @@ class _Importer:
             document["codes"] = [_coding(c) for c in item["code"] if _coding(c) is not None]
         document["required"] = item.get("required") is True
         imported = _Item(link_id, document, ImportedQuestion(document["id"], "text"))
-        messages: list[str] = []
+        messages: list[str] = [prefilled] if (prefilled := _prefill(item)) else []
         if not self.answers(item, imported, kind, messages):
             self.ids.discard(document["id"])
             return None
@@ -515,6 +510,13 @@ _ZERO_FILL = {
     "mean": "; the file's FHIRPath averages whatever was answered, SmerteAgent withholds the mean until every item "
     "is answered",
 }
+
+
+def _prefill(item: Json) -> str:
+    """Prefill and population rules are noted and ignored: every answer here is given in the consultation."""
+    found = [url.rsplit("-", 1)[-1].rsplit("/", 1)[-1] for url in PREFILL if extension_value(item, url) is not None]
+    found += [key for key in ("initial", "initialExpression") if key in item]
+    return f"{', '.join(sorted(set(found)))} (prefill) ignored: the item starts empty" if found else ""
 
 
 def _calculation(item: Json) -> Any:
