@@ -54,6 +54,8 @@ def phq9_answers(form: CompiledForm, answers: list[int | None]) -> dict[str, int
         f"{REST}.answer.value.ordinal().sum()",
         "%resource.item.where(linkId != 'total').answer.value.weight().sum()",
         "%resource.answers().value.weight().sum()",
+        "answers().sum(value.ordinal())",
+        "%resource.item.answer.sum(value.weight())",
         " + ".join(f"%resource.item.where(linkId = 'q{n}').answer.weight().sum()" for n in range(1, 10)),
     ],
 )

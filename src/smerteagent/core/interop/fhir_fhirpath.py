@@ -21,6 +21,7 @@ _PART = re.compile(
     r"^(?P<items>.+?)\.answer(?P<value>\.value)?(?:\.(?P<weight>ordinal|weight)\(\))?\.(?P<how>sum|avg|count)\(\)$"
 )
 _ANSWERS = re.compile(r"^(?P<root>%resource|%context|QuestionnaireResponse)\.answers\(\)")
+_SUM_OF = re.compile(r"\.sum\(\s*(?:value\.)?(?P<weight>ordinal|weight)\(\)\s*\)$")
 _STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'")
 _WORDS = re.compile(r"[A-Za-z_%][A-Za-z0-9_]*")
 # The only names an item selection may use: it must not read answers (or anything else that varies).
@@ -130,7 +131,7 @@ def aggregate(expression: str, skeleton: Json) -> Aggregate:
     """The aggregate ``expression`` computes; NotTranslatable says why it is not one."""
     hows, weighted, link_ids = set(), set(), []
     for part in _split(expression.strip()):
-        part = _ANSWERS.sub(lambda m: f"{m['root']}.repeat(item).answer", part).replace(".answer.answer", ".answer")
+        part = _normalised(part)
         match = _PART.match(part)
         if match is None:
             raise NotTranslatable(f"{part!r} is not a sum, average or count of item answers")
@@ -143,6 +144,15 @@ def aggregate(expression: str, skeleton: Json) -> Aggregate:
     if how != "sum" and len(_split(expression.strip())) > 1:
         raise NotTranslatable("it adds averages or counts together")
     return Aggregate(how, weighted.pop(), tuple(link_ids))
+
+
+def _normalised(part: str) -> str:
+    """The aggregate forms in use written one way: SDC's ``answers()`` (also bare, as LHC-Forms writes it,
+    meaning every answer in the response) and ``sum(value.ordinal())`` as ``value.ordinal().sum()``."""
+    if part.startswith("answers()"):
+        part = f"%resource.{part}"
+    part = _ANSWERS.sub(lambda m: f"{m['root']}.repeat(item).answer", part)
+    return _SUM_OF.sub(lambda m: f".value.{m['weight']}().sum()", part)
 
 
 def response_skeleton(items: Any) -> Json:

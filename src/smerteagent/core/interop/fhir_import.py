@@ -106,6 +106,7 @@ class _Item:
     document: dict[str, Any]
     question: ImportedQuestion
     weights: dict[int, float] | None = None
+    weightless: bool = True  # no option has a weight: weight() of its answer is empty
     conditional: bool = False
 
 
@@ -327,6 +328,7 @@ class _Importer:
                 option["codes"] = [code]
         by_key = {key: v for v, option_keys in zip(values, keys, strict=True) for key in option_keys}
         imported.question = ImportedQuestion(imported.document["id"], "choice", by_key)
+        imported.weightless = all(w is None for w in weights)
         if all(w is not None for w in weights):
             imported.weights = {v: float(w) for v, w in zip(values, weights, strict=True) if w is not None}
         return True
@@ -437,7 +439,7 @@ class _Importer:
             if how == "count":
                 terms.append((0, 1, {"item": imported.document["id"]}))
                 continue
-            if weighted and kind != "choice":
+            if weighted and (kind != "choice" or imported.weightless):
                 continue  # weight() of a non-coded answer is empty: it adds nothing
             term, why = _term(imported, weighted, explicit=True)
             if term is None:
