@@ -96,8 +96,8 @@ def find_form(reference: Any, forms: Mapping[str, CompiledForm]) -> CompiledForm
         return chosen[0]
     if len(by_url) > 1 or len(chosen) > 1:
         names = ", ".join(sorted(f.id for f in (by_url or chosen)))
-        raise Refused(f"questionnaire {clean_line(reference)!r} matches several forms ({names})")
-    raise Refused(f"questionnaire {clean_line(reference)!r} is not a known form (import it with forms import-fhir)")
+        raise Refused(f"questionnaire '{clean_line(reference)}' matches several forms ({names})")
+    raise Refused(f"questionnaire '{clean_line(reference)}' is not a known form (import it with forms import-fhir)")
 
 
 def authored_at(value: Any) -> datetime:
@@ -107,7 +107,7 @@ def authored_at(value: Any) -> datetime:
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise Refused(f"authored {clean_line(value)!r} is not a FHIR dateTime") from None
+        raise Refused(f"authored '{clean_line(value)}' is not a FHIR dateTime") from None
     return moment.astimezone().replace(tzinfo=None) if moment.tzinfo is not None else moment
 
 
@@ -129,6 +129,10 @@ class _Reader:
         origin = form.definition.fhir
         link_ids = origin.link_ids if origin is not None else {}
         self.results = {r.id for r in form.definition.scoring.results}
+        # Our answer codes: this form's, and — for a copy imported from our own export — the original form's.
+        self.own_systems = {answer_system(form.id)}
+        if origin is not None and origin.url.startswith(CANONICAL_PREFIX):
+            self.own_systems.add(answer_system(origin.url[len(CANONICAL_PREFIX) :]))
         self.by_link = {link: own for own, link in link_ids.items()}
         for item_id in form.items:
             self.by_link.setdefault(item_id, item_id)
@@ -145,7 +149,7 @@ class _Reader:
                     ignored.append(f"{clean_line(str(link))} (the file's own calculated value; ours is computed)")
                 continue
             if own is None or own not in self.form.items:
-                raise Refused(f"{where}: linkId {clean_line(str(link))!r} is not an item of {self.form.id}")
+                raise Refused(f"{where}: linkId '{clean_line(str(link))}' is not an item of {self.form.id}")
             if not answers:
                 continue
             if len(answers) > 1:
@@ -171,7 +175,7 @@ class _Reader:
             return self.coded(item_id, value, where)
         if kind == "valueBoolean" and isinstance(value, bool) and rule.allowed == frozenset({0, 1}):
             return int(value)
-        if kind in ("valueInteger", "valueDecimal") and _whole(value):
+        if kind in ("valueInteger", "valueDecimal") and _whole(value) and self.takes_numbers(item_id):
             return int(value)
         if kind == "valueString" and isinstance(value, str):
             by_label = [o.value for o in self.form.options.get(item_id, ()) if value in (o.da, o.en, *o.other.values())]
@@ -179,12 +183,20 @@ class _Reader:
                 return by_label[0]
         raise Refused(f"{where} ({item_id}): {kind} {clean_line(repr(value))[:80]} does not fit the item")
 
+    def takes_numbers(self, item_id: str) -> bool:
+        """A numeric item; or a choice imported from integer options (no codings), whose values are those."""
+        rule = self.form.items[item_id]
+        if rule.allowed is None:
+            return True
+        options = self.form.options.get(item_id, ())
+        return self.form.definition.fhir is not None and not any(o.codes for o in options)
+
     def coded(self, item_id: str, coding: Json, where: str) -> int:
         system, code = coding.get("system"), str(coding.get("code"))
         for option in self.form.options.get(item_id, ()):
             if any(c.system == system and c.code == code for c in option.codes):
                 return option.value
-            if system == answer_system(self.form.id) and code == str(option.value):
+            if system in self.own_systems and code == str(option.value):
                 return option.value
         raise Refused(f"{where} ({item_id}): the coding {clean_line(str(system))}|{clean_line(code)} is not an option")
 
@@ -199,7 +211,7 @@ def read_response(
     """The checked response, or Refused saying why it cannot be taken."""
     status = response.get("status")
     if status not in ACCEPTED_STATUS:
-        raise Refused(f"status {clean_line(str(status))!r}: only completed responses are taken")
+        raise Refused(f"status '{clean_line(str(status))}': only completed responses are taken")
     subject = response.get("subject")
     reference = subject.get("reference") if isinstance(subject, dict) else None
     named = cprs.get(reference) if isinstance(reference, str) else None
