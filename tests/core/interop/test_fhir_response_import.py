@@ -123,8 +123,8 @@ def other_system_response(**fields: Any) -> dict[str, Any]:
             for n in range(9)]  # fmt: skip
     item.append({"linkId": "/44261-6", "answer": [{"valueDecimal": 12}]})
     return {"resourceType": "QuestionnaireResponse", "id": "r1", "status": "completed",
-            "authored": "2025-02-03T08:00:00Z", "questionnaire": "http://example.org/Questionnaire/phq9|1", "item": [{"linkId": "grp", "item": item}],
-            **fields}  # fmt: skip
+            "authored": "2025-02-03T08:00:00Z", "questionnaire": "http://example.org/Questionnaire/phq9|1",
+            "item": [{"linkId": "grp", "item": item}], **fields}  # fmt: skip
 
 
 def test_a_response_from_another_system_finds_the_imported_form_by_its_url() -> None:
