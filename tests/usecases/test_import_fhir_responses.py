@@ -104,7 +104,7 @@ def test_flags_of_imported_responses_raise_the_alert(services: Services, tmp_pat
         tzinfo=__import__("datetime").timezone.utc).astimezone().replace(tzinfo=None)  # fmt: skip
     assert [a.flag for a in services.screenings.open_alerts(target)] == ["suicide_risk"]
     encounter = next(e for e in services.screenings.encounters(target) if e.id == stored.encounter_id)
-    assert encounter.setting == "imported"
+    assert encounter.setting == "imported" and encounter.note == "FHIR file r.json, QuestionnaireResponse ext-1"
 
 
 def test_refusals_are_listed_and_the_rest_is_taken(services: Services, tmp_path: Path) -> None:

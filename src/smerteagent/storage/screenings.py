@@ -52,6 +52,7 @@ class Encounter:
     setting: str
     battery_id: str | None
     context: dict[str, Any] = field(default_factory=dict)
+    note: str | None = None  # for imported responses: where they came from
 
 
 @dataclass(frozen=True)
@@ -292,7 +293,9 @@ class ScreeningService:
         statement = select(EncounterRow).where(EncounterRow.patient_id == patient_id).order_by(EncounterRow.started_at)
         with reading_session(self._sessions) as session:
             return [
-                Encounter(r.id, r.patient_id, r.started_at, r.clinician, r.setting, r.battery_id, dict(r.context))
+                Encounter(
+                    r.id, r.patient_id, r.started_at, r.clinician, r.setting, r.battery_id, dict(r.context), r.note
+                )
                 for r in session.scalars(statement)
             ]
 

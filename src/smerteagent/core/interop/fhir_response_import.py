@@ -223,5 +223,7 @@ def read_response(
         raise Refused("the response has no answers")
     identifier = response.get("identifier")
     label = response.get("id") or (identifier.get("value") if isinstance(identifier, dict) else None)
-    origin = f"FHIR {source}, {where}" + (f" (QuestionnaireResponse {clean_line(str(label))})" if label else "")
+    parts = [f"FHIR file {clean_line(source)}", *([where] if where != "QuestionnaireResponse" else [])]
+    parts += [f"QuestionnaireResponse {clean_line(str(label))}"] if label else []
+    origin = ", ".join(parts)
     return ResponseIn(where, form.id, answers, authored_at(response.get("authored")), origin, tuple(ignored))
