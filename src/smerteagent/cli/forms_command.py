@@ -243,29 +243,6 @@ def _user_forms_folder(extra: Path | None) -> Path:
 
 
 def _write_form(out: Path, imported: Any) -> None:
-    """YAML from the emitter, with the report as escaped one-line comments; loaded back and compared with
-    what was meant before it replaces ``out`` (a failure leaves no file behind)."""
-    import os
-    import tempfile
+    from smerteagent.core.interop.fhir_form_file import write_imported_form
 
-    import yaml
-
-    from smerteagent.core.forms.loader import load_form, validate_document
-    from smerteagent.core.forms.model import Form
-
-    meant = validate_document(imported.document, Form, str(out))
-    header = [f"# Imported from FHIR by smerteagent forms import-fhir. {'Scored.' if imported.scored else 'UNSCORED.'}"]
-    header += [f"# {line}" for line in imported.report]  # ReportLine escapes line breaks and control characters
-    body = yaml.safe_dump(imported.document, allow_unicode=True, sort_keys=False, width=110)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".partial", dir=out.parent)
-    partial = Path(name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write("\n".join(header) + "\n" + body)
-        if load_form(partial).definition != meant:
-            raise FormError(str(out), "", "the written file does not read back as the imported form")
-        partial.replace(out)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    write_imported_form(out, imported)

@@ -260,7 +260,7 @@ def test_deep_nesting_is_a_one_line_error_not_a_recursion_error() -> None:
     deep: list[Any] = [{"linkId": "leaf", "type": "string", "text": "?"}]
     for depth in range(200):
         deep = [{"linkId": f"g{depth}", "type": "group", "item": deep}]
-    with pytest.raises(FormError, match="nested more than 100 levels"):
+    with pytest.raises(FormError, match="items nested more than 50 deep"):
         import_questionnaire(questionnaire(deep), "deep.json")
 
 

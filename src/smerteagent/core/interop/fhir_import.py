@@ -14,6 +14,7 @@ every other form file.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,7 +50,7 @@ from smerteagent.core.interop.fhir_fhirpath import (
     syntax_error,
     unknown_variables,
 )
-from smerteagent.core.interop.fhir_input import MAX_DEPTH, clean_line, clean_text, nesting_depth
+from smerteagent.core.interop.fhir_input import MAX_DEPTH, clean_line, clean_text
 from smerteagent.core.interop.fhir_valuesets import find_value_set, options_from
 
 QUESTION_TYPES = ("choice", "boolean", "integer", "decimal", "string", "text")
@@ -119,7 +120,7 @@ class _Importer:
         self.language = language if _LANGUAGE.match(language) else "en"
         self.languages: set[str] = set()
         self.variables: dict[str, str] = {}
-        self.skeleton = response_skeleton(resource.get("item"))
+        self.skeleton: Json = {}
         self.report: list[ReportLine] = []
         self.items: dict[str, _Item] = {}
         self.kinds: dict[str, str] = {}
@@ -162,6 +163,8 @@ class _Importer:
     def walk(self, items: Any, path: str, in_question: _Item | None = None) -> None:
         if not isinstance(items, list):
             raise self.fail(path, "item must be a list")
+        if path.count(".item") >= MAX_DEPTH // 2:  # item → item: two JSON levels a step
+            raise self.fail(path, f"items nested more than {MAX_DEPTH // 2} deep")
         for index, item in enumerate(items):
             where = f"{path}[{index}]"
             if not isinstance(item, dict):
@@ -334,8 +337,10 @@ class _Importer:
         return True
 
     def condition(self, item: Json, imported: _Item, messages: list[str]) -> None:
-        earlier = {link: known.question for link, known in self.items.items()}
         rules, expression = item.get("enableWhen"), extension_value(item, ENABLE_WHEN_EXPRESSION)
+        if not rules and not isinstance(expression, dict):
+            return
+        earlier = {link: known.question for link, known in self.items.items()}
         if rules:
             condition, why = from_enable_when(rules if isinstance(rules, list) else [rules],
                                               item.get("enableBehavior"), earlier)  # fmt: skip
@@ -460,6 +465,7 @@ class _Importer:
             raise self.fail("item", "the Questionnaire has no items")
         self.read_variables(resource, "(variables)")
         self.walk(resource["item"], "item")
+        self.skeleton = response_skeleton(resource["item"])
         if not self.items:
             raise NothingImported(self.file, self.report)
         results = self.scoring()
@@ -497,7 +503,9 @@ class _Importer:
         if self.instructions:
             document["instructions"] = {lang: "\n\n".join(t[lang] for t in self.instructions) for lang in ("da", "en")}
         document["languages"] = sorted(self.languages, key=lambda lang: (lang != self.language, lang))
-        document["items"] = [i.document for i in self.items.values()]
+        document["option_sets"], document["items"] = _shared_options([i.document for i in self.items.values()])
+        if not document["option_sets"]:
+            del document["option_sets"]
         document["scoring"] = {"results": results}
         link_ids = {i.document["id"]: clean_line(link) for link, i in self.items.items()}
         link_ids |= {r["id"]: clean_line(link) for r, (link, _) in zip(results, self.calculated, strict=False)}
@@ -546,6 +554,19 @@ def _static_answers(resource: Json, expression: Any) -> tuple[list[Json] | None,
     if not found or not all(isinstance(c, dict) and c.get("code") for c in found):
         return None, f"answerExpression {source!r} does not give a list of codings"
     return [{"valueCoding": c} for c in found], ""
+
+
+def _shared_options(items: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Answer lists used by several items become named option sets (a long form's file stays small)."""
+    import json
+
+    keys = [json.dumps(item["options"], sort_keys=True) if item["type"] == "choice" else None for item in items]
+    counts = Counter(keys)
+    shared = [key for key in counts if key is not None and counts[key] > 1]
+    names = {key: f"answers_{number}" for number, key in enumerate(shared, 1)}
+    sets = {names[key]: json.loads(key) for key in shared}
+    found = [{**item, "options": names[key]} if key in names else item for item, key in zip(items, keys, strict=True)]
+    return sets, found
 
 
 def _coding(value: Any) -> dict[str, str] | None:
@@ -631,8 +652,6 @@ def import_questionnaire(resource: Any, file: str, form_id: str | None = None) -
     """Translate ``resource``; raises FormError for a malformed file, NothingImported if no item translates."""
     if not isinstance(resource, dict):
         raise FormError(file, "", f"expected a JSON object (a FHIR Questionnaire), not {type(resource).__name__}")
-    if nesting_depth(resource) > MAX_DEPTH:
-        raise FormError(file, "", f"nested more than {MAX_DEPTH} levels deep")
     if form_id is not None and not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", form_id):
         raise FormError(file, "--id", f"{form_id!r} is not a form id (a-z, 0-9 and _, starting with a letter)")
     return _Importer(resource, file, form_id).run()

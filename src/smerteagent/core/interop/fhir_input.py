@@ -31,16 +31,17 @@ class FhirInputError(SmerteAgentError):
 
 
 def nesting_depth(document: Any, limit: int = MAX_DEPTH) -> int:
-    """How deeply lists and objects nest (a scalar is 0); stops counting once past ``limit``."""
-    deepest, stack = 0, [(document, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if not isinstance(value, dict | list) or depth > limit + 1:
-            continue
-        deepest = max(deepest, depth)
-        children = value.values() if isinstance(value, dict) else value
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return deepest
+    """How deeply lists and objects nest (a scalar is 0), level by level; stops once past ``limit``."""
+    depth, level = 0, [document] if isinstance(document, dict | list) else []
+    while level and depth <= limit:
+        depth += 1
+        below: list[Any] = []
+        for value in level:
+            below.extend(
+                c for c in (value.values() if isinstance(value, dict) else value) if isinstance(c, dict | list)
+            )
+        level = below
+    return depth
 
 
 def parse_json(data: bytes, file: str) -> Any:
