@@ -5,6 +5,7 @@ licence, and item-level refusals that name the linkId and the reason."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -285,3 +286,70 @@ def test_permutations_of_part_order_do_not_matter() -> None:
         _, form = imported(questionnaire([*phq9_items()[:3], calculated("total", " + ".join(order))]))
         totals.add(form.score({"q1": 1, "q2": 2, "q3": 3}).results["total"])
     assert totals == {6}
+
+
+def bounded(item: dict[str, Any], low: int, high: int) -> dict[str, Any]:
+    limits = [{"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": low},
+              {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": high}]  # fmt: skip
+    return {**item, "extension": [*item.get("extension", []), *limits]}
+
+
+WEIGHTED_ACTIVITY = (
+    "(9 * %resource.item.where(linkId='hard').answer.value) + (5 * %resource.repeat(item).where(linkId='mild')"
+    ".answer.value) + iif(%resource.repeat(item).where(linkId='c').answer.weight() > 1, 100, 0)"
+)
+
+
+def activity_form() -> dict[str, Any]:
+    group = {"linkId": "g", "type": "group", "text": "Mild", "item": [
+        bounded({"linkId": "mild", "type": "integer", "text": "Mild activity"}, 0, 7), choice("c", "C")]}  # fmt: skip
+    hard = bounded({"linkId": "hard", "type": "integer", "text": "Hard activity"}, 0, 7)
+    return questionnaire([hard, group, bounded(calculated("score", WEIGHTED_ACTIVITY), 0, 200)])
+
+
+def test_other_fhirpath_naming_its_items_is_evaluated_at_score_time_and_marked() -> None:
+    found, form = imported(activity_form())
+    (result,) = form.definition.scoring.results
+    assert result.method == "fhirpath" and result.fhirpath == WEIGHTED_ACTIVITY and result.range == (0, 200)
+    outcome, message = report(found)["score"]
+    assert outcome == "changed" and "EVALUATED as FHIRPath" in message and "EVALUATED" in found.document["source"]
+    assert form.score({"hard": 2, "mild": 3, "c": 3}).results["total"] == 9 * 2 + 5 * 3 + 100
+    assert form.score({"hard": 2, "mild": 1, "c": 1}).results["total"] == 23
+    withheld = form.score({"hard": 2, "c": 0})  # FHIRPath would give empty; we say why: an item is unanswered
+    assert withheld.results["total"] is None and "incomplete" in withheld.flags
+
+
+def test_an_evaluated_result_out_of_its_range_is_withheld() -> None:
+    resource = activity_form()
+    resource["item"][2] = bounded(calculated("score", WEIGHTED_ACTIVITY), 0, 50)
+    _, form = imported(resource)
+    assert form.score({"hard": 2, "mild": 1, "c": 1}).results["total"] == 23
+    assert form.score({"hard": 7, "mild": 7, "c": 0}).results["total"] is None
+
+
+def test_evaluation_needs_named_items_a_range_and_no_outside_data() -> None:
+    for expression, extra, reason in (
+        ("%resource.item.answer.value.count() * 2", True, "names no imported question"),
+        ("%resource.item.where(linkId='hard').answer.value * 2", False, "minValue and maxValue"),
+        ("%resource.item.where(linkId='hard').answer.value + %patient.age", True, "unknown"),
+        ("%resource.item.where(linkId='hard').answer.value + %questionnaire.item.count()", True, "the Questionnaire"),
+        ("iif(now() > @2020-01-01, %resource.item.where(linkId='hard').answer.value, 0)", True, "the clock"),
+    ):
+        total = calculated("score", expression)
+        hard = bounded({"linkId": "hard", "type": "integer", "text": "Hard"}, 0, 7)
+        found, _ = imported(questionnaire([hard, bounded(total, 0, 99) if extra else total]))
+        outcome, message = report(found)["score"]
+        assert outcome == "refused" and not found.scored and (reason in message or "does not define" in message), (
+            expression,
+            message,
+        )
+
+
+def test_an_evaluated_form_survives_the_yaml_file(tmp_path: Path) -> None:
+    from smerteagent.core.forms.loader import load_form
+    from smerteagent.core.interop.fhir_form_file import write_imported_form
+
+    found, _ = imported(activity_form())
+    write_imported_form(tmp_path / "activity.yaml", found)
+    form = load_form(tmp_path / "activity.yaml")
+    assert form.score({"hard": 1, "mild": 1, "c": 2}).results["total"] == 114

@@ -102,9 +102,15 @@ class Result(_Strict):
     """A named score built from items (or from earlier results, with method ``expr``)."""
 
     id: Identifier
-    method: Literal["sum", "mean", "max", "percent", "count", "answered", "expr"]
+    method: Literal["sum", "mean", "max", "percent", "count", "answered", "expr", "fhirpath"]
     items: list[Identifier | Term] = Field(default_factory=list)
     expr: str | None = None
+    fhirpath: str | None = Field(
+        default=None,
+        description="For method fhirpath (imported FHIR forms only): a calculation that could not be translated, "
+        "evaluated at score time by fhirpathpy over the answers as a QuestionnaireResponse; withheld while any of "
+        "its items is unanswered, or when it gives no single number within the range.",
+    )
     count_values: list[int] | None = Field(default=None, description="For method count: values counted.")
     max_missing: int = Field(
         default=0, ge=0, description="Items that may be unanswered (mean, percent); more withhold the result."
@@ -164,6 +170,13 @@ class Licence(_Strict):
     )
 
 
+class FhirNode(_Strict):
+    """One item of the imported Questionnaire's tree, by linkId, with its children."""
+
+    link_id: NonEmpty
+    item: list[FhirNode] = Field(default_factory=list)
+
+
 class FhirOrigin(_Strict):
     """The FHIR Questionnaire a form was imported from, so that its QuestionnaireResponses find the form."""
 
@@ -171,6 +184,12 @@ class FhirOrigin(_Strict):
     version: str | None = None
     link_ids: dict[Identifier, NonEmpty] = Field(
         default_factory=dict, description="Item or result id -> the FHIR linkId it was imported from."
+    )
+    structure: list[FhirNode] = Field(
+        default_factory=list, description="The item tree, for fhirpath results (which may read nesting)."
+    )
+    weights: dict[Identifier, dict[int, float]] = Field(
+        default_factory=dict, description="Item id -> answer value -> its weight(), for fhirpath results."
     )
 
 

@@ -4,8 +4,9 @@ What translates safely is imported: choice, boolean, integer, string and text it
 display text (instructions and help), answer weights (``ordinalValue``/``itemWeight``, also from contained
 ValueSets), ``enableWhen`` and every language. A calculation (either ``calculatedExpression`` URL, with
 ``variable``s) is imported when it is a sum, average or count of item answers (see :mod:`fhir_fhirpath`),
-under our missing-answer rule, which the report states; any other calculation is refused, and then the
-form is imported unscored, never scored wrongly. Prefill (``initialExpression`` …) is noted and ignored.
+under our missing-answer rule, which the report states. Other FHIRPath that names the items it reads
+and has a range is kept and EVALUATED at score time (method ``fhirpath``, marked in the report and the
+source); anything else is refused, and then the form is imported unscored, never scored wrongly. Prefill (``initialExpression`` …) is noted and ignored.
 A Questionnaire has no bands or flags, so an imported form has none — no severity band, no suicide-risk
 warning; the report says so every time. The result is checked by the same loader as
 every other form file.
@@ -124,6 +125,7 @@ class _Importer:
         self.report: list[ReportLine] = []
         self.items: dict[str, _Item] = {}
         self.kinds: dict[str, str] = {}
+        self.evaluate_at_score_time = False
         self.ids: set[str] = set()
         self.instructions: list[dict[str, str]] = []
         self.calculated: list[tuple[str, Json]] = []
@@ -381,6 +383,11 @@ class _Importer:
                 self.note(link_id, "refused", f"score not imported: {why}")
                 return self.unscored(link_id)
             results.append(result)
+            if result["method"] == "fhirpath":
+                self.note(link_id, "changed", f"score {name}: EVALUATED as FHIRPath at score time by fhirpathpy (not "
+                          f"translated); withheld while any of its {len(result['items'])} named items is unanswered, "
+                          f"or when it gives no single number in {result['range']}")  # fmt: skip
+                continue
             described = f"{_DESCRIBED[result['method']]} of {len(result['items'])} items"
             self.note(link_id, "imported", f"score {name}: {described}"
                       f"{_ZERO_FILL.get(result['method'], '')}")  # fmt: skip
@@ -405,7 +412,13 @@ class _Importer:
             problem = syntax_error(full)
             if problem is not None:
                 raise NotTranslatable(f"fhirpathpy cannot parse it: {problem}")
+        except NotTranslatable as why:
+            return None, f"FHIRPath {source!r}: {why}"
+        try:
             found = aggregate(full, self.skeleton)
+        except NotTranslatable as why:
+            return self.evaluated(item, name, full, f"FHIRPath {source!r}: {why}")
+        try:
             terms, low, high = self.terms(found.link_ids, found.weighted, found.how)
         except NotTranslatable as why:
             return None, f"FHIRPath {source!r}: {why}"
@@ -415,6 +428,31 @@ class _Importer:
         elif found.how == "count":
             low, high = 0, len(terms)
         result: dict[str, Any] = {"id": name, "method": method, "items": [t[2] for t in terms],
+                                  "range": [_number(low), _number(high)]}  # fmt: skip
+        label = self.text(item.get("text"), item.get("_text"))
+        if label is not None:
+            result["label"] = label
+        codes = [_coding(c) for c in item.get("code") or []]
+        if any(codes):
+            result["codes"] = [c for c in codes if c is not None]
+        return result, ""
+
+    def evaluated(self, item: Json, name: str, full: str, why: str) -> tuple[dict[str, Any] | None, str]:
+        """A calculation kept as FHIRPath, evaluated at score time, when it names the items it reads and its
+        item states its range; otherwise refused (``why`` says why it was not translated)."""
+        if _READS_OUTSIDE.search(full):
+            return None, f"{why}; it reads the record, the Questionnaire or the clock, so it is not evaluated either"
+        if any(clean_line(link) != link for link in self.items):
+            return None, f"{why}; a linkId holds control characters, so it is not evaluated either"
+        named = set(_STRING.findall(full))
+        items = [i.document["id"] for link, i in self.items.items() if link in named]
+        low, high = extension_value(item, MIN_VALUE), extension_value(item, MAX_VALUE)
+        if not items:
+            return None, f"{why}; it names no imported question by linkId, so it is not evaluated either"
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high)) or low > high:
+            return None, f"{why}; evaluating it would need minValue and maxValue on its item (its range)"
+        self.evaluate_at_score_time = True
+        result: dict[str, Any] = {"id": name, "method": "fhirpath", "fhirpath": full, "items": items,
                                   "range": [_number(low), _number(high)]}  # fmt: skip
         label = self.text(item.get("text"), item.get("_text"))
         if label is not None:
@@ -484,7 +522,9 @@ class _Importer:
         url = clean_line(str(resource.get("url") or resource.get("id") or "(no url)"))
         version = clean_line(str(resource.get("version") or "1"))
         publisher = f" ({clean_line(str(resource['publisher']))})" if resource.get("publisher") else ""
-        scoring_note = "Scored: plain weighted sums of the answer weights." if results else "NOT SCORED."
+        scoring_note = "Scored: sums, means or counts of the answers." if results else "NOT SCORED."
+        if self.evaluate_at_score_time:
+            scoring_note += " Some scores are EVALUATED as FHIRPath at score time (method fhirpath)."
         document: dict[str, Any] = {
             "id": name, "version": f"{version}-fhir", "title": title,
             "source": f"Imported from FHIR Questionnaire {url}|{version}"
@@ -510,16 +550,35 @@ class _Importer:
         link_ids = {i.document["id"]: clean_line(link) for link, i in self.items.items()}
         link_ids |= {r["id"]: clean_line(link) for r, (link, _) in zip(results, self.calculated, strict=False)}
         document["fhir"] = {"url": url, "version": version, "link_ids": link_ids}
+        if self.evaluate_at_score_time:
+            document["fhir"]["structure"] = _structure(self.resource["item"])
+            document["fhir"]["weights"] = {
+                i.document["id"]: {v: w for v, w in i.weights.items()} for i in self.items.values() if i.weights
+            }
         return document
 
 
 _DESCRIBED = {"sum": "sum", "mean": "mean", "answered": "count of answered items"}
+_READS_OUTSIDE = re.compile(r"%(questionnaire|qitem|patient|encounter|user|rootResource)\b|resolve\(|now\(|today\(")
+_STRING = re.compile(r"'((?:[^'\\]|\\.)*)'")
 _ZERO_FILL = {
     "sum": "; the file's FHIRPath adds up only the answered items (a missing answer counts as 0), SmerteAgent "
     "withholds the score until every item is answered (a hidden conditional item counts as its zero answer)",
     "mean": "; the file's FHIRPath averages whatever was answered, SmerteAgent withholds the mean until every item "
     "is answered",
 }
+
+
+def _structure(items: Any) -> list[dict[str, Any]]:
+    """The item tree by linkId (for results evaluated as FHIRPath, which may read the nesting)."""
+    found = []
+    for entry in items if isinstance(items, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("linkId"), str):
+            node: dict[str, Any] = {"link_id": entry["linkId"]}
+            if entry.get("item"):
+                node["item"] = _structure(entry["item"])
+            found.append(node)
+    return found
 
 
 def _prefill(item: Json) -> str:
