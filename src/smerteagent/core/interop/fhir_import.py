@@ -6,10 +6,10 @@ ValueSets), ``enableWhen`` and every language. A calculation (either ``calculate
 ``variable``s) is imported when it is a sum, average or count of item answers (see :mod:`fhir_fhirpath`),
 under our missing-answer rule, which the report states. Other FHIRPath that names the items it reads
 and has a range is kept and EVALUATED at score time (method ``fhirpath``, marked in the report and the
-source); anything else is refused, and then the form is imported unscored, never scored wrongly. Prefill (``initialExpression`` …) is noted and ignored.
-A Questionnaire has no bands or flags, so an imported form has none — no severity band, no suicide-risk
-warning; the report says so every time. The result is checked by the same loader as
-every other form file.
+source); anything else is refused, and then the form is imported unscored, never scored wrongly.
+Prefill (``initialExpression`` …) is noted and ignored. A Questionnaire has no bands or flags, so an
+imported form has none — no severity band, no suicide-risk warning; the report says so every time. The
+result is checked by the same loader as every other form file.
 """
 
 from __future__ import annotations
