@@ -15,7 +15,6 @@ result is checked by the same loader as every other form file.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,21 +25,29 @@ from smerteagent.core.forms.loader import validate_document
 from smerteagent.core.forms.model import Form
 from smerteagent.core.interop.fhir_common import (
     ANSWER_EXPRESSION,
-    CALCULATED_URLS,
     ENABLE_WHEN_EXPRESSION,
     FHIRPATH,
-    ITEM_WEIGHT,
     LICENCE_WORDING,
     MAX_VALUE,
     MIN_VALUE,
-    ORDINAL_VALUE,
     OWN_LANGUAGE,
-    PREFILL,
     VARIABLE,
     Json,
     extension_value,
     slug,
     translations,
+)
+from smerteagent.core.interop.fhir_elements import (
+    calculation,
+    coding_of,
+    number,
+    prefill_note,
+    read_option,
+    shared_options,
+    static_answers,
+    stored_values,
+    structure,
+    values_of,
 )
 from smerteagent.core.interop.fhir_enable import ImportedQuestion, answer_keys, from_enable_when
 from smerteagent.core.interop.fhir_fhirpath import (
@@ -56,7 +63,6 @@ from smerteagent.core.interop.fhir_valuesets import find_value_set, options_from
 
 QUESTION_TYPES = ("choice", "boolean", "integer", "decimal", "string", "text")
 TEXT_LIMIT = 10_000
-_INTEGER = re.compile(r"^-?\d+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 NO_BANDS_OR_FLAGS = "(bands and flags)"
 NO_BANDS_OR_FLAGS_MESSAGE = (
@@ -196,10 +202,10 @@ class _Importer:
             self.display(item, link_id, parent)
             return
         self.read_variables(item, link_id)
-        prefilled = _prefill(item)
-        if prefilled and (kind not in QUESTION_TYPES or _calculation(item) is not None):
+        prefilled = prefill_note(item)
+        if prefilled and (kind not in QUESTION_TYPES or calculation(item) is not None):
             self.note(link_id, "changed", prefilled)
-        if _calculation(item) is not None:
+        if calculation(item) is not None:
             self.calculated.append((link_id, item))
             return
         if kind not in QUESTION_TYPES:
@@ -239,9 +245,9 @@ class _Importer:
         base = slug(link_id)
         if base in RESERVED_NAMES or base == "total":
             base = f"{base}_item"
-        candidate, number = base, 2
+        candidate, suffix = base, 2
         while candidate in self.ids:
-            candidate, number = f"{base[:60]}_{number}", number + 1
+            candidate, suffix = f"{base[:60]}_{suffix}", suffix + 1
         self.ids.add(candidate)
         return candidate
 
@@ -258,10 +264,10 @@ class _Importer:
         text = self.text(item.get("text"), item.get("_text")) or {"da": link_id, "en": link_id}
         document: dict[str, Any] = {"id": self.new_id(link_id), "type": "text", "text": text}
         if isinstance(item.get("code"), list):
-            document["codes"] = [_coding(c) for c in item["code"] if _coding(c) is not None]
+            document["codes"] = [coding_of(c) for c in item["code"] if coding_of(c) is not None]
         document["required"] = item.get("required") is True
         imported = _Item(link_id, document, ImportedQuestion(document["id"], "text"))
-        messages: list[str] = [prefilled] if (prefilled := _prefill(item)) else []
+        messages: list[str] = [prefilled] if (prefilled := prefill_note(item)) else []
         if not self.answers(item, imported, kind, messages):
             self.ids.discard(document["id"])
             return None
@@ -282,7 +288,7 @@ class _Importer:
                 return None, f"answerValueSet {reference!r} lists no codes (a filter needs a terminology server)"
             return options, ""
         expression = extension_value(item, ANSWER_EXPRESSION)
-        return _static_answers(self.resource, expression)
+        return static_answers(self.resource, expression)
 
     def answers(self, item: Json, imported: _Item, kind: str, messages: list[str]) -> bool:
         document = imported.document
@@ -312,7 +318,7 @@ class _Importer:
             return False
         labels, keys, integers, weights = [], [], [], []
         for position, option in enumerate(raw):
-            read = _read_option(option)
+            read = read_option(option)
             if read is None:
                 self.note(link_id, "refused", f"answerOption[{position}] is not a Coding, integer or string")
                 return False
@@ -321,13 +327,13 @@ class _Importer:
             keys.append(answer_keys(option))
             integers.append(integer)
             weights.append(weight)
-        values, by_position = _values(integers, weights)
+        values, by_position = stored_values(integers, weights)
         if by_position:
             messages.append("answers are stored as the options' positions 0, 1, …")
         imported.document.update(type="choice", options=[
             {"value": v, **label} for v, label in zip(values, labels, strict=True)
         ])  # fmt: skip
-        codes = [_coding(o.get("valueCoding")) for o in raw]
+        codes = [coding_of(o.get("valueCoding")) for o in raw]
         for option, code in zip(imported.document["options"], codes, strict=True):
             if code is not None and not code["system"].startswith("urn:smerteagent:"):
                 option["codes"] = [code]
@@ -400,7 +406,7 @@ class _Importer:
         return []
 
     def result(self, item: Json, name: str) -> tuple[dict[str, Any] | None, str]:
-        expression = _calculation(item)
+        expression = calculation(item)
         source = expression.get("expression") if isinstance(expression, dict) else None
         if not isinstance(expression, dict) or expression.get("language") != FHIRPATH or not isinstance(source, str):
             return None, "the calculation is not FHIRPath"
@@ -428,11 +434,11 @@ class _Importer:
         elif found.how == "count":
             low, high = 0, len(terms)
         result: dict[str, Any] = {"id": name, "method": method, "items": [t[2] for t in terms],
-                                  "range": [_number(low), _number(high)]}  # fmt: skip
+                                  "range": [number(low), number(high)]}  # fmt: skip
         label = self.text(item.get("text"), item.get("_text"))
         if label is not None:
             result["label"] = label
-        codes = [_coding(c) for c in item.get("code") or []]
+        codes = [coding_of(c) for c in item.get("code") or []]
         if any(codes):
             result["codes"] = [c for c in codes if c is not None]
         return result, ""
@@ -453,11 +459,11 @@ class _Importer:
             return None, f"{why}; evaluating it would need minValue and maxValue on its item (its range)"
         self.evaluate_at_score_time = True
         result: dict[str, Any] = {"id": name, "method": "fhirpath", "fhirpath": full, "items": items,
-                                  "range": [_number(low), _number(high)]}  # fmt: skip
+                                  "range": [number(low), number(high)]}  # fmt: skip
         label = self.text(item.get("text"), item.get("_text"))
         if label is not None:
             result["label"] = label
-        codes = [_coding(c) for c in item.get("code") or []]
+        codes = [coding_of(c) for c in item.get("code") or []]
         if any(codes):
             result["codes"] = [c for c in codes if c is not None]
         return result, ""
@@ -487,7 +493,7 @@ class _Importer:
             term, why = _term(imported, weighted, explicit=True)
             if term is None:
                 raise NotTranslatable(why)
-            points = term["points"] if "points" in term else {v: v for v in _values_of(imported.document)}
+            points = term["points"] if "points" in term else {v: v for v in values_of(imported.document)}
             terms.append((min(points.values()), max(points.values()), term))
         if not terms:
             raise NotTranslatable("it reads no answered item (a sum over top-level items does not reach into groups)")
@@ -537,13 +543,13 @@ class _Importer:
                 "danish": "official" if self.danish_given else "unofficial_translation",
             },
         }  # fmt: skip
-        codes = [_coding(c) for c in resource.get("code") or []]
+        codes = [coding_of(c) for c in resource.get("code") or []]
         if any(codes):
             document["codes"] = [c for c in codes if c is not None]
         if self.instructions:
             document["instructions"] = {lang: "\n\n".join(t[lang] for t in self.instructions) for lang in ("da", "en")}
         document["languages"] = sorted(self.languages, key=lambda lang: (lang != self.language, lang))
-        document["option_sets"], document["items"] = _shared_options([i.document for i in self.items.values()])
+        document["option_sets"], document["items"] = shared_options([i.document for i in self.items.values()])
         if not document["option_sets"]:
             del document["option_sets"]
         document["scoring"] = {"results": results}
@@ -551,7 +557,7 @@ class _Importer:
         link_ids |= {r["id"]: clean_line(link) for r, (link, _) in zip(results, self.calculated, strict=False)}
         document["fhir"] = {"url": url, "version": version, "link_ids": link_ids}
         if self.evaluate_at_score_time:
-            document["fhir"]["structure"] = _structure(self.resource["item"])
+            document["fhir"]["structure"] = structure(self.resource["item"])
             document["fhir"]["weights"] = {
                 i.document["id"]: {v: w for v, w in i.weights.items()} for i in self.items.values() if i.weights
             }
@@ -569,120 +575,6 @@ _ZERO_FILL = {
 }
 
 
-def _structure(items: Any) -> list[dict[str, Any]]:
-    """The item tree by linkId (for results evaluated as FHIRPath, which may read the nesting)."""
-    found = []
-    for entry in items if isinstance(items, list) else []:
-        if isinstance(entry, dict) and isinstance(entry.get("linkId"), str):
-            node: dict[str, Any] = {"link_id": entry["linkId"]}
-            if entry.get("item"):
-                node["item"] = _structure(entry["item"])
-            found.append(node)
-    return found
-
-
-def _prefill(item: Json) -> str:
-    """Prefill and population rules are noted and ignored: every answer here is given in the consultation."""
-    found = [url.rsplit("-", 1)[-1].rsplit("/", 1)[-1] for url in PREFILL if extension_value(item, url) is not None]
-    found += [key for key in ("initial", "initialExpression") if key in item]
-    return f"{', '.join(sorted(set(found)))} (prefill) ignored: the item starts empty" if found else ""
-
-
-def _calculation(item: Json) -> Any:
-    """The item's calculatedExpression under either URL (SDC's, or the older core one), or None."""
-    for url in CALCULATED_URLS:
-        found = extension_value(item, url)
-        if found is not None:
-            return found
-    return None
-
-
-def _static_answers(resource: Json, expression: Any) -> tuple[list[Json] | None, str]:
-    """The options an answerExpression gives when it reads nothing but the Questionnaire itself."""
-    if not isinstance(expression, dict) or expression.get("language") != FHIRPATH:
-        return None, "answerExpression is not FHIRPath (x-fhir-query needs a server); it cannot be translated"
-    source = str(expression.get("expression") or "")
-    if re.search(r"%(?!questionnaire\b)[A-Za-z]|\banswer\b|\bresolve\(", source):
-        return None, f"answerExpression {source!r} depends on the answers or the record; it cannot be fixed as options"
-    from fhirpathpy import evaluate
-
-    try:
-        found = evaluate(resource, source, {"questionnaire": resource})
-    except Exception as error:  # fhirpathpy raises plain Exception
-        return None, f"answerExpression {source!r} cannot be evaluated: {' '.join(str(error).split())[:160]}"
-    if not found or not all(isinstance(c, dict) and c.get("code") for c in found):
-        return None, f"answerExpression {source!r} does not give a list of codings"
-    return [{"valueCoding": c} for c in found], ""
-
-
-def _shared_options(items: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Answer lists used by several items become named option sets (a long form's file stays small)."""
-    import json
-
-    keys = [json.dumps(item["options"], sort_keys=True) if item["type"] == "choice" else None for item in items]
-    counts = Counter(keys)
-    shared = [key for key in counts if key is not None and counts[key] > 1]
-    names = {key: f"answers_{number}" for number, key in enumerate(shared, 1)}
-    sets = {names[key]: json.loads(key) for key in shared}
-    found = [{**item, "options": names[key]} if key in names else item for item, key in zip(items, keys, strict=True)]
-    return sets, found
-
-
-def _coding(value: Any) -> dict[str, str] | None:
-    if not isinstance(value, dict) or not value.get("system") or not value.get("code"):
-        return None
-    found = {"system": str(value["system"]), "code": str(value["code"])}
-    if value.get("display"):
-        found["display"] = str(value["display"])
-    return found
-
-
-def _weight(option: Json) -> float | None:
-    for place in (option, option.get("valueCoding") or {}):
-        for url in (ITEM_WEIGHT, ORDINAL_VALUE):
-            value = extension_value(place, url) if isinstance(place, dict) else None
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return float(value)
-    return None
-
-
-def _read_option(option: Any) -> tuple[str, Any, int | None, float | None] | None:
-    """Label, its translations element, an integer the option names itself by (if any), and its weight."""
-    if not isinstance(option, dict):
-        return None
-    weight = _weight(option)
-    if isinstance(option.get("valueCoding"), dict):
-        value = option["valueCoding"]
-        code = str(value.get("code") or "")
-        label = str(value.get("display") or code)
-        if not label:
-            return None
-        return label, value.get("_display"), int(code) if _INTEGER.match(code) else None, weight
-    if isinstance(option.get("valueInteger"), int) and not isinstance(option["valueInteger"], bool):
-        return str(option["valueInteger"]), None, option["valueInteger"], weight
-    if isinstance(option.get("valueString"), str) and option["valueString"].strip():
-        text = option["valueString"]
-        return text, option.get("_valueString"), int(text) if _INTEGER.match(text.strip()) else None, weight
-    return None
-
-
-def _values(integers: list[int | None], weights: list[float | None]) -> tuple[list[int], bool]:
-    """Stored values: the options' own integers, else distinct whole weights, else positions (True)."""
-    if None not in integers and len(set(integers)) == len(integers):
-        return [int(i) for i in integers if i is not None], False
-    if all(w is not None and float(w).is_integer() for w in weights) and len(set(weights)) == len(weights):
-        return [int(w) for w in weights if w is not None], False
-    return list(range(len(integers))), True
-
-
-def _values_of(document: dict[str, Any]) -> list[int]:
-    if document["type"] == "numeric":
-        return list(range(document["min"], document["max"] + 1))
-    if document["type"] == "yes_no":
-        return [0, 1]
-    return [option["value"] for option in document["options"]]
-
-
 def _term(imported: _Item, weighted: bool, *, explicit: bool) -> tuple[dict[str, Any] | None, str]:
     """The item's term in a sum, (None, "") if an implicit 'all items' sum skips it, or (None, why)."""
     document, link_id = imported.document, imported.link_id
@@ -692,19 +584,15 @@ def _term(imported: _Item, weighted: bool, *, explicit: bool) -> tuple[dict[str,
         return None, f"item {link_id!r} has no answer weights to sum" if weighted else f"{link_id!r} is not a number"
     term: dict[str, Any] = {"item": document["id"]}
     if weighted and imported.weights is not None:
-        points = {v: _number(w) for v, w in imported.weights.items()}
+        points = {v: number(w) for v, w in imported.weights.items()}
         if any(points[v] != v for v in points):
             term["points"] = points
     if imported.conditional:
-        zero = [v for v in _values_of(document) if (imported.weights or {}).get(v, v) == 0]
+        zero = [v for v in values_of(document) if (imported.weights or {}).get(v, v) == 0]
         if not zero:
             return None, f"{link_id!r} may be hidden and no answer scores 0 for it"
         document["skipped_value"] = zero[0]
     return term, ""
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
 
 
 def import_questionnaire(resource: Any, file: str, form_id: str | None = None) -> ImportedForm:
