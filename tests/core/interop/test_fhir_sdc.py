@@ -353,3 +353,33 @@ def test_an_evaluated_form_survives_the_yaml_file(tmp_path: Path) -> None:
     write_imported_form(tmp_path / "activity.yaml", found)
     form = load_form(tmp_path / "activity.yaml")
     assert form.score({"hard": 1, "mild": 1, "c": 2}).results["total"] == 114
+
+
+def when_expression(expression: str) -> dict[str, Any]:
+    url = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
+    return {"url": url, "valueExpression": {"language": "text/fhirpath", "expression": expression}}
+
+
+def test_fhirpath_enable_when_expressions_that_compare_answers_become_conditions() -> None:
+    smoker = {"linkId": "smoker", "type": "boolean", "text": "Smoker?"}
+    per_day = bounded({"linkId": "per_day", "type": "integer", "text": "How many?"}, 0, 80)
+    group = {"linkId": "g", "type": "group", "text": "More", "item": [choice("mood", "Mood")]}
+    cases = {
+        "a": "%resource.item.where(linkId='smoker').answer.value = true",
+        "b": "%resource.item.where(linkId='smoker').answer.value = true and "
+        "%resource.item.where(linkId='per_day').answer.value > 10",
+        "c": "%resource.repeat(item).where(linkId='mood').answer.value.code = 'LA6571-9' or "
+        "%resource.item.where(linkId='per_day').answer.exists()",
+        "d": "%resource.item.where(linkId='mood').answer.value.code = 'LA6571-9'",  # mood is in a group
+        "e": "%resource.item.where(linkId='per_day').answer.value + 1 > 3",
+    }
+    asked = [{"linkId": link, "type": "string", "text": link, "extension": [when_expression(expression)]}
+             for link, expression in cases.items()]  # fmt: skip
+    found, form = imported(questionnaire([smoker, per_day, group, *asked]))
+    conditions = {i.id: i.enable_when for i in form.definition.items}
+    assert conditions["a"] == "smoker == 1" and conditions["b"] == "smoker == 1 and per_day > 10"
+    assert conditions["c"] == "mood == 3 or answered(per_day)"
+    for link in ("d", "e"):
+        outcome, message = report(found)[link]
+        assert conditions[link] is None and outcome == "changed" and "always shown and optional" in message
+    assert "top-level only" in report(found)["d"][1]

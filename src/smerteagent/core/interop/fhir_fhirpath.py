@@ -169,3 +169,46 @@ def response_skeleton(items: Any) -> Json:
         return found
 
     return {"resourceType": "QuestionnaireResponse", "item": copy(items)}
+
+
+_CLAUSE = re.compile(
+    r"^(?P<items>.+?\.where\(\s*linkId\s*=\s*'(?P<link>(?:[^'\\]|\\.)*)'\s*\))\.answer"
+    r"(?:(?P<exists>\.exists\(\))|(?:\.value(?P<code>\.code)?\s*(?P<op>!=|<=|>=|=|<|>)\s*(?P<literal>.+)))$"
+)
+_LITERAL = re.compile(r"^(?:'(?P<string>(?:[^'\\]|\\.)*)'|(?P<integer>-?\d+)|(?P<boolean>true|false))$")
+
+
+def enable_rules(expression: str, skeleton: Json) -> tuple[list[Json], str | None]:
+    """An ``enableWhenExpression`` as the ``enableWhen`` list it means, and its enableBehavior: clauses
+    ``<item>.answer.value[.code] <op> <literal>`` or ``<item>.answer.exists()`` joined by one of and/or."""
+    text = " ".join(expression.split())
+    has_and, has_or = " and " in text, " or " in text
+    if has_and and has_or:
+        raise NotTranslatable("it mixes and with or")
+    clauses = [_unwrap(c.strip()) for c in text.split(" and " if has_and else " or ")]
+    rules = [_enable_rule(clause, skeleton) for clause in clauses]
+    return rules, ("all" if has_and else "any") if len(rules) > 1 else None
+
+
+def _enable_rule(clause: str, skeleton: Json) -> Json:
+    match = _CLAUSE.match(clause)
+    if match is None:
+        raise NotTranslatable(f"{clause!r} is not a comparison of one item's answer")
+    link = match["link"]
+    if selected(match["items"], skeleton) != [link]:
+        raise NotTranslatable(f"{match['items']!r} does not reach item {link!r} (top-level only, or not there)")
+    if match["exists"]:
+        return {"question": link, "operator": "exists", "answerBoolean": True}
+    literal = _LITERAL.match(match["literal"].strip())
+    if literal is None:
+        raise NotTranslatable(f"{match['literal']!r} is not a plain value")
+    operator = match["op"]
+    if literal["string"] is not None and match["code"]:
+        return {"question": link, "operator": operator, "answerCoding": {"code": literal["string"]}}
+    if literal["integer"] is not None and not match["code"]:
+        return {"question": link, "operator": operator, "answerInteger": int(literal["integer"])}
+    if literal["boolean"] is not None and not match["code"]:
+        return {"question": link, "operator": operator, "answerBoolean": literal["boolean"] == "true"}
+    if literal["string"] is not None:
+        return {"question": link, "operator": operator, "answerString": literal["string"]}
+    raise NotTranslatable(f"{clause!r} compares a code with a number")

@@ -53,12 +53,13 @@ from smerteagent.core.interop.fhir_enable import ImportedQuestion, answer_keys, 
 from smerteagent.core.interop.fhir_fhirpath import (
     NotTranslatable,
     aggregate,
+    enable_rules,
     response_skeleton,
     substitute,
     syntax_error,
     unknown_variables,
 )
-from smerteagent.core.interop.fhir_input import MAX_DEPTH, clean_line, clean_text
+from smerteagent.core.interop.fhir_input import MAX_DEPTH, clean_line, clean_text, nesting_depth
 from smerteagent.core.interop.fhir_valuesets import find_value_set, options_from
 
 QUESTION_TYPES = ("choice", "boolean", "integer", "decimal", "string", "text")
@@ -365,6 +366,8 @@ class _Importer:
 
     def own_expression(self, expression: Json, earlier: dict[str, ImportedQuestion]) -> tuple[str | None, str]:
         source = expression.get("expression")
+        if expression.get("language") == FHIRPATH and isinstance(source, str):
+            return self.fhirpath_condition(source, earlier)
         if expression.get("language") != OWN_LANGUAGE or not isinstance(source, str):
             return None, f"enableWhenExpression in {expression.get('language')!r} cannot be translated safely"
         try:
@@ -375,6 +378,17 @@ class _Importer:
         if not parsed.names <= known or parsed.flag_names:
             return None, f"{source!r} names something other than earlier items"
         return source, ""
+
+    def fhirpath_condition(self, source: str, earlier: dict[str, ImportedQuestion]) -> tuple[str | None, str]:
+        """A FHIRPath enableWhenExpression that compares earlier answers, as the enableWhen it means."""
+        try:
+            full = substitute(source, self.variables)
+            if unknown_variables(full) or syntax_error(full) is not None:
+                raise NotTranslatable("it uses undefined variables or does not parse")
+            rules, behaviour = enable_rules(full, self.skeleton)
+        except NotTranslatable as why:
+            return None, f"FHIRPath enableWhenExpression {source!r}: {why}"
+        return from_enable_when(rules, behaviour, earlier)
 
     # --- scoring -----------------------------------------------------------------------------------------
 
@@ -508,8 +522,10 @@ class _Importer:
         if not resource.get("item"):
             raise self.fail("item", "the Questionnaire has no items")
         self.read_variables(resource, "(variables)")
-        self.walk(resource["item"], "item")
+        if nesting_depth(resource["item"]) > MAX_DEPTH:
+            raise self.fail("item", f"items nested more than {MAX_DEPTH // 2} deep")
         self.skeleton = response_skeleton(resource["item"])
+        self.walk(resource["item"], "item")
         if not self.items:
             raise NothingImported(self.file, self.report)
         results = self.scoring()
