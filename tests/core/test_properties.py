@@ -90,7 +90,7 @@ json_like = st.recursive(
 )
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(document=json_like, replace=st.sampled_from(["", "items", "scoring", "title", "licence", "items.0"]))
 def test_garbage_structures_give_form_errors(tmp_path: Path, document: object, replace: str) -> None:
     full = yaml.safe_load(FORM_TEXTS["phq9.yaml"])

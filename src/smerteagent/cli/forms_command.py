@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from smerteagent.core.scoring.engine import CompiledForm
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-LICENCE_STATUS = {"official": "official wording", "own_labels": "own labels"}
+LICENCE_STATUS = {"official": "official wording", "own_labels": "own labels", "unknown": "licence unknown"}
 
 
 def register(commands: Any, add_forms_dir: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -163,23 +163,19 @@ def describe_form(form: CompiledForm, language: str, origin: Path) -> str:
 
 def run_import_fhir(arguments: argparse.Namespace) -> int:
     from smerteagent.core.interop.fhir_import import NO_BANDS_OR_FLAGS_MESSAGE, NothingImported, import_questionnaire
+    from smerteagent.core.interop.fhir_input import FhirInputError, read_json
 
     try:
-        document = json.loads(arguments.file.read_text(encoding="utf-8"))
-    except OSError as error:
-        return fail(f"{arguments.file}: cannot read it ({error.strerror})", EXIT_USAGE)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return fail(f"{arguments.file}: not a JSON file ({error})", EXIT_USAGE)
-    try:
+        document = read_json(arguments.file)
         imported = import_questionnaire(document, str(arguments.file), arguments.form_id)
     except NothingImported as error:
         for line in error.report:
             print(line)
         return fail(str(error), EXIT_INVALID)
-    except FormError as error:
+    except (FormError, FhirInputError) as error:
         return fail(str(error), EXIT_USAGE)
     library = load_library(arguments, quiet=True)
-    out = arguments.out or _user_forms_folder() / f"{imported.form_id}.yaml"
+    out = arguments.out or _user_forms_folder(getattr(arguments, "forms_dir", None)) / f"{imported.form_id}.yaml"
     if imported.form_id in _bundled_form_ids():
         return fail(
             f"form {imported.form_id!r} is a bundled instrument and is never replaced by an import (which has no "
@@ -203,7 +199,12 @@ def run_import_fhir(arguments: argparse.Namespace) -> int:
     for line in imported.report:
         print(line)
     print(f"WARNING: {NO_BANDS_OR_FLAGS_MESSAGE}", file=sys.stderr)
-    _write_form(out, imported)
+    try:
+        _write_form(out, imported)
+    except FormError as error:
+        return fail(f"{out}: not written: {error}", EXIT_INVALID)
+    except OSError as error:
+        return fail(f"{out}: cannot write it ({error.strerror or error})", EXIT_INVALID)
     print(f"wrote {out} ({'scored' if imported.scored else 'UNSCORED'}, {len(imported.document['items'])} items)")
     return EXIT_OK
 
@@ -234,27 +235,14 @@ def _critical_flags_lost(document: dict[str, Any], files: list[Path]) -> tuple[P
     return None
 
 
-def _user_forms_folder() -> Path:
+def _user_forms_folder(extra: Path | None) -> Path:
+    """Where an import goes: --forms-dir if given, else SMERTEAGENT_FORMS_DIR, else the user data folder."""
     from smerteagent.paths import user_forms_dirs
 
-    return user_forms_dirs()[0]
+    return user_forms_dirs(extra)[-1]
 
 
 def _write_form(out: Path, imported: Any) -> None:
-    """YAML with the import report as a header comment; checked by the loader before it is kept."""
-    import yaml
+    from smerteagent.core.interop.fhir_form_file import write_imported_form
 
-    from smerteagent.core.forms.loader import load_form
-
-    header = [f"# Imported from FHIR by smerteagent forms import-fhir. {'Scored.' if imported.scored else 'UNSCORED.'}"]
-    header += [f"# {line}" for line in imported.report]
-    body = yaml.safe_dump(imported.document, allow_unicode=True, sort_keys=False, width=110)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.partial.yaml")
-    partial.write_text("\n".join(header) + "\n" + body, encoding="utf-8")
-    try:
-        load_form(partial)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    partial.replace(out)
+    write_imported_form(out, imported)

@@ -25,6 +25,7 @@ COMMANDS = frozenset(
         "settings",
         "careplan",
         "export",
+        "import",
         "audit",
         "accounts",
         "screening",
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         demo_command,
         export_command,
         forms_command,
+        import_command,
         medication_command,
         patients_command,
         quality_command,
@@ -97,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     settings_command.register(commands, storage_options)
     careplan_command.register(commands, storage_options)
     export_command.register(commands, storage_options)
+    import_command.register(commands, storage_options)
     audit_command.register(commands, storage_options)
     accounts_command.register(commands, storage_options)
     screening_command.register(commands, storage_options)

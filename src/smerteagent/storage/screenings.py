@@ -27,6 +27,7 @@ from smerteagent.storage.models import EncounterRow, ResponseRow, SafetyActionRo
 from smerteagent.storage.patients import NotFound, PatientService
 
 SETTINGS = ("gp", "physiotherapy", "pain_clinic")
+IMPORTED = "imported"  # the setting of an encounter that holds responses imported from a file
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Encounter:
     setting: str
     battery_id: str | None
     context: dict[str, Any] = field(default_factory=dict)
+    note: str | None = None  # for imported responses: where they came from
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,52 @@ class ScreeningService:
             record_event(session, self._actor(), "complete", "response", row.id, {"flags": row.flags})
             return _record(row, patient_id)
 
+    def import_completed(
+        self, patient_id: int, form_id: str, answers: Mapping[str, int | str], authored: datetime, source: str
+    ) -> ResponseRecord | None:
+        """A response answered elsewhere, stored complete with its own date and scored now; None when the
+        patient already has it (same form, answers and time), so that importing a file twice stores it once."""
+        form = self._forms.get(form_id)
+        checked = form.check_answers(answers)
+        with self._write() as session:
+            patient = self._patients._row(session, patient_id)
+            if self._already_stored(session, patient_id, form.id, checked, authored):
+                return None
+            result = form.score(checked, patient.sex)
+            encounter = EncounterRow(patient_id=patient_id, started_at=authored, clinician=self._actor(),
+                                     setting=IMPORTED, context={}, note=source)  # fmt: skip
+            session.add(encounter)
+            session.flush()
+            row = ResponseRow(encounter_id=encounter.id, form_id=form.id, form_version=form.version, status="complete",
+                              answers=dict(checked), sex=patient.sex, results=dict(result.results), band=result.band,
+                              flags=list(result.flags), missing=list(result.missing),
+                              flag_severity=dict(result.flag_severity), created_at=authored, updated_at=authored,
+                              completed_at=authored)  # fmt: skip
+            session.add(row)
+            session.flush()
+            self._patients.touch(session, patient_id)
+            record_event(session, self._actor(), "create", "response", row.id,
+                         {"form": form.id, "flags": row.flags, "imported_from": source})  # fmt: skip
+            return _record(row, patient_id)
+
+    def _already_stored(
+        self, session: Session, patient_id: int, form_id: str, answers: Mapping[str, int | str], authored: datetime
+    ) -> bool:
+        statement = (
+            select(ResponseRow)
+            .join(EncounterRow, EncounterRow.id == ResponseRow.encounter_id)
+            .where(
+                EncounterRow.patient_id == patient_id, ResponseRow.form_id == form_id, ResponseRow.status == "complete"
+            )
+        )
+        second = authored.replace(microsecond=0)
+        return any(
+            row.completed_at is not None
+            and row.completed_at.replace(microsecond=0) == second
+            and row.answers == answers
+            for row in session.scalars(statement)
+        )
+
     def open_alerts(self, patient_id: int) -> list[OpenAlert]:
         """Critical flags still waiting for a recorded action — in completed questionnaires and in drafts
         (a 'yes' to a suicide question counts the moment it is given); the red banner stays while any exist."""
@@ -319,7 +367,9 @@ class ScreeningService:
         statement = select(EncounterRow).where(EncounterRow.patient_id == patient_id).order_by(EncounterRow.started_at)
         with reading_session(self._sessions) as session:
             return [
-                Encounter(r.id, r.patient_id, r.started_at, r.clinician, r.setting, r.battery_id, dict(r.context))
+                Encounter(
+                    r.id, r.patient_id, r.started_at, r.clinician, r.setting, r.battery_id, dict(r.context), r.note
+                )
                 for r in session.scalars(statement)
             ]
 

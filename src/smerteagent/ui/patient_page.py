@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
     from smerteagent.core.scoring.engine import CompiledForm
     from smerteagent.storage.screenings import OpenAlert, ResponseRecord
     from smerteagent.ui.context import AppContext
+    from smerteagent.usecases.import_fhir_responses import ResponsesImport
 
 CONTEXT = {
     "on_opioids": N_("Opioids"),
@@ -53,6 +57,16 @@ def change_text(history: InstrumentHistory) -> str:
     parts = [f"{s.label} {format(changes[s.result_id], '+g').replace('-', '−')}"
              for s in history.series if changes.get(s.result_id) is not None]  # fmt: skip
     return _("Change since last time: {changes}").format(changes=", ".join(parts)) if parts else ""
+
+
+def import_summary(report: ResponsesImport) -> str:
+    """What an import took and refused, in words a clinician reads once."""
+    lines = [_("{taken} taken, {refused} refused, {stored} already stored.").format(
+        taken=len(report.taken), refused=len(report.refused), stored=len(report.already_stored))]  # fmt: skip
+    lines += [_("Refused {where}: {reason}").format(where=r.where, reason=r.reason) for r in report.refused]
+    if any(t.score is not None and t.score.flags for t in report.taken):
+        lines.append(_("Imported responses raised flags; see the alerts."))
+    return "\n".join(lines)
 
 
 class PatientPage(QWidget):
@@ -127,6 +141,9 @@ class PatientPage(QWidget):
         care_plan = QPushButton(_("Care plan…"), box)
         care_plan.setShortcut("Ctrl+Shift+B")
         care_plan.clicked.connect(self.care_plan_requested)
+        imported = QPushButton(_("Import FHIR responses…"), box)
+        imported.setToolTip(_("Questionnaires answered in another system (a FHIR QuestionnaireResponse or Bundle)"))
+        imported.clicked.connect(lambda: self.import_fhir_responses())
         grid = QGridLayout(box)
         for column, text in enumerate((_("Setting"), _("Battery"))):
             grid.addWidget(QLabel(text, box), 0, column)
@@ -144,7 +161,28 @@ class PatientPage(QWidget):
         grid.addWidget(QLabel(_("Single questionnaire"), box), 3, 1)
         grid.addWidget(self.instrument, 4, 1)
         grid.addWidget(start_form, 4, 2)
+        grid.addWidget(imported, 4, 4)
         return box
+
+    def import_fhir_responses(self, path: Path | None = None) -> ResponsesImport | None:
+        """Take this patient's responses in from a FHIR file (asks for it), then show what was taken and refused."""
+        from smerteagent.usecases.import_fhir_responses import import_responses
+
+        patient = self.patient
+        if patient is None:
+            return None
+        if path is None:
+            name, _chosen = QFileDialog.getOpenFileName(self, _("Import FHIR responses"), "", _("FHIR JSON (*.json)"))
+            if not name:
+                return None
+            path = Path(name)
+        chosen = path
+        report = operations.run(self, lambda: import_responses(self.context.services, patient.id, chosen))
+        if report is None:
+            return None
+        self.refresh()
+        QMessageBox.information(self, _("FHIR responses"), import_summary(report))
+        return report
 
     def _setting(self) -> str:
         return str(self.setting.currentData())

@@ -213,6 +213,8 @@ class _Compiler:
         if result.id in RESERVED_NAMES:
             raise self.fail(f"{path}.id", f"{result.id!r} is a reserved word")
         self.check_method_fields(path, result)
+        if result.method == "fhirpath":
+            return self.add_fhirpath_result(path, result)
         expression = None
         if result.method == "expr":
             assert result.expr is not None
@@ -233,8 +235,25 @@ class _Compiler:
             may_settle=result.method not in ("sum", "mean", "percent") or any(t.constant for t in tables),
         )
 
+    def add_fhirpath_result(self, path: str, result: Result) -> ResultRule:
+        from smerteagent.core.scoring.fhirpath_result import fhirpath_computation
+
+        if self.form.fhir is None:
+            raise self.fail(f"{path}.method", "method fhirpath is only for forms imported from FHIR (no fhir:)")
+        unknown = [i for i in result.items if not isinstance(i, str) or i not in self.items]
+        if unknown:
+            raise self.fail(f"{path}.items", f"method fhirpath takes item ids; not {unknown[0]!r}")
+        try:
+            computation = fhirpath_computation(result, self.form, self.options)
+        except ValueError as error:
+            raise self.fail(f"{path}.fhirpath", str(error)) from None
+        self.result_ids.append(result.id)
+        return ResultRule(id=result.id, compute=computation, hidden=result.hidden)
+
     def check_method_fields(self, path: str, result: Result) -> None:
         method = result.method
+        if (method == "fhirpath") != (result.fhirpath is not None):
+            raise self.fail(f"{path}.fhirpath", "method fhirpath needs fhirpath, and only it takes one")
         if (method == "expr") != (result.expr is not None):
             raise self.fail(f"{path}.expr", "method expr needs expr, and only it takes one")
         if method != "expr" and not result.items:

@@ -21,11 +21,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+
+
 class Text(_Strict):
-    """The same text in Danish and English; both are required."""
+    """The same text in Danish and English; both are required. ``other`` keeps further languages."""
 
     da: NonEmpty
     en: NonEmpty
+    other: dict[LanguageCode, NonEmpty] = Field(
+        default_factory=dict, description="The text in further languages (language code -> text), e.g. from FHIR."
+    )
 
     def get(self, language: str) -> str:
         return self.en if language == "en" else self.da
@@ -48,6 +54,9 @@ class Option(_Strict):
     value: int
     da: NonEmpty
     en: NonEmpty
+    other: dict[LanguageCode, NonEmpty] = Field(
+        default_factory=dict, description="The label in further languages (language code -> text)."
+    )
     codes: list[Coding] = Field(default_factory=list, description=CODES_DESCRIPTION)
 
     def label(self, language: str) -> str:
@@ -105,9 +114,15 @@ class Result(_Strict):
     """A named score built from items (or from earlier results, with method ``expr``)."""
 
     id: Identifier
-    method: Literal["sum", "mean", "max", "percent", "count", "answered", "expr"]
+    method: Literal["sum", "mean", "max", "percent", "count", "answered", "expr", "fhirpath"]
     items: list[Identifier | Term] = Field(default_factory=list)
     expr: str | None = None
+    fhirpath: str | None = Field(
+        default=None,
+        description="For method fhirpath (imported FHIR forms only): a calculation that could not be translated, "
+        "evaluated at score time by fhirpathpy over the answers as a QuestionnaireResponse; withheld while any of "
+        "its items is unanswered, or when it gives no single number within the range.",
+    )
     count_values: list[int] | None = Field(default=None, description="For method count: values counted.")
     max_missing: int = Field(
         default=0, ge=0, description="Items that may be unanswered (mean, percent); more withhold the result."
@@ -156,13 +171,37 @@ class Scoring(_Strict):
 class Licence(_Strict):
     """Whose words the file carries and on what terms."""
 
-    wording: Literal["official", "own_labels"] = Field(
-        description="official: the published wording may be shipped; own_labels: our clinician-facing labels."
+    wording: Literal["official", "own_labels", "unknown"] = Field(
+        description="official: the published wording may be shipped; own_labels: our clinician-facing labels; "
+        "unknown: the source (e.g. an imported FHIR file) does not say."
     )
     terms: NonEmpty
     danish: Literal["official", "unofficial_translation", "own_labels"] = "unofficial_translation"
     local_wording: str | None = Field(
         default=None, description="How a clinic installs the licensed wording in its user forms folder."
+    )
+
+
+class FhirNode(_Strict):
+    """One item of the imported Questionnaire's tree, by linkId, with its children."""
+
+    link_id: NonEmpty
+    item: list[FhirNode] = Field(default_factory=list)
+
+
+class FhirOrigin(_Strict):
+    """The FHIR Questionnaire a form was imported from, so that its QuestionnaireResponses find the form."""
+
+    url: NonEmpty = Field(description="The Questionnaire's canonical URL (or its id when it has none).")
+    version: str | None = None
+    link_ids: dict[Identifier, NonEmpty] = Field(
+        default_factory=dict, description="Item or result id -> the FHIR linkId it was imported from."
+    )
+    structure: list[FhirNode] = Field(
+        default_factory=list, description="The item tree, for fhirpath results (which may read nesting)."
+    )
+    weights: dict[Identifier, dict[int, float]] = Field(
+        default_factory=dict, description="Item id -> answer value -> its weight(), for fhirpath results."
     )
 
 
@@ -178,11 +217,16 @@ class Form(_Strict):
     short_title: Text | None = None
     source: NonEmpty = Field(description="The publication whose scoring rule this file follows.")
     licence: Licence
+    languages: list[LanguageCode] = Field(
+        default_factory=lambda: ["da", "en"],
+        description="The languages the texts really are in; da/en text borrowed from another language is not one.",
+    )
     instructions: Text | None = None
     timeframe: Text | None = None
     option_sets: dict[Identifier, list[Option]] = Field(default_factory=dict)
     items: list[Item] = Field(min_length=1)
     scoring: Scoring
+    fhir: FhirOrigin | None = Field(default=None, description="Set by smerteagent forms import-fhir.")
 
 
 class FollowUp(_Strict):

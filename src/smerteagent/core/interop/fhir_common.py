@@ -19,6 +19,19 @@ MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
 CALCULATED = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
+# The older, core-package URL of the same extension, still used by published forms (e.g. LHC-Forms exports).
+CALCULATED_CORE = "http://hl7.org/fhir/StructureDefinition/questionnaire-calculatedExpression"
+CALCULATED_URLS = (CALCULATED, CALCULATED_CORE)
+VARIABLE = "http://hl7.org/fhir/StructureDefinition/variable"
+SDC = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-"
+ANSWER_EXPRESSION = f"{SDC}answerExpression"
+# Prefill and population: they fill in answers from a record, which a consultation here asks for itself.
+PREFILL = (
+    f"{SDC}initialExpression", f"{SDC}candidateExpression", f"{SDC}itemPopulationContext",
+    f"{SDC}launchContext", f"{SDC}sourceQueries", f"{SDC}observationLinkPeriod", f"{SDC}observationExtract",
+    "http://hl7.org/fhir/StructureDefinition/questionnaire-initialExpression",
+)  # fmt: skip
+LICENCE_WORDING = "urn:smerteagent:licence-wording"
 ENABLE_WHEN_EXPRESSION = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
 HIDDEN = "http://hl7.org/fhir/StructureDefinition/questionnaire-hidden"
 FHIRPATH = "text/fhirpath"
@@ -66,10 +79,11 @@ def coding(code: Coding) -> Json:
 def translated(text: Text, primary: str = "da") -> tuple[str, Json]:
     """A string in the primary language and its ``_element`` with the other language as a translation."""
     other = "en" if primary == "da" else "da"
-    extension = {"url": TRANSLATION, "extension": [
-        {"url": "lang", "valueCode": other}, {"url": "content", "valueString": text.get(other)},
-    ]}  # fmt: skip
-    return text.get(primary), {"extension": [extension]}
+    languages = [(other, text.get(other)), *text.other.items()]
+    extensions = [{"url": TRANSLATION, "extension": [
+        {"url": "lang", "valueCode": language}, {"url": "content", "valueString": content},
+    ]} for language, content in languages]  # fmt: skip
+    return text.get(primary), {"extension": extensions}
 
 
 def translations(element: Any) -> dict[str, str]:

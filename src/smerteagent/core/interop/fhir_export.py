@@ -20,6 +20,7 @@ from smerteagent.core.interop.fhir_common import (
     ITEM_CONTROL,
     ITEM_CONTROL_SYSTEM,
     ITEM_WEIGHT,
+    LICENCE_WORDING,
     MAX_VALUE,
     MIN_VALUE,
     ORDINAL_VALUE,
@@ -105,7 +106,7 @@ def _answer_option(form_id: str, option: Option, weight: Number) -> Json:
     if option.codes:
         value = coding(option.codes[0])
     else:
-        display, element = translated(Text(da=option.da, en=option.en))
+        display, element = translated(Text(da=option.da, en=option.en, other=option.other))
         value = {"system": answer_system(form_id), "code": str(option.value), "display": display,
                  "_display": element}  # fmt: skip
     return {"valueCoding": value, "extension": [
@@ -210,6 +211,7 @@ def export_questionnaire(form: CompiledForm) -> QuestionnaireExport:
         "version": definition.version, "name": form.id.upper(), "title": title, "_title": title_element,
         "status": "active", "subjectType": ["Patient"], "description": definition.source,
         "copyright": definition.licence.terms,
+        "extension": [{"url": LICENCE_WORDING, "valueCode": definition.licence.wording}],
     }  # fmt: skip
     if definition.codes:
         resource["code"] = [coding(c) for c in definition.codes]

@@ -1,12 +1,15 @@
 """A FHIR R4 Questionnaire (plain dict) as a SmerteAgent form file, with a report item by item.
 
 What translates safely is imported: choice, boolean, integer, string and text items, groups (flattened),
-display text (instructions and help), answer weights (``ordinalValue``/``itemWeight``), ``enableWhen`` and
-translations. A score is imported only when it is a plain weighted sum (see :mod:`fhir_scoring`); any other
-calculation — arbitrary FHIRPath, ``x-fhir-query`` — is refused, and then the form is imported unscored,
-never scored wrongly. A Questionnaire has no bands or flags, so an imported form has none — no severity
-band, no suicide-risk warning; the report says so every time. The result is checked by the same loader as
-every other form file.
+display text (instructions and help), answer weights (``ordinalValue``/``itemWeight``, also from contained
+ValueSets), ``enableWhen`` and every language. A calculation (either ``calculatedExpression`` URL, with
+``variable``s) is imported when it is a sum, average or count of item answers (see :mod:`fhir_fhirpath`),
+under our missing-answer rule, which the report states. Other FHIRPath that names the items it reads
+and has a range is kept and EVALUATED at score time (method ``fhirpath``, marked in the report and the
+source); anything else is refused, and then the form is imported unscored, never scored wrongly.
+Prefill (``initialExpression`` …) is noted and ignored. A Questionnaire has no bands or flags, so an
+imported form has none — no severity band, no suicide-risk warning; the report says so every time. The
+result is checked by the same loader as every other form file.
 """
 
 from __future__ import annotations
@@ -21,25 +24,47 @@ from smerteagent.core.forms.compiler import RESERVED_NAMES, compile_form
 from smerteagent.core.forms.loader import validate_document
 from smerteagent.core.forms.model import Form
 from smerteagent.core.interop.fhir_common import (
-    CALCULATED,
+    ANSWER_EXPRESSION,
     ENABLE_WHEN_EXPRESSION,
     FHIRPATH,
-    ITEM_WEIGHT,
+    LICENCE_WORDING,
     MAX_VALUE,
     MIN_VALUE,
-    ORDINAL_VALUE,
     OWN_LANGUAGE,
+    VARIABLE,
     Json,
     extension_value,
     slug,
     translations,
 )
+from smerteagent.core.interop.fhir_elements import (
+    calculation,
+    coding_of,
+    number,
+    prefill_note,
+    read_option,
+    shared_options,
+    static_answers,
+    stored_values,
+    structure,
+    values_of,
+)
 from smerteagent.core.interop.fhir_enable import ImportedQuestion, answer_keys, from_enable_when
-from smerteagent.core.interop.fhir_scoring import parse_sum
+from smerteagent.core.interop.fhir_fhirpath import (
+    NotTranslatable,
+    aggregate,
+    enable_rules,
+    response_skeleton,
+    substitute,
+    syntax_error,
+    unknown_variables,
+)
+from smerteagent.core.interop.fhir_input import MAX_DEPTH, clean_line, clean_text, nesting_depth
+from smerteagent.core.interop.fhir_valuesets import find_value_set, options_from
 
 QUESTION_TYPES = ("choice", "boolean", "integer", "decimal", "string", "text")
 TEXT_LIMIT = 10_000
-_INTEGER = re.compile(r"^-?\d+$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 NO_BANDS_OR_FLAGS = "(bands and flags)"
 NO_BANDS_OR_FLAGS_MESSAGE = (
     "a FHIR Questionnaire carries no bands or flags: the imported form has NONE (no severity band, no "
@@ -56,7 +81,8 @@ class ReportLine:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.outcome:<8}  {self.link_id}" + (f": {self.message}" if self.message else "")
+        line = f"{self.outcome:<8}  {self.link_id}" + (f": {self.message}" if self.message else "")
+        return clean_line(line)
 
 
 @dataclass
@@ -89,6 +115,7 @@ class _Item:
     document: dict[str, Any]
     question: ImportedQuestion
     weights: dict[int, float] | None = None
+    weightless: bool = True  # no option has a weight: weight() of its answer is empty
     conditional: bool = False
 
 
@@ -97,9 +124,15 @@ class _Importer:
         self.resource = resource
         self.file = file
         self.form_id = form_id
-        self.language = str(resource.get("language") or "en").split("-")[0].lower()
+        language = str(resource.get("language") or "en").split("-")[0].lower()
+        self.language = language if _LANGUAGE.match(language) else "en"
+        self.languages: set[str] = set()
+        self.variables: dict[str, str] = {}
+        self.skeleton: Json = {}
         self.report: list[ReportLine] = []
         self.items: dict[str, _Item] = {}
+        self.kinds: dict[str, str] = {}
+        self.evaluate_at_score_time = False
         self.ids: set[str] = set()
         self.instructions: list[dict[str, str]] = []
         self.calculated: list[tuple[str, Json]] = []
@@ -112,29 +145,35 @@ class _Importer:
     def note(self, link_id: str, outcome: str, message: str = "") -> None:
         self.report.append(ReportLine(link_id, outcome, message))
 
-    def text(self, text: Any, element: Any) -> dict[str, str] | None:
-        """``{da, en}`` from a string and its translations; a missing language borrows the other one."""
-        found = translations(element)
-        if isinstance(text, str) and text.strip():
-            found[self.language] = text
+    def text(self, text: Any, element: Any) -> dict[str, Any] | None:
+        """``{da, en, other}`` from a string and its translations; a missing da/en borrows another language."""
+        found = {lang: clean_text(value) for lang, value in translations(element).items()
+                 if clean_text(value).strip() and _LANGUAGE.match(lang)}  # fmt: skip
+        if isinstance(text, str) and clean_text(text).strip():
+            found[self.language] = clean_text(text)
+        if not found:
+            return None
         if "da" in found and self.language != "da":
             self.danish_given = True
+        self.languages |= set(found)
+        fallback = found.get(self.language) or next(iter(found.values()))
         da, en = found.get("da"), found.get("en")
-        if da is None and en is None:
-            fallback = next(iter(found.values()), None)
-            if fallback is None:
-                return None
-            da = en = fallback
         for language, value in (("da", da), ("en", en)):
             if value is None:
                 self.missing_language.add(language)
-        return {"da": da or str(en), "en": en or str(da)}
+        result: dict[str, Any] = {"da": da or en or fallback, "en": en or da or fallback}
+        other = {lang: value for lang, value in sorted(found.items()) if lang not in ("da", "en")}
+        if other:
+            result["other"] = other
+        return result
 
     # --- walking the items -------------------------------------------------------------------------------
 
     def walk(self, items: Any, path: str, in_question: _Item | None = None) -> None:
         if not isinstance(items, list):
             raise self.fail(path, "item must be a list")
+        if path.count(".item") >= MAX_DEPTH // 2:  # item → item: two JSON levels a step
+            raise self.fail(path, f"items nested more than {MAX_DEPTH // 2} deep")
         for index, item in enumerate(items):
             where = f"{path}[{index}]"
             if not isinstance(item, dict):
@@ -147,6 +186,7 @@ class _Importer:
             kind = item.get("type")
             if not isinstance(kind, str):
                 raise self.fail(f"{where}.type", f"item {link_id!r} has no type")
+            self.kinds[link_id] = kind
             self.item(item, link_id, kind, where, in_question)
 
     def item(self, item: Json, link_id: str, kind: str, where: str, parent: _Item | None) -> None:
@@ -162,7 +202,11 @@ class _Importer:
         if kind == "display":
             self.display(item, link_id, parent)
             return
-        if extension_value(item, CALCULATED) is not None:
+        self.read_variables(item, link_id)
+        prefilled = prefill_note(item)
+        if prefilled and (kind not in QUESTION_TYPES or calculation(item) is not None):
+            self.note(link_id, "changed", prefilled)
+        if calculation(item) is not None:
             self.calculated.append((link_id, item))
             return
         if kind not in QUESTION_TYPES:
@@ -171,6 +215,21 @@ class _Importer:
         imported = self.question(item, link_id, kind)
         if imported is not None:
             self.walk(item.get("item") or [], f"{where}.item", imported)
+
+    def read_variables(self, element: Json, where: str) -> None:
+        """SDC ``variable``s (FHIRPath), by name; the calculations that use them have them substituted."""
+        for extension in element.get("extension") or []:
+            if not isinstance(extension, dict) or extension.get("url") != VARIABLE:
+                continue
+            expression = extension.get("valueExpression") or {}
+            name, source = expression.get("name"), expression.get("expression")
+            if not isinstance(name, str) or not isinstance(source, str):
+                self.note(where, "refused", "a variable without a name or expression is ignored")
+            elif expression.get("language") != FHIRPATH:
+                self.note(where, "refused", f"variable %{name} is not FHIRPath ({expression.get('language')!r}); "
+                          "a calculation using it is not imported")  # fmt: skip
+            else:
+                self.variables[name] = source
 
     def display(self, item: Json, link_id: str, parent: _Item | None) -> None:
         text = self.text(item.get("text"), item.get("_text"))
@@ -187,9 +246,9 @@ class _Importer:
         base = slug(link_id)
         if base in RESERVED_NAMES or base == "total":
             base = f"{base}_item"
-        candidate, number = base, 2
+        candidate, suffix = base, 2
         while candidate in self.ids:
-            candidate, number = f"{base[:60]}_{number}", number + 1
+            candidate, suffix = f"{base[:60]}_{suffix}", suffix + 1
         self.ids.add(candidate)
         return candidate
 
@@ -197,20 +256,19 @@ class _Importer:
         if item.get("repeats") is True:
             self.note(link_id, "refused", "repeating answers cannot be stored (one answer per item)")
             return None
-        for key in ("answerValueSet", "initialExpression", "answerExpression"):
-            if key in item or extension_value(
-                item, f"http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-{key}"
-            ):
-                why = "needs a terminology server" if key == "answerValueSet" else "is FHIRPath/x-fhir-query"
-                self.note(link_id, "refused", f"{key} {why}; it cannot be translated safely")
+        if "answerValueSet" in item or extension_value(item, ANSWER_EXPRESSION) is not None:
+            options, why = self.answer_list(item)
+            if options is None:
+                self.note(link_id, "refused", why)
                 return None
+            item = {**item, "answerOption": options}
         text = self.text(item.get("text"), item.get("_text")) or {"da": link_id, "en": link_id}
         document: dict[str, Any] = {"id": self.new_id(link_id), "type": "text", "text": text}
         if isinstance(item.get("code"), list):
-            document["codes"] = [_coding(c) for c in item["code"] if _coding(c) is not None]
+            document["codes"] = [coding_of(c) for c in item["code"] if coding_of(c) is not None]
         document["required"] = item.get("required") is True
         imported = _Item(link_id, document, ImportedQuestion(document["id"], "text"))
-        messages: list[str] = []
+        messages: list[str] = [prefilled] if (prefilled := prefill_note(item)) else []
         if not self.answers(item, imported, kind, messages):
             self.ids.discard(document["id"])
             return None
@@ -218,6 +276,20 @@ class _Importer:
         self.items[link_id] = imported
         self.note(link_id, "changed" if messages else "imported", "; ".join(messages))
         return imported
+
+    def answer_list(self, item: Json) -> tuple[list[Json] | None, str]:
+        """Options from a contained ValueSet, or from an answerExpression that needs no answers (static)."""
+        reference = item.get("answerValueSet")
+        if isinstance(reference, str):
+            value_set = find_value_set(self.resource, reference)
+            if value_set is None:
+                return None, f"answerValueSet {reference!r} is not contained in the file; it needs a terminology server"
+            options = options_from(self.resource, value_set)
+            if options is None:
+                return None, f"answerValueSet {reference!r} lists no codes (a filter needs a terminology server)"
+            return options, ""
+        expression = extension_value(item, ANSWER_EXPRESSION)
+        return static_answers(self.resource, expression)
 
     def answers(self, item: Json, imported: _Item, kind: str, messages: list[str]) -> bool:
         document = imported.document
@@ -247,7 +319,7 @@ class _Importer:
             return False
         labels, keys, integers, weights = [], [], [], []
         for position, option in enumerate(raw):
-            read = _read_option(option)
+            read = read_option(option)
             if read is None:
                 self.note(link_id, "refused", f"answerOption[{position}] is not a Coding, integer or string")
                 return False
@@ -256,25 +328,28 @@ class _Importer:
             keys.append(answer_keys(option))
             integers.append(integer)
             weights.append(weight)
-        values, by_position = _values(integers, weights)
+        values, by_position = stored_values(integers, weights)
         if by_position:
             messages.append("answers are stored as the options' positions 0, 1, …")
         imported.document.update(type="choice", options=[
             {"value": v, **label} for v, label in zip(values, labels, strict=True)
         ])  # fmt: skip
-        codes = [_coding(o.get("valueCoding")) for o in raw]
+        codes = [coding_of(o.get("valueCoding")) for o in raw]
         for option, code in zip(imported.document["options"], codes, strict=True):
             if code is not None and not code["system"].startswith("urn:smerteagent:"):
                 option["codes"] = [code]
         by_key = {key: v for v, option_keys in zip(values, keys, strict=True) for key in option_keys}
         imported.question = ImportedQuestion(imported.document["id"], "choice", by_key)
+        imported.weightless = all(w is None for w in weights)
         if all(w is not None for w in weights):
             imported.weights = {v: float(w) for v, w in zip(values, weights, strict=True) if w is not None}
         return True
 
     def condition(self, item: Json, imported: _Item, messages: list[str]) -> None:
-        earlier = {link: known.question for link, known in self.items.items()}
         rules, expression = item.get("enableWhen"), extension_value(item, ENABLE_WHEN_EXPRESSION)
+        if not rules and not isinstance(expression, dict):
+            return
+        earlier = {link: known.question for link, known in self.items.items()}
         if rules:
             condition, why = from_enable_when(rules if isinstance(rules, list) else [rules],
                                               item.get("enableBehavior"), earlier)  # fmt: skip
@@ -291,6 +366,8 @@ class _Importer:
 
     def own_expression(self, expression: Json, earlier: dict[str, ImportedQuestion]) -> tuple[str | None, str]:
         source = expression.get("expression")
+        if expression.get("language") == FHIRPATH and isinstance(source, str):
+            return self.fhirpath_condition(source, earlier)
         if expression.get("language") != OWN_LANGUAGE or not isinstance(source, str):
             return None, f"enableWhenExpression in {expression.get('language')!r} cannot be translated safely"
         try:
@@ -301,6 +378,17 @@ class _Importer:
         if not parsed.names <= known or parsed.flag_names:
             return None, f"{source!r} names something other than earlier items"
         return source, ""
+
+    def fhirpath_condition(self, source: str, earlier: dict[str, ImportedQuestion]) -> tuple[str | None, str]:
+        """A FHIRPath enableWhenExpression that compares earlier answers, as the enableWhen it means."""
+        try:
+            full = substitute(source, self.variables)
+            if unknown_variables(full) or syntax_error(full) is not None:
+                raise NotTranslatable("it uses undefined variables or does not parse")
+            rules, behaviour = enable_rules(full, self.skeleton)
+        except NotTranslatable as why:
+            return None, f"FHIRPath enableWhenExpression {source!r}: {why}"
+        return from_enable_when(rules, behaviour, earlier)
 
     # --- scoring -----------------------------------------------------------------------------------------
 
@@ -315,7 +403,14 @@ class _Importer:
                 self.note(link_id, "refused", f"score not imported: {why}")
                 return self.unscored(link_id)
             results.append(result)
-            self.note(link_id, "imported", f"score {name}: plain weighted sum of {len(result['items'])} items")
+            if result["method"] == "fhirpath":
+                self.note(link_id, "changed", f"score {name}: EVALUATED as FHIRPath at score time by fhirpathpy (not "
+                          f"translated); withheld while any of its {len(result['items'])} named items is unanswered, "
+                          f"or when it gives no single number in {result['range']}")  # fmt: skip
+                continue
+            described = f"{_DESCRIBED[result['method']]} of {len(result['items'])} items"
+            self.note(link_id, "imported", f"score {name}: {described}"
+                      f"{_ZERO_FILL.get(result['method'], '')}")  # fmt: skip
         if not results and any(i.weights for i in self.items.values()):
             self.note("(scoring)", "changed", "answer weights but no calculated score: the form is unscored")
         return results
@@ -325,38 +420,98 @@ class _Importer:
         return []
 
     def result(self, item: Json, name: str) -> tuple[dict[str, Any] | None, str]:
-        expression = extension_value(item, CALCULATED)
-        if not isinstance(expression, dict) or expression.get("language") != FHIRPATH:
+        expression = calculation(item)
+        source = expression.get("expression") if isinstance(expression, dict) else None
+        if not isinstance(expression, dict) or expression.get("language") != FHIRPATH or not isinstance(source, str):
             return None, "the calculation is not FHIRPath"
-        parts = parse_sum(str(expression.get("expression", "")))
-        if parts is None:
-            return None, f"FHIRPath {expression.get('expression')!r} is not a plain weighted sum"
-        terms: list[dict[str, Any]] = []
-        low = high = 0.0
-        for part in parts:
-            chosen = [i for i in self.items.values() if part.link_ids is None or i.link_id in part.link_ids]
-            unknown = set(part.link_ids or ()) - {i.link_id for i in chosen}
+        try:
+            full = substitute(source, self.variables)
+            unknown = unknown_variables(full)
             if unknown:
-                return None, f"it sums {sorted(unknown)}, which were not imported as questions"
-            for imported in chosen:
-                term, why = _term(imported, part.weighted, explicit=part.link_ids is not None)
-                if why:
-                    return None, why
-                if term is None:
-                    continue
-                points = term["points"] if "points" in term else {v: v for v in _values_of(imported.document)}
-                low, high = low + min(points.values()), high + max(points.values())
-                terms.append(term)
-        if not terms:
-            return None, "it sums no item"
-        result: dict[str, Any] = {"id": name, "method": "sum", "items": terms, "range": [_number(low), _number(high)]}
+                raise NotTranslatable(f"it uses %{', %'.join(unknown)}, which the file does not define")
+            problem = syntax_error(full)
+            if problem is not None:
+                raise NotTranslatable(f"fhirpathpy cannot parse it: {problem}")
+        except NotTranslatable as why:
+            return None, f"FHIRPath {source!r}: {why}"
+        try:
+            found = aggregate(full, self.skeleton)
+        except NotTranslatable as why:
+            return self.evaluated(item, name, full, f"FHIRPath {source!r}: {why}")
+        try:
+            terms, low, high = self.terms(found.link_ids, found.weighted, found.how)
+        except NotTranslatable as why:
+            return None, f"FHIRPath {source!r}: {why}"
+        method = {"sum": "sum", "avg": "mean", "count": "answered"}[found.how]
+        if found.how == "avg":
+            low, high = min(t[0] for t in terms), max(t[1] for t in terms)
+        elif found.how == "count":
+            low, high = 0, len(terms)
+        result: dict[str, Any] = {"id": name, "method": method, "items": [t[2] for t in terms],
+                                  "range": [number(low), number(high)]}  # fmt: skip
         label = self.text(item.get("text"), item.get("_text"))
         if label is not None:
             result["label"] = label
-        codes = [_coding(c) for c in item.get("code") or []]
+        codes = [coding_of(c) for c in item.get("code") or []]
         if any(codes):
             result["codes"] = [c for c in codes if c is not None]
         return result, ""
+
+    def evaluated(self, item: Json, name: str, full: str, why: str) -> tuple[dict[str, Any] | None, str]:
+        """A calculation kept as FHIRPath, evaluated at score time, when it names the items it reads and its
+        item states its range; otherwise refused (``why`` says why it was not translated)."""
+        if _READS_OUTSIDE.search(full):
+            return None, f"{why}; it reads the record, the Questionnaire or the clock, so it is not evaluated either"
+        if any(clean_line(link) != link for link in self.items):
+            return None, f"{why}; a linkId holds control characters, so it is not evaluated either"
+        named = set(_STRING.findall(full))
+        items = [i.document["id"] for link, i in self.items.items() if link in named]
+        low, high = extension_value(item, MIN_VALUE), extension_value(item, MAX_VALUE)
+        if not items:
+            return None, f"{why}; it names no imported question by linkId, so it is not evaluated either"
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high)) or low > high:
+            return None, f"{why}; evaluating it would need minValue and maxValue on its item (its range)"
+        self.evaluate_at_score_time = True
+        result: dict[str, Any] = {"id": name, "method": "fhirpath", "fhirpath": full, "items": items,
+                                  "range": [number(low), number(high)]}  # fmt: skip
+        label = self.text(item.get("text"), item.get("_text"))
+        if label is not None:
+            result["label"] = label
+        codes = [coding_of(c) for c in item.get("code") or []]
+        if any(codes):
+            result["codes"] = [c for c in codes if c is not None]
+        return result, ""
+
+    def terms(
+        self, link_ids: tuple[str, ...], weighted: bool, how: str
+    ) -> tuple[list[tuple[float, float, dict[str, Any]]], float, float]:
+        """(lowest, highest, term) for each answered item the aggregate reads, and the sum's range."""
+        calculated = {link for link, _ in self.calculated}
+        terms: list[tuple[float, float, dict[str, Any]]] = []
+        for link_id in link_ids:
+            if link_id in calculated and weighted and how != "count":
+                continue  # a calculated answer is a number: its weight() is empty and adds nothing
+            if link_id in calculated:
+                raise NotTranslatable(f"it reads the calculated item {link_id!r}")
+            imported = self.items.get(link_id)
+            if imported is None:
+                if self.kinds.get(link_id) in ("group", "display"):
+                    continue  # no answer of its own: it adds nothing in FHIRPath either
+                raise NotTranslatable(f"it reads {link_id!r}, which was not imported as a question")
+            kind = imported.document["type"]
+            if how == "count":
+                terms.append((0, 1, {"item": imported.document["id"]}))
+                continue
+            if weighted and (kind != "choice" or imported.weightless):
+                continue  # weight() of a non-coded answer is empty: it adds nothing
+            term, why = _term(imported, weighted, explicit=True)
+            if term is None:
+                raise NotTranslatable(why)
+            points = term["points"] if "points" in term else {v: v for v in values_of(imported.document)}
+            terms.append((min(points.values()), max(points.values()), term))
+        if not terms:
+            raise NotTranslatable("it reads no answered item (a sum over top-level items does not reach into groups)")
+        return terms, sum(t[0] for t in terms), sum(t[1] for t in terms)
 
     # --- the form ----------------------------------------------------------------------------------------
 
@@ -366,6 +521,10 @@ class _Importer:
             raise self.fail("resourceType", f"expected a Questionnaire, not {resource.get('resourceType')!r}")
         if not resource.get("item"):
             raise self.fail("item", "the Questionnaire has no items")
+        self.read_variables(resource, "(variables)")
+        if nesting_depth(resource["item"]) > MAX_DEPTH:
+            raise self.fail("item", f"items nested more than {MAX_DEPTH // 2} deep")
+        self.skeleton = response_skeleton(resource["item"])
         self.walk(resource["item"], "item")
         if not self.items:
             raise NothingImported(self.file, self.report)
@@ -382,83 +541,54 @@ class _Importer:
         resource = self.resource
         name = self.form_id or slug(str(resource.get("name") or resource.get("id") or "imported"))
         title = self.text(resource.get("title") or resource.get("name") or name, resource.get("_title"))
-        url = str(resource.get("url") or resource.get("id") or "(no url)")
-        version = str(resource.get("version") or "1")
-        scoring_note = "Scored: plain weighted sums of the answer weights." if results else "NOT SCORED."
+        url = clean_line(str(resource.get("url") or resource.get("id") or "(no url)"))
+        version = clean_line(str(resource.get("version") or "1"))
+        publisher = f" ({clean_line(str(resource['publisher']))})" if resource.get("publisher") else ""
+        scoring_note = "Scored: sums, means or counts of the answers." if results else "NOT SCORED."
+        if self.evaluate_at_score_time:
+            scoring_note += " Some scores are EVALUATED as FHIRPath at score time (method fhirpath)."
         document: dict[str, Any] = {
             "id": name, "version": f"{version}-fhir", "title": title,
             "source": f"Imported from FHIR Questionnaire {url}|{version}"
-                      f"{' (' + str(resource['publisher']) + ')' if resource.get('publisher') else ''}. {scoring_note}",
+                      f"{publisher}. {scoring_note}",
             "licence": {
-                "wording": "official",
-                "terms": str(resource.get("copyright") or "The Questionnaire states no copyright; check the terms "
-                             "of use before clinical use."),
+                "wording": wording if (wording := extension_value(resource, LICENCE_WORDING)) in (
+                    "official", "own_labels") else "unknown",
+                "terms": clean_text(str(resource.get("copyright") or "")).strip() or (
+                    "The Questionnaire states no copyright or licence; check the terms of use before clinical use."),
                 "danish": "official" if self.danish_given else "unofficial_translation",
             },
         }  # fmt: skip
-        codes = [_coding(c) for c in resource.get("code") or []]
+        codes = [coding_of(c) for c in resource.get("code") or []]
         if any(codes):
             document["codes"] = [c for c in codes if c is not None]
         if self.instructions:
             document["instructions"] = {lang: "\n\n".join(t[lang] for t in self.instructions) for lang in ("da", "en")}
-        document["items"] = [i.document for i in self.items.values()]
+        document["languages"] = sorted(self.languages, key=lambda lang: (lang != self.language, lang))
+        document["option_sets"], document["items"] = shared_options([i.document for i in self.items.values()])
+        if not document["option_sets"]:
+            del document["option_sets"]
         document["scoring"] = {"results": results}
+        link_ids = {i.document["id"]: clean_line(link) for link, i in self.items.items()}
+        link_ids |= {r["id"]: clean_line(link) for r, (link, _) in zip(results, self.calculated, strict=False)}
+        document["fhir"] = {"url": url, "version": version, "link_ids": link_ids}
+        if self.evaluate_at_score_time:
+            document["fhir"]["structure"] = structure(self.resource["item"])
+            document["fhir"]["weights"] = {
+                i.document["id"]: {v: w for v, w in i.weights.items()} for i in self.items.values() if i.weights
+            }
         return document
 
 
-def _coding(value: Any) -> dict[str, str] | None:
-    if not isinstance(value, dict) or not value.get("system") or not value.get("code"):
-        return None
-    found = {"system": str(value["system"]), "code": str(value["code"])}
-    if value.get("display"):
-        found["display"] = str(value["display"])
-    return found
-
-
-def _weight(option: Json) -> float | None:
-    for place in (option, option.get("valueCoding") or {}):
-        for url in (ITEM_WEIGHT, ORDINAL_VALUE):
-            value = extension_value(place, url) if isinstance(place, dict) else None
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return float(value)
-    return None
-
-
-def _read_option(option: Any) -> tuple[str, Any, int | None, float | None] | None:
-    """Label, its translations element, an integer the option names itself by (if any), and its weight."""
-    if not isinstance(option, dict):
-        return None
-    weight = _weight(option)
-    if isinstance(option.get("valueCoding"), dict):
-        value = option["valueCoding"]
-        code = str(value.get("code") or "")
-        label = str(value.get("display") or code)
-        if not label:
-            return None
-        return label, value.get("_display"), int(code) if _INTEGER.match(code) else None, weight
-    if isinstance(option.get("valueInteger"), int) and not isinstance(option["valueInteger"], bool):
-        return str(option["valueInteger"]), None, option["valueInteger"], weight
-    if isinstance(option.get("valueString"), str) and option["valueString"].strip():
-        text = option["valueString"]
-        return text, option.get("_valueString"), int(text) if _INTEGER.match(text.strip()) else None, weight
-    return None
-
-
-def _values(integers: list[int | None], weights: list[float | None]) -> tuple[list[int], bool]:
-    """Stored values: the options' own integers, else distinct whole weights, else positions (True)."""
-    if None not in integers and len(set(integers)) == len(integers):
-        return [int(i) for i in integers if i is not None], False
-    if all(w is not None and float(w).is_integer() for w in weights) and len(set(weights)) == len(weights):
-        return [int(w) for w in weights if w is not None], False
-    return list(range(len(integers))), True
-
-
-def _values_of(document: dict[str, Any]) -> list[int]:
-    if document["type"] == "numeric":
-        return list(range(document["min"], document["max"] + 1))
-    if document["type"] == "yes_no":
-        return [0, 1]
-    return [option["value"] for option in document["options"]]
+_DESCRIBED = {"sum": "sum", "mean": "mean", "answered": "count of answered items"}
+_READS_OUTSIDE = re.compile(r"%(questionnaire|qitem|patient|encounter|user|rootResource)\b|resolve\(|now\(|today\(")
+_STRING = re.compile(r"'((?:[^'\\]|\\.)*)'")
+_ZERO_FILL = {
+    "sum": "; the file's FHIRPath adds up only the answered items (a missing answer counts as 0), SmerteAgent "
+    "withholds the score until every item is answered (a hidden conditional item counts as its zero answer)",
+    "mean": "; the file's FHIRPath averages whatever was answered, SmerteAgent withholds the mean until every item "
+    "is answered",
+}
 
 
 def _term(imported: _Item, weighted: bool, *, explicit: bool) -> tuple[dict[str, Any] | None, str]:
@@ -470,19 +600,15 @@ def _term(imported: _Item, weighted: bool, *, explicit: bool) -> tuple[dict[str,
         return None, f"item {link_id!r} has no answer weights to sum" if weighted else f"{link_id!r} is not a number"
     term: dict[str, Any] = {"item": document["id"]}
     if weighted and imported.weights is not None:
-        points = {v: _number(w) for v, w in imported.weights.items()}
+        points = {v: number(w) for v, w in imported.weights.items()}
         if any(points[v] != v for v in points):
             term["points"] = points
     if imported.conditional:
-        zero = [v for v in _values_of(document) if (imported.weights or {}).get(v, v) == 0]
+        zero = [v for v in values_of(document) if (imported.weights or {}).get(v, v) == 0]
         if not zero:
             return None, f"{link_id!r} may be hidden and no answer scores 0 for it"
         document["skipped_value"] = zero[0]
     return term, ""
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
 
 
 def import_questionnaire(resource: Any, file: str, form_id: str | None = None) -> ImportedForm:

@@ -1,0 +1,124 @@
+"""The PHQ-9 and GAD-7 Questionnaires that public FHIR guides and form libraries publish, described here by
+their structure (written for this test, not copied): each imports and scores exactly like our bundled
+form on the same answers, missing answers withheld — or, where the published expression does not compute
+the score as written, the import refuses the score and says why.
+
+- SDC implementation guide, PHQ-9 example (HL7/sdc ``questionnaire-sdc-profile-example-PHQ9``): items in a
+  group ``H1/T1``, answers from a contained ValueSet ``#VSPHQ9`` whose concepts carry ``ordinalValue``, the
+  total ``H1/TS`` (type quantity) nested in the group. Earlier editions: ``%resource.answers().value
+  .ordinal().sum()``; the current edition: ``%resource.item.where(linkId!='H1/TS').answer.value.weight()
+  .sum()``, which in FHIRPath reads only the top-level group (no answer) and so is 0 for every response.
+- LOINC/LHC-Forms style PHQ-9 (panel 44249-1): linkIds ``/44250-9`` …, LOINC answer codes with
+  ``ordinalValue``, a 10th unweighted question (difficulty, 69722-7), total ``/44261-6`` with
+  ``answers().sum(value.ordinal())`` (the form the NLM Form Builder writes) under the older core URL.
+- GAD-7 (panel 69737-5) with ``itemWeight`` and a total 70274-6 through an SDC ``variable``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smerteagent.core.forms.compiler import compile_form
+from smerteagent.core.forms.loader import FormLibrary, validate_document
+from smerteagent.core.forms.model import Form
+from smerteagent.core.interop.fhir_import import ImportedForm, import_questionnaire
+from smerteagent.core.scoring.engine import CompiledForm
+from smerteagent.paths import bundled_forms_dir
+from tests.core.interop.sdc import (
+    CALCULATED_CORE,
+    FREQUENCY,
+    LOINC,
+    ORDINAL_VALUE,
+    calculated,
+    option,
+    questionnaire,
+    variable,
+)
+
+BUNDLED = FormLibrary.load([bundled_forms_dir()])
+CS = "http://example.org/CodeSystem/phq9-frequency"
+PHQ9_LOINC = ["44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8"]
+GAD7_LOINC = ["69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7"]
+
+
+def compiled(found: ImportedForm) -> CompiledForm:
+    return compile_form(validate_document(found.document, Form, "published"), "published")
+
+
+def sdc_phq9(total_expression: str) -> dict[str, Any]:
+    concepts = [{"code": f"f{n}", "display": label, "extension": [{"url": ORDINAL_VALUE, "valueDecimal": n}]}
+                for n, (_, label) in enumerate(FREQUENCY)]  # fmt: skip
+    value_set = {"resourceType": "ValueSet", "id": "VSPHQ9", "url": "http://example.org/ValueSet/VSPHQ9",
+                 "status": "draft", "compose": {"include": [{"system": CS, "concept": concepts}]}}  # fmt: skip
+    questions = [{"linkId": f"H1/T1/Q{n}", "type": "choice", "text": f"Question {n}?", "answerValueSet": "#VSPHQ9"}
+                 for n in range(1, 10)]  # fmt: skip
+    total = {**calculated("H1/TS", total_expression, kind="quantity"), "code": [{"system": LOINC, "code": "44261-6"}]}
+    group = {"linkId": "H1/T1", "type": "group", "text": "Over the last two weeks …", "item": [*questions, total]}
+    return questionnaire([group], contained=[value_set], url="http://example.org/Questionnaire/sdc-phq9")
+
+
+def loinc_phq9() -> dict[str, Any]:
+    def weighted(code: str) -> dict[str, Any]:
+        options = [option(answer, label, n, url=ORDINAL_VALUE) for n, (answer, label) in enumerate(FREQUENCY)]
+        return {"linkId": f"/{code}", "type": "choice", "code": [{"system": LOINC, "code": code}], "text": code,
+                "answerOption": options}  # fmt: skip
+
+    difficulty = {"linkId": "/69722-7", "type": "choice", "text": "How difficult …", "answerOption": [
+        option("LA6572-7", "Not difficult at all", None), option("LA6573-5", "Somewhat difficult", None)]}  # fmt: skip
+    total = calculated("/44261-6", "answers().sum(value.ordinal())", url=CALCULATED_CORE, kind="decimal")
+    return questionnaire([*[weighted(c) for c in PHQ9_LOINC], difficulty, total],
+                         code=[{"system": LOINC, "code": "44249-1"}], url="http://loinc.org/q/44249-1")  # fmt: skip
+
+
+def gad7() -> dict[str, Any]:
+    items = [{"linkId": code, "type": "choice", "text": code, "answerOption": [
+        option(answer, label, n) for n, (answer, label) in enumerate(FREQUENCY)]} for code in GAD7_LOINC]  # fmt: skip
+    total = {**calculated("70274-6", "%gad7"), "code": [{"system": LOINC, "code": "70274-6"}]}
+    sum_all = "%resource.item.where(linkId != '70274-6').answer.value.weight().sum()"
+    return questionnaire([*items, total], extension=[variable("gad7", sum_all)], code=[{"system": LOINC,
+                         "code": "69737-5"}])  # fmt: skip
+
+
+SDC_EARLIER = import_questionnaire(sdc_phq9("%resource.answers().value.ordinal().sum()"), "sdc.json")
+SDC_CURRENT = import_questionnaire(sdc_phq9("%resource.item.where(linkId!='H1/TS').answer.value.weight().sum()"), "s")
+LOINC_PHQ9 = import_questionnaire(loinc_phq9(), "loinc.json")
+GAD7 = import_questionnaire(gad7(), "gad7.json")
+PHQ9_FORMS = [compiled(SDC_EARLIER), compiled(LOINC_PHQ9)]
+
+
+def test_the_published_forms_import_scored_with_their_codes() -> None:
+    assert SDC_EARLIER.scored and LOINC_PHQ9.scored and GAD7.scored
+    assert compiled(SDC_EARLIER).definition.scoring.results[0].codes[0].code == "44261-6"
+    assert compiled(LOINC_PHQ9).definition.codes[0].code == "44249-1"
+    assert len(compiled(LOINC_PHQ9).items) == 10  # the difficulty question is asked, and scores nothing
+
+
+def test_the_current_sdc_example_is_refused_because_as_written_it_sums_no_answer() -> None:
+    lines = {line.link_id: line for line in SDC_CURRENT.report}
+    assert not SDC_CURRENT.scored and lines["H1/TS"].outcome == "refused"
+    assert "no answered item" in lines["H1/TS"].message
+
+
+ANSWERS = st.lists(st.one_of(st.none(), st.integers(0, 3)), min_size=9, max_size=9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANSWERS)
+def test_published_phq9_forms_score_exactly_like_ours(answers: list[int | None]) -> None:
+    expected = BUNDLED.get("phq9").score({f"q{n}": a for n, a in enumerate(answers, 1) if a is not None})
+    for form in PHQ9_FORMS:
+        ours = dict(zip(list(form.items)[:9], answers, strict=True))
+        got = form.score({k: v for k, v in ours.items() if v is not None})
+        assert got.results["total"] == expected.results["total"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(ANSWERS.map(lambda a: a[:7]))
+def test_published_gad7_scores_exactly_like_ours(answers: list[int | None]) -> None:
+    form = compiled(GAD7)
+    expected = BUNDLED.get("gad7").score({f"q{n}": a for n, a in enumerate(answers, 1) if a is not None})
+    got = form.score({k: v for k, v in zip(form.items, answers, strict=True) if v is not None})
+    assert got.results["total"] == expected.results["total"]
