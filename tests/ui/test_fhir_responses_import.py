@@ -39,7 +39,7 @@ def test_the_page_imports_shows_the_report_and_raises_the_alert(
     report = page.import_fhir_responses(path)
     assert report is not None and len(report.taken) == 1 and len(report.refused) == 1
     assert shown and shown[0].splitlines()[0] == "1 taget, 1 afvist, 0 allerede gemt."
-    assert page.results.count() == 1 and not page.safety.isHidden()
+    assert page.results.count() == 2 and not page.safety.isHidden()  # the visit overview and the response
     assert [a.flag for a in services.screenings.open_alerts(patient.id)] == ["suicide_risk"]
 
 
