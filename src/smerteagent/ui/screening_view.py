@@ -122,7 +122,9 @@ class ScreeningView(QWidget):
         place = flow.position.instrument + 1
         self.instrument.setText(f"{title}  ({place}/{len(flow.planned)})")
         reason = None if self.patient_mode else flow.planned[flow.position.instrument].reason
-        self.instructions.setText(" ".join(t.get(lang) for t in (reason, definition.instructions) if t))
+        texts = (reason, definition.instructions)
+        shown = [t for t in texts if t and (t.for_patient or not self.patient_mode)]
+        self.instructions.setText(" ".join(t.get(lang) for t in shown))
         answered, asked = flow.progress()
         self.progress.setRange(0, max(asked, 1))
         self.progress.setValue(answered)
