@@ -420,8 +420,8 @@ class MainWindow(QMainWindow):
         session.flow.read_by("patient")
         if session.flow.done:  # only clinician-administered questions are left: never the patient's alone
             session.flow.read_by("clinician")
-            message = _("The questions left are asked by the clinician; there is nothing for the patient to answer alone.")
-            QMessageBox.information(self, _("Nothing for the patient"), message)
+            left = _("The questions left are asked by the clinician; there is nothing for the patient to answer alone.")
+            QMessageBox.information(self, _("Nothing for the patient"), left)
             return
         window = SelfCompletionWindow(self.context, session, self)
         window.closed.connect(lambda: self._patient_done(session.patient.id))
