@@ -132,7 +132,7 @@ def _goals(goals: tuple[Goal, ...]) -> list[Flowable]:
         return cell
 
     rows = [[goal_cell(g), g.measure or "—", amount(g.baseline), amount(g.target), day(g.target_date)] for g in goals]
-    header = [_("Goal"), _("How we measure it"), _("Today"), _("Target"), _("Reached by")]
+    header = [_("Goal"), _("How we measure it"), _("At the start"), _("Target"), _("Reached by")]
     widths = [WIDTH - 118 * mm, 48 * mm, 18 * mm, 23 * mm, 29 * mm]
     return _section(_("Your goals"), table(header, rows, widths))
 

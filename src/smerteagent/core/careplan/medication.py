@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from smerteagent.core.text import fold
-from smerteagent.i18n import N_, _
+from smerteagent.i18n import N_, _, number
 
 ADDICTIVE = frozenset({"opioid", "benzodiazepine", "z_drug", "gabapentinoid"})
 WARNING_TEXT = {
@@ -29,7 +29,7 @@ WARNING_TEXT = {
 
 
 def _plain(value: float | None) -> str:
-    return "—" if value is None else f"{round(value, 2):g}"
+    return "—" if value is None else number(value)
 
 
 @dataclass(frozen=True)
