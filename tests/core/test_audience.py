@@ -69,6 +69,7 @@ def test_self_completion_of_each_battery_offers_only_patient_forms(library: Form
     flow = ScreeningFlow.for_battery(library, battery_id, context)
     flow.read_by("patient")
     shown = walk_patient_view(flow, library)  # answers 1 everywhere: every follow-up rule fires
+    assert flow.place()[1] == len(shown), "the patient counts only the questionnaires they are given"
     assert shown and not set(shown) & CLINICIAN_ADMINISTERED
     left = [p.form_id for p in flow.planned if p.form_id not in flow.finished]
     assert set(left) == {p.form_id for p in flow.planned} & CLINICIAN_ADMINISTERED

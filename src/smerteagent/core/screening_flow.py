@@ -201,6 +201,12 @@ class ScreeningFlow:
             return Position(instrument, (unanswered or asked[-1:] or [0])[0])
         return Position(max(len(self.planned) - 1, 0), 0)
 
+    def place(self) -> tuple[int, int]:
+        """(number, count) of the current instrument among those this reader is shown, for "PHQ-9 (3/7)"."""
+        shown = [i for i, p in enumerate(self.planned) if self.shown_to_reader(self.forms.get(p.form_id))]
+        number = shown.index(self.position.instrument) + 1 if self.position.instrument in shown else 1
+        return number, max(len(shown), 1)
+
     def progress(self) -> tuple[int, int]:
         """(answered, asked) items over the planned instruments, for a progress bar."""
         answered = asked = 0

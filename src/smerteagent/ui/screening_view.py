@@ -119,8 +119,8 @@ class ScreeningView(QWidget):
         form, item = flow.form, flow.item
         definition = form.definition
         title = (definition.short_title or definition.title).get(lang)
-        place = flow.position.instrument + 1
-        self.instrument.setText(f"{title}  ({place}/{len(flow.planned)})")
+        place, count = flow.place()
+        self.instrument.setText(f"{title}  ({place}/{count})")
         reason = None if self.patient_mode else flow.planned[flow.position.instrument].reason
         texts = (reason, definition.instructions)
         shown = [t for t in texts if t and (t.for_patient or not self.patient_mode)]
