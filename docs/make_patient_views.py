@@ -21,8 +21,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from smerteagent.core.careplan.plan import Action, CarePlan, Goal, PlannedMedication, SafetyPlan, TaperingPlan
-from smerteagent.core.careplan.plan import ValueRating
+from smerteagent.core.careplan.plan import (
+    Action,
+    CarePlan,
+    Goal,
+    PlannedMedication,
+    SafetyPlan,
+    TaperingPlan,
+    ValueRating,
+)
 from smerteagent.core.careplan.suggestions import bundled_recommendations
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.patients import Patient, PatientInput
@@ -102,17 +109,30 @@ def pdf_pages(services: Services, patient: Patient, out: Path) -> None:
     suggested = bundled_recommendations().suggest(["generalised", "low_back_new"], "high", "da")
     plan = CarePlan(
         patient.id,
-        values=(ValueRating("family", 9, 4, chosen=True, note="Børnebørnene"), ValueRating("work_education", 7, 3, chosen=True)),
+        values=(
+            ValueRating("family", 9, 4, chosen=True, note="Børnebørnene"),
+            ValueRating("work_education", 7, 3, chosen=True),
+        ),
         goals=(Goal("family", "Gå tur med hunden i 30 minutter", "Minutter", 10.5, 30, date(2027, 3, 1)),),
         actions=(Action("Gåtur hver dag", "patient", "hver dag"), Action("Henvisning til fysioterapi", "gp")),
         treatments=tuple(s.text for s in suggested[:4]),
-        medications=(PlannedMedication("Oxycodon", "10 mg x 2", 20, date(2026, 1, 5), date(2027, 1, 5),
-                                       TaperingPlan(20, 10, 14, date(2026, 12, 7), followed_up_by="gp")),),  # fmt: skip
+        medications=(
+            PlannedMedication(
+                "Oxycodon",
+                "10 mg x 2",
+                20,
+                date(2026, 1, 5),
+                date(2027, 1, 5),
+                TaperingPlan(20, 10, 14, date(2026, 12, 7), followed_up_by="gp"),
+            ),
+        ),
         follow_up_on=date(2027, 1, 15),
         follow_up_by="gp",
         consent_given=True,
     )
-    plan = services.careplans.save(replace(plan, safety_plan=SafetyPlan(("Søvnløshed",), ("Gå en tur",), ("Datter",), ("Egen læge",))))
+    plan = services.careplans.save(
+        replace(plan, safety_plan=SafetyPlan(("Søvnløshed",), ("Gå en tur",), ("Datter",), ("Egen læge",)))
+    )
     inputs = report_inputs(services, patient)
     folder = Path(tempfile.mkdtemp())
     for name, pdf in (("7-patient-plan", patient_plan_pdf(plan, patient, inputs, "da")),
