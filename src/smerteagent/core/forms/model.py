@@ -31,7 +31,7 @@ class Text(_Strict):
 
     da: NonEmpty
     en: NonEmpty
-    audience: Audience = Field(default="both", description=AUDIENCE_DESCRIPTION)
+    audience: Audience | None = Field(default=None, description=AUDIENCE_DESCRIPTION + " None: both.")
 
     def get(self, language: str) -> str:
         return self.en if language == "en" else self.da
