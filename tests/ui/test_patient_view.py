@@ -147,3 +147,28 @@ def test_no_english_left_on_the_danish_screens(
     texts += screen_texts(editor)
     english = sorted({t for t in texts if ENGLISH.search(t)})
     assert not english, english
+
+
+def test_numbers_on_screen_have_a_decimal_comma_and_units_after_a_space(services: Services) -> None:
+    from smerteagent.ui.history_chart import number_text
+    from smerteagent.ui.result_view import result_html
+
+    peg = services.forms.get("peg")
+    assert "<b>6,33</b>" in result_html(peg, peg.score({"q1": 6, "q2": 7, "q3": 6}))
+    odi = services.forms.get("odi")
+    answers = {f"q{i}": [1, 1, 1, 0, 1, 0, 1, 1, 1, 1][i - 1] for i in range(1, 11)}
+    assert "ODI: <b>16 %</b>" in result_html(odi, odi.score(answers))
+    assert number_text(2.5) == "2,5"
+
+
+def test_an_items_help_reaches_the_patient_when_it_is_theirs(
+    qtbot: QtBot, window: MainWindow, services: Services, patient: Patient
+) -> None:
+    session = ScreeningSession.start(services, patient, "physiotherapy", form_id="psfs")
+    patient_window = SelfCompletionWindow(window.context, session, window)
+    qtbot.addWidget(patient_window)
+    patient_window.show()
+    assert patient_window.view.help.isVisibleTo(patient_window)
+    assert patient_window.view.help.text().startswith("Skriv en vigtig aktivitet, du har svært ved")
+    patient_window._unlocked = True
+    patient_window.close()

@@ -68,6 +68,7 @@ class ScreeningView(QWidget):
         self.question = QLabel(self, wordWrap=True)
         self.question.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.question.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.help = QLabel(self, wordWrap=True)  # the item's help ("skip this section if…"), for its reader
         self.options = QVBoxLayout()
         self.entry = QLineEdit(self)
         self.entry.setAccessibleName(_("Answer"))
@@ -93,7 +94,8 @@ class ScreeningView(QWidget):
         navigation.addStretch()
         navigation.addWidget(self.next_button)
         layout = QVBoxLayout(self)
-        for widget in (self.banner, self.alert, self.instrument, self.instructions, self.progress, self.question):
+        shown = (self.banner, self.alert, self.instrument, self.instructions, self.progress, self.question, self.help)
+        for widget in shown:
             layout.addWidget(widget)
         layout.addLayout(self.options)
         layout.addWidget(self.entry)
@@ -131,6 +133,9 @@ class ScreeningView(QWidget):
         text = item.text.get(lang)
         self.question.setText(text)
         self.question.setAccessibleName(text)
+        hint = item.help if item.help and (item.help.for_patient or not self.patient_mode) else None
+        self.help.setText(hint.get(lang) if hint else "")
+        self.help.setVisible(hint is not None)
         self.error.clear()
         self._show_alerts()
         self._show_answer_controls()
