@@ -71,7 +71,7 @@ def journal_note(
         lines.append(_("Screening:"))
         lines += [f"- {_score_line(line)}" for line in scores]
     if open_alerts:
-        lines.append(_("SUICIDE RISK: {count} flag(s) WITHOUT a recorded action").format(count=open_alerts))
+        lines.append(_("SUICIDE RISK: flags WITHOUT a recorded action: {count}").format(count=open_alerts))
     if safety_actions:
         lines.append(_("Suicide risk, action taken: {actions}").format(actions="; ".join(safety_actions)))
     if plan is not None:
