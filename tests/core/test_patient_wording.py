@@ -8,6 +8,7 @@ from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.scoring.engine import CompiledForm
 
 THIRD_PERSON = re.compile(r"\b(sig|sin|sit|sine|man|patienten|patientens|klinikerudfyldt|klinikeren)\b", re.I)
+THIRD_PERSON_EN = re.compile(r"\b(the patient|patient's|one's|oneself|themselves|them|their|one should)\b", re.I)
 
 
 def patient_texts(form: CompiledForm, language: str) -> list[str]:
@@ -27,6 +28,7 @@ def test_self_report_forms_speak_to_the_patient_in_the_second_person(library: Fo
     for form in library.forms.values():
         if form.definition.for_patient:
             wrong = [t for t in patient_texts(form, "da") if THIRD_PERSON.search(t)]
+            wrong += [t for t in patient_texts(form, "en") if THIRD_PERSON_EN.search(t)]
             assert not wrong, f"{form.id}: {wrong}"
 
 
