@@ -75,11 +75,14 @@ def sample_plan() -> CarePlan:
 
 def sample_histories() -> list[InstrumentHistory]:
     library = FormLibrary.load([bundled_forms_dir()])
-    phq9 = [(when, {"total": total}) for when, total in zip(VISITS, (16, 13, 11, 8), strict=True)]
+    odi = [(when, {"total": total}) for when, total in zip(VISITS, (44, 38.5, 30, 22), strict=True)]
     startback = [
         (w, {"total": t, "psychosocial": p}) for w, t, p in zip(VISITS, (7, 6, 4, 3), (4, 4, 2, 2), strict=True)
     ]
-    return [build_history(library.get("phq9"), phq9, "da"), build_history(library.get("startback"), startback, "da")]
+    return [
+        build_history(library.get("odi"), odi, "da", "patient"),
+        build_history(library.get("startback"), startback, "da", "patient"),
+    ]
 
 
 def timed(runs: int, action: Callable[[], bytes]) -> list[float]:

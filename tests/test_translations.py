@@ -3,6 +3,7 @@ catalogue is current. Strings are extracted from the source now, so a new untran
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 from pathlib import Path
@@ -61,3 +62,19 @@ def test_danish_is_the_default_and_english_on_demand() -> None:
     i18n.set_language("en")
     assert i18n._("Settings") == "Settings"
     i18n.set_language("da")
+
+
+# A marked literal anywhere in the source, f-strings included: `_("...")` or `N_('...')`.
+MARKED = re.compile(r"""\bN?_\(\s*(?P<quote>["'])(?P<text>(?:(?!(?P=quote))[^\\\n]|\\.)*)(?P=quote)\s*\)""")
+
+
+def test_strings_marked_inside_f_strings_reach_the_catalogue_too() -> None:
+    """Babel's extractor can miss a `_()` inside an f-string ('(does not apply)' printed in English)."""
+    catalog = translations.read_catalog("da")
+    found = {
+        (path.relative_to(ROOT).as_posix(), ast.literal_eval(match["quote"] + match["text"] + match["quote"]))
+        for path in (ROOT / "src" / "smerteagent").rglob("*.py")
+        for match in MARKED.finditer(path.read_text(encoding="utf-8"))
+    }
+    missing = sorted((where, text) for where, text in found if not (catalog.get(text) and catalog.get(text).string))
+    assert missing == [], missing

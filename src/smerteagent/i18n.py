@@ -62,6 +62,24 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return translations.ngettext(singular, plural, count)
 
 
+def number(value: float, unit: str = "", *, sign: bool = False) -> str:
+    """A number as the reader writes it: at most two decimals, a decimal comma in Danish, a unit after a
+    space in Danish ("16 %"), a true minus sign for a signed change."""
+    text = format(round(value, 2), "+g" if sign else "g").replace("-", "−")
+    if language() == "da":
+        text = text.replace(".", ",")
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" and language() == "en" else f"{text} {unit}"
+
+
+def split_unit(label: str) -> tuple[str, str]:
+    """A result label's unit in brackets, moved behind the number: 'ODI (%)' -> ('ODI', '%')."""
+    if label.endswith("(%)"):
+        return label[:-3].rstrip(), "%"
+    return label, ""
+
+
 def N_(message: str) -> str:
     """Mark a message for translation where it is defined; translate it with ``_()`` where it is shown."""
     return message

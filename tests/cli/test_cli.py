@@ -127,6 +127,15 @@ def test_forms_list_shows_licence_status(capsys: pytest.CaptureFixture[str]) -> 
     assert rows["startback"]["title"].startswith("STarT Back")
 
 
+def test_forms_list_says_who_answers_each_form(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["forms", "list", "--json"]) == 0
+    rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
+    assert {i for i, row in rows.items() if row["audience"] == "clinician"} == {
+        "asq", "cssrs_screener", "ort", "ort_oud", "cage_aid", "dast10"
+    }  # fmt: skip
+    assert rows["phq9"]["audience"] == "both" and rows["startback"]["audience"] == "patient"
+
+
 def test_forms_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["forms", "show", "phq9", "--lang", "en"]) == 0
     text = capsys.readouterr().out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+import yaml
 
 from smerteagent.core.careplan.completeness import PlanFacts, check, missing, needs_safety_plan
 from smerteagent.core.careplan.medication import Catalogue, Medication
@@ -53,6 +54,27 @@ def test_every_suggestion_has_both_languages_and_a_known_pain_type(recommendatio
     for suggestion in recommendations.document["suggestions"]:
         assert suggestion["da"] and suggestion["en"]
         assert set(suggestion["pain_types"]) <= set(recommendations.pain_types)
+
+
+def test_every_suggestion_has_a_patient_version_in_plain_second_person(recommendations: Recommendations) -> None:
+    clinician_words = ("patient", "overvej", "consider", "supervis", "primærsektor", "henblik", "indsats")
+    every = recommendations.suggest(recommendations.pain_types, "high", "da")
+    every += recommendations.suggest([], "low", "da") + recommendations.suggest([], "medium", "da")
+    for language in ("da", "en"):
+        for suggestion in recommendations.suggest(recommendations.pain_types, "high", language):
+            words = suggestion.patient_text.lower()
+            assert suggestion.patient_text and not any(w in words for w in clinician_words), suggestion.id
+    for suggestion in every:  # chosen in either language, printed in the patient's
+        assert recommendations.patient_wording(suggestion.text, "en") != suggestion.text
+        assert recommendations.patient_wording(suggestion.text, "da") == suggestion.patient_text
+    assert recommendations.patient_wording("Gåtur hver dag", "da") == "Gåtur hver dag", "own words stay as written"
+
+
+def test_the_safety_plan_contacts_speak_to_the_patient() -> None:
+    contacts = yaml.safe_load((bundled_resources_dir() / "careplan" / "safety_contacts.yaml").read_text("utf-8"))
+    for contact in contacts["contacts"]:
+        for language in ("da", "en"):
+            assert "klinikken" not in contact[language] and "the clinic" not in contact[language], contact["id"]
 
 
 def test_complete_plan_for_a_patient_on_opioids(library: FormLibrary, catalogue: Catalogue) -> None:

@@ -38,7 +38,7 @@ def answer_sets(draw: st.DrawFn) -> tuple[CompiledForm, dict[str, object], str |
     return form, answers, draw(st.sampled_from([None, "female", "male"]))
 
 
-@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
 @given(answer_sets())
 def test_any_valid_answer_set_scores_within_range(
     case: tuple[CompiledForm, dict[str, object], str | None],
@@ -57,7 +57,7 @@ def test_any_valid_answer_set_scores_within_range(
         raise AssertionError("a withheld total must say why")
 
 
-@settings(max_examples=300)
+@settings(deadline=None, max_examples=300)
 @given(answer_sets())
 def test_complete_answers_never_incomplete(case: tuple[CompiledForm, dict[str, object], str | None]) -> None:
     form, _, sex = case
@@ -68,7 +68,9 @@ def test_complete_answers_never_incomplete(case: tuple[CompiledForm, dict[str, o
     assert result.missing == ()
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    deadline=None, max_examples=400, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(name=st.sampled_from(sorted(FORM_TEXTS)), data=st.data())
 def test_mutated_form_text_never_crashes_the_loader(tmp_path: Path, name: str, data: st.DataObject) -> None:
     text = FORM_TEXTS[name]

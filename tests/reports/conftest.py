@@ -61,11 +61,14 @@ def settings() -> Settings:
 @pytest.fixture
 def histories(library: FormLibrary) -> list[InstrumentHistory]:
     days = [datetime(2025, 9, 1, 10), datetime(2025, 11, 3, 9), datetime(2026, 1, 12, 14), datetime(2026, 3, 2, 11)]
-    phq9 = [(when, {"total": total}) for when, total in zip(days, (16, 13, 11, 8), strict=True)]
+    odi = [(when, {"total": total}) for when, total in zip(days, (44, 38.5, 30, 22), strict=True)]
     startback = [
         (when, {"total": t, "psychosocial": p}) for when, t, p in zip(days, (7, 6, 4, 3), (4, 4, 2, 2), strict=True)
     ]
-    return [build_history(library.get("phq9"), phq9, "da"), build_history(library.get("startback"), startback, "da")]
+    return [
+        build_history(library.get("odi"), odi, "da", reader="patient"),
+        build_history(library.get("startback"), startback, "da", reader="patient"),
+    ]
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ def test_every_page_names_the_patient_and_counts_pages(render: Any, plan_with_sa
     for number, text in enumerate(texts, start=1):
         assert NAME in text and f"CPR {CPR}" in text, number
         assert f"Side {number} af {len(texts)}" in text
-        assert "Udskrevet 02.03.2026" in text
+        assert "Printet 02.03.2026" in text
 
 
 def test_english_plan_counts_pages_in_english(render: Any, plan: CarePlan) -> None:

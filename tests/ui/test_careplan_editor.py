@@ -245,7 +245,7 @@ def test_journal_note_tells_the_suicide_risk_action_taken(qtbot: QtBot, services
     dialog = CarePlanEditor(services, patient)
     qtbot.addWidget(dialog)
     note = dialog.copy_journal_note()
-    assert note is not None and "Sikkerhedsplan lagt sammen med patienten (med datteren)" in note
+    assert note is not None and "Sikkerhedsplan lavet sammen med patienten (med datteren)" in note
     assert "PHQ-9" in note and "suicide_risk" not in note
 
 
@@ -334,7 +334,7 @@ def test_journal_note_tells_an_unhandled_suicide_flag(qtbot: QtBot, services: Se
     dialog = CarePlanEditor(services, patient)
     qtbot.addWidget(dialog)
     note = dialog.copy_journal_note()
-    assert note is not None and "SELVMORDSRISIKO: 1 flag UDEN registreret handling" in note
+    assert note is not None and "SELVMORDSRISIKO: markeringer UDEN registreret handling: 1" in note
 
 
 def test_a_goal_whose_value_is_unchosen_is_not_moved_to_another_value(

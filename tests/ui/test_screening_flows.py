@@ -249,7 +249,7 @@ def test_hand_over_needs_the_patient_on_screen(
     window.show_list()
     window.start_self_completion()
     assert told and window.screening is None, "from the list nobody is handed over"
-    window.start_form("asq", "gp")
+    window.start_form("phq9", "gp")
     assert window.screening is not None
     running = window.screening.session
     opened: list[SelfCompletionWindow] = []
@@ -258,6 +258,21 @@ def test_hand_over_needs_the_patient_on_screen(
     assert opened and opened[0].view.session is running, "the screening in progress is handed over"
     opened[0]._unlocked = True
     opened[0].close()
+    assert running.flow.reader == "clinician", "back at the desk, the clinician's questions are asked again"
+
+
+@pytest.mark.parametrize("form_id", ["asq", "cssrs_screener", "ort", "ort_oud", "cage_aid", "dast10"])
+def test_a_clinician_administered_form_is_never_handed_to_the_patient_alone(
+    qtbot: QtBot, window: MainWindow, services: Services, monkeypatch: pytest.MonkeyPatch, form_id: str
+) -> None:
+    services.settings.save(services.settings.load().with_text("self_completion_pin", "4711"))
+    told: list[str] = []
+    monkeypatch.setattr("smerteagent.ui.main_window.QMessageBox.information", lambda *a: told.append(a[2]))
+    window.start_form(form_id, "gp")
+    window.start_self_completion()
+    assert not window.findChildren(SelfCompletionWindow)
+    assert told and "klinikeren" in told[0]
+    assert window.screening is not None and window.screening.session.flow.reader == "clinician"
 
 
 def test_numbers_only_and_arrows_move_in_number_fields(qtbot: QtBot, window: MainWindow) -> None:

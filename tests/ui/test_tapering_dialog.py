@@ -69,7 +69,7 @@ def test_impossible_fields_are_explained(qtbot: QtBot, catalogue: Catalogue) -> 
     dialog.floor.setText("30")
     dialog.starts_on.setText(f"{date.today() + timedelta(days=3):%d.%m.%Y}")
     assert not dialog.make_schedule()
-    assert "bund" in dialog.problem.text()
+    assert "laveste dosis" in dialog.problem.text()
     dialog.starts_on.setText("31.02.2027")
     assert not dialog.make_schedule() and "31.02.2027" in dialog.problem.text()
 

@@ -62,6 +62,7 @@ def run_list(arguments: argparse.Namespace) -> int:
             "version": form.version,
             "title": form.definition.title.get(arguments.lang),
             "licence": LICENCE_STATUS[form.definition.licence.wording],
+            "audience": form.definition.audience,
             "file": str(library.origins[form.id]),
         }
         for form in sorted(library.forms.values(), key=lambda f: f.id)
@@ -140,6 +141,7 @@ def describe_form(form: CompiledForm, language: str, origin: Path) -> str:
         f"file:    {origin}",
         f"source:  {definition.source}",
         f"licence: {LICENCE_STATUS[definition.licence.wording]} — {definition.licence.terms}",
+        f"audience: {definition.audience} (results: {definition.results_audience})",
         "",
     ]
     for item in definition.items:

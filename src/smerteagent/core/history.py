@@ -12,11 +12,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from smerteagent.core.expr import KEYWORDS
 from smerteagent.core.forms.model import Form, Result
 from smerteagent.core.scoring.engine import CompiledForm
 
+Reader = Literal["clinician", "patient"]
 Entry = tuple[datetime, Mapping[str, float | int | None]]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -60,6 +62,7 @@ class InstrumentHistory:
     thresholds: tuple[Threshold, ...]
     band_result: str | None = None
     top_band: str | None = None  # the band above the last threshold, named on charts like the others
+    reader: Reader = "clinician"  # "patient": only what the patient may read
 
     def change_since_last(self) -> dict[str, float | None]:
         """Last minus previous value per series, so a screen can say whether things moved."""
@@ -74,8 +77,9 @@ def _last_change(points: tuple[Point, ...]) -> float | None:
     return points[-1].value - points[-2].value if len(points) >= 2 else None
 
 
-def thresholds(form: Form, language: str) -> tuple[Threshold, ...]:
-    """Boundaries of plain-bound bands, up to the first rule that reads more than the band result."""
+def thresholds(form: Form, language: str, reader: str = "clinician") -> tuple[Threshold, ...]:
+    """Boundaries of plain-bound bands, up to the first rule that reads more than the band result; for the
+    patient only bands whose name the patient may read."""
     target = form.scoring.band_result
     if target is None:
         return ()
@@ -83,7 +87,8 @@ def thresholds(form: Form, language: str) -> tuple[Threshold, ...]:
     for band in form.scoring.bands:
         match = _BOUND.match(band.when or "")
         if match is not None and match["name"] == target:
-            found.append(Threshold(float(match["value"]), band.id, band.label.get(language)))
+            if reader == "clinician" or band.label.for_patient:
+                found.append(Threshold(float(match["value"]), band.id, band.label.get(language)))
         elif band.when is None or _names(band.when) != {target}:
             break
     return tuple(found)
@@ -148,18 +153,26 @@ def _direction(definition: Form, item_id: str) -> str:
 
 
 def build_history(
-    form: CompiledForm, entries: Sequence[Entry], language: str, answers: Sequence[AnswerEntry] = ()
+    form: CompiledForm,
+    entries: Sequence[Entry],
+    language: str,
+    answers: Sequence[AnswerEntry] = (),
+    reader: Reader = "clinician",
 ) -> InstrumentHistory:
     """Turn stored (completed_at, results) pairs, in any order, into chartable series; with the answers,
-    also one series per named activity."""
+    also one series per named activity; for the patient's paper only the results (and band names) the form
+    lets the patient read."""
     definition = form.definition
     ordered = sorted(entries, key=lambda entry: entry[0])
     # A count of answered items ("activities rated") tells how complete a form was, not how the patient is.
     charted = [r for r in definition.scoring.results if not r.hidden and r.method != "answered"]
+    if reader == "patient":
+        charted = [r for r in charted if definition.result_for_patient(r)]
     shown = (_series(r, ordered, language) for r in charted)
     series = tuple(s for s in shown if s.points) + tuple(named_series(form, answers))
     title = (definition.short_title or definition.title).get(language)
     band_result = definition.scoring.band_result
     has_band_series = any(s.result_id == band_result for s in series)
-    found = thresholds(definition, language) if has_band_series else ()
-    return InstrumentHistory(definition.id, title, series, found, band_result, top_band(definition, language, found))
+    found = thresholds(definition, language, reader) if has_band_series else ()
+    return InstrumentHistory(definition.id, title, series, found, band_result,
+                             top_band=top_band(definition, language, found), reader=reader)  # fmt: skip

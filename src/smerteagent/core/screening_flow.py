@@ -4,12 +4,18 @@ The flow knows the planned instruments (a battery with its follow-up rules, or o
 so far and which instruments are finished. Items hidden by ``enable_when`` are skipped; items whose
 condition is not yet known are asked. Finishing an instrument re-plans the battery, so follow-ups appear
 right after the instrument that called for them.
+
+The same flow serves two readers. At the desk (``reader="clinician"``) every planned instrument is asked. In the
+patient's own mode (``reader="patient"``) only forms and items meant for the patient are shown: a
+clinician-administered instrument is never put in front of the patient alone; it stays planned, and the
+clinician asks it afterwards at the desk.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from smerteagent.core.batteries import PlannedInstrument, plan_battery
 from smerteagent.core.expr import Value
@@ -43,6 +49,7 @@ class ScreeningFlow:
     position: Position = Position(0, 0)
     previous: dict[str, dict[str, int | str]] = field(default_factory=dict)  # the patient's last answers per form
     origins: dict[str, dict[str, str]] = field(default_factory=dict)  # form -> item -> where a pre-fill came from
+    reader: Literal["clinician", "patient"] = "clinician"
 
     def __post_init__(self) -> None:
         if (self.battery is None) == (self.single_form is None):
@@ -71,7 +78,34 @@ class ScreeningFlow:
 
     @property
     def done(self) -> bool:
-        return all(p.form_id in self.finished for p in self.planned)
+        """Nothing left for this reader: at the desk every instrument finished; in the patient's mode every
+        question meant for the patient answered."""
+        return all(not self.open_for_reader(p.form_id) for p in self.planned)
+
+    def read_by(self, reader: Literal["clinician", "patient"]) -> None:
+        """Hand the flow to the patient or back to the desk; moves to the first question that reader has."""
+        self.reader = reader
+        self.position = self.first_open()
+
+    def shown_to_reader(self, form: CompiledForm) -> bool:
+        return self.reader == "clinician" or form.definition.for_patient
+
+    def open_for_reader(self, form_id: str) -> bool:
+        """This reader still has questions in the form: unfinished, shown to them, and (for the patient) with a
+        patient question unanswered or the whole form theirs to finish."""
+        if form_id in self.finished:
+            return False
+        form = self.forms.get(form_id)
+        if not self.shown_to_reader(form):
+            return False
+        if self.reader == "clinician" or not self.leaves_to_clinician(form):
+            return True
+        given = self.form_answers(form.id)
+        return any(form.definition.items[i].id not in given for i in self.asked(form))
+
+    def leaves_to_clinician(self, form: CompiledForm) -> bool:
+        """In the patient's mode, a form with clinician questions is left unfinished for the desk."""
+        return self.reader == "patient" and any(not form.definition.item_for_patient(i) for i in form.definition.items)
 
     @property
     def form(self) -> CompiledForm:
@@ -92,10 +126,12 @@ class ScreeningFlow:
         false and it holds no answer (an answer that still counts must stay visible, to be seen and cleared)."""
         given = self.form_answers(form.id)
         states = form.enabled_state(given)  # one pass over the conditions, not one per item
+        definition = form.definition
         return [
             index
-            for index, item in enumerate(form.definition.items)
-            if item.id in given or states.get(item.id) is not False
+            for index, item in enumerate(definition.items)
+            if (item.id in given or states.get(item.id) is not False)
+            and (self.reader == "clinician" or definition.item_for_patient(item))
         ]
 
     def set_answer(self, value: int | str | None) -> None:
@@ -190,11 +226,13 @@ class ScreeningFlow:
         """The first unanswered question of the first unfinished instrument (from ``start``, wrapping)."""
         order = list(range(start, len(self.planned))) + list(range(0, start))
         for instrument in order:
-            if self.planned[instrument].form_id in self.finished:
+            if not self.open_for_reader(self.planned[instrument].form_id):
                 continue
             form = self.forms.get(self.planned[instrument].form_id)
             given = self.form_answers(form.id)
             asked = self.asked(form)
+            if not asked:
+                continue
             # Resume at the first question still unanswered (at the last one when all are answered); one
             # pre-filled from the register or the previous response counts as open, so that it is seen.
             prefilled = {k for k, v in self.origins.get(form.id, {}).items() if v != ORIGIN_CARRIED}
@@ -202,11 +240,19 @@ class ScreeningFlow:
             return Position(instrument, (unanswered or asked[-1:] or [0])[0])
         return Position(max(len(self.planned) - 1, 0), 0)
 
+    def place(self) -> tuple[int, int]:
+        """(number, count) of the current instrument among those this reader is shown, for "PHQ-9 (3/7)"."""
+        shown = [i for i, p in enumerate(self.planned) if self.shown_to_reader(self.forms.get(p.form_id))]
+        number = shown.index(self.position.instrument) + 1 if self.position.instrument in shown else 1
+        return number, max(len(shown), 1)
+
     def progress(self) -> tuple[int, int]:
         """(answered, asked) items over the planned instruments, for a progress bar."""
         answered = asked = 0
         for planned in self.planned:
             form = self.forms.get(planned.form_id)
+            if not self.shown_to_reader(form):
+                continue
             given = self.form_answers(form.id)
             shown = self.asked(form)
             asked += len(shown)

@@ -19,6 +19,7 @@ from smerteagent.core.careplan.plan import (
     PlannedMedication,
     TaperingPlan,
 )
+from smerteagent.core.careplan.suggestions import bundled_recommendations
 from smerteagent.core.history import InstrumentHistory
 from smerteagent.core.patients import Patient, PatientSummary
 from smerteagent.core.settings import Settings
@@ -88,7 +89,7 @@ def plan_story(
             "small",
         )
     )
-    story += _values(plan) + _goals(plan.goals) + _actions(plan) + _treatment(plan)
+    story += _values(plan) + _goals(plan.goals) + _actions(plan) + _treatment(plan, language)
     story += _medication(plan.medications, catalogue)
     if plan.safety_plan is not None:
         story += safety_box(plan.safety_plan, safety_contacts, language)
@@ -131,7 +132,7 @@ def _goals(goals: tuple[Goal, ...]) -> list[Flowable]:
         return cell
 
     rows = [[goal_cell(g), g.measure or "—", amount(g.baseline), amount(g.target), day(g.target_date)] for g in goals]
-    header = [_("Goal"), _("How we measure it"), _("Today"), _("Target"), _("Reached by")]
+    header = [_("Goal"), _("How we measure it"), _("At the start"), _("Target"), _("Reached by")]
     widths = [WIDTH - 118 * mm, 48 * mm, 18 * mm, 23 * mm, 29 * mm]
     return _section(_("Your goals"), table(header, rows, widths))
 
@@ -144,8 +145,11 @@ def _actions(plan: CarePlan) -> list[Flowable]:
     return _section(_("What we will do"), table(header, rows, [WIDTH - 85 * mm, 40 * mm, 45 * mm]))
 
 
-def _treatment(plan: CarePlan) -> list[Flowable]:
-    return _section(_("Your treatment"), *bullets(plan.treatments)) if plan.treatments else []
+def _treatment(plan: CarePlan, language: str) -> list[Flowable]:
+    """Each chosen suggestion in its patient wording ("overvej tværfagligt forløb" is for the clinician)."""
+    wording = bundled_recommendations()
+    texts = [wording.patient_wording(t, language) for t in plan.treatments]
+    return _section(_("Your treatment"), *bullets(texts)) if texts else []
 
 
 def _medication(medications: tuple[PlannedMedication, ...], catalogue: Catalogue) -> list[Flowable]:
@@ -196,7 +200,8 @@ def _tapering(name: str, plan: TaperingPlan, catalogue: Catalogue) -> list[Flowa
 
 
 def _charts(histories: Sequence[InstrumentHistory]) -> list[Flowable]:
-    shown = [h for h in histories if any(s.points for s in h.series)]
+    # Only histories built for the patient: suicide, abuse, alcohol and psychiatric results stay off this paper.
+    shown = [h for h in histories if h.reader == "patient" and any(s.points for s in h.series)]
     if not shown:
         return []
     found = [CondPageBreak(80 * mm), para(_("Your results over time"), "h1")]

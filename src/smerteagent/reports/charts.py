@@ -31,7 +31,7 @@ def _x(when: datetime) -> float:
 
 def _tick_label(value: float) -> str:
     when = datetime.fromordinal(int(value))  # the day the point lies in (rounding moved afternoons a day on)
-    return when.strftime("%d.%m.%y") if language() == "da" else when.strftime("%Y-%m-%d")
+    return when.strftime("%d.%m.%Y") if language() == "da" else when.strftime("%Y-%m-%d")
 
 
 def _x_range(series: tuple[Series, ...]) -> tuple[float, float, list[float]]:

@@ -19,7 +19,7 @@ from smerteagent.core.patients import Patient, PatientSummary, age_on
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ENGINE_FLAG_TEXT, ScoreResult
 from smerteagent.core.settings import Settings
-from smerteagent.i18n import N_, _, speaking
+from smerteagent.i18n import N_, _, number, speaking, split_unit
 from smerteagent.i18n import language as current_language
 from smerteagent.reports.layout import (
     HEIGHT,
@@ -83,6 +83,12 @@ def _flag_text(form: CompiledForm | None, flag: str) -> str:
     return form.flag_text(flag, current_language())
 
 
+def _labelled(label: str, value: float | None) -> str:
+    """'ODI (%)' and 16 read 'ODI 16 %'."""
+    base, unit = split_unit(label)
+    return f"{base} {amount(value) if value is None else number(value, unit)}"
+
+
 def _score_row(form_id: str, result: ScoreResult, form: CompiledForm | None) -> list[str]:
     lang = current_language()
     if form is None:
@@ -93,7 +99,7 @@ def _score_row(form_id: str, result: ScoreResult, form: CompiledForm | None) -> 
         labels = {r.id: r.label.get(lang) for r in definition.scoring.results if r.label and not r.hidden}
         title = (definition.short_title or definition.title).get(lang)
         bands = {b.id: b.label.get(lang) for b in definition.scoring.bands}
-    scores = "; ".join(f"{labels.get(k, k)} {amount(v)}" for k, v in result.results.items())
+    scores = "; ".join(_labelled(labels.get(k, k), v) for k, v in result.results.items())
     flags = "\n".join(("⚑ " if f in result.critical_flags else "") + _flag_text(form, f) for f in result.flags)
     return [title, scores or "—", bands.get(result.band or "", result.band or "—"), flags or "—"]
 
@@ -160,7 +166,8 @@ def _check_line(label: str, done: bool, applies: bool = True) -> Paragraph:
     """A tick, a red cross, or a grey dash for a checkpoint that does not apply to this patient."""
     text = escape(label, quote=False)
     if not applies:
-        markup = f'<font color="#5b6670">– {text} {escape(_("(does not apply)"))}</font>'
+        not_applying = escape(_("(does not apply)"))  # outside the f-string, where extraction sees it
+        markup = f'<font color="#5b6670">– {text} {not_applying}</font>'
     else:
         markup = f"✓ {text}" if done else f'<font color="#b00020">✗</font> {text}'
     return Paragraph(markup, styles()["cell"])

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from smerteagent.core.careplan.medication import Acknowledgement, Catalogue
 from smerteagent.core.careplan.plan import CarePlan
-from smerteagent.core.history import InstrumentHistory
+from smerteagent.core.history import InstrumentHistory, Reader
 from smerteagent.core.patients import Patient, PatientSummary
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
@@ -32,14 +32,14 @@ class PlanSources(Protocol):
     @property
     def medication_acknowledgements(self) -> Mapping[str, Acknowledgement]: ...
 
-    def histories(self, language: str) -> list[InstrumentHistory]: ...
+    def histories(self, language: str, reader: Reader = "clinician") -> list[InstrumentHistory]: ...
 
 
 def patient_plan_pdf(plan: CarePlan, patient: Patient | PatientSummary, sources: PlanSources, language: str) -> bytes:
     """The plan the patient takes home."""
     return render_patient_plan(plan, patient, settings=sources.settings, catalogue=sources.catalogue,
-                               histories=sources.histories(language), safety_contacts=sources.safety_contacts,
-                               language=language)  # fmt: skip
+                               histories=sources.histories(language, "patient"),
+                               safety_contacts=sources.safety_contacts, language=language)  # fmt: skip
 
 
 def clinician_summary_pdf(

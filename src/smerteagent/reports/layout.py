@@ -23,7 +23,7 @@ from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Ta
 from smerteagent import __version__
 from smerteagent.core.patients import PatientSummary
 from smerteagent.core.settings import Settings
-from smerteagent.i18n import _, language
+from smerteagent.i18n import _, language, number
 from smerteagent.reports.fonts import BOLD, REGULAR, register_fonts
 
 MARGINS = {"leftMargin": 18 * mm, "rightMargin": 18 * mm, "topMargin": 24 * mm, "bottomMargin": 20 * mm}
@@ -45,10 +45,7 @@ def day(value: date | None) -> str:
 
 def amount(value: float | None) -> str:
     """A dose or score without trailing zeros, with a decimal comma in Danish."""
-    if value is None:
-        return "—"
-    text = f"{round(value, 2):g}"
-    return text.replace(".", ",") if language() == "da" else text
+    return "—" if value is None else number(value)
 
 
 @cache

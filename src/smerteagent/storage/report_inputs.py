@@ -13,7 +13,7 @@ import yaml
 from smerteagent.core.careplan.journal import ScoreLine, journal_note
 from smerteagent.core.careplan.medication import Acknowledgement, Catalogue, bundled_catalogue
 from smerteagent.core.careplan.plan import CarePlan
-from smerteagent.core.history import InstrumentHistory, build_history
+from smerteagent.core.history import InstrumentHistory, Reader, build_history
 from smerteagent.core.patients import Patient
 from smerteagent.core.safety import SafetyAction
 from smerteagent.core.scoring.engine import CompiledForm
@@ -84,8 +84,9 @@ class ReportInputs:
         return journal_note(patient, scores, actions, plan, self.catalogue, today, self.open_alerts,
                             self.medication_acknowledgements)  # fmt: skip
 
-    def histories(self, language: str) -> list[InstrumentHistory]:
-        """One history per instrument the patient has completed, in the order first seen."""
+    def histories(self, language: str, reader: Reader = "clinician") -> list[InstrumentHistory]:
+        """One history per instrument the patient has completed, in the order first seen (for the patient:
+        only the results the patient may read)."""
         found = []
         for form_id in dict.fromkeys(r.form_id for r in self.completed):
             form = self.services.forms.forms.get(form_id)
@@ -94,7 +95,7 @@ class ReportInputs:
             done = [r for r in self.completed if r.form_id == form_id and r.score is not None]
             entries = [(r.completed_at or r.created_at, r.score.results) for r in done if r.score is not None]
             answers = [(r.completed_at or r.created_at, r.answers) for r in done]
-            found.append(build_history(form, entries, language, answers))
+            found.append(build_history(form, entries, language, answers, reader))
         return found
 
 

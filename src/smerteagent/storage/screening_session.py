@@ -122,6 +122,9 @@ class ScreeningSession:
         if following is not None:
             self.flow.position = following
             return None
+        if self.flow.leaves_to_clinician(self.flow.form):  # the patient's part is done; the desk finishes it
+            self.flow.position = self.flow.first_open(start=self.flow.position.instrument)
+            return None
         record = self.services.screenings.complete(self._response_id(), self.patient.sex)
         assert record.score is not None
         self.store_carried(self.flow.finish_current(record.score))  # stored like any answer

@@ -10,16 +10,16 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, Q
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from smerteagent.core.history import InstrumentHistory, Series
-from smerteagent.i18n import _
+from smerteagent.i18n import _, number
 
-DATE_FORMAT = "%d.%m.%y"
+DATE_FORMAT = "%d.%m.%Y"
 MARKER = 3.5
 
 Scale = Callable[[float], float]
 
 
 def number_text(value: float) -> str:
-    return f"{value:g}"
+    return number(value)
 
 
 def ticks(low: float, high: float, most: int = 6) -> list[float]:

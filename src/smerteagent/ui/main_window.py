@@ -426,6 +426,12 @@ class MainWindow(QMainWindow):
         if self.screening is None:
             return
         session = self.screening.session
+        session.flow.read_by("patient")
+        if session.flow.done:  # only clinician-administered questions are left: never the patient's alone
+            session.flow.read_by("clinician")
+            left = _("The questions left are asked by the clinician; there is nothing for the patient to answer alone.")
+            QMessageBox.information(self, _("Nothing for the patient"), left)
+            return
         window = SelfCompletionWindow(self.context, session, self)
         window.closed.connect(lambda: self._patient_done(session.patient.id))
         window.showFullScreen()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from smerteagent.core.history import InstrumentHistory, build_history
 from smerteagent.core.patients import Patient
 from smerteagent.core.safety import SafetyAction
-from smerteagent.i18n import N_, _, language
+from smerteagent.i18n import N_, _, language, number, split_unit
 from smerteagent.ui import operations
 from smerteagent.ui.banner import PatientBanner
 from smerteagent.ui.careplan.medication_warnings import MedicationWarningsPanel
@@ -54,7 +54,7 @@ SETTINGS = {"gp": N_("General practice"), "physiotherapy": N_("Physiotherapy"), 
 def change_text(history: InstrumentHistory) -> str:
     """'Change since last time: PHQ-9 sum −9' for every series with two or more values."""
     changes = history.change_since_last()
-    parts = [f"{s.label} {format(changes[s.result_id], '+g').replace('-', '−')}"
+    parts = [f"{split_unit(s.label)[0]} {number(changes[s.result_id], split_unit(s.label)[1], sign=True)}"
              for s in history.series if changes.get(s.result_id) is not None]  # fmt: skip
     return _("Change since last time: {changes}").format(changes=", ".join(parts)) if parts else ""
 

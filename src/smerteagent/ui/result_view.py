@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from smerteagent.core.encounter_overview import EncounterOverview
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
-from smerteagent.i18n import _, language
+from smerteagent.i18n import _, language, number, split_unit
 
 COLOURS = {"critical": "#b00020", "warning": "#a05a00", "info": "#1a5fb4", "none": "inherit"}
 
@@ -35,8 +35,9 @@ def result_html(form: CompiledForm, result: ScoreResult) -> str:
     for name, value in result.results.items():
         if name == "total" and "total" not in labels:
             continue
-        shown = _number(value)  # a decimal comma in Danish, as in the note and the PDF
-        parts.append(f"{escape(labels.get(name, name))}: <b>{shown}</b><br>")
+        label, unit = split_unit(labels.get(name, name))
+        shown = "—" if value is None else number(value, unit)
+        parts.append(f"{escape(label)}: <b>{shown}</b><br>")
     band = next((b for b in definition.scoring.bands if b.id == result.band), None)
     if band is not None:
         colour = COLOURS[band.severity]

@@ -84,6 +84,7 @@ class ScreeningView(QWidget):
         self.origin_note.setObjectName("answerOrigin")
         self.origin_note.setStyleSheet("#answerOrigin { color: #33538a; font-style: italic; }")
         self.origin_note.hide()
+        self.help = QLabel(self, wordWrap=True)  # the item's help ("skip this section if…"), for its reader
         self.options = QVBoxLayout()
         self.entry = QLineEdit(self)
         self.entry.setAccessibleName(_("Answer"))
@@ -109,8 +110,9 @@ class ScreeningView(QWidget):
         navigation.addStretch()
         navigation.addWidget(self.next_button)
         layout = QVBoxLayout(self)
-        for widget in (self.banner, self.alert, self.instrument, self.instructions, self.progress, self.question,
-                       self.origin_note):  # fmt: skip
+        shown = (self.banner, self.alert, self.instrument, self.instructions, self.progress, self.question, self.help,
+                 self.origin_note)  # fmt: skip
+        for widget in shown:
             layout.addWidget(widget)
         layout.addLayout(self.options)
         layout.addWidget(self.entry)
@@ -136,16 +138,21 @@ class ScreeningView(QWidget):
         form, item = flow.form, flow.item
         definition = form.definition
         title = (definition.short_title or definition.title).get(lang)
-        place = flow.position.instrument + 1
-        self.instrument.setText(f"{title}  ({place}/{len(flow.planned)})")
+        place, count = flow.place()
+        self.instrument.setText(f"{title}  ({place}/{count})")
         reason = None if self.patient_mode else flow.planned[flow.position.instrument].reason
-        self.instructions.setText("\n".join(t.get(lang) for t in (reason, definition.instructions) if t))
+        texts = (reason, definition.instructions)
+        shown = [t for t in texts if t and (t.for_patient or not self.patient_mode)]
+        self.instructions.setText("\n".join(t.get(lang) for t in shown))
         answered, asked = flow.progress()
         self.progress.setRange(0, max(asked, 1))
         self.progress.setValue(answered)
         text = item.text.get(lang)
         self.question.setText(text)
         self.question.setAccessibleName(text)
+        hint = item.help if item.help and (item.help.for_patient or not self.patient_mode) else None
+        self.help.setText(hint.get(lang) if hint else "")
+        self.help.setVisible(hint is not None)
         self.error.clear()
         note = origin_text(flow.origin())
         self.origin_note.setText(note)

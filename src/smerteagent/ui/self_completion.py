@@ -29,6 +29,7 @@ class SelfCompletionWindow(QWidget):
         self.clinician_language = language()
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setWindowTitle(_("Questionnaires"))
+        session.flow.read_by("patient")  # only the forms and questions meant for the patient
         self.view = ScreeningView(session, scale=2.2, patient_mode=True, parent=self)
         self.view.finished.connect(self._thank)
         self.thanks = QLabel(_("Thank you! Please hand the device back to the staff."), self)
@@ -85,5 +86,6 @@ class SelfCompletionWindow(QWidget):
                 event.ignore()
                 return
         set_language(self.clinician_language)
+        self.view.session.flow.read_by("clinician")
         event.accept()
         self.closed.emit()

@@ -20,7 +20,8 @@ from smerteagent.core.careplan.plan import (
 from smerteagent.core.cpr import format_cpr
 from smerteagent.core.patients import PatientSummary
 from smerteagent.core.scoring.result import ScoreResult
-from smerteagent.i18n import _, language
+from smerteagent.i18n import _, split_unit
+from smerteagent.i18n import number as format_number
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,15 @@ class ScoreLine:
 
 def number(value: float) -> str:
     """As the reader writes numbers: a decimal comma in Danish."""
-    text = f"{value:g}"
-    return text.replace(".", ",") if language() == "da" else text
+    return format_number(value)
+
+
+def _named_value(name: str, value: float, title: str) -> str:
+    """'ODI (%)' 16 in the ODI line reads 'ODI: 16 %'; 'PHQ-9 sum' 4 in the PHQ-9 line reads 'sum 4'."""
+    base, unit = split_unit(name)
+    prefix = f"{title} "  # only a whole word: "PEG-score" stays as it is
+    base = "" if base == title else base.removeprefix(prefix) if base.startswith(prefix) else base
+    return f"{base} {format_number(value, unit)}".strip()
 
 
 def _score_line(line: ScoreLine) -> str:
@@ -45,10 +53,7 @@ def _score_line(line: ScoreLine) -> str:
     shown = [(labels.get(name, name) if labels is not None else name, value)
              for name, value in line.result.results.items()
              if value is not None and (labels is None or name in labels)]  # fmt: skip
-    # "PHQ-9: PHQ-9 sum 4" reads as "PHQ-9: sum 4".
-    prefix = f"{line.title} "  # only a whole word: "PEG-score" stays as it is
-    shown = [(name.removeprefix(prefix) if name.startswith(prefix) else name, v) for name, v in shown]
-    values = ", ".join(f"{name} {number(value)}" for name, value in shown)
+    values = ", ".join(_named_value(name, value, line.title) for name, value in shown)
     parts = [f"{line.title}: {values or '—'}"]
     if line.band_label:
         parts.append(line.band_label)
@@ -76,7 +81,7 @@ def journal_note(
         lines.append(_("Screening:"))
         lines += [f"- {_score_line(line)}" for line in scores]
     if open_alerts:
-        lines.append(_("SUICIDE RISK: {count} flag(s) WITHOUT a recorded action").format(count=open_alerts))
+        lines.append(_("SUICIDE RISK: flags WITHOUT a recorded action: {count}").format(count=open_alerts))
     if safety_actions:
         lines.append(_("Suicide risk, action taken: {actions}").format(actions="; ".join(safety_actions)))
     if plan is not None:

@@ -33,7 +33,7 @@ from typing import Any
 import yaml
 
 from smerteagent.core.text import fold
-from smerteagent.i18n import N_, _
+from smerteagent.i18n import N_, _, number
 
 ADDICTIVE = frozenset({"opioid", "benzodiazepine", "z_drug", "gabapentinoid"})
 SEDATIVES = frozenset({"benzodiazepine", "z_drug"})
@@ -130,7 +130,7 @@ def display_mme(value: float) -> float:
 
 
 def _plain(value: float | None) -> str:
-    return "—" if value is None else f"{display_mme(value):g}"
+    return "—" if value is None else number(display_mme(value))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from smerteagent.core.careplan.medication import Medication
 from smerteagent.core.careplan.tapering import TaperingError, TaperStep, check_schedule, taper_schedule
-from smerteagent.i18n import N_, _
+from smerteagent.i18n import N_, _, number
 
 LIFE_DOMAINS = {
     "family": N_("Family"),
@@ -128,8 +128,8 @@ class PlannedMedication:
         except TaperingError as error:
             return str(error)
         if self.daily_dose is not None and schedule[0].daily_dose > self.daily_dose:
-            return _("the first step ({first:g}) is above the current daily dose ({dose:g})").format(
-                first=schedule[0].daily_dose, dose=self.daily_dose
+            return _("the first step ({first}) is above the current daily dose ({dose})").format(
+                first=number(schedule[0].daily_dose), dose=number(self.daily_dose)
             )
         return None
 

@@ -1,6 +1,7 @@
 """Treatment suggestions for the shared plan: STarT Back matched treatment, the national guidelines'
 non-pharmacological recommendations for the patient's pain type, and municipal/regional offers.
-Kept as data (``resources/careplan/recommendations.yaml``) with its source; every suggestion is editable."""
+Kept as data (``resources/careplan/recommendations.yaml``) with its source; every suggestion is editable.
+Each has the clinician's wording (editor, summary, journal note) and a patient's wording (the printed plan)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class Suggestion:
     text: str
     strength: str | None  # None for STarT Back matched treatment and offers
     kind: str  # "matched", "guideline" or "offer"
+    patient_text: str = ""  # the same advice as the patient reads it
 
 
 @dataclass(frozen=True)
@@ -49,13 +51,29 @@ class Recommendations:
             raise ValueError(f"unknown pain type(s): {', '.join(sorted(unknown))}")
         found: list[Suggestion] = []
         if startback_band in self.document["startback"]:
-            text = self.document["startback"][startback_band][language]
-            found.append(Suggestion(f"startback_{startback_band}", text, None, "matched"))
+            entry = self.document["startback"][startback_band]
+            found.append(Suggestion(f"startback_{startback_band}", entry[language], None, "matched",
+                                    entry["patient"][language]))  # fmt: skip
         guideline = [s for s in self.document["suggestions"] if wanted & set(s["pain_types"])]
         guideline.sort(key=lambda s: STRENGTH_ORDER.index(s["strength"]))
-        found += [Suggestion(s["id"], s[language], s["strength"], "guideline") for s in guideline]
-        found += [Suggestion(o["id"], o[language], None, "offer") for o in self.document["offers"]]
+        found += [
+            Suggestion(s["id"], s[language], s["strength"], "guideline", s["patient"][language]) for s in guideline
+        ]
+        found += [
+            Suggestion(o["id"], o[language], None, "offer", o["patient"][language]) for o in self.document["offers"]
+        ]
         return found
+
+    def _entries(self) -> list[dict[str, Any]]:
+        return [*self.document["suggestions"], *self.document["offers"], *self.document["startback"].values()]
+
+    def patient_wording(self, text: str, language: str) -> str:
+        """What the patient's paper says for a treatment chosen in the plan: a suggestion's patient wording
+        (whichever language it was chosen in); the clinician's own words are printed as written."""
+        for entry in self._entries():
+            if text.strip() in (entry["da"], entry["en"], entry["patient"]["da"], entry["patient"]["en"]):
+                return str(entry["patient"][language])
+        return text
 
 
 @cache

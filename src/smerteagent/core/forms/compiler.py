@@ -63,6 +63,8 @@ class _Compiler:
     def compile(self) -> CompiledForm:
         for index, item in enumerate(self.form.items):
             self.add_item(index, item)
+            if item.audience == "patient" and not self.form.for_patient:
+                raise self.fail(f"items[{index}].audience", "a patient item in a form only the clinician asks")
         self.add_definitions()
         results = tuple(self.add_result(i, r) for i, r in enumerate(self.form.scoring.results))
         names = [*self.items, *self.result_ids]

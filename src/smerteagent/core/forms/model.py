@@ -15,6 +15,11 @@ Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 Sex = Literal["female", "male"]
 Severity = Literal["info", "warning", "critical"]
+Audience = Literal["patient", "clinician", "both"]
+AUDIENCE_DESCRIPTION = (
+    "Who reads it: patient (the patient reads it alone), clinician (the clinician reads or asks it; never shown "
+    "on the patient's own screen or paper) or both."
+)
 
 
 class _Strict(BaseModel):
@@ -32,9 +37,14 @@ class Text(_Strict):
     other: dict[LanguageCode, NonEmpty] = Field(
         default_factory=dict, description="The text in further languages (language code -> text), e.g. from FHIR."
     )
+    audience: Audience | None = Field(default=None, description=AUDIENCE_DESCRIPTION + " None: both.")
 
     def get(self, language: str) -> str:
         return self.en if language == "en" else self.da
+
+    @property
+    def for_patient(self) -> bool:
+        return self.audience != "clinician"
 
 
 class Coding(_Strict):
@@ -69,6 +79,9 @@ class Item(_Strict):
     id: Identifier
     type: Literal["choice", "yes_no", "numeric", "text"]
     text: Text
+    audience: Audience | None = Field(
+        default=None, description="Who reads the question; none: the form's audience. " + AUDIENCE_DESCRIPTION
+    )
     codes: list[Coding] = Field(default_factory=list, description=CODES_DESCRIPTION)
     help: Text | None = None
     options: list[Option] | Identifier | None = Field(
@@ -135,6 +148,9 @@ class Result(_Strict):
     higher_is: Literal["worse", "better"] = "worse"
     codes: list[Coding] = Field(default_factory=list, description=CODES_DESCRIPTION)
     hidden: bool = Field(default=False, description="Used by rules only; not reported.")
+    audience: Audience | None = Field(
+        default=None, description="Who may read this result and its bands; none: the form's results_audience."
+    )
 
 
 class Band(_Strict):
@@ -221,12 +237,35 @@ class Form(_Strict):
         default_factory=lambda: ["da", "en"],
         description="The languages the texts really are in; da/en text borrowed from another language is not one.",
     )
+    audience: Audience = Field(
+        default="clinician",
+        description="Who answers it: patient (self-report, offered in the patient's own mode), clinician "
+        "(clinician-administered: never put in front of the patient alone) or both. A form that does not say "
+        "is treated as clinician-administered.",
+    )
+    results_audience: Audience = Field(
+        default="clinician",
+        description="Who may read its scores and band labels: only patient or both print on the patient's plan.",
+    )
     instructions: Text | None = None
     timeframe: Text | None = None
     option_sets: dict[Identifier, list[Option]] = Field(default_factory=dict)
     items: list[Item] = Field(min_length=1)
     scoring: Scoring
     fhir: FhirOrigin | None = Field(default=None, description="Set by smerteagent forms import-fhir.")
+
+    @property
+    def for_patient(self) -> bool:
+        """May be put in front of the patient to answer alone (self-completion)."""
+        return self.audience != "clinician"
+
+    def item_for_patient(self, item: Item) -> bool:
+        """The patient may read this question alone: the form and the item both allow it."""
+        return self.for_patient and (item.audience or self.audience) != "clinician" and item.text.for_patient
+
+    def result_for_patient(self, result: Result) -> bool:
+        """This result (and, for the band result, its band labels) may be printed for the patient."""
+        return (result.audience or self.results_audience) != "clinician"
 
 
 class FollowUp(_Strict):

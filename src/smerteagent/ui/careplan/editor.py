@@ -73,7 +73,7 @@ class CarePlanEditor(QDialog):
         self.values_tab = ValuesTab(self)
         self.values_tab.chosen_changed.connect(self._domains_changed)
         attained = {"": _("not rated yet")} | {str(k): f"{k:+d} {_(v)}" for k, v in GOAL_ATTAINMENT.items()}
-        self.goal_table = RowTable([_("Value"), _("Goal"), _("Measure"), _("Today"), _("Target"), _("By date"),
+        self.goal_table = RowTable([_("Value"), _("Goal"), _("Measure"), _("At the start"), _("Target"), _("By date"),
                                     _("Attained at follow-up")], {0: {}, 6: attained}, self)  # fmt: skip
         who = {key: _(label) for key, label in ACTORS.items()}
         self.action_table = RowTable([_("What"), _("Who"), _("When")], {1: who}, self)

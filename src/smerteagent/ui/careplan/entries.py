@@ -9,7 +9,7 @@ from datetime import date, datetime
 from PySide6.QtWidgets import QComboBox, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from smerteagent.core.errors import SmerteAgentError
-from smerteagent.i18n import _, language
+from smerteagent.i18n import _, language, number
 
 
 class EntryProblem(SmerteAgentError):
@@ -62,9 +62,7 @@ def date_text(value: date | None) -> str:
 
 def number_text(value: float | None) -> str:
     """A decimal comma in Danish, as the clinician would type it."""
-    if value is None:
-        return ""
-    return f"{value:g}".replace(".", ",") if language() == "da" else f"{value:g}"
+    return "" if value is None else number(value)
 
 
 class RowTable(QTableWidget):
