@@ -526,7 +526,7 @@ def test_journal_note_tells_one_action_for_two_flags_once(qtbot: QtBot, services
     dialog = CarePlanEditor(services, patient)
     qtbot.addWidget(dialog)
     note = dialog.copy_journal_note()
-    assert note is not None and note.count("Sikkerhedsplan lagt sammen med patienten (datter)") == 1
+    assert note is not None and note.count("Sikkerhedsplan lavet sammen med patienten (datter)") == 1
     line = next(line for line in note.splitlines() if "datter" in line)
     assert "PHQ-9" in line and "ASQ" in line
 

@@ -94,7 +94,7 @@ def thresholds(form: Form, language: str, reader: str = "clinician") -> tuple[Th
     return tuple(found)
 
 
-def top_band(form: Form, language: str, found: tuple[Threshold, ...]) -> str | None:
+def top_band(form: Form, language: str, found: tuple[Threshold, ...], reader: str = "clinician") -> str | None:
     """The band that follows the last threshold (PHQ-9's "severe" above 19), if it grades the same result."""
     if not found:
         return None
@@ -104,7 +104,8 @@ def top_band(form: Form, language: str, found: tuple[Threshold, ...]) -> str | N
         return None
     above = bands[index]
     reads_only_target = above.when is None or _names(above.when) == {form.scoring.band_result}
-    return above.label.get(language) if reads_only_target else None
+    shown = reader == "clinician" or above.label.for_patient  # the patient's paper names only patient labels
+    return above.label.get(language) if reads_only_target and shown else None
 
 
 def _names(rule: str) -> set[str]:
@@ -174,5 +175,5 @@ def build_history(
     band_result = definition.scoring.band_result
     has_band_series = any(s.result_id == band_result for s in series)
     found = thresholds(definition, language, reader) if has_band_series else ()
-    return InstrumentHistory(definition.id, title, series, found, band_result,
-                             top_band=top_band(definition, language, found), reader=reader)  # fmt: skip
+    top = top_band(definition, language, found, reader)
+    return InstrumentHistory(definition.id, title, series, found, band_result, top_band=top, reader=reader)

@@ -87,7 +87,8 @@ def _pair(charts: list[Drawing]) -> Flowable:
 def _who(report: QualityReport, patient_id: int, with_cpr: bool) -> str:
     name = report.names.get(patient_id, "")
     cpr = format_cpr(report.cprs.get(patient_id)) if with_cpr else None
-    return f"{name} ({_('patient {id}').format(id=patient_id)}{', ' + cpr if cpr else ''})"
+    which = _("patient {id}").format(id=patient_id)  # outside the f-string, so the extractor sees it
+    return f"{name} ({which}{', ' + cpr if cpr else ''})"
 
 
 def _worklists(report: QualityReport, with_cpr: bool) -> list[Flowable]:
