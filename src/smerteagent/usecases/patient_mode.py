@@ -64,10 +64,11 @@ class PatientMode:
                                 "set before the minimum was kept); set a new one in Settings.")
                               .format(length=settings.pin_min_length))  # fmt: skip
 
-    def hand_over(self, patient_id: int, encounter_id: int | None = None) -> None:
-        """The device goes to the patient: checked, then audited (a hand-over that cannot be audited fails)."""
+    def hand_over(self, patient_id: int, encounter_id: int | None = None) -> int:
+        """The device goes to the patient: checked, then audited (a hand-over that cannot be audited fails);
+        the audit event's id."""
         self.check_ready()
-        self.services.audit.record("handover", "patient", patient_id, {"encounter": encounter_id})
+        return self.services.audit.record("handover", "patient", patient_id, {"encounter": encounter_id})
 
     def try_pin(self, pin: str) -> PinOutcome:
         """Check one PIN; too soon after a wrong one or while locked out it is not even checked."""
