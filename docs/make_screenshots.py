@@ -29,8 +29,8 @@ from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.patient_dialog import PatientDialog
 from smerteagent.ui.self_completion import SelfCompletionWindow
-from smerteagent.usecases.patient_mode import PatientMode
 from smerteagent.ui.settings_dialog import SettingsDialog
+from smerteagent.usecases.patient_mode import PatientMode
 
 PASSWORD = "skærmbilleder-2026"
 
