@@ -231,7 +231,7 @@ def test_wrong_pins_wait_longer_then_lock_out_until_a_clinicians_password(
     window.patient_mode.clock = lambda: now[0]
     dialog = leave_with_pin(qtbot, kiosk, "000000")
     assert kiosk.isVisible() and "000000" not in dialog.problem.text() and dialog.problem.text()
-    assert not dialog.buttons.isEnabled(), "the next try waits"
+    assert not dialog.ok.isEnabled(), "the next try waits"
     qtbot.keyClicks(dialog.pin, PIN)
     dialog.submit()
     assert kiosk.isVisible(), "too soon: even the right PIN is not checked"

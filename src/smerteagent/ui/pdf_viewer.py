@@ -61,7 +61,8 @@ class PdfViewer(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("pdfViewer")
         self.setWindowTitle(title)
-        self.resize(900, 1000)
+        room = self.screen().availableGeometry()
+        self.resize(min(980, room.width() - 40), min(1000, room.height() - 80))  # the title bar stays on screen
         pages = QWidget(self)
         column = QVBoxLayout(pages)
         self.pages = render_pages(pdf)

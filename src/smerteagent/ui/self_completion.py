@@ -82,6 +82,8 @@ class PinDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
         for widget in (self.prompt, self.pin, self.username, self.password, self.problem, self.buttons):
             layout.addWidget(widget)
@@ -89,7 +91,7 @@ class PinDialog(QDialog):
         for field in (self.pin, self.username, self.password):
             self.guard.guard(field)
         self.retry = QTimer(self, singleShot=True)
-        self.retry.timeout.connect(lambda: self.buttons.setEnabled(True))
+        self.retry.timeout.connect(lambda: self.ok.setEnabled(True))
         self._show_fields()
 
     def _show_fields(self) -> None:
@@ -120,7 +122,7 @@ class PinDialog(QDialog):
             return
         seconds = max(1, round(outcome.wait_seconds))
         self.problem.setText(_("Wrong PIN, or too soon after one. Try again in {seconds} s.").format(seconds=seconds))
-        self.buttons.setEnabled(False)
+        self.ok.setEnabled(False)
         self.retry.start(seconds * 1000)
 
     def _lift(self) -> None:
