@@ -30,6 +30,7 @@ from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.patient_dialog import PatientDialog
 from smerteagent.ui.self_completion import SelfCompletionWindow
 from smerteagent.ui.settings_dialog import SettingsDialog
+from smerteagent.usecases.patient_mode import PatientMode
 
 PASSWORD = "skærmbilleder-2026"
 
@@ -90,12 +91,12 @@ def main() -> None:
     for value in (1, 0, 1, 0, 1, 1, 0, 0, 3):
         window.screening.choose(value)
     save(window, arguments.out, "5-screening-peg-numeric")
-    services.settings.save(services.settings.load().with_text("self_completion_pin", "4711"))
-    patient_mode = SelfCompletionWindow(context, window.screening.session, window)
+    services.settings.save(services.settings.load().with_text("self_completion_pin", "471108"))
+    patient_mode = SelfCompletionWindow(context, window.screening.session, PatientMode(services), window)
     patient_mode.resize(1200, 800)
     patient_mode.show()
     save(patient_mode, arguments.out, "6-self-completion")
-    patient_mode._unlocked = True
+    patient_mode._left_by = "pin"
     patient_mode.close()
     settings = SettingsDialog(context, window)
     settings.show()

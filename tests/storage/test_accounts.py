@@ -123,5 +123,5 @@ def test_a_clinician_cannot_change_the_settings(services: Services) -> None:
     services.accounts.lock()
     services.accounts.log_in("lars", PASSWORD)
     with pytest.raises(NotAllowed):
-        services.settings.save(services.settings.load().with_text("self_completion_pin", "1234"))
+        services.settings.save(services.settings.load().with_text("self_completion_pin", "123456"))
     assert not services.settings.load().self_completion_pin

@@ -131,8 +131,8 @@ def test_copy_journal_note(editor: CarePlanEditor) -> None:
     )  # fmt: skip
 
 
-def test_open_pdf_writes_a_pdf_and_freezes_the_version(
-    editor: CarePlanEditor, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+def test_open_pdf_shows_the_plan_in_the_apps_viewer_and_freezes_the_version(
+    editor: CarePlanEditor, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     opened: list[QUrl] = []
 
@@ -142,9 +142,16 @@ def test_open_pdf_writes_a_pdf_and_freezes_the_version(
 
     monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
     fill_value_goal_action(editor)
-    path = editor.open_pdf()
-    assert path is not None and path.read_bytes().startswith(b"%PDF")
-    assert [Path(url.toLocalFile()) for url in opened] == [path]
+    viewer = editor.open_pdf()
+    assert viewer is not None and viewer.pdf.startswith(b"%PDF") and len(viewer.pages) >= 1
+    assert opened == [], "no file is handed to the system's viewer"
+    assert viewer.file_name.startswith("Behandlingsplan Søren Ærø") and "4285" not in viewer.file_name
+    saved = viewer.save_to(tmp_path / viewer.file_name)
+    assert saved is not None and saved.read_bytes() == viewer.pdf
+    assert (services.audit.events()[-1].action, services.audit.events()[-1].detail["document"]) == (
+        "export", "patient_plan"
+    )  # fmt: skip
+    viewer.close()
     versions = services.careplans.versions(patient.id)
     assert [v.status for v in versions] == ["frozen"]
     editor.follow_up_tab.consent.setChecked(True)
@@ -314,12 +321,10 @@ def test_clinician_summary_opens_without_freezing(
 ) -> None:
     from pypdf import PdfReader
 
-    opened: list[QUrl] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
     fill_value_goal_action(editor)
-    path = editor.open_summary()
-    assert path is not None and [Path(url.toLocalFile()) for url in opened] == [path]
-    reader = PdfReader(path)
+    viewer = editor.open_summary()
+    assert viewer is not None
+    reader = PdfReader(io.BytesIO(viewer.pdf))
     assert len(reader.pages) == 1 and patient.family_name in reader.pages[0].extract_text()
     assert [v.status for v in services.careplans.versions(patient.id)] == ["draft"]
     last = services.audit.events()[-1]
@@ -364,25 +369,10 @@ def test_a_row_without_its_main_text_stops_the_save(
 def test_reading_the_summary_after_printing_makes_no_new_version(
     editor: CarePlanEditor, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)
     fill_value_goal_action(editor)
     assert editor.open_pdf() is not None
     assert editor.open_summary() is not None
     assert [v.status for v in services.careplans.versions(patient.id)] == ["frozen"]
-
-
-def test_open_pdf_without_a_viewer_says_where_the_file_is_and_freezes_nothing(
-    editor: CarePlanEditor, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    told: list[str] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
-    monkeypatch.setattr(
-        "smerteagent.ui.careplan.editor.QMessageBox.information", lambda _p, _t, text: told.append(text)
-    )
-    fill_value_goal_action(editor)
-    assert editor.open_pdf() is None
-    assert told and ".pdf" in told[0]
-    assert [v.status for v in services.careplans.versions(patient.id)] == ["draft"]
 
 
 def test_add_row_starts_typing_and_remove_is_not_on_the_tab_path(editor: CarePlanEditor) -> None:

@@ -8,7 +8,7 @@ from html import escape
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from smerteagent import i18n
@@ -21,6 +21,7 @@ from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.safety_banner import SafetyActionDialog
 from smerteagent.ui.screening_view import ScreeningView
 from smerteagent.ui.self_completion import SelfCompletionWindow
+from smerteagent.usecases.patient_mode import PatientMode
 from tests.ui.helpers import Keyboard
 
 
@@ -152,9 +153,9 @@ def test_other_action_needs_a_note(qtbot: QtBot) -> None:
 def test_self_completion_stays_with_one_patient_behind_a_pin(
     qtbot: QtBot, window: MainWindow, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    services.settings.save(services.settings.load().with_text("self_completion_pin", "4711"))
+    services.settings.save(services.settings.load().with_text("self_completion_pin", "471108"))
     session = ScreeningSession.start(services, patient, "gp", form_id="phq2")
-    patient_window = SelfCompletionWindow(window.context, session, window)
+    patient_window = SelfCompletionWindow(window.context, session, PatientMode(services), window)
     qtbot.addWidget(patient_window)
     patient_window.show()
     assert patient_window.isModal() or patient_window.windowModality() == Qt.WindowModality.ApplicationModal
@@ -162,14 +163,17 @@ def test_self_completion_stays_with_one_patient_behind_a_pin(
     patient_window.switch_language("en")
     assert patient_window.view.question.text() == "Little interest or pleasure in doing things"
     Keyboard(patient_window.view).digit(1)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("0000", True))
     patient_window.close()
+    assert patient_window.pin_dialog is not None
+    patient_window.pin_dialog.pin.setText("000000")
+    patient_window.pin_dialog.submit()
     assert patient_window.isVisible(), "a wrong PIN keeps the patient's mode open"
-    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("", False))
+    patient_window.pin_dialog.reject()
     qtbot.keyClick(patient_window, Qt.Key.Key_Escape)
-    assert patient_window.isVisible()
-    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("4711", True))
-    patient_window.close()
+    assert patient_window.isVisible() and patient_window.pin_dialog.isVisible(), "Escape only asks for the PIN"
+    patient_window.mode.not_before = 0  # the wrong PIN's back-off is over (tests/usecases checks it)
+    patient_window.pin_dialog.pin.setText("471108")
+    patient_window.pin_dialog.submit()
     assert not patient_window.isVisible()
     assert i18n.language() == "da", "the clinician's language comes back"
     assert services.screenings.get(session.responses["phq2"]).answers == {"q1": 1}
@@ -243,7 +247,7 @@ def test_unfinished_suicide_answer_raises_the_banner(
 def test_hand_over_needs_the_patient_on_screen(
     qtbot: QtBot, window: MainWindow, services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    services.settings.save(services.settings.load().with_text("self_completion_pin", "4711"))
+    services.settings.save(services.settings.load().with_text("self_completion_pin", "471108"))
     told: list[str] = []
     monkeypatch.setattr("smerteagent.ui.main_window.QMessageBox.information", lambda *a: told.append(a[1]))
     window.show_list()
@@ -256,7 +260,7 @@ def test_hand_over_needs_the_patient_on_screen(
     monkeypatch.setattr(SelfCompletionWindow, "showFullScreen", lambda self: opened.append(self))
     window.start_self_completion()
     assert opened and opened[0].view.session is running, "the screening in progress is handed over"
-    opened[0]._unlocked = True
+    opened[0]._left_by = "pin"
     opened[0].close()
     assert running.flow.reader == "clinician", "back at the desk, the clinician's questions are asked again"
 
@@ -338,15 +342,17 @@ def test_a_lock_due_while_the_patient_answers_comes_when_the_pin_hands_back(
 ) -> None:
     from smerteagent.ui.lock import UnlockDialog
 
-    services.settings.save(services.settings.load().with_text("self_completion_pin", "4711"))
+    services.settings.save(services.settings.load().with_text("self_completion_pin", "471108"))
     window.start_form("peg", "gp")
     monkeypatch.setattr(SelfCompletionWindow, "showFullScreen", SelfCompletionWindow.show)
     window.start_self_completion()
     [patient_mode] = window.findChildren(SelfCompletionWindow)
     window.inactivity.timed_out.emit()
     assert not window.findChildren(UnlockDialog), "the patient's screen is not covered while answering"
-    assert patient_mode.unlock("4711")
     patient_mode.close()
+    assert patient_mode.pin_dialog is not None
+    patient_mode.pin_dialog.pin.setText("471108")
+    patient_mode.pin_dialog.submit()
     qtbot.waitUntil(lambda: bool(window.findChildren(UnlockDialog)))
     [dialog] = window.findChildren(UnlockDialog)
     assert dialog.isVisible() and window.account is None, "the shared PIN does not hand over the session"

@@ -11,6 +11,7 @@ from typing import Any
 from smerteagent.core.errors import SmerteAgentError
 
 PIN_ROUNDS = 100_000
+PIN_LENGTHS = range(4, 13)  # what a clinic may require as the PIN's minimum length; a PIN has at most 12 digits
 
 
 class SettingError(SmerteAgentError):
@@ -31,6 +32,7 @@ class Settings:
     mask_cpr_in_lists: bool = False
     inactivity_lock_minutes: int = 10
     self_completion_pin: str = ""
+    pin_min_length: int = 6
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -65,23 +67,38 @@ class Settings:
                 raise SettingError(key, "must be at least 1")
         if key == "language" and value not in ("da", "en"):
             raise SettingError(key, "expected da or en")
+        if key == "pin_min_length" and value not in PIN_LENGTHS:
+            raise SettingError(key, f"a PIN's minimum length is {PIN_LENGTHS[0]} to {PIN_LENGTHS[-1]} digits")
         if key == "self_completion_pin":
-            value = hash_pin(text)
+            value = hash_pin(text, self.pin_min_length)
         return replace(self, **{key: value})
 
 
-def hash_pin(pin: str) -> str:
-    """A salted PBKDF2 hash; the PIN itself is never stored."""
-    if not (4 <= len(pin) <= 12 and pin.isdigit()):
-        raise SettingError("self_completion_pin", "a PIN is 4 to 12 digits")
+def hash_pin(pin: str, min_length: int = 6) -> str:
+    """A salted PBKDF2 hash; the PIN itself is never stored, its length is (so a clinic that raises the
+    minimum knows which PIN no longer meets it)."""
+    if not (min_length <= len(pin) <= PIN_LENGTHS[-1] and pin.isascii() and pin.isdigit()):
+        raise SettingError("self_completion_pin", f"a PIN is {min_length} to {PIN_LENGTHS[-1]} digits")
     salt = secrets.token_hex(8)
     digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), PIN_ROUNDS).hex()
-    return f"pbkdf2${salt}${digest}"
+    return f"pbkdf2${salt}${digest}${len(pin)}"
+
+
+def pin_length(stored: str) -> int | None:
+    """The stored PIN's length; None for a PIN stored before lengths were kept (or none at all)."""
+    parts = stored.split("$")
+    return int(parts[3]) if len(parts) == 4 and parts[3].isdigit() else None
+
+
+def pin_meets_minimum(stored: str, min_length: int) -> bool:
+    """Whether the clinic's PIN may still open the patient's mode under today's minimum length."""
+    length = pin_length(stored)
+    return length is not None and length >= min_length
 
 
 def verify_pin(pin: str, stored: str) -> bool:
     try:
-        _scheme, salt, digest = stored.split("$")
+        _scheme, salt, digest = stored.split("$")[:3]
     except ValueError:
         return False
     candidate = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), PIN_ROUNDS).hex()

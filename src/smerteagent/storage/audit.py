@@ -44,6 +44,10 @@ ACTIONS = frozenset(
         "answer",
         "complete",
         "restore",
+        "handover",
+        "return",
+        "pin_failed",
+        "pin_unlocked",
     }
 )
 

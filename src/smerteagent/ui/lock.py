@@ -5,9 +5,11 @@ never shown to someone else."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from smerteagent.core.accounts import Account
@@ -45,7 +47,33 @@ class Curtain(QWidget):
 
 
 def cover(windows: list[QWidget]) -> list[Curtain]:
-    return [Curtain(window) for window in windows]
+    """A curtain for each window not yet covered (patient mode covers first; the lock then adds the rest)."""
+    return [Curtain(window) for window in windows if not curtain_of(window)]
+
+
+def curtain_of(window: QWidget) -> Curtain | None:
+    return window.findChild(Curtain, options=Qt.FindChildOption.FindDirectChildrenOnly)
+
+
+class LockKey(QObject):
+    """Ctrl+L from every window and dialog of the app: installed on the application, so a modal dialog
+    (which blocks the main window's own shortcuts) does not stop it."""
+
+    def __init__(self, lock: Callable[[], None], active: Callable[[], bool], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.lock, self.active = lock, active
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or not isinstance(event, QKeyEvent):
+            return False
+        wanted = event.key() == Qt.Key.Key_L and event.modifiers() == Qt.KeyboardModifier.ControlModifier
+        if not wanted or not self.active():
+            return False
+        event.accept()  # an override: no other shortcut takes Ctrl+L, the key press comes here
+        if kind == QEvent.Type.KeyPress:
+            self.lock()
+        return True
 
 
 def uncover(curtains: list[Curtain]) -> None:

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QStackedWidget
 
 from smerteagent.core.errors import ConflictError, SmerteAgentError
 from smerteagent.i18n import _, language
 from smerteagent.ui import operations
+from smerteagent.ui.clipboard import ClipboardGuard
+from smerteagent.ui.lock import LockKey
 from smerteagent.ui.login import LoginPage
 
 if TYPE_CHECKING:
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from smerteagent.ui.patient_list import PatientListPage
     from smerteagent.ui.patient_page import PatientPage
     from smerteagent.ui.screening_view import ScreeningView
+    from smerteagent.usecases.patient_mode import PatientMode
 
 
 class MainWindow(QMainWindow):
@@ -46,7 +49,13 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.login_page)
         self.account: Account | None = None
         self.curtains: list[Curtain] = []
-        self.lock_when_patient_is_done = False
+        self.patient_mode: PatientMode | None = None
+        self.clipboard_guard = ClipboardGuard(self)
+        self.lock_key = LockKey(lambda: self.lock("keyboard"), self.isVisible, self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.lock_key)  # Ctrl+L in every window and dialog, modal ones too
+        self.shown_patient_id: int | None = None
         self.menu_actions: list[QAction] = []
         self.inactivity: InactivityWatch | None = None
         self.who = QLabel(self)
@@ -58,6 +67,7 @@ class MainWindow(QMainWindow):
         self.care_plan_editor: CarePlanEditor | None = None
         self._menus()
         context.services_did_load.connect(self._storage_ready)
+        context.patient_did_change.connect(self._patient_changed)
         context.language_did_change.connect(lambda _language: self.retranslate())
         context.settings_did_change.connect(
             lambda: self.watch_inactivity(context.services.settings.load().inactivity_lock_minutes)
@@ -70,7 +80,7 @@ class MainWindow(QMainWindow):
         self.self_action = self._action(patients, _("Patient &completes questionnaires…"), "Ctrl+Shift+P",
                                         self.start_self_completion)  # fmt: skip
         patients.addSeparator()
-        self.lock_action = self._action(patients, _("&Lock"), "Ctrl+L", self.lock)
+        self.lock_action = self._action(patients, _("&Lock"), "Ctrl+L", lambda: self.lock("keyboard"))
         self._action(patients, _("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         tools = self.menuBar().addMenu(_("&Tools"))
         self.settings_action = self._action(tools, _("&Settings…"), "Ctrl+,", self.open_settings)
@@ -98,7 +108,7 @@ class MainWindow(QMainWindow):
 
         if self.inactivity is None:
             self.inactivity = InactivityWatch(minutes, self)
-            self.inactivity.timed_out.connect(self.lock)
+            self.inactivity.timed_out.connect(lambda: self.lock("inactivity"))
             app = QApplication.instance()
             if app is not None:
                 app.installEventFilter(self.inactivity)
@@ -133,27 +143,40 @@ class MainWindow(QMainWindow):
         if self.greeting and self.context.services.patients.count() == 0:
             self.greet()
 
-    def lock(self) -> None:
+    def lock(self, reason: str = "keyboard") -> None:
         """Cover every open window until the same clinician logs in again; nothing is closed or lost."""
-        from PySide6.QtWidgets import QApplication
-
-        from smerteagent.ui.lock import UnlockDialog, cover
+        from smerteagent.ui.lock import UnlockDialog
         from smerteagent.ui.self_completion import SelfCompletionWindow
 
         account = self.account
         if account is None or not self.context.loaded:
             return  # not logged in, or already locked
         if any(w.isVisible() for w in self.findChildren(SelfCompletionWindow)):
-            self.lock_when_patient_is_done = True  # the patient is answering: lock when the PIN hands back
-            return
-        self.curtains = cover([w for w in QApplication.topLevelWidgets() if w.isVisible()])
+            return  # the patient is answering, behind curtains already; leaving the patient's mode locks
+        self.clipboard_guard.clear()
+        self.cover_windows()
         self.account = None  # locked even if the audit event cannot be written (the service clears it first)
-        operations.run(self, lambda: self.context.services.accounts.lock())
+        operations.run(self, lambda: self.context.services.accounts.lock(reason))
         self._enable_actions()
         self._show_who(None)
         self.unlock_dialog = UnlockDialog(self.context.services.accounts, account, self)
         self.unlock_dialog.accepted.connect(lambda: self._unlocked(account))
         self.unlock_dialog.show()  # application-modal (open() would make it window-modal)
+
+    def cover_windows(self) -> None:
+        """A curtain over every open window of the app (dialogs, the PDF viewer), titles made neutral."""
+        from smerteagent.ui.lock import cover
+
+        self.curtains += cover([w for w in QApplication.topLevelWidgets() if w.isVisible()])
+
+    def _patient_changed(self, patient_id: int) -> None:
+        """Another patient on screen: nothing of the one before stays on the clipboard or in a viewer."""
+        from smerteagent.ui.pdf_viewer import close_viewers
+
+        if patient_id != self.shown_patient_id:
+            self.clipboard_guard.clear()
+            close_viewers()
+        self.shown_patient_id = patient_id
 
     def _unlocked(self, account: Account) -> None:
         from smerteagent.ui.lock import uncover
@@ -337,7 +360,9 @@ class MainWindow(QMainWindow):
         patient = self.patient
         if patient is None:
             return
-        self.care_plan_editor = operations.run(self, lambda: CarePlanEditor(self.context.services, patient, self))
+        self.care_plan_editor = operations.run(
+            self, lambda: CarePlanEditor(self.context.services, patient, self, clipboard=self.clipboard_guard)
+        )
         if self.care_plan_editor is not None:
             self.care_plan_editor.finished.connect(lambda _code: self._care_plan_closed(patient))
             self.care_plan_editor.open()
@@ -408,7 +433,10 @@ class MainWindow(QMainWindow):
         self.open_patient(self.patient.id)
 
     def start_self_completion(self) -> None:
+        """Hand the questionnaires to the patient: every other window is covered as by the lock, the
+        clipboard is emptied, and leaving (PIN or a clinician's password) ends at the lock."""
         from smerteagent.ui.self_completion import SelfCompletionWindow
+        from smerteagent.usecases.patient_mode import PatientMode, PinNotReady
 
         current = self.stack.currentWidget()
         on_screening = self.screening is not None and current is self.screening
@@ -416,9 +444,13 @@ class MainWindow(QMainWindow):
             # Only the patient whose page or screening is on screen can be handed over: never a list guess.
             QMessageBox.information(self, _("Choose a patient"), _("Open the patient first."))
             return
-        if not self.context.services.settings.load().self_completion_pin:
-            message = _("Set a clinician PIN in Settings; it is needed to leave the patient's mode.")
-            QMessageBox.information(self, _("Set a PIN first"), message)
+        if self.patient_mode is None:
+            self.patient_mode = PatientMode(self.context.services)
+        mode = self.patient_mode
+        try:
+            mode.check_ready()
+        except PinNotReady as error:
+            QMessageBox.information(self, _("Set a PIN first"), str(error))
             return
         if not on_screening:
             assert self.patient_page is not None
@@ -432,17 +464,20 @@ class MainWindow(QMainWindow):
             left = _("The questions left are asked by the clinician; there is nothing for the patient to answer alone.")
             QMessageBox.information(self, _("Nothing for the patient"), left)
             return
-        window = SelfCompletionWindow(self.context, session, self)
-        window.closed.connect(lambda: self._patient_done(session.patient.id))
+        if operations.run(self, lambda: mode.hand_over(session.patient.id, session.encounter.id)) is None:
+            return  # a hand-over that could not be audited does not happen
+        self.clipboard_guard.clear()
+        self.cover_windows()
+        window = SelfCompletionWindow(self.context, session, mode, self)
+        window.closed.connect(lambda by: self._patient_done(mode, session.patient.id, by))
         window.showFullScreen()
 
-    def _patient_done(self, patient_id: int) -> None:
-        """Back from the patient's mode; if the clinic's lock time passed meanwhile, lock now — the PIN that
-        ended the patient's mode is shared, the clinician's session is not."""
+    def _patient_done(self, mode: PatientMode, patient_id: int, by: str) -> None:
+        """Back from the patient's mode, always to the lock: the PIN that ended it is shared, the clinician's
+        session is not. Under the curtains the patient page shows the answers, for after the login."""
+        operations.run(self, lambda: mode.hand_back(patient_id, by))
         self.open_patient(patient_id)
-        if self.lock_when_patient_is_done:
-            self.lock_when_patient_is_done = False
-            QTimer.singleShot(0, self.lock)  # once the patient's window has closed
+        QTimer.singleShot(0, lambda: self.lock("patient_mode"))  # once the patient's window has closed
 
     def open_settings(self) -> None:
         from smerteagent.ui.settings_dialog import SettingsDialog

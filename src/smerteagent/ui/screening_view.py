@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smerteagent.core.errors import ConflictError, SmerteAgentError
+from smerteagent.core.errors import AnswerError, ConflictError, SmerteAgentError
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.core.screening_flow import ORIGIN_CARRIED, ORIGIN_CONTEXT, ORIGIN_PREVIOUS
 from smerteagent.i18n import _, language
@@ -257,9 +257,21 @@ class ScreeningView(QWidget):
             self.error.setText(str(conflict))
             return False
         except SmerteAgentError as error:
-            self.error.setText(str(error))
+            self.error.setText(self.problem_text(error))
             return False
         return True
+
+    def problem_text(self, error: SmerteAgentError) -> str:
+        """What is wrong with an answer, never the answer itself: what was typed (or pasted) may be
+        anything, and the screen may be the patient's."""
+        if not isinstance(error, AnswerError):
+            return str(error)
+        item = self.session.flow.item
+        if item.type == "text":
+            return _("The answer is too long: at most {count} characters.").format(count=item.max_length)
+        if item.type == "numeric":
+            return _("Type a whole number from {low} to {high}.").format(low=item.min, high=item.max)
+        return _("Choose one of the answers shown.")
 
     def next(self, *, save_entry: bool = True) -> None:
         if save_entry and self.entry.isVisible():
@@ -274,7 +286,7 @@ class ScreeningView(QWidget):
         try:
             result = self.session.advance()
         except SmerteAgentError as error:
-            self.error.setText(str(error))
+            self.error.setText(self.problem_text(error))
             return
         if isinstance(result, ScoreResult):
             self.instrument_finished.emit(result)

@@ -1,31 +1,151 @@
 """Patient self-completion: full screen, large text, Danish or English, this patient only; the way out
-needs the clinician's PIN."""
+needs the clinic's PIN (or, after too many wrong ones, a clinician's password) and always ends at the lock.
+Nothing can be pasted into it and no context menu opens in it: the clipboard may hold another patient."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from smerteagent.core.settings import verify_pin
+from smerteagent.core.errors import SmerteAgentError
 from smerteagent.i18n import _, language, set_language
 from smerteagent.ui.screening_view import ScreeningView
 
 if TYPE_CHECKING:
     from smerteagent.storage.screening_session import ScreeningSession
     from smerteagent.ui.context import AppContext
+    from smerteagent.usecases.patient_mode import PatientMode, PinOutcome
+
+PASTE_EVENTS = {QEvent.Type.ContextMenu, QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop}
+
+
+def is_paste_key(event: QKeyEvent) -> bool:
+    """Ctrl+V, Shift+Insert and the platform's own paste keys."""
+    control_v = event.key() == Qt.Key.Key_V and bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+    return control_v or event.matches(QKeySequence.StandardKey.Paste)
+
+
+class NoPaste(QObject):
+    """Refuses paste (keys, X11 middle click, drag and drop) and the context menu in the fields it guards."""
+
+    def guard(self, field: QLineEdit) -> None:
+        field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        field.setAcceptDrops(False)
+        field.setDragEnabled(False)
+        field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in PASTE_EVENTS:
+            return True
+        keyed = kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and isinstance(event, QKeyEvent)
+        if keyed and is_paste_key(event):  # type: ignore[arg-type]
+            event.accept()
+            return True
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+            return event.button() == Qt.MouseButton.MiddleButton  # type: ignore[attr-defined, no-any-return]
+        return False
+
+
+class PinDialog(QDialog):
+    """The clinic's PIN, with the use case's back-off; locked out, a clinician's user name and password."""
+
+    def __init__(self, mode: PatientMode, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.mode = mode
+        self.by = "pin"
+        self.setWindowTitle(_("Staff"))
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.prompt = QLabel(_("Enter the clinician's PIN to leave:"), self, wordWrap=True)
+        self.pin = QLineEdit(self, echoMode=QLineEdit.EchoMode.Password)
+        self.pin.setAccessibleName(_("PIN"))
+        self.username = QLineEdit(self)
+        self.username.setAccessibleName(_("User name"))
+        self.username.setPlaceholderText(_("User name"))
+        self.password = QLineEdit(self, echoMode=QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(_("Password"))
+        self.password.setPlaceholderText(_("Password"))
+        self.problem = QLabel(self, wordWrap=True)
+        self.problem.setStyleSheet("color: #a40000")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        for widget in (self.prompt, self.pin, self.username, self.password, self.problem, self.buttons):
+            layout.addWidget(widget)
+        self.guard = NoPaste(self)
+        for field in (self.pin, self.username, self.password):
+            self.guard.guard(field)
+        self.retry = QTimer(self, singleShot=True)
+        self.retry.timeout.connect(lambda: self.ok.setEnabled(True))
+        self._show_fields()
+
+    def _show_fields(self) -> None:
+        locked = self.mode.locked_out
+        self.pin.setVisible(not locked)
+        self.username.setVisible(locked)
+        self.password.setVisible(locked)
+        if locked:
+            self.prompt.setText(_("Too many wrong PINs. A clinician unlocks with their own user name and password."))
+        (self.username if locked else self.pin).setFocus()
+
+    def submit(self) -> None:
+        if self.mode.locked_out:
+            self._lift()
+            return
+        outcome = self.mode.try_pin(self.pin.text())
+        self.pin.clear()
+        if outcome.accepted:
+            self.accept()
+            return
+        self._refused(outcome)
+
+    def _refused(self, outcome: PinOutcome) -> None:
+        """Say why (never what was typed), and wait out the back-off before the next try."""
+        if outcome.locked_out:
+            self.problem.setText("")
+            self._show_fields()
+            return
+        seconds = max(1, round(outcome.wait_seconds))
+        self.problem.setText(_("Wrong PIN, or too soon after one. Try again in {seconds} s.").format(seconds=seconds))
+        self.ok.setEnabled(False)
+        self.retry.start(seconds * 1000)
+
+    def _lift(self) -> None:
+        try:
+            self.mode.lift_lockout(self.username.text(), self.password.text())
+        except SmerteAgentError as error:
+            self.problem.setText(str(error))
+            self.password.clear()
+            return
+        self.by = "password"
+        self.accept()
 
 
 class SelfCompletionWindow(QWidget):
     """A top-level, application-modal window around one ScreeningView; answers go to the same draft."""
 
-    closed = Signal()
+    closed = Signal(str)  # how it was left: "pin" or "password"
 
-    def __init__(self, context: AppContext, session: ScreeningSession, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, session: ScreeningSession, mode: PatientMode,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent, Qt.WindowType.Window)
         self.context = context
+        self.mode = mode
         self.clinician_language = language()
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setWindowTitle(_("Questionnaires"))
@@ -53,7 +173,11 @@ class SelfCompletionWindow(QWidget):
         layout.addLayout(languages)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.thanks, 1)
-        self._unlocked = False
+        self.no_paste = NoPaste(self)
+        for field in self.findChildren(QLineEdit):
+            self.no_paste.guard(field)
+        self.pin_dialog: PinDialog | None = None
+        self._left_by: str | None = None
         if session.done:
             self._thank()
 
@@ -66,11 +190,18 @@ class SelfCompletionWindow(QWidget):
         self.view.hide()
         self.thanks.show()
 
-    def unlock(self, pin: str) -> bool:
-        """True when ``pin`` is the clinician's PIN; then the window may close."""
-        stored = self.context.services.settings.load().self_completion_pin
-        self._unlocked = bool(stored) and verify_pin(pin, stored)
-        return self._unlocked
+    def ask_to_leave(self) -> PinDialog:
+        """The PIN dialog, opened once; accepted, the window closes (and the faces lock)."""
+        if self.pin_dialog is None or not self.pin_dialog.isVisible():
+            self.pin_dialog = PinDialog(self.mode, self)
+            self.pin_dialog.accepted.connect(self._leave)
+            self.pin_dialog.show()
+        return self.pin_dialog
+
+    def _leave(self) -> None:
+        assert self.pin_dialog is not None
+        self._left_by = self.pin_dialog.by
+        self.close()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
@@ -79,13 +210,11 @@ class SelfCompletionWindow(QWidget):
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._unlocked:
-            pin, ok = QInputDialog.getText(self, _("Staff PIN"), _("Enter the clinician's PIN to leave:"),
-                                           QLineEdit.EchoMode.Password)  # fmt: skip
-            if not ok or not self.unlock(pin):
-                event.ignore()
-                return
+        if self._left_by is None:
+            event.ignore()
+            self.ask_to_leave()
+            return
         set_language(self.clinician_language)
         self.view.session.flow.read_by("clinician")
         event.accept()
-        self.closed.emit()
+        self.closed.emit(self._left_by)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from smerteagent.core.errors import SmerteAgentError
-from smerteagent.core.settings import Settings
+from smerteagent.core.settings import PIN_LENGTHS, Settings
 from smerteagent.i18n import _, language, set_language
 from smerteagent.ui import operations
 from smerteagent.ui.forms_folder import FormsFolderRow
@@ -58,6 +58,8 @@ class SettingsDialog(QDialog):
         self.mask.setChecked(current.mask_cpr_in_lists)
         self.pin = QLineEdit(self, echoMode=QLineEdit.EchoMode.Password)
         self.pin.setPlaceholderText(_("unchanged") if current.self_completion_pin else _("not set"))
+        self.pin_length = QSpinBox(self, minimum=PIN_LENGTHS[0], maximum=PIN_LENGTHS[-1],
+                                   value=current.pin_min_length, suffix=_(" digits"))  # fmt: skip
         location = QLabel(context.services.database.display_name, self, wordWrap=True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
@@ -67,6 +69,7 @@ class SettingsDialog(QDialog):
             (_("Clinic name"), self.clinic_name), (_("Clinic address"), self.clinic_address),
             (_("Logo for printouts"), logo_row), (_("Default battery"), self.battery), (_("Language"), self.language),
             (_("Lock after inactivity"), self.lock), ("", self.mask), (_("Clinician PIN (self-completion)"), self.pin),
+            (_("Shortest PIN allowed"), self.pin_length),
             (_("Data location"), location), (_("The clinic's own forms"), FormsFolderRow(self)),
         ]  # fmt: skip
         for label, field in rows:
@@ -88,7 +91,7 @@ class SettingsDialog(QDialog):
             current, clinic_name=self.clinic_name.text().strip(), clinic_address=self.clinic_address.text().strip(),
             logo_path=self.logo.text().strip(), default_battery=str(self.battery.currentData()),
             language=str(self.language.currentData()), inactivity_lock_minutes=self.lock.value(),
-            mask_cpr_in_lists=self.mask.isChecked(),
+            mask_cpr_in_lists=self.mask.isChecked(), pin_min_length=self.pin_length.value(),
         )  # fmt: skip
         if self.pin.text():
             updated = updated.with_text("self_completion_pin", self.pin.text())

@@ -1,22 +1,17 @@
 """The shared care plan for one patient: values, goals, actions, treatment, medication with tapering, and
 follow-up, with a live completeness checklist; saved in versions. Printing (to a printer or as a PDF opened
 in the system's viewer) freezes the version, so the paper and the record always match; the clinician
-summary and the journal note are the clinic's own and freeze nothing."""
+summary and the journal note are the clinic's own and freeze nothing. PDFs open in the app's own viewer."""
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -32,7 +27,6 @@ from smerteagent.core.careplan import completeness
 from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS, Action, CarePlan, Goal, problems
 from smerteagent.core.careplan.suggestions import bundled_recommendations
 from smerteagent.i18n import _, language
-from smerteagent.private_files import write_private_bytes
 from smerteagent.reports import clinician_summary_pdf, patient_plan_pdf
 from smerteagent.storage.report_inputs import report_inputs
 from smerteagent.ui import operations
@@ -51,6 +45,8 @@ from smerteagent.ui.careplan.medication_tab import MedicationTab
 from smerteagent.ui.careplan.printing import print_pdf
 from smerteagent.ui.careplan.treatment_tab import TreatmentTab
 from smerteagent.ui.careplan.values_tab import ValuesTab
+from smerteagent.ui.clipboard import ClipboardGuard
+from smerteagent.ui.pdf_viewer import PdfViewer
 
 if TYPE_CHECKING:
     from smerteagent.core.patients import Patient
@@ -62,9 +58,11 @@ GOAL_COLUMNS = ("value", "goal", "measure", "today", "target", "by_date", "attai
 class CarePlanEditor(QDialog):
     """Edits a :class:`CarePlan`; the services do all saving, scoring and checking."""
 
-    def __init__(self, services: Services, patient: Patient, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, patient: Patient, parent: QWidget | None = None,
+                 clipboard: ClipboardGuard | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.services, self.patient = services, patient
+        self.clipboard = clipboard or ClipboardGuard(self)
         self.setWindowTitle(_("Care plan — {name}").format(name=patient.name))
         self.inputs = report_inputs(services, patient)
         self.current = services.careplans.current(patient.id)
@@ -263,28 +261,32 @@ class CarePlanEditor(QDialog):
             self._freeze("print", plan)
         return bool(printed)
 
-    def open_pdf(self) -> Path | None:
-        """Save, write the patient's plan as a PDF and open it in the system's viewer; the version is frozen
-        (the PDF can be printed or sent from there)."""
+    def open_pdf(self) -> PdfViewer | None:
+        """Save, then show the patient's plan in the app's own viewer; the version shown is frozen (what the
+        patient saw is what the record holds). A file is written only by the viewer's "Save as…"."""
         made = self._patient_plan()
         if made is None:
             return None
         plan, pdf = made
-        path = temporary_pdf(f"plan-{self.patient.id}-{plan.number}.pdf", pdf)
-        if not self.show_file(path):
-            return None  # nothing left the app: nothing to freeze
-        self._freeze("export", plan)
-        return path
+        name = _("Care plan {name} version {number}").format(name=self.patient.name, number=plan.number)
+        viewer = self.show_pdf(pdf, _("Care plan, version {number}").format(number=plan.number), name, "patient_plan")
+        self._freeze("view", plan)
+        return viewer
 
-    def show_file(self, path: Path) -> bool:
-        """Open a PDF in the system's viewer; without one, say where the file is (it is not printed then)."""
-        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            return True
-        QMessageBox.information(self, _("No PDF viewer"), _("No program to show PDF files was found. The file is "
-                                                            "here:\n{path}").format(path=path))  # fmt: skip
-        return False
+    def show_pdf(self, pdf: bytes, title: str, file_name: str, document: str) -> PdfViewer:
+        """The app's own viewer, with a neutral title; saving a copy is audited as an export first."""
 
-    def open_summary(self) -> Path | None:
+        def audit_export() -> bool:
+            recorded = operations.run(
+                self, lambda: self.services.careplans.record_output(self.patient.id, "export", document)
+            )
+            return recorded is not None
+
+        viewer = PdfViewer(pdf, title, f"{file_name}.pdf", audit_export, self)
+        viewer.show()
+        return viewer
+
+    def open_summary(self) -> PdfViewer | None:
         """The one-page clinician summary of the plan as it stands (saved first), opened for reading."""
         plan = self.saved()
         if plan is None:
@@ -295,8 +297,8 @@ class CarePlanEditor(QDialog):
         )
         if audited is None:
             return None  # a document that could not be audited is not shown
-        path = temporary_pdf(f"summary-{self.patient.id}-{plan.number}.pdf", pdf)
-        return path if self.show_file(path) else None
+        name = _("Clinician summary {name} version {number}").format(name=self.patient.name, number=plan.number)
+        return self.show_pdf(pdf, _("Clinician summary"), name, "clinician_summary")
 
     def copy_journal_note(self) -> str | None:
         """Scores of the latest visit, suicide-risk actions taken and the plan in short, on the clipboard."""
@@ -309,7 +311,7 @@ class CarePlanEditor(QDialog):
         )
         if audited is None:
             return None
-        QApplication.clipboard().setText(note)
+        self.clipboard.put(note)  # cleared after a while, on the next patient, on lock and on hand-over
         self.status.setText(_("Journal note copied"))
         return note
 
@@ -335,16 +337,6 @@ def table_page(table: RowTable, parent: QWidget, below: QWidget | None = None) -
     buttons.addStretch()
     layout.addLayout(buttons)
     return page
-
-
-def temporary_pdf(name: str, pdf: bytes) -> Path:
-    """A PDF in a private temporary folder, for the system's viewer to open; removed when the app exits
-    (patient data does not stay behind in the temporary folder)."""
-    folder = Path(tempfile.mkdtemp(prefix="smerteagent-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    path = folder / name
-    write_private_bytes(path, pdf)
-    return path
 
 
 def same_content(shown: CarePlan, stored: CarePlan) -> bool:
