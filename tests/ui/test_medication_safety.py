@@ -167,12 +167,14 @@ def test_an_acknowledged_warning_still_prints_with_its_reason(
     note = editor.copy_journal_note() or ""
     assert "Opioid sammen med et benzodiazepin eller z-præparat: Ketogan 60 mg, Stesolid 10 mg (kvitteret af" in note
     assert "Aftalt udtrapning" in note
-    monkeypatch.setattr(CarePlanEditor, "show_file", lambda self, path: True)
-    path = editor.open_summary()
-    assert path is not None
+    viewer = editor.open_summary()  # in the app's own viewer
+    assert viewer is not None
+    import io
+
     from pypdf import PdfReader
 
-    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(viewer.pdf)).pages)
+    viewer.close()
     assert "Stesolid 10 mg (kvitteret af" in text and "Aftalt udtrapning" in text
 
 

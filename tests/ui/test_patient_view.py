@@ -19,6 +19,7 @@ from smerteagent.storage.services import Services
 from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.self_completion import SelfCompletionWindow
+from smerteagent.usecases.patient_mode import PatientMode
 
 CLINICIAN_WORDS = re.compile(r"\b(patienten|patientens|klinikerudfyldt|klinikeren|spørg|sig|sin|sit|sine)\b", re.I)
 # English words that are not Danish too: one of them on a Danish screen is untranslated text.
@@ -102,7 +103,7 @@ def test_every_patient_form_shows_only_patient_texts(
         if not form.definition.for_patient:
             continue
         session = ScreeningSession.start(services, patient, "gp", form_id=form.id)
-        patient_window = SelfCompletionWindow(window.context, session, window)
+        patient_window = SelfCompletionWindow(window.context, session, PatientMode(window.context.services), window)
         qtbot.addWidget(patient_window)
         patient_window.show()
         seen = walk(patient_window)
@@ -111,7 +112,7 @@ def test_every_patient_form_shows_only_patient_texts(
         assert not shown, f"{form.id}: {shown}"
         english = [t for t in seen if ENGLISH.search(t) and t not in ("English",)]
         assert not english, f"{form.id}: {english}"
-        patient_window._unlocked = True
+        patient_window._left_by = "pin"  # as the clinic's PIN ends it
         patient_window.close()
 
 
@@ -120,14 +121,14 @@ def test_a_battery_in_the_patients_hands_skips_the_clinicians_forms(
 ) -> None:
     session = ScreeningSession.start(services, patient, "pain_clinic", battery_id="pain_clinic_intake",
                                      context={"on_opioids": True, "on_benzodiazepines": True})  # fmt: skip
-    patient_window = SelfCompletionWindow(window.context, session, window)
+    patient_window = SelfCompletionWindow(window.context, session, PatientMode(window.context.services), window)
     qtbot.addWidget(patient_window)
     patient_window.show()
     seen = walk(patient_window)
     titles = {f.definition.short_title.da for f in services.forms.forms.values() if f.definition.short_title}
     shown = {t for t in titles if any(s.startswith(f"{t}  (") for s in seen)}
     assert shown and not shown & {"ASQ", "C-SSRS", "ORT", "CAGE-AID", "DAST-10"}
-    patient_window._unlocked = True
+    patient_window._left_by = "pin"  # as the clinic's PIN ends it
     patient_window.close()
     assert session.flow.reader == "clinician" and not session.done, "the desk asks ASQ, ORT, CAGE-AID, DAST-10"
 
@@ -165,10 +166,10 @@ def test_an_items_help_reaches_the_patient_when_it_is_theirs(
     qtbot: QtBot, window: MainWindow, services: Services, patient: Patient
 ) -> None:
     session = ScreeningSession.start(services, patient, "physiotherapy", form_id="psfs")
-    patient_window = SelfCompletionWindow(window.context, session, window)
+    patient_window = SelfCompletionWindow(window.context, session, PatientMode(window.context.services), window)
     qtbot.addWidget(patient_window)
     patient_window.show()
     assert patient_window.view.help.isVisibleTo(patient_window)
     assert patient_window.view.help.text().startswith("Skriv en vigtig aktivitet, du har svært ved")
-    patient_window._unlocked = True
+    patient_window._left_by = "pin"  # as the clinic's PIN ends it
     patient_window.close()

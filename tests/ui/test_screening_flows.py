@@ -269,7 +269,7 @@ def test_hand_over_needs_the_patient_on_screen(
 def test_a_clinician_administered_form_is_never_handed_to_the_patient_alone(
     qtbot: QtBot, window: MainWindow, services: Services, monkeypatch: pytest.MonkeyPatch, form_id: str
 ) -> None:
-    services.settings.save(services.settings.load().with_text("self_completion_pin", "4711"))
+    services.settings.save(services.settings.load().with_text("self_completion_pin", "471108"))
     told: list[str] = []
     monkeypatch.setattr("smerteagent.ui.main_window.QMessageBox.information", lambda *a: told.append(a[2]))
     window.start_form(form_id, "gp")

@@ -476,6 +476,8 @@ class MainWindow(QMainWindow):
         """Back from the patient's mode, always to the lock: the PIN that ended it is shared, the clinician's
         session is not. Under the curtains the patient page shows the answers, for after the login."""
         operations.run(self, lambda: mode.hand_back(patient_id, by))
+        if self.screening is not None:  # back at the desk, the clinician's questions are asked again
+            self.screening.session.flow.read_by("clinician")
         self.open_patient(patient_id)
         QTimer.singleShot(0, lambda: self.lock("patient_mode"))  # once the patient's window has closed
 
