@@ -208,14 +208,17 @@ PHQ9_ITEMS = ["44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", 
 GAD7_ITEMS = ["69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7"]
 
 
-def loinc_response(panel: str, link_ids: list[str], answers: list[int], *, system: str | None = LOINC) -> dict[str, Any]:
+def loinc_response(
+    panel: str, link_ids: list[str], answers: list[int], *, system: str | None = LOINC
+) -> dict[str, Any]:
     """A response as LOINC-based systems write it: linkIds are the items' LOINC codes, answers LA codes."""
 
     def coding(value: int) -> dict[str, Any]:
         code, display = FREQUENCY[value]
         return {"code": code, "display": display, **({"system": system} if system else {})}
 
-    items = [{"linkId": link, "answer": [{"valueCoding": coding(a)}]} for link, a in zip(link_ids, answers, strict=True)]
+    pairs = zip(link_ids, answers, strict=True)
+    items = [{"linkId": link, "answer": [{"valueCoding": coding(a)}]} for link, a in pairs]
     return {"resourceType": "QuestionnaireResponse", "status": "completed", "authored": "2025-03-01T10:00:00Z",
             "questionnaire": f"http://loinc.org/q/{panel}", "item": items}  # fmt: skip
 
@@ -235,7 +238,9 @@ def test_the_loinc_answer_codes_are_on_our_phq_and_gad_options() -> None:
      ("phq4", "69724-3", GAD7_ITEMS[:2] + PHQ9_ITEMS[:2]), ("phq2", "55757-9", PHQ9_ITEMS[:2]),
      ("gad2", "gad2", GAD7_ITEMS[:2])],
 )  # fmt: skip
-def test_responses_with_loinc_item_and_answer_codes_fill_our_forms(form_id: str, panel: str, link_ids: list[str]) -> None:
+def test_responses_with_loinc_item_and_answer_codes_fill_our_forms(
+    form_id: str, panel: str, link_ids: list[str]
+) -> None:
     answers = [(n * 2 + 1) % 4 for n in range(len(link_ids))]
     [taken] = read_all(loinc_response(panel, link_ids, answers))
     form = LIBRARY.get(form_id)

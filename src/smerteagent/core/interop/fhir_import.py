@@ -604,9 +604,11 @@ class _Importer:
         if self.evaluate_at_score_time:
             scoring_note += " Some scores are EVALUATED as FHIRPath at score time (method fhirpath)."
         if self.read_as_intended:
-            scoring_note += (f" The score(s) {', '.join(self.read_as_intended)} are READ AS INTENDED, not as written: "
-                             "the file's expression sums top-level items only, which hold no answer (0 for every "
-                             "response); they are summed over the questions inside the groups (see the import report).")  # fmt: skip
+            scoring_note += (
+                f" The score(s) {', '.join(self.read_as_intended)} are READ AS INTENDED, not as written: the file's "
+                "expression sums top-level items only, which hold no answer (0 for every response); they are "
+                "summed over the questions inside the groups (see the import report)."
+            )
         document: dict[str, Any] = {
             "id": name, "version": f"{version}-fhir", "title": title,
             "source": f"Imported from FHIR Questionnaire {url}|{version}"
