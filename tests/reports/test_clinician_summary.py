@@ -105,3 +105,17 @@ def test_no_word_in_the_summary_tables_is_split_mid_word(
                 "Paracetamolbrusetabletter"}  # fmt: skip
     expected |= {"Morfinækvivalent", "Udtrapningsplan", "Spørgeskema"} if language == "da" else {"Questionnaire"}
     assert expected <= words, sorted(expected - words)
+
+
+def test_no_word_in_the_patient_plan_tables_is_split_mid_word(
+    patient: Patient, settings: Settings, catalogue: Catalogue, plan: CarePlan
+) -> None:
+    from smerteagent.reports import render_patient_plan
+
+    drugs = (PlannedMedication("Oxycodonhydrochloridtabletter", "1 tablet morgen og aften", 20,
+                               tapering=plan.medications[0].tapering),
+             PlannedMedication("Paracetamolbrusetabletter", "1 g x 3", 3000))  # fmt: skip
+    pdf = render_patient_plan(replace(plan, medications=drugs), patient, settings=settings, catalogue=catalogue,
+                              histories=[], safety_contacts=[], language="da", today=TODAY)  # fmt: skip
+    expected = {"Oxycodonhydrochloridtabletter", "Paracetamolbrusetabletter", "Superviseret"}
+    assert expected <= whole_words(pdf), sorted(expected - whole_words(pdf))
