@@ -31,6 +31,7 @@ from smerteagent.core.forms.compiler import compile_form
 from smerteagent.core.forms.loader import FormLibrary, validate_document
 from smerteagent.core.forms.model import Form
 from smerteagent.core.interop.fhir_import import ImportedForm, import_questionnaire
+from smerteagent.core.interop.fhir_valuesets import CONTAINS_PROPERTY
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.paths import bundled_forms_dir
 from tests.core.interop.sdc import (
@@ -61,12 +62,25 @@ HIDDEN = "http://hl7.org/fhir/StructureDefinition/questionnaire-hidden"
 
 def sdc_phq9(total_expression: str, weights: str = "ordinalValue", hidden: bool = False) -> dict[str, Any]:
     """``weights``: where the answer weights are — ``ordinalValue``/``itemWeight`` on the ValueSet's concepts,
-    ``codesystem`` (the itemWeight property of a contained CodeSystem), or ``none`` (not in the file)."""
+    ``codesystem`` (the itemWeight property of a contained CodeSystem), ``expansion`` / ``expansion-r4`` (an
+    itemWeight property on the ValueSet's expansion entries, R5-style or through the R4 extension for it, as
+    the adaptive SDC edition declares), or ``none`` (not in the file)."""
     url = {"ordinalValue": ORDINAL_VALUE, "itemWeight": ITEM_WEIGHT}.get(weights)
     concepts = [{"code": f"f{n}", "display": label, **({"extension": [{"url": url, "valueDecimal": n}]} if url else {})}
                 for n, (_, label) in enumerate(FREQUENCY)]  # fmt: skip
     value_set = {"resourceType": "ValueSet", "id": "VSPHQ9", "url": "http://example.org/ValueSet/VSPHQ9",
                  "status": "draft", "compose": {"include": [{"system": CS, "concept": concepts}]}}  # fmt: skip
+    if weights.startswith("expansion"):
+
+        def weight(n: int) -> dict[str, Any]:
+            if weights == "expansion":
+                return {"property": [{"code": "itemWeight", "valueDecimal": n}]}
+            return {"extension": [{"url": CONTAINS_PROPERTY, "extension": [
+                {"url": "code", "valueCode": "itemWeight"}, {"url": "value", "valueDecimal": n}]}]}  # fmt: skip
+
+        entries = [{"system": CS, "code": f"f{n}", "display": label, **weight(n)}
+                   for n, (_, label) in enumerate(FREQUENCY)]  # fmt: skip
+        value_set["expansion"] = {"timestamp": "2024-12-06T22:52:00-07:00", "contains": entries}
     contained: list[dict[str, Any]] = [value_set]
     if weights == "codesystem":
         contained.append({"resourceType": "CodeSystem", "id": "CSPHQ9", "url": CS, "status": "active",
@@ -118,11 +132,12 @@ SDC_EARLIER = import_questionnaire(sdc_phq9("%resource.answers().value.ordinal()
 SDC_CURRENT = import_questionnaire(sdc_phq9(CURRENT), "sdc-current.json")
 SDC_CURRENT_ITEM_WEIGHT = import_questionnaire(sdc_phq9(CURRENT, "itemWeight"), "sdc-item-weight.json")
 SDC_CURRENT_CODE_SYSTEM = import_questionnaire(sdc_phq9(CURRENT, "codesystem", hidden=True), "sdc-cs.json")
+SDC_EXPANSIONS = [import_questionnaire(sdc_phq9(CURRENT, w), f"sdc-{w}.json") for w in ("expansion", "expansion-r4")]
 LOINC_PHQ9 = import_questionnaire(loinc_phq9(), "loinc.json")
 GAD7 = import_questionnaire(gad7(), "gad7.json")
 GAD7_GROUPED = import_questionnaire(gad7_in_a_group(), "gad7-group.json")
 PHQ9_FORMS = [compiled(f) for f in (SDC_EARLIER, SDC_CURRENT, SDC_CURRENT_ITEM_WEIGHT, SDC_CURRENT_CODE_SYSTEM,
-                                    LOINC_PHQ9)]  # fmt: skip
+                                    *SDC_EXPANSIONS, LOINC_PHQ9)]  # fmt: skip
 GAD7_FORMS = [compiled(GAD7), compiled(GAD7_GROUPED)]
 
 
@@ -134,7 +149,7 @@ def test_the_published_forms_import_scored_with_their_codes() -> None:
 
 
 def test_the_current_sdc_example_is_read_as_intended_and_the_report_says_so_loudly() -> None:
-    for found in (SDC_CURRENT, SDC_CURRENT_ITEM_WEIGHT, SDC_CURRENT_CODE_SYSTEM, GAD7_GROUPED):
+    for found in (SDC_CURRENT, SDC_CURRENT_ITEM_WEIGHT, SDC_CURRENT_CODE_SYSTEM, *SDC_EXPANSIONS, GAD7_GROUPED):
         assert found.scored
         [line] = [line for line in found.report if line.loud]
         assert line.outcome == "changed" and "READ AS INTENDED, NOT AS WRITTEN" in line.message
