@@ -8,9 +8,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import median
+from typing import NamedTuple
 
-from smerteagent.core.careplan.plan import CarePlan
-from smerteagent.core.quality.records import SUICIDE_FLAGS, RecordView, addictive, drug_facts, long_term
+from smerteagent.core.careplan.plan import CarePlan, PlannedMedication
+from smerteagent.core.quality.records import SUICIDE_FLAGS, DrugFacts, RecordView, addictive, drug_facts, long_term
 from smerteagent.i18n import N_, _, language
 
 MME_LEVELS = (50, 90)  # CDC 2022 (Dowell et al., MMWR 2022;71(RR-3)): reassess from 50, avoid/justify from 90
@@ -81,11 +82,25 @@ def _opioid_mme(plan: CarePlan | None) -> tuple[bool, float | None]:
     return True, sum(f.daily_mme or 0.0 for f in opioids)
 
 
+class _PlanFacts(NamedTuple):
+    opioid_mme: tuple[bool, float | None]
+    drugs: list[tuple[PlannedMedication, DrugFacts]]  # the dependence-forming ones
+    classes: set[str]
+    tapering: bool  # a tapering plan for one of them
+
+
+def _plan_facts(plan: CarePlan) -> _PlanFacts:
+    drugs = addictive(plan)
+    return _PlanFacts(_opioid_mme(plan), drugs, {facts.drug_class for _m, facts in drugs},
+                      any(m.tapering is not None for m, _f in drugs))  # fmt: skip
+
+
 class _Tally:
     """Counts over the patients of one period, read at its last day."""
 
-    def __init__(self, day: date, long_term_days: int) -> None:
+    def __init__(self, day: date, long_term_days: int, known: dict[int, _PlanFacts] | None = None) -> None:
         self.day, self.long_term_days = day, long_term_days
+        self.known = {} if known is None else known  # by id() of a plan the records hold: read once per report
         self.patients = self.opioid = self.opioid_long = self.not_counted = 0
         self.levels = dict.fromkeys(MME_LEVELS, 0)
         self.with_sedative = self.with_gabapentinoid = self.on_addictive = self.tapering = 0
@@ -115,11 +130,12 @@ class _Tally:
     def _drugs(self, record: RecordView, plan: CarePlan | None, whole: bool) -> None:
         if plan is None or not plan.medications:
             return
-        on_opioid, mme = _opioid_mme(plan)
-        drugs = addictive(plan)
-        classes = {facts.drug_class for _m, facts in drugs}
+        known = self.known.get(id(plan))
+        if known is None:
+            known = self.known[id(plan)] = _plan_facts(plan)
+        (on_opioid, mme), drugs, classes, tapering = known
         self.on_addictive += bool(drugs)
-        self.tapering += any(m.tapering is not None for m, _f in drugs)
+        self.tapering += tapering
         if not on_opioid:
             return
         self.opioid += 1
@@ -210,9 +226,9 @@ def trends(records: Sequence[RecordView], start: date, end: date, long_term_days
     for record in records:
         for month in record.visit_months():
             seen.setdefault(month, []).append(record)
-    found = []
+    found, known = [], {}
     for first, last in months(start, end):
-        tally = _Tally(last, long_term_days)
+        tally = _Tally(last, long_term_days, known)
         for record in seen.get(f"{first:%Y-%m}", []):
             tally.add(record, first, whole=False)
         values = tally.values()
