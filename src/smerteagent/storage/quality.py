@@ -151,16 +151,18 @@ class QualityRecords:
 
 
 def _medications(connection: Connection, seen: Any, end: datetime) -> defaultdict[int, list[PlannedMedication]]:
-    """The drugs of every plan version of the patients seen, by version."""
+    """The drugs of every plan version of the patients seen (``seen`` None: of every patient), by version."""
     m = PlanMedicationRow
     statement = (
         select(m.plan_version_id, m.drug, m.dose, m.daily_dose_mg, m.started_on, m.re_evaluate_on,
                type_coerce(m.tapering, Text), m.indication, m.evaluated_on, m.evaluation_result)
         .join(CarePlanVersionRow, CarePlanVersionRow.id == m.plan_version_id)
         .join(CarePlanRow, CarePlanRow.id == CarePlanVersionRow.care_plan_id)
-        .where(CarePlanRow.patient_id.in_(select(seen.c.patient_id)), CarePlanVersionRow.created_at < end)
+        .where(CarePlanVersionRow.created_at < end)
         .order_by(m.plan_version_id, m.position)
     )  # fmt: skip
+    if seen is not None:
+        statement = statement.where(CarePlanRow.patient_id.in_(select(seen.c.patient_id)))
     found: defaultdict[int, list[PlannedMedication]] = defaultdict(list)
     for version, name, dose, daily, started, again, tapering, indication, evaluated, result in connection.execute(
         statement
@@ -206,8 +208,8 @@ class QualitySummaries:
             windows = self._windows(connection, end, request)
             startback, changes, peg = self._totals(connection, end, request)
             flagged = self._flagged(connection, end)
-            actions = QualityRecords._actions(connection, seen) if flagged else {}
-            plans = QualityRecords._plans(connection, seen, end)
+            actions = self._actions(connection) if flagged else {}
+            plans = self._plans(connection, seen, end)
             visits = self._months(connection, end, request)
         none: frozenset[Any] = frozenset()
         empty: dict[Any, Any] = {}
@@ -258,10 +260,11 @@ class QualitySummaries:
         PEG total per trend month — read from the rows that carry them, in time order."""
         r = ResponseRow
         total = r.results["total"].as_float()
-        month = case(*((and_(r.completed_at >= _midnight(first), r.completed_at < _midnight(last + timedelta(days=1))),
-                        index) for index, (first, last) in enumerate(request.months)), else_=-1)  # fmt: skip
+        months = case(*((and_(r.completed_at >= _midnight(first), r.completed_at < _midnight(last + timedelta(days=1))),
+                         index) for index, (first, last) in enumerate(request.months)), else_=-1)  # fmt: skip
+        month = case((r.form_id == "peg", months), else_=-1)  # only the PEG's month is read: spare the others
         statement = self._completed(select(EncounterRow.patient_id, r.form_id, month, total, r.band), end).where(
-            or_(and_(r.form_id.in_(request.change_forms), total.is_not(None)),
+            or_(r.form_id.in_(request.change_forms),
                 and_(r.form_id == "startback", r.band.in_(request.startback_bands)))
         ).order_by(EncounterRow.patient_id, r.completed_at, r.id)  # fmt: skip
         startback: dict[int, str] = {}
@@ -270,6 +273,8 @@ class QualitySummaries:
         for pid, form_id, index, value, band in connection.execute(statement).all():
             if form_id == "startback":
                 startback[pid] = band
+                continue
+            if value is None:  # a change form without a total (filtered here: SQL would extract it twice)
                 continue
             forms = totals.get(pid)
             if forms is None:
@@ -284,6 +289,60 @@ class QualitySummaries:
                 peg.setdefault(pid, {})[index] = value
         changes = {pid: {f: (t[0], t[1]) for f, t in forms.items() if t[2] >= 2} for pid, forms in totals.items()}
         return startback, changes, peg
+
+    @staticmethod
+    def _actions(connection: Connection) -> dict[int, dict[tuple[int, str], datetime]]:
+        """The first action on each flag, of every patient (a few rows: asking for the period's patients
+        again would cost more than it spares)."""
+        statement = (
+            select(EncounterRow.patient_id, SafetyActionRow.response_id, SafetyActionRow.flag,
+                   func.min(SafetyActionRow.at))
+            .join(ResponseRow, ResponseRow.id == SafetyActionRow.response_id)
+            .join(EncounterRow, EncounterRow.id == ResponseRow.encounter_id)
+            .group_by(EncounterRow.patient_id, SafetyActionRow.response_id, SafetyActionRow.flag)
+        )  # fmt: skip
+        found: dict[int, dict[tuple[int, str], datetime]] = {}
+        for pid, rid, flag, first in connection.execute(statement):
+            found.setdefault(pid, {})[(rid, flag)] = first
+        return found
+
+    @staticmethod
+    def _plans(connection: Connection, seen: Any, end: datetime) -> dict[int, list[CarePlan]]:
+        """The care-plan versions by the end. Only the latest is read whole (the checkpoints read the plan
+        that stood at the end: the latest); the earlier ones only for their drugs (trends, tapering)."""
+        v = CarePlanVersionRow
+        statement = (
+            select(CarePlanRow.patient_id, v.id, v.number, v.status, v.created_at, v.follow_up_on, v.consent_given,
+                   v.medication_reviewed, v.abuse_stance, v.consent_on, v.consent_covers,
+                   type_coerce(v.consent_risks, Text), v.consent_by, v.medication_reviewed_on,
+                   type_coerce(v.letters, Text))
+            .join(v, v.care_plan_id == CarePlanRow.id)
+            .where(CarePlanRow.patient_id.in_(select(seen.c.patient_id)), v.created_at < end)
+            .order_by(v.created_at, v.number)
+        )  # fmt: skip
+        rows = connection.execute(statement).all()
+        drugs = _medications(connection, None, end)
+        latest = {row[0]: index for index, row in enumerate(rows)}
+        found: dict[int, list[CarePlan]] = {}
+        none: tuple[PlannedMedication, ...] = ()
+        for index, (pid, version, number, status, created, *rest) in enumerate(rows):
+            medications = tuple(drugs[version]) if version in drugs else none
+            if latest[pid] != index:
+                plan = CarePlan(pid, number=number, status=status, medications=medications, created_at=created)
+            else:
+                follow_up, ticked, reviewed, stance, consent_on, covers, risks, by, reviewed_on, letters = rest
+                consent = None
+                if consent_on:
+                    risks = tuple(_decoded(risks) or ()) if risks and risks not in ("[]", "null") else ()
+                    consent = InformedConsent(consent_on, covers or "", risks, by)
+                plan = CarePlan(
+                    pid, number=number, status=status, medications=medications, follow_up_on=follow_up,
+                    consent_given=ticked, medication_reviewed=reviewed, abuse_stance=stance, created_at=created,
+                    consent=consent, medication_reviewed_on=reviewed_on,
+                    letters=letters_from_json(_decoded(letters)) if letters and letters not in ("[]", "null") else (),
+                )  # fmt: skip
+            found.setdefault(pid, []).append(plan)
+        return found
 
     def _flagged(self, connection: Connection, end: datetime) -> dict[int, list[Screening]]:
         """The completed screenings that raised a suicide-risk flag, in time order."""
