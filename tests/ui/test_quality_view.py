@@ -95,8 +95,12 @@ def test_the_report_is_made_off_the_gui_thread_with_a_busy_bar(qtbot: QtBot, win
     (filled on the GUI thread), and Enter on a worklist row still opens the patient."""
     release, threads, shown_on = threading.Event(), [], []
     show = QualityDialog._show_report
-    monkeypatch.setattr(QualityDialog, "_show_report",
-                        lambda self, report: (shown_on.append(threading.current_thread()), show(self, report)))  # fmt: skip
+
+    def recorded(self: QualityDialog, report: QualityReport) -> None:
+        shown_on.append(threading.current_thread())
+        show(self, report)
+
+    monkeypatch.setattr(QualityDialog, "_show_report", recorded)
 
     def make(start: date, end: date, output: str) -> QualityReport:
         threads.append(threading.current_thread())

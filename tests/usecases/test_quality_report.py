@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta
 
 from smerteagent.core.careplan.plan import CarePlan, InformedConsent, PlannedMedication, ReceivedLetter
 from smerteagent.core.patients import PatientInput
-from smerteagent.storage.demo import load_demo
-from smerteagent.storage.services import Services
 from smerteagent.core.quality.report import QualityReport
 from smerteagent.core.quality.rules import bundled_rules
+from smerteagent.storage.demo import load_demo
+from smerteagent.storage.services import Services
 from smerteagent.usecases.quality import (
     compute_report,
     compute_report_from_records,

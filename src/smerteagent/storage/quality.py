@@ -26,6 +26,7 @@ from smerteagent.storage.models import (
     SafetyActionRow,
 )
 
+AnySelect = Select[*tuple[Any, ...]]  # any columns
 TOTAL_FORMS = frozenset({"peg", "odi", "rmdq"})  # the forms whose totals the outcomes read
 
 
@@ -213,17 +214,18 @@ class QualitySummaries:
             visits = self._months(connection, end, request)
         none: frozenset[Any] = frozenset()
         empty: dict[Any, Any] = {}
-        return [
-            PatientSummary(
-                request, pid, name, cpr, *windows.get(pid, (none, none)), tuple(flagged.get(pid, ())),
-                actions.get(pid, empty), tuple(plans.get(pid, ())), visits.get(pid, ()), startback.get(pid),
-                changes.get(pid, empty), peg.get(pid, empty),
-            )
-            for pid, (name, cpr) in sorted(names.items())
-        ]  # fmt: skip
+        found = []
+        for pid, (name, cpr) in sorted(names.items()):
+            hits, answered = windows.get(pid, (none, none))
+            found.append(PatientSummary(
+                request, pid, name, cpr, hits, answered, tuple(flagged.get(pid, ())), actions.get(pid, empty),
+                tuple(plans.get(pid, ())), visits.get(pid, ()), startback.get(pid), changes.get(pid, empty),
+                peg.get(pid, empty),
+            ))  # fmt: skip
+        return found
 
     @staticmethod
-    def _completed(statement: Select[Any], end: datetime) -> Select[Any]:
+    def _completed(statement: AnySelect, end: datetime) -> AnySelect:
         """Completed screenings by the end, of every patient: the few rows per patient of the patients not
         seen in the period cost less than asking SQL for the period's patients again in every query."""
         return statement.join(EncounterRow, EncounterRow.id == ResponseRow.encounter_id).where(
@@ -235,15 +237,20 @@ class QualitySummaries:
         """Per patient: which windows hold a completed form, since which days PHQ-9 item 9 was answered."""
         r = ResponseRow
         tests: list[ColumnElement[bool]] = [
-            r.form_id.in_(forms) if first == date.min else and_(r.form_id.in_(forms), r.completed_at >= _midnight(first))
+            r.form_id.in_(forms)
+            if first == date.min
+            else and_(r.form_id.in_(forms), r.completed_at >= _midnight(first))
             for forms, first in request.windows
-        ]  # fmt: skip
+        ]
         answered = not_(func.coalesce(cast(r.flags, Text), "").like('%"suicide_item_missing"%'))
         tests += [and_(r.form_id == "phq9", r.completed_at >= _midnight(first), answered)
                   for first in request.suicide_item]  # fmt: skip
-        statement = self._completed(
-            select(EncounterRow.patient_id, *(func.max(case((test, 1), else_=0)) for test in tests)), end
-        ).where(r.form_id.in_(sorted(request.forms()))).group_by(EncounterRow.patient_id)
+        columns: AnySelect = select(EncounterRow.patient_id, *(func.max(case((test, 1), else_=0)) for test in tests))
+        statement = (
+            self._completed(columns, end)
+            .where(r.form_id.in_(sorted(request.forms())))
+            .group_by(EncounterRow.patient_id)
+        )
         count = len(request.windows)
         found = {}
         for pid, *hits in connection.execute(statement).all():
@@ -263,7 +270,8 @@ class QualitySummaries:
         months = case(*((and_(r.completed_at >= _midnight(first), r.completed_at < _midnight(last + timedelta(days=1))),
                          index) for index, (first, last) in enumerate(request.months)), else_=-1)  # fmt: skip
         month = case((r.form_id == "peg", months), else_=-1)  # only the PEG's month is read: spare the others
-        statement = self._completed(select(EncounterRow.patient_id, r.form_id, month, total, r.band), end).where(
+        columns: AnySelect = select(EncounterRow.patient_id, r.form_id, month, total, r.band)
+        statement = self._completed(columns, end).where(
             or_(r.form_id.in_(request.change_forms),
                 and_(r.form_id == "startback", r.band.in_(request.startback_bands)))
         ).order_by(EncounterRow.patient_id, r.completed_at, r.id)  # fmt: skip
@@ -347,10 +355,11 @@ class QualitySummaries:
     def _flagged(self, connection: Connection, end: datetime) -> dict[int, list[Screening]]:
         """The completed screenings that raised a suicide-risk flag, in time order."""
         r = ResponseRow
-        statement = self._completed(
-            select(EncounterRow.patient_id, r.id, r.form_id, r.completed_at, r.band, type_coerce(r.flags, Text)),
-            end,
-        ).where(cast(r.flags, Text).like('%"suicide_risk%')).order_by(r.completed_at, r.id)  # fmt: skip
+        columns: AnySelect = select(
+            EncounterRow.patient_id, r.id, r.form_id, r.completed_at, r.band, type_coerce(r.flags, Text)
+        )
+        flagged = cast(r.flags, Text).like('%"suicide_risk%')
+        statement = self._completed(columns, end).where(flagged).order_by(r.completed_at, r.id)
         found: dict[int, list[Screening]] = {}
         for pid, rid, form_id, completed, band, flags in connection.execute(statement).all():
             found.setdefault(pid, []).append(Screening(rid, form_id, completed, band, None, frozenset(_decoded(flags))))
@@ -363,8 +372,9 @@ class QualitySummaries:
         if not starts:
             return {}
         bounds = [*starts[1:], request.day + timedelta(days=1)]
+        spans = enumerate(zip(starts, bounds, strict=True))
         month = case(*((and_(e.started_at >= _midnight(first), e.started_at < _midnight(following)), index)
-                       for index, (first, following) in enumerate(zip(starts, bounds, strict=True))), else_=-1)  # fmt: skip
+                       for index, (first, following) in spans), else_=-1)  # fmt: skip
         statement = (
             select(e.patient_id, month)
             .where(e.started_at >= _midnight(starts[0]), e.started_at < end)

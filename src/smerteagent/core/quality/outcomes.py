@@ -226,7 +226,8 @@ def trends(records: Sequence[RecordView], start: date, end: date, long_term_days
     for record in records:
         for month in record.visit_months():
             seen.setdefault(month, []).append(record)
-    found, known = [], {}
+    found: list[MonthTrend] = []
+    known: dict[int, _PlanFacts] = {}
     for first, last in months(start, end):
         tally = _Tally(last, long_term_days, known)
         for record in seen.get(f"{first:%Y-%m}", []):

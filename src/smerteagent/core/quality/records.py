@@ -4,7 +4,7 @@ flags and the care-plan versions, each dated, so any day's state can be read bac
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -110,7 +110,7 @@ class PatientRecord:
         totals = [s.total for s in self.of_form(form_id, start, end) if s.total is not None]
         return totals[-1] if totals else None
 
-    def latest_band(self, form_id: str, end: date, bands: Iterable[str]) -> str | None:
+    def latest_band(self, form_id: str, end: date, bands: Collection[str]) -> str | None:
         found = [s.band for s in self.of_form(form_id, date.min, end) if s.band in bands]
         return found[-1] if found else None
 
@@ -148,7 +148,7 @@ class RecordView(Protocol):
     def suicide_item_answered(self, start: date, end: date) -> bool: ...
     def flagged_until(self, day: date) -> Sequence[Screening]: ...
     def latest_total(self, form_id: str, start: date, end: date) -> float | None: ...
-    def latest_band(self, form_id: str, end: date, bands: Iterable[str]) -> str | None: ...
+    def latest_band(self, form_id: str, end: date, bands: Collection[str]) -> str | None: ...
     def first_and_latest_total(self, form_id: str, end: date) -> tuple[float, float] | None: ...
     def visit_months(self) -> Iterable[str]: ...
     def memo_key(self, day: date) -> object | None: ...

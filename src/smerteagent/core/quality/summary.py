@@ -7,7 +7,7 @@ other question is a programming error and raises instead of answering wrongly.""
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -106,7 +106,7 @@ class PatientSummary:
             raise KeyError(f"not summarised: the latest {form_id} of {start}..{end}")
         return self.peg.get(self.request.months.index((start, end)))
 
-    def latest_band(self, form_id: str, end: date, bands: Iterable[str]) -> str | None:
+    def latest_band(self, form_id: str, end: date, bands: Collection[str]) -> str | None:
         self._at_day(end)
         if form_id != "startback" or tuple(bands) != self.request.startback_bands:
             raise KeyError(f"not summarised: the latest band of {form_id}")
@@ -126,4 +126,3 @@ class PatientSummary:
         if self.plans or self.flagged or day != self.request.day:
             return None
         return self.windows, self.suicide_item
-
