@@ -53,7 +53,9 @@ def compute_report(services: Services, start: date, end: date, rules: RuleSet, l
     check_period(start, end)
     with bulk_objects():
         summaries = QualitySummaries(services.database).summaries(summary_request(rules, start, end))
-        return build_report(summaries, rules, start, end, language, sample, seed)
+        report = build_report(summaries, rules, start, end, language, sample, seed)
+        del summaries  # freed before the collector is back on, or its first pass walks every one of them
+    return report
 
 
 def compute_report_from_records(services: Services, start: date, end: date, rules: RuleSet, language: str = "da",
