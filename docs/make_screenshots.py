@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -153,6 +154,9 @@ def quality_screens(window: MainWindow, services: Services, out: Path) -> None:
     editor.reject()
     window.quality_action.trigger()
     dialog = window.findChildren(QualityDialog)[0]
+    while dialog.report is None or dialog.working:  # made off the GUI thread
+        QApplication.processEvents()
+        time.sleep(0.01)
     dialog.resize(1300, 820)
     dialog.trend.setCurrentIndex(dialog.trend.findData("share_on_opioids"))
     save(dialog, out, "13-clinic-quality")

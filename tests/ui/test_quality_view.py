@@ -3,7 +3,9 @@ opens the patient; the models pass the model tester."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,11 +13,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from smerteagent.core.errors import StorageUnavailable
+from smerteagent.core.quality.report import QualityReport
 from smerteagent.storage.demo import load_demo
 from smerteagent.storage.services import Services
 from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.quality_view import QualityDialog, RowsModel
+from smerteagent.usecases.quality import quality_report
 
 
 @pytest.fixture
@@ -30,16 +35,17 @@ def window(qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch) ->
     yield main
 
 
-def _dialog(window: MainWindow) -> QualityDialog:
+def _dialog(window: MainWindow, qtbot: QtBot) -> QualityDialog:
     window.quality_action.trigger()
     found = window.findChildren(QualityDialog)
     assert len(found) == 1
+    qtbot.waitUntil(lambda: found[0].report is not None and not found[0].working)
     return found[0]
 
 
 def test_the_view_shows_the_checkpoints_and_enter_opens_a_patient(qtbot: QtBot, window: MainWindow) -> None:
     assert window.quality_action.isEnabled() and window.quality_action.text() == "Klinikkens &kvalitet…"
-    dialog = _dialog(window)
+    dialog = _dialog(window, qtbot)
     checkpoints = dialog.checkpoints.model()
     assert checkpoints.rowCount() == 8
     assert checkpoints.index(7, 1).data() == "Journalgennemgang af vurdering af epikriser"
@@ -54,8 +60,8 @@ def test_the_view_shows_the_checkpoints_and_enter_opens_a_patient(qtbot: QtBot, 
     assert window.stack.currentWidget() is window.patient_page
 
 
-def test_choosing_a_checkpoint_shows_its_worklist(window: MainWindow) -> None:
-    dialog = _dialog(window)
+def test_choosing_a_checkpoint_shows_its_worklist(qtbot: QtBot, window: MainWindow) -> None:
+    dialog = _dialog(window, qtbot)
     report = dialog.report
     assert report is not None
     for row, checkpoint in enumerate(report.checkpoints):
@@ -66,17 +72,72 @@ def test_choosing_a_checkpoint_shows_its_worklist(window: MainWindow) -> None:
     dialog.chart.grab()  # paints without a warning
 
 
-def test_the_pdf_is_written_and_audited(window: MainWindow, services: Services, tmp_path: Path,
+def test_the_pdf_is_written_and_audited(qtbot: QtBot, window: MainWindow, services: Services, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    dialog = _dialog(window)
+    dialog = _dialog(window, qtbot)
     target = tmp_path / "kvalitet.pdf"
     monkeypatch.setattr("smerteagent.ui.quality_view.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
     dialog.save_pdf()
+    qtbot.waitUntil(lambda: not dialog.working and target.exists())
     assert target.read_bytes().startswith(b"%PDF")
     assert services.audit.events()[-1].action == "export"
 
 
-def test_the_models_pass_the_model_tester(qtmodeltester: object, window: MainWindow) -> None:
-    dialog = _dialog(window)
+def test_the_models_pass_the_model_tester(qtbot: QtBot, qtmodeltester: object, window: MainWindow) -> None:
+    dialog = _dialog(window, qtbot)
     for view in (dialog.checkpoints, dialog.outcomes, dialog.worklist):
         qtmodeltester.check(view.model())  # type: ignore[attr-defined]
+
+
+def test_the_report_is_made_off_the_gui_thread_with_a_busy_bar(qtbot: QtBot, window: MainWindow, services: Services,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The window stays responsive while the report is made: a moving bar, the period locked; then the table
+    (filled on the GUI thread), and Enter on a worklist row still opens the patient."""
+    release, threads, shown_on = threading.Event(), [], []
+    show = QualityDialog._show_report
+
+    def recorded(self: QualityDialog, report: QualityReport) -> None:
+        shown_on.append(threading.current_thread())
+        show(self, report)
+
+    monkeypatch.setattr(QualityDialog, "_show_report", recorded)
+
+    def make(start: date, end: date, output: str) -> QualityReport:
+        threads.append(threading.current_thread())
+        assert release.wait(timeout=20)
+        return quality_report(services, start, end, output=output)
+
+    dialog = QualityDialog(make, lambda report, path: None, date.today() - timedelta(days=364), date.today(), window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: bool(threads))
+    assert threads[0] is not threading.main_thread()
+    assert dialog.working and dialog.busy.isVisible() and dialog.report is None
+    assert not dialog.update_button.isEnabled() and not dialog.start.isEnabled()
+    dialog.refresh()  # a second press while one is being made starts nothing
+    release.set()
+    qtbot.waitUntil(lambda: dialog.report is not None and not dialog.working)
+    assert len(threads) == 1 and not dialog.busy.isVisible() and dialog.update_button.isEnabled()
+    assert shown_on == [threading.main_thread()]
+    assert dialog.checkpoints.model().rowCount() == 8
+    worklist = dialog.worklist.model()
+    assert isinstance(worklist, RowsModel) and worklist.rowCount() > 0
+    with qtbot.waitSignal(dialog.open_patient_requested) as opened:
+        dialog.worklist.setFocus()
+        dialog.worklist.setCurrentIndex(worklist.index(0, 0))
+        QTest.keyClick(dialog.worklist, Qt.Key.Key_Return)
+    assert opened.args == [worklist.keys[0]]
+
+
+def test_a_failure_in_the_background_is_explained(qtbot: QtBot, window: MainWindow,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    shown: list[str] = []
+    monkeypatch.setattr("smerteagent.ui.operations.QMessageBox.warning", lambda parent, title, text: shown.append(text))
+
+    def make(start: date, end: date, output: str) -> QualityReport:
+        raise StorageUnavailable("unreachable", "the server went away")
+
+    dialog = QualityDialog(make, lambda report, path: None, date.today(), date.today(), window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: bool(shown) and not dialog.working)
+    assert "the server went away" in shown[0] and dialog.update_button.isEnabled() and not dialog.busy.isVisible()

@@ -8,11 +8,12 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Text, case, cast, func, or_, select, type_coerce, union
+from sqlalchemy import ColumnElement, Select, Text, and_, case, cast, func, not_, or_, select, type_coerce, union
 from sqlalchemy.engine import Connection
 
 from smerteagent.core.careplan.plan import CarePlan, InformedConsent, PlannedMedication
 from smerteagent.core.quality.records import PatientRecord, Screening
+from smerteagent.core.quality.summary import PatientSummary, SummaryRequest
 from smerteagent.storage.careplans import letters_from_json, tapering_from_json
 from smerteagent.storage.database import Database, reading
 from smerteagent.storage.models import (
@@ -25,6 +26,7 @@ from smerteagent.storage.models import (
     SafetyActionRow,
 )
 
+AnySelect = Select[*tuple[Any, ...]]  # any columns
 TOTAL_FORMS = frozenset({"peg", "odi", "rmdq"})  # the forms whose totals the outcomes read
 
 
@@ -150,16 +152,18 @@ class QualityRecords:
 
 
 def _medications(connection: Connection, seen: Any, end: datetime) -> defaultdict[int, list[PlannedMedication]]:
-    """The drugs of every plan version of the patients seen, by version."""
+    """The drugs of every plan version of the patients seen (``seen`` None: of every patient), by version."""
     m = PlanMedicationRow
     statement = (
         select(m.plan_version_id, m.drug, m.dose, m.daily_dose_mg, m.started_on, m.re_evaluate_on,
                type_coerce(m.tapering, Text), m.indication, m.evaluated_on, m.evaluation_result)
         .join(CarePlanVersionRow, CarePlanVersionRow.id == m.plan_version_id)
         .join(CarePlanRow, CarePlanRow.id == CarePlanVersionRow.care_plan_id)
-        .where(CarePlanRow.patient_id.in_(select(seen.c.patient_id)), CarePlanVersionRow.created_at < end)
+        .where(CarePlanVersionRow.created_at < end)
         .order_by(m.plan_version_id, m.position)
     )  # fmt: skip
+    if seen is not None:
+        statement = statement.where(CarePlanRow.patient_id.in_(select(seen.c.patient_id)))
     found: defaultdict[int, list[PlannedMedication]] = defaultdict(list)
     for version, name, dose, daily, started, again, tapering, indication, evaluated, result in connection.execute(
         statement
@@ -183,3 +187,201 @@ def _plan(row: Any, medications: tuple[PlannedMedication, ...]) -> CarePlan:
         consent_given=row.consent_given, medication_reviewed=row.medication_reviewed, abuse_stance=row.abuse_stance,
         created_at=row.created_at, consent=consent, medication_reviewed_on=row.medication_reviewed_on, letters=letters,
     )  # fmt: skip
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min)
+
+
+class QualitySummaries:
+    """The patients seen in a period, each summarised by SQL for one report (``SummaryRequest``): one row per
+    patient for the screening windows, the outcome forms' totals in time order, the flagged screenings and
+    the care-plan versions; no screening becomes an object unless it raised a suicide-risk flag."""
+
+    def __init__(self, database: Database) -> None:
+        self._engine = database.engine
+
+    def summaries(self, request: SummaryRequest) -> list[PatientSummary]:
+        start, end = _midnight(request.start), _midnight(request.day + timedelta(days=1))
+        seen = _seen(start, end)
+        with reading(self._engine) as connection:
+            names = QualityRecords._names(connection, seen)
+            windows = self._windows(connection, end, request)
+            startback, changes, peg = self._totals(connection, end, request)
+            flagged = self._flagged(connection, end)
+            actions = self._actions(connection) if flagged else {}
+            plans = self._plans(connection, seen, end)
+            visits = self._months(connection, end, request)
+        none: frozenset[Any] = frozenset()
+        empty: dict[Any, Any] = {}
+        found = []
+        for pid, (name, cpr) in sorted(names.items()):
+            hits, answered = windows.get(pid, (none, none))
+            found.append(PatientSummary(
+                request, pid, name, cpr, hits, answered, tuple(flagged.get(pid, ())), actions.get(pid, empty),
+                tuple(plans.get(pid, ())), visits.get(pid, ()), startback.get(pid), changes.get(pid, empty),
+                peg.get(pid, empty),
+            ))  # fmt: skip
+        return found
+
+    @staticmethod
+    def _completed(statement: AnySelect, end: datetime) -> AnySelect:
+        """Completed screenings by the end, of every patient: the few rows per patient of the patients not
+        seen in the period cost less than asking SQL for the period's patients again in every query."""
+        return statement.join(EncounterRow, EncounterRow.id == ResponseRow.encounter_id).where(
+            ResponseRow.status == "complete", ResponseRow.completed_at < end)  # fmt: skip
+
+    def _windows(
+        self, connection: Connection, end: datetime, request: SummaryRequest
+    ) -> dict[int, tuple[frozenset[tuple[tuple[str, ...], date]], frozenset[date]]]:
+        """Per patient: which windows hold a completed form, since which days PHQ-9 item 9 was answered."""
+        r = ResponseRow
+        tests: list[ColumnElement[bool]] = [
+            r.form_id.in_(forms)
+            if first == date.min
+            else and_(r.form_id.in_(forms), r.completed_at >= _midnight(first))
+            for forms, first in request.windows
+        ]
+        answered = not_(func.coalesce(cast(r.flags, Text), "").like('%"suicide_item_missing"%'))
+        tests += [and_(r.form_id == "phq9", r.completed_at >= _midnight(first), answered)
+                  for first in request.suicide_item]  # fmt: skip
+        columns: AnySelect = select(EncounterRow.patient_id, *(func.max(case((test, 1), else_=0)) for test in tests))
+        statement = (
+            self._completed(columns, end)
+            .where(r.form_id.in_(sorted(request.forms())))
+            .group_by(EncounterRow.patient_id)
+        )
+        count = len(request.windows)
+        found = {}
+        for pid, *hits in connection.execute(statement).all():
+            found[pid] = (
+                frozenset(w for w, hit in zip(request.windows, hits[:count], strict=True) if hit),
+                frozenset(d for d, hit in zip(request.suicide_item, hits[count:], strict=True) if hit),
+            )
+        return found
+
+    def _totals(
+        self, connection: Connection, end: datetime, request: SummaryRequest
+    ) -> tuple[dict[int, str], dict[int, dict[str, tuple[float, float]]], dict[int, dict[int, float]]]:
+        """The latest STarT Back group; first and latest total of each change form (two or more); the latest
+        PEG total per trend month — read from the rows that carry them, in time order."""
+        r = ResponseRow
+        total = r.results["total"].as_float()
+        months = case(*((and_(r.completed_at >= _midnight(first), r.completed_at < _midnight(last + timedelta(days=1))),
+                         index) for index, (first, last) in enumerate(request.months)), else_=-1)  # fmt: skip
+        month = case((r.form_id == "peg", months), else_=-1)  # only the PEG's month is read: spare the others
+        columns: AnySelect = select(EncounterRow.patient_id, r.form_id, month, total, r.band)
+        statement = self._completed(columns, end).where(
+            or_(r.form_id.in_(request.change_forms),
+                and_(r.form_id == "startback", r.band.in_(request.startback_bands)))
+        ).order_by(EncounterRow.patient_id, r.completed_at, r.id)  # fmt: skip
+        startback: dict[int, str] = {}
+        totals: dict[int, dict[str, list[float]]] = {}
+        peg: dict[int, dict[int, float]] = {}
+        for pid, form_id, index, value, band in connection.execute(statement).all():
+            if form_id == "startback":
+                startback[pid] = band
+                continue
+            if value is None:  # a change form without a total (filtered here: SQL would extract it twice)
+                continue
+            forms = totals.get(pid)
+            if forms is None:
+                forms = totals[pid] = {}
+            seen_totals = forms.get(form_id)
+            if seen_totals is None:
+                forms[form_id] = [value, value, 1]
+            else:
+                seen_totals[1] = value
+                seen_totals[2] += 1
+            if form_id == "peg" and index >= 0:
+                peg.setdefault(pid, {})[index] = value
+        changes = {pid: {f: (t[0], t[1]) for f, t in forms.items() if t[2] >= 2} for pid, forms in totals.items()}
+        return startback, changes, peg
+
+    @staticmethod
+    def _actions(connection: Connection) -> dict[int, dict[tuple[int, str], datetime]]:
+        """The first action on each flag, of every patient (a few rows: asking for the period's patients
+        again would cost more than it spares)."""
+        statement = (
+            select(EncounterRow.patient_id, SafetyActionRow.response_id, SafetyActionRow.flag,
+                   func.min(SafetyActionRow.at))
+            .join(ResponseRow, ResponseRow.id == SafetyActionRow.response_id)
+            .join(EncounterRow, EncounterRow.id == ResponseRow.encounter_id)
+            .group_by(EncounterRow.patient_id, SafetyActionRow.response_id, SafetyActionRow.flag)
+        )  # fmt: skip
+        found: dict[int, dict[tuple[int, str], datetime]] = {}
+        for pid, rid, flag, first in connection.execute(statement):
+            found.setdefault(pid, {})[(rid, flag)] = first
+        return found
+
+    @staticmethod
+    def _plans(connection: Connection, seen: Any, end: datetime) -> dict[int, list[CarePlan]]:
+        """The care-plan versions by the end. Only the latest is read whole (the checkpoints read the plan
+        that stood at the end: the latest); the earlier ones only for their drugs (trends, tapering)."""
+        v = CarePlanVersionRow
+        statement = (
+            select(CarePlanRow.patient_id, v.id, v.number, v.status, v.created_at, v.follow_up_on, v.consent_given,
+                   v.medication_reviewed, v.abuse_stance, v.consent_on, v.consent_covers,
+                   type_coerce(v.consent_risks, Text), v.consent_by, v.medication_reviewed_on,
+                   type_coerce(v.letters, Text))
+            .join(v, v.care_plan_id == CarePlanRow.id)
+            .where(CarePlanRow.patient_id.in_(select(seen.c.patient_id)), v.created_at < end)
+            .order_by(v.created_at, v.number)
+        )  # fmt: skip
+        rows = connection.execute(statement).all()
+        drugs = _medications(connection, None, end)
+        latest = {row[0]: index for index, row in enumerate(rows)}
+        found: dict[int, list[CarePlan]] = {}
+        none: tuple[PlannedMedication, ...] = ()
+        for index, (pid, version, number, status, created, *rest) in enumerate(rows):
+            medications = tuple(drugs[version]) if version in drugs else none
+            if latest[pid] != index:
+                plan = CarePlan(pid, number=number, status=status, medications=medications, created_at=created)
+            else:
+                follow_up, ticked, reviewed, stance, consent_on, covers, risks, by, reviewed_on, letters = rest
+                consent = None
+                if consent_on:
+                    risks = tuple(_decoded(risks) or ()) if risks and risks not in ("[]", "null") else ()
+                    consent = InformedConsent(consent_on, covers or "", risks, by)
+                plan = CarePlan(
+                    pid, number=number, status=status, medications=medications, follow_up_on=follow_up,
+                    consent_given=ticked, medication_reviewed=reviewed, abuse_stance=stance, created_at=created,
+                    consent=consent, medication_reviewed_on=reviewed_on,
+                    letters=letters_from_json(_decoded(letters)) if letters and letters not in ("[]", "null") else (),
+                )  # fmt: skip
+            found.setdefault(pid, []).append(plan)
+        return found
+
+    def _flagged(self, connection: Connection, end: datetime) -> dict[int, list[Screening]]:
+        """The completed screenings that raised a suicide-risk flag, in time order."""
+        r = ResponseRow
+        columns: AnySelect = select(
+            EncounterRow.patient_id, r.id, r.form_id, r.completed_at, r.band, type_coerce(r.flags, Text)
+        )
+        flagged = cast(r.flags, Text).like('%"suicide_risk%')
+        statement = self._completed(columns, end).where(flagged).order_by(r.completed_at, r.id)
+        found: dict[int, list[Screening]] = {}
+        for pid, rid, form_id, completed, band, flags in connection.execute(statement).all():
+            found.setdefault(pid, []).append(Screening(rid, form_id, completed, band, None, frozenset(_decoded(flags))))
+        return found
+
+    @staticmethod
+    def _months(connection: Connection, end: datetime, request: SummaryRequest) -> dict[int, tuple[str, ...]]:
+        """The trend months with a visit (any day of the calendar month), per patient."""
+        e, starts = EncounterRow, request.month_starts()
+        if not starts:
+            return {}
+        bounds = [*starts[1:], request.day + timedelta(days=1)]
+        spans = enumerate(zip(starts, bounds, strict=True))
+        month = case(*((and_(e.started_at >= _midnight(first), e.started_at < _midnight(following)), index)
+                       for index, (first, following) in spans), else_=-1)  # fmt: skip
+        statement = (
+            select(e.patient_id, month)
+            .where(e.started_at >= _midnight(starts[0]), e.started_at < end)
+            .distinct()
+        )  # fmt: skip
+        keys = [f"{first:%Y-%m}" for first in starts]
+        found: dict[int, list[str]] = {}
+        for pid, index in connection.execute(statement).all():
+            found.setdefault(pid, []).append(keys[index])
+        return {pid: tuple(sorted(found_months)) for pid, found_months in found.items()}

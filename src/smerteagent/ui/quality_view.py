@@ -1,6 +1,6 @@
 """Tools → "Klinikkens kvalitet": the quality report over the supervision checkpoints — the table, the outcomes
 with a month-by-month chart, and the worklist of the checkpoint chosen (Enter opens the patient). Everything
-comes from the quality use case; the view only shows it."""
+comes from the quality use case, built off the GUI thread while a busy bar shows; the view only shows it."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
@@ -130,6 +131,12 @@ class QualityDialog(QDialog):
         for key in TREND_KEYS:
             self.trend.addItem(outcome_label(key), key)
         self.chart = TrendChart(self)
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)  # no steps to count: a moving bar while the report is made
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumWidth(160)
+        self.busy.hide()
+        self.worker: operations.Worker | None = None
         self._layout()
         self.checkpoints.selectionModel().currentRowChanged.connect(lambda current, _previous: self._show_worklist())
         self.worklist.activated.connect(self._open)
@@ -150,12 +157,14 @@ class QualityDialog(QDialog):
 
     def _layout(self) -> None:
         period = QHBoxLayout()
-        update, pdf = QPushButton(_("&Update"), self), QPushButton(_("Save &PDF…"), self)
-        update.clicked.connect(self.refresh)
-        pdf.clicked.connect(self.save_pdf)
-        for widget in (QLabel(_("From"), self), self.start, QLabel(_("To"), self), self.end, update, pdf):
+        self.update_button, self.pdf_button = QPushButton(_("&Update"), self), QPushButton(_("Save &PDF…"), self)
+        self.update_button.clicked.connect(self.refresh)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        for widget in (QLabel(_("From"), self), self.start, QLabel(_("To"), self), self.end, self.update_button,
+                       self.pdf_button):  # fmt: skip
             period.addWidget(widget)
         period.addStretch()
+        period.addWidget(self.busy)
         left, right = QWidget(self), QWidget(self)
         left_layout, right_layout = QVBoxLayout(left), QVBoxLayout(right)
         left_layout.addWidget(self.checkpoints, 3)
@@ -178,13 +187,50 @@ class QualityDialog(QDialog):
     def _period(self) -> tuple[date, date]:
         return self.start.date().toPython(), self.end.date().toPython()  # type: ignore[return-value]
 
-    def refresh(self) -> None:
-        report = operations.run(self, lambda: self.make(*self._period(), "view"))
-        if report is None:
+    @property
+    def working(self) -> bool:
+        return self.worker is not None and self.worker.isRunning()
+
+    def _run(self, work: Callable[[], Any], done: Callable[[Any], None], message: str) -> None:
+        """``work`` off the GUI thread, the busy bar and ``message`` shown and the period locked meanwhile."""
+        if self.working:
             return
+        for widget in (self.update_button, self.pdf_button, self.start, self.end):
+            widget.setEnabled(False)
+        self.busy.show()
+        self.busy.setToolTip(message)
+        self.summary.setText(message)
+        self.setCursor(Qt.CursorShape.BusyCursor)
+        self.worker = operations.in_background(self, work, done, self._idle)
+
+    def _idle(self) -> None:
+        for widget in (self.update_button, self.pdf_button, self.start, self.end):
+            widget.setEnabled(True)
+        self.busy.hide()
+        self.unsetCursor()
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        if self.report is not None:
+            self.summary.setText(_("{count} patients seen in the period (a visit or a care plan).").format(
+                count=self.report.patients))  # fmt: skip
+        else:
+            self.summary.clear()
+
+    def done(self, result: int) -> None:
+        """Closing waits for a report still being made (it reads the database the window may close next)."""
+        if self.worker is not None:
+            self.worker.wait()
+        super().done(result)
+
+    def refresh(self) -> None:
+        """Make the report over the period chosen, off the GUI thread."""
+        period = self._period()
+        self._run(lambda: self.make(*period, "view"), self._show_report, _("Making the report…"))
+
+    def _show_report(self, report: QualityReport) -> None:
         self.report = report
-        self.summary.setText(_("{count} patients seen in the period (a visit or a care plan).").format(
-            count=report.patients))  # fmt: skip
+        self._show_summary()
         rows = [[str(c.number), c.title, str(c.applicable), str(c.fulfilled), str(c.not_fulfilled),
                  str(c.not_relevant)] for c in report.checkpoints]  # fmt: skip
         self._model(self.checkpoints).set_rows(rows)
@@ -228,9 +274,12 @@ class QualityDialog(QDialog):
                                                     f"kvalitet-{start}-{end}.pdf", "PDF (*.pdf)")  # fmt: skip
         if not name:
             return
-        report = operations.run(self, lambda: self.make(start, end, "pdf"))
-        if report is not None:
-            operations.run(self, lambda: self.write_pdf(report, Path(name)))
+
+        def work() -> Path:
+            self.write_pdf(self.make(start, end, "pdf"), Path(name))
+            return Path(name)
+
+        self._run(work, lambda _path: None, _("Writing the PDF…"))
 
 
 def show_quality(parent: QWidget, services: Services, open_patient: Callable[[int], None]) -> QualityDialog:

@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from smerteagent.core.quality.outcomes import OUTCOME_FORMS
 from smerteagent.core.quality.report import QualityReport, build_report, check_period
 from smerteagent.core.quality.rules import RuleSet, bundled_rules
-from smerteagent.storage.quality import QualityRecords
+from smerteagent.core.quality.summary import summary_request
+from smerteagent.storage.quality import QualityRecords, QualitySummaries
 from smerteagent.storage.services import Services
 
 
@@ -47,7 +48,20 @@ def bulk_objects() -> Iterator[None]:
 
 def compute_report(services: Services, start: date, end: date, rules: RuleSet, language: str = "da",
                    sample: int | None = None, seed: int | None = None) -> QualityReport:  # fmt: skip
-    """The report itself, read and computed (not audited: the benchmark times this)."""
+    """The report itself, read and computed (not audited: the benchmark times this): SQL summarises each
+    patient's screenings for this period's rules, Python reads one summary per patient."""
+    check_period(start, end)
+    with bulk_objects():
+        summaries = QualitySummaries(services.database).summaries(summary_request(rules, start, end))
+        report = build_report(summaries, rules, start, end, language, sample, seed)
+        del summaries  # freed before the collector is back on, or its first pass walks every one of them
+    return report
+
+
+def compute_report_from_records(services: Services, start: date, end: date, rules: RuleSet, language: str = "da",
+                                sample: int | None = None, seed: int | None = None) -> QualityReport:  # fmt: skip
+    """The same report from every patient's full record (each screening an object): slower, kept as the
+    oracle the summarised path is tested against."""
     with bulk_objects():
         records = QualityRecords(services.database).records(start, end, rules.forms() | OUTCOME_FORMS)
         return build_report(records, rules, start, end, language, sample, seed)

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from smerteagent.core.careplan.plan import LETTER_KINDS, CarePlan, PlannedMedication
-from smerteagent.core.quality.records import SUICIDE_FLAGS, DrugFacts, PatientRecord, addictive, long_term
+from smerteagent.core.quality.records import SUICIDE_FLAGS, DrugFacts, RecordView, addictive, long_term
 from smerteagent.core.quality.rules import CheckpointRule, RuleSet
 from smerteagent.i18n import _
 
@@ -26,7 +26,7 @@ class Finding:
 class Context:
     """What every rule reads: the record, the end of the period and the plan that stood then."""
 
-    record: PatientRecord
+    record: RecordView
     day: date
     plan: CarePlan | None
     rules: RuleSet
@@ -74,14 +74,12 @@ def screened(rule: CheckpointRule, context: Context) -> list[str]:
 def suicide_risk(rule: CheckpointRule, context: Context) -> list[str]:
     reasons = []
     start = context.day - timedelta(days=rule.parameters.within_days or 36500)
-    assessed = context.recent(rule.parameters.forms, rule.parameters.within_days) or any(
-        "suicide_item_missing" not in s.flags for s in context.record.of_form("phq9", start, context.day)
+    assessed = context.recent(rule.parameters.forms, rule.parameters.within_days) or (
+        context.record.suicide_item_answered(start, context.day)
     )
     if not assessed:
         reasons.append(_("suicide risk not assessed within {days} days").format(days=rule.parameters.within_days))
-    for screening in context.record.screenings_until(context.day):
-        if not screening.flags:
-            continue
+    for screening in context.record.flagged_until(context.day):
         for flag in SUICIDE_FLAGS:
             acted = context.record.actions.get((screening.response_id, flag))
             if flag in screening.flags and (acted is None or acted.date() > context.day):
@@ -156,7 +154,7 @@ RULE_FUNCTIONS: dict[str, Callable[[CheckpointRule, Context], list[str]]] = {
 }
 
 
-def evaluate(record: PatientRecord, rules: RuleSet, day: date) -> list[Finding]:
+def evaluate(record: RecordView, rules: RuleSet, day: date) -> list[Finding]:
     """Every checkpoint for one patient, as the record stood at the end of ``day``."""
     plan = record.plan_on(day)
     context = Context(record, day, plan, rules, addictive(plan))
@@ -168,3 +166,33 @@ def evaluate(record: PatientRecord, rules: RuleSet, day: date) -> list[Finding]:
         reasons = RULE_FUNCTIONS[rule.rule](rule, context)
         findings.append(Finding(rule.id, NOT_FULFILLED if reasons else FULFILLED, tuple(reasons)))
     return findings
+
+
+def evaluate_all(records: Iterable[RecordView], rules: RuleSet, day: date) -> dict[int, list[Finding]]:
+    """Every checkpoint for each patient; records with the same ``memo_key`` (the same inputs to every rule:
+    no plan, no flag, the same screenings in reach) are evaluated once."""
+    found: dict[int, list[Finding]] = {}
+    known: dict[object, list[Finding]] = {}
+    for record in records:
+        key = record.memo_key(day)
+        if key is None:
+            found[record.patient_id] = evaluate(record, rules, day)
+            continue
+        findings = known.get(key)
+        if findings is None:
+            findings = known[key] = evaluate(record, rules, day)
+        found[record.patient_id] = findings
+    return found
+
+
+def screening_windows(rules: RuleSet, day: date) -> tuple[tuple[tuple[str, ...], date], ...]:
+    """Every (forms, first day) a rule asks ``recent`` about when read at ``day`` (as ``Context.recent``)."""
+    return tuple(dict.fromkeys(
+        (c.parameters.forms, day - timedelta(days=c.parameters.within_days) if c.parameters.within_days else date.min)
+        for c in rules.checkpoints if c.parameters.forms))  # fmt: skip
+
+
+def suicide_item_windows(rules: RuleSet, day: date) -> tuple[date, ...]:
+    """Every first day the suicide-risk rule reads PHQ-9 item 9 from (as ``suicide_risk``)."""
+    return tuple(dict.fromkeys(day - timedelta(days=c.parameters.within_days or 36500)
+                               for c in rules.checkpoints if c.rule == "suicide_risk"))  # fmt: skip

@@ -8,9 +8,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import median
+from typing import NamedTuple
 
-from smerteagent.core.careplan.plan import CarePlan
-from smerteagent.core.quality.records import SUICIDE_FLAGS, PatientRecord, addictive, drug_facts, long_term
+from smerteagent.core.careplan.plan import CarePlan, PlannedMedication
+from smerteagent.core.quality.records import SUICIDE_FLAGS, DrugFacts, RecordView, addictive, drug_facts, long_term
 from smerteagent.i18n import N_, _, language
 
 MME_LEVELS = (50, 90)  # CDC 2022 (Dowell et al., MMWR 2022;71(RR-3)): reassess from 50, avoid/justify from 90
@@ -81,11 +82,25 @@ def _opioid_mme(plan: CarePlan | None) -> tuple[bool, float | None]:
     return True, sum(f.daily_mme or 0.0 for f in opioids)
 
 
+class _PlanFacts(NamedTuple):
+    opioid_mme: tuple[bool, float | None]
+    drugs: list[tuple[PlannedMedication, DrugFacts]]  # the dependence-forming ones
+    classes: set[str]
+    tapering: bool  # a tapering plan for one of them
+
+
+def _plan_facts(plan: CarePlan) -> _PlanFacts:
+    drugs = addictive(plan)
+    return _PlanFacts(_opioid_mme(plan), drugs, {facts.drug_class for _m, facts in drugs},
+                      any(m.tapering is not None for m, _f in drugs))  # fmt: skip
+
+
 class _Tally:
     """Counts over the patients of one period, read at its last day."""
 
-    def __init__(self, day: date, long_term_days: int) -> None:
+    def __init__(self, day: date, long_term_days: int, known: dict[int, _PlanFacts] | None = None) -> None:
         self.day, self.long_term_days = day, long_term_days
+        self.known = {} if known is None else known  # by id() of a plan the records hold: read once per report
         self.patients = self.opioid = self.opioid_long = self.not_counted = 0
         self.levels = dict.fromkeys(MME_LEVELS, 0)
         self.with_sedative = self.with_gabapentinoid = self.on_addictive = self.tapering = 0
@@ -95,31 +110,32 @@ class _Tally:
         self.changes: dict[str, list[float]] = {form: [] for form in CHANGE_FORMS}
         self.latest_peg: list[float] = []
 
-    def add(self, record: PatientRecord, since: date, *, whole: bool = True) -> None:
+    def add(self, record: RecordView, since: date, *, whole: bool = True) -> None:
         """Count one patient; ``whole=False`` (a month of the trends): the drugs and the latest PEG only."""
         self.patients += 1
         self._drugs(record, record.plan_on(self.day), whole)
-        peg = [s.total for s in record.of_form("peg", since, self.day) if s.total is not None]
-        if peg:
-            self.latest_peg.append(peg[-1])
         if not whole:
+            peg = record.latest_total("peg", since, self.day)
+            if peg is not None:
+                self.latest_peg.append(peg)
             return
-        startback = [s.band for s in record.of_form("startback", date.min, self.day) if s.band in self.groups]
-        if startback:
-            self.groups[startback[-1]] += 1
+        startback = record.latest_band("startback", self.day, self.groups)
+        if startback is not None:
+            self.groups[startback] += 1
         for form in CHANGE_FORMS:
-            totals = [s.total for s in record.of_form(form, date.min, self.day) if s.total is not None]
-            if len(totals) >= 2:
-                self.changes[form].append(totals[-1] - totals[0])
+            totals = record.first_and_latest_total(form, self.day)
+            if totals is not None:
+                self.changes[form].append(totals[1] - totals[0])
 
-    def _drugs(self, record: PatientRecord, plan: CarePlan | None, whole: bool) -> None:
+    def _drugs(self, record: RecordView, plan: CarePlan | None, whole: bool) -> None:
         if plan is None or not plan.medications:
             return
-        on_opioid, mme = _opioid_mme(plan)
-        drugs = addictive(plan)
-        classes = {facts.drug_class for _m, facts in drugs}
+        known = self.known.get(id(plan))
+        if known is None:
+            known = self.known[id(plan)] = _plan_facts(plan)
+        (on_opioid, mme), drugs, classes, tapering = known
         self.on_addictive += bool(drugs)
-        self.tapering += any(m.tapering is not None for m, _f in drugs)
+        self.tapering += tapering
         if not on_opioid:
             return
         self.opioid += 1
@@ -136,7 +152,7 @@ class _Tally:
         if whole:
             self._tapering(record, plan, mme)
 
-    def _tapering(self, record: PatientRecord, plan: CarePlan | None, mme: float | None) -> None:
+    def _tapering(self, record: RecordView, plan: CarePlan | None, mme: float | None) -> None:
         """Of the patients with an opioid tapering plan: has the daily MME come down since the plan was made?"""
         if plan is None or not any(m.tapering and drug_facts(m).drug_class == "opioid" for m in plan.medications):
             return
@@ -166,12 +182,12 @@ class _Tally:
         return found
 
 
-def _flag_delays(records: Iterable[PatientRecord], start: date, end: date) -> tuple[list[float], int]:
+def _flag_delays(records: Iterable[RecordView], start: date, end: date) -> tuple[list[float], int]:
     """Hours from each suicide-risk flag raised in the period to its first action; and flags with none by the end."""
     delays, open_flags = [], 0
     for record in records:
-        for screening in record.screenings_until(end):
-            for flag in SUICIDE_FLAGS if screening.flags else ():
+        for screening in record.flagged_until(end):
+            for flag in SUICIDE_FLAGS:
                 if flag not in screening.flags:
                     continue
                 acted = record.actions.get((screening.response_id, flag))
@@ -182,7 +198,7 @@ def _flag_delays(records: Iterable[PatientRecord], start: date, end: date) -> tu
     return delays, open_flags
 
 
-def outcomes(records: Sequence[PatientRecord], start: date, end: date, long_term_days: int) -> dict[str, float | None]:
+def outcomes(records: Sequence[RecordView], start: date, end: date, long_term_days: int) -> dict[str, float | None]:
     """Every outcome over ``records`` (the patients seen in the period), read at ``end``."""
     tally = _Tally(end, long_term_days)
     for record in records:
@@ -204,15 +220,16 @@ def months(start: date, end: date) -> list[tuple[date, date]]:
     return found
 
 
-def trends(records: Sequence[PatientRecord], start: date, end: date, long_term_days: int) -> list[MonthTrend]:
+def trends(records: Sequence[RecordView], start: date, end: date, long_term_days: int) -> list[MonthTrend]:
     """Month by month: the patients seen that month, read at its last day (a few outcomes)."""
-    seen: dict[str, list[PatientRecord]] = {}
+    seen: dict[str, list[RecordView]] = {}
     for record in records:
-        for month in dict.fromkeys(f"{v:%Y-%m}" for v in record.visits):
+        for month in record.visit_months():
             seen.setdefault(month, []).append(record)
-    found = []
+    found: list[MonthTrend] = []
+    known: dict[int, _PlanFacts] = {}
     for first, last in months(start, end):
-        tally = _Tally(last, long_term_days)
+        tally = _Tally(last, long_term_days, known)
         for record in seen.get(f"{first:%Y-%m}", []):
             tally.add(record, first, whole=False)
         values = tally.values()

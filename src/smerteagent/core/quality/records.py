@@ -4,11 +4,11 @@ flags and the care-plan versions, each dated, so any day's state can be read bac
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from smerteagent.core.careplan.medication import ADDICTIVE, Medication, bundled_catalogue
 from smerteagent.core.careplan.plan import CarePlan, PlannedMedication
@@ -97,6 +97,61 @@ class PatientRecord:
         return any(start <= v <= end for v in self.visits) or any(
             start <= p.created_at.date() <= end for p in self.plans
         )
+
+    def suicide_item_answered(self, start: date, end: date) -> bool:
+        """A PHQ-9 completed between ``start`` and ``end`` with its item 9 (suicidal thoughts) answered."""
+        return any("suicide_item_missing" not in s.flags for s in self.of_form("phq9", start, end))
+
+    def flagged_until(self, day: date) -> Sequence[Screening]:
+        """The screenings completed by ``day`` that raised a flag (in time order)."""
+        return [s for s in self.screenings_until(day) if s.flags]
+
+    def latest_total(self, form_id: str, start: date, end: date) -> float | None:
+        totals = [s.total for s in self.of_form(form_id, start, end) if s.total is not None]
+        return totals[-1] if totals else None
+
+    def latest_band(self, form_id: str, end: date, bands: Collection[str]) -> str | None:
+        found = [s.band for s in self.of_form(form_id, date.min, end) if s.band in bands]
+        return found[-1] if found else None
+
+    def first_and_latest_total(self, form_id: str, end: date) -> tuple[float, float] | None:
+        """The first and the latest total of a form by ``end``, when it has two or more."""
+        totals = [s.total for s in self.of_form(form_id, date.min, end) if s.total is not None]
+        return (totals[0], totals[-1]) if len(totals) >= 2 else None
+
+    def visit_months(self) -> Iterable[str]:
+        """The calendar months (YYYY-MM) with a visit, each once."""
+        return dict.fromkeys(f"{v:%Y-%m}" for v in self.visits)
+
+    def memo_key(self, day: date) -> object | None:
+        """A key under which records evaluate alike at ``day`` (None: evaluate this one on its own)."""
+        return None
+
+
+class RecordView(Protocol):
+    """What the rules and the outcomes read of a patient's record: the full record (``PatientRecord``) or the
+    summary SQL made of it for one report (``PatientSummary``) answer alike."""
+
+    @property
+    def patient_id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def cpr(self) -> str | None: ...
+    @property
+    def actions(self) -> Mapping[tuple[int, str], datetime]: ...
+    @property
+    def plans(self) -> tuple[CarePlan, ...]: ...
+    def plan_on(self, day: date) -> CarePlan | None: ...
+    def recent(self, forms: tuple[str, ...], start: date, end: date) -> bool: ...
+    def seen_between(self, start: date, end: date) -> bool: ...
+    def suicide_item_answered(self, start: date, end: date) -> bool: ...
+    def flagged_until(self, day: date) -> Sequence[Screening]: ...
+    def latest_total(self, form_id: str, start: date, end: date) -> float | None: ...
+    def latest_band(self, form_id: str, end: date, bands: Collection[str]) -> str | None: ...
+    def first_and_latest_total(self, form_id: str, end: date) -> tuple[float, float] | None: ...
+    def visit_months(self) -> Iterable[str]: ...
+    def memo_key(self, day: date) -> object | None: ...
 
 
 def addictive(plan: CarePlan | None) -> list[tuple[PlannedMedication, DrugFacts]]:

@@ -11,9 +11,9 @@ from datetime import date
 from typing import Any
 
 from smerteagent.core.errors import SmerteAgentError
-from smerteagent.core.quality.checkpoints import FULFILLED, NOT_FULFILLED, NOT_RELEVANT, Finding, evaluate
+from smerteagent.core.quality.checkpoints import FULFILLED, NOT_FULFILLED, NOT_RELEVANT, Finding, evaluate_all
 from smerteagent.core.quality.outcomes import MonthTrend, outcomes, trends
-from smerteagent.core.quality.records import PatientRecord
+from smerteagent.core.quality.records import RecordView
 from smerteagent.core.quality.rules import RuleSet
 
 
@@ -109,12 +109,12 @@ def _rows(rules: RuleSet, findings: dict[int, list[Finding]], language: str) -> 
             for i, rule in enumerate(rules.checkpoints)]  # fmt: skip
 
 
-def build_report(records: Sequence[PatientRecord], rules: RuleSet, start: date, end: date, language: str = "da",
+def build_report(records: Sequence[RecordView], rules: RuleSet, start: date, end: date, language: str = "da",
                  sample_size: int | None = None, seed: int | None = None) -> QualityReport:  # fmt: skip
     """The report over the patients seen between ``start`` and ``end`` (both included)."""
     check_period(start, end)
     seen = sorted((r for r in records if r.seen_between(start, end)), key=lambda r: r.patient_id)
-    findings = {r.patient_id: evaluate(r, rules, end) for r in seen}
+    findings = evaluate_all(seen, rules, end)
     rows = _rows(rules, findings, language)
     reasons = {rule.id: {p: found[i].reasons for p, found in findings.items() if found[i].reasons}
                for i, rule in enumerate(rules.checkpoints)}  # fmt: skip
