@@ -332,8 +332,9 @@ class PatientPage(QWidget):
         from smerteagent.core.encounter_overview import encounter_overview
 
         visit = [r for r in self._records if r.encounter_id == encounter_id]
+        completed = [r for r in self._records if r.score is not None]
         overview = encounter_overview(visit, self.context.services.forms.forms, bundled_recommendations(),
-                                      language(), self._handled_flags)  # fmt: skip
+                                      language(), self._handled_flags, completed)  # fmt: skip
         self.result_view.show_overview(overview, f"{visit[0].created_at:%d.%m.%Y}" if visit else "")
         self.chart.hide()  # an instrument's history belongs to its own row
         self.change.setText("")

@@ -170,6 +170,16 @@ class Flag(_Strict):
     when: str
     severity: Severity = "warning"
     message: Text
+    finding: Text | None = Field(
+        default=None,
+        description="What was found, without the advice: shown once the advice is answered (an action recorded, "
+        "the instrument it asks for completed).",
+    )
+    answered_by: list[Identifier] = Field(
+        default_factory=list,
+        description="Forms whose complete responses, in the same visit or later, answer this flag's advice "
+        "(PHQ-4's anxiety part: gad7); then the advice is no longer told.",
+    )
 
 
 class Scoring(_Strict):
