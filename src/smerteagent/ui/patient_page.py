@@ -119,6 +119,21 @@ class PatientPage(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
+        context.data_did_change.connect(self._data_changed)
+
+    def _data_changed(self, patient_id: int, _what: str) -> None:
+        """Something this page shows was written (a screening completed, an action recorded, the plan saved):
+        shown again from the record, on the row that was selected."""
+        if self.patient is None or patient_id != self.patient.id:
+            return
+        item = self.results.currentItem()
+        kept = None if item is None else (item.data(OVERVIEW_ROLE) is not None, item.data(Qt.ItemDataRole.UserRole))
+        self.refresh()
+        for row in range(self.results.count()):
+            again = self.results.item(row)
+            if kept is not None and not kept[0] and again.data(Qt.ItemDataRole.UserRole) == kept[1]:
+                self.results.setCurrentRow(row)
+                break
 
     def _start_box(self) -> QGroupBox:
         box = QGroupBox(_("Start a screening"), self)
@@ -180,7 +195,7 @@ class PatientPage(QWidget):
         report = operations.run(self, lambda: import_responses(self.context.services, patient.id, chosen))
         if report is None:
             return None
-        self.refresh()
+        self.context.changed(patient.id, "import")
         QMessageBox.information(self, _("FHIR responses"), import_summary(report))
         return report
 
@@ -234,7 +249,7 @@ class PatientPage(QWidget):
             self.medication_warnings.show_problem(str(problem))
             return
         self.medication_warnings.show_problem(None)
-        self.show_medication_warnings()
+        self.context.changed(self.patient.id, "medication")
 
     def tick_drugs_on_the_plan(self, patient: Patient, *, keep_ticked: bool = False) -> None:
         """'Takes opioids' and the like, ticked from the care plan's medication; the clinician may change them.
@@ -363,7 +378,10 @@ class PatientPage(QWidget):
         if dialog.exec() == SafetyActionDialog.DialogCode.Accepted:
             action, note = dialog.choice()
             flags = [(a.response_id, a.flag) for a in alerts]
-            operations.run(self, lambda: screenings.record_safety_actions(flags, action, note))
+            recorded = operations.run(self, lambda: screenings.record_safety_actions(flags, action, note) or True)
+            if recorded and self.patient is not None:
+                self.context.changed(self.patient.id, "safety_action")  # this page and every other screen
+                return
         self.refresh()
 
     def _show_last_safety_action(self, actions: list[SafetyAction]) -> None:
