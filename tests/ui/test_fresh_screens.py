@@ -128,3 +128,26 @@ def test_a_recorded_action_reaches_an_open_care_plan_without_reopening(
     page.record_safety_action()
     assert editor.inputs.open_alerts == 0 and len(editor.inputs.safety_actions) == 1
     assert page.safety_done.isVisibleTo(page) and "talt med patienten" in page.safety_done.text()
+
+
+def test_the_page_shows_a_screening_advice_as_followed_up_once_the_instrument_is_done(
+    qtbot: QtBot, window: MainWindow, services: Services, patient: Patient
+) -> None:
+    """GAD-2's band says "Udfyld GAD-7" until GAD-7 is complete, then that it was followed up."""
+    encounter = services.screenings.start_encounter(patient.id, "gp")
+    for form_id, answers in (("gad2", {"q1": 2, "q2": 2}), ("gad7", {f"q{i}": 1 for i in range(1, 8)})):
+        response = services.screenings.start_response(encounter.id, form_id)
+        for item, value in answers.items():
+            services.screenings.answer(response.id, item, value)
+        if form_id == "gad2":
+            services.screenings.complete(response.id, None)
+            window.open_patient(patient.id)
+            page = window.patient_page
+            assert page is not None
+            page.results.setCurrentRow(1)  # the GAD-2 row, under the visit's overview
+            assert "Udfyld GAD-7" in page.result_view.text()
+        else:
+            services.screenings.complete(response.id, None)
+            window.context.changed(patient.id, "screening")  # as the screen that wrote it does
+    assert page.results.currentItem().text().split()[1] == "GAD-2"  # the row selected before stays selected
+    assert "Udfyld GAD-7" not in page.result_view.text() and "fulgt op med GAD-7" in page.result_view.text()

@@ -69,15 +69,36 @@ def flag_statuses(
     found = []
     for flag in record.score.flags:
         rule = form.flag_rule(flag) if form else None
-        asked = rule.answered_by if rule else []
-        done = [form_id for form_id in asked if any(
-            other.form_id == form_id and other.score is not None and other.id != record.id
-            and (other.encounter_id == record.encounter_id or _when(other) >= _when(record))
-            for other in completed)]  # fmt: skip
         acted = [a for a in actions if a.response_id == record.id and a.flag == flag]
-        followed = tuple(_title(forms, f, language) for f in done) if asked and len(done) == len(asked) else ()
+        followed = _followed_up(record, rule.answered_by if rule else [], completed, forms, language)
         found.append(FlagStatus(flag, followed, acted[-1] if acted else None))
     return found
+
+
+def _followed_up(
+    record: Completed,
+    asked: Sequence[str],
+    completed: Sequence[Completed],
+    forms: Mapping[str, CompiledForm],
+    language: str,
+) -> tuple[str, ...]:
+    """The titles of ``asked`` when every one has a complete response in the visit of ``record`` or later."""
+    done = [form_id for form_id in asked if any(
+        other.form_id == form_id and other.score is not None and other.id != record.id
+        and (other.encounter_id == record.encounter_id or _when(other) >= _when(record))
+        for other in completed)]  # fmt: skip
+    return tuple(_title(forms, f, language) for f in done) if asked and len(done) == len(asked) else ()
+
+
+def band_followed_up(
+    record: Completed, completed: Sequence[Completed], forms: Mapping[str, CompiledForm], language: str
+) -> tuple[str, ...]:
+    """The instruments its band's advice asked for ("complete the GAD-7"), once all are complete; else ()."""
+    form = forms.get(record.form_id)
+    if form is None or record.score is None:
+        return ()
+    band = next((b for b in form.definition.scoring.bands if b.id == record.score.band), None)
+    return _followed_up(record, band.answered_by, completed, forms, language) if band is not None else ()
 
 
 def flag_words(form: CompiledForm | None, status: FlagStatus, language: str, *, who: bool = True) -> str:

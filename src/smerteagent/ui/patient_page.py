@@ -85,6 +85,7 @@ class PatientPage(QWidget):
         self.alerts: list[OpenAlert] = []
         self._actions_by_response: dict[int, SafetyAction] = {}
         self._handled_flags: set[tuple[int, str]] = set()
+        self._actions: list[SafetyAction] = []
         self.banner = PatientBanner(self)
         self.safety = SafetyBanner(self)
         self.safety.record_requested.connect(self.record_safety_action)
@@ -270,6 +271,7 @@ class PatientPage(QWidget):
         self.alerts = operations.run(self, lambda: screenings.open_alerts(self.patient.id)) or []  # type: ignore[union-attr]
         self._records = records
         actions = operations.run(self, lambda: screenings.safety_actions(self.patient.id)) or []  # type: ignore[union-attr]
+        self._actions = actions
         self._actions_by_response = {action.response_id: action for action in actions}
         self._handled_flags = {(action.response_id, action.flag) for action in actions}
         self.results.clear()
@@ -332,8 +334,13 @@ class PatientPage(QWidget):
             self.result_view.setText(
                 _("Draft with {count} answers — press Enter to resume.").format(count=len(record.answers))
             )
-        else:
-            self.result_view.show_result(form, record.score)
+        else:  # what was done since (GAD-7 completed, the action recorded) instead of asking again
+            from smerteagent.core.flag_status import band_followed_up, flag_statuses
+
+            forms, lang = self.context.services.forms.forms, language()
+            completed = [r for r in self._records if r.score is not None]
+            statuses = flag_statuses(record, completed, forms, self._actions, lang)
+            self.result_view.show_result(form, record.score, statuses, band_followed_up(record, completed, forms, lang))
         done = [r for r in self._records if r.form_id == record.form_id and r.score is not None]
         entries = [(r.completed_at or r.created_at, r.score.results) for r in done if r.score is not None]
         answers = [(r.completed_at or r.created_at, r.answers) for r in done]

@@ -161,6 +161,11 @@ class Band(_Strict):
     label: Text
     advice: Text | None = Field(default=None, description="What this band usually calls for.")
     severity: Literal["none", "info", "warning", "critical"] = "none"
+    answered_by: list[Identifier] = Field(
+        default_factory=list,
+        description="Forms whose complete responses, in the same visit or later, answer the advice (GAD-2: "
+        "gad7); then the advice is no longer told.",
+    )
 
 
 class Flag(_Strict):
