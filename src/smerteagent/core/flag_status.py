@@ -4,9 +4,9 @@ demand ("assess suicide risk now"). The flag itself is never dropped: what was f
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from smerteagent.core.safety import SafetyAction
@@ -101,9 +101,17 @@ def band_followed_up(
     return _followed_up(record, band.answered_by, completed, forms, language) if band is not None else ()
 
 
-def flag_words(form: CompiledForm | None, status: FlagStatus, language: str, *, who: bool = True) -> str:
+def flag_words(
+    form: CompiledForm | None,
+    status: FlagStatus,
+    language: str,
+    *,
+    who: bool = True,
+    day: Callable[[date], str] = lambda value: f"{value:%d.%m.%Y}",
+) -> str:
     """The flag as a reader needs it now: its message while open; once answered, what was found and what was
-    done (the instruments completed since; the action with its date, by whom (``who``) and what)."""
+    done (the instruments completed since; the action with its date (written by ``day``), by whom (``who``)
+    and what)."""
     if form is None:
         return status.flag
     if not status.answered:
@@ -118,7 +126,7 @@ def flag_words(form: CompiledForm | None, status: FlagStatus, language: str, *, 
     action = status.action
     if action is not None and who:
         done.append(_("action recorded {date} by {actor}: {action}").format(
-            date=f"{action.at:%d.%m.%Y}", actor=action.actor, action=action.describe()))  # fmt: skip
+            date=day(action.at.date()), actor=action.actor, action=action.describe()))  # fmt: skip
     elif action is not None:
-        done.append(_("action recorded {date}").format(date=f"{action.at:%d.%m.%Y}"))
+        done.append(_("action recorded {date}").format(date=day(action.at.date())))
     return f"{finding} — {'; '.join(done)}"

@@ -87,7 +87,7 @@ def _flag_text(form: CompiledForm | None, flag: str, statuses: Sequence[FlagStat
     if form is None:
         return _(ENGINE_FLAG_TEXT[flag]) if flag in ENGINE_FLAG_TEXT else flag
     status = next((s for s in statuses if s.flag == flag), FlagStatus(flag))
-    return flag_words(form, status, current_language())
+    return flag_words(form, status, current_language(), day=day)
 
 
 def _labelled(label: str, value: float | None) -> str:
@@ -208,4 +208,4 @@ def _plan_in_short(plan: CarePlan) -> list[Flowable]:
 
 def _record(plan: CarePlan, catalogue: Catalogue) -> list[Flowable]:
     """Consent, stance on abuse, medication review, evaluation and taper dates: the journal note's lines."""
-    return [para(_("Record"), "h1"), *bullets(record_lines(plan, catalogue), "cell_bullet")]
+    return [para(_("Record"), "h1"), *bullets(record_lines(plan, catalogue, day), "cell_bullet")]

@@ -3,7 +3,7 @@ about them, and the plan in short — pasted, so it keeps to plain lines without
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,6 +29,8 @@ from smerteagent.core.patients import PatientSummary
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.i18n import _, split_unit
 from smerteagent.i18n import number as format_number
+
+DayFormat = Callable[[date | None], str]
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ def _taper_end(planned: PlannedMedication) -> date | None:
     return steps[-1].starts_on if steps else None
 
 
-def _drug_lines(plan: CarePlan, catalogue: Catalogue) -> list[str]:
+def _drug_lines(plan: CarePlan, catalogue: Catalogue, day: DayFormat) -> list[str]:
     """Per drug: indication, the last effect evaluation and the next (supervision checkpoint 9), for every
     dependence-forming drug and any other with something recorded; the taper's start and end."""
     lines = []
@@ -172,27 +174,28 @@ def _drug_lines(plan: CarePlan, catalogue: Catalogue) -> list[str]:
                 _("indication {text}").format(text=planned.indication)
                 if planned.indication else _("indication NOT recorded"),
                 _("effect last evaluated {date}: {result}").format(
-                    date=_day(planned.evaluated_on), result=planned.evaluation_result or "—")
+                    date=day(planned.evaluated_on), result=planned.evaluation_result or "—")
                 if planned.evaluated_on else _("effect NOT evaluated"),
-                _("next evaluation {date}").format(date=_day(planned.re_evaluate_on))
+                _("next evaluation {date}").format(date=day(planned.re_evaluate_on))
                 if planned.re_evaluate_on else _("next evaluation NOT set"),
             ]  # fmt: skip
             lines.append(f"{planned.name}: {'; '.join(parts)}")
         if planned.tapering is not None:
             lines.append(_("{drug}: tapering from {start} to {end}").format(
-                drug=planned.name, start=_day(planned.tapering.starts_on), end=_day(_taper_end(planned))))  # fmt: skip
+                drug=planned.name, start=day(planned.tapering.starts_on), end=day(_taper_end(planned))))  # fmt: skip
     return lines
 
 
-def record_lines(plan: CarePlan, catalogue: Catalogue) -> list[str]:
+def record_lines(plan: CarePlan, catalogue: Catalogue, day: DayFormat = _day) -> list[str]:
     """What the supervision checkpoints read in the record: informed consent, the stance on abuse, the
     medication review with each drug's indication, effect and next evaluation, the taper's dates, and
-    received letters. The journal note and the clinician summary both print these lines."""
+    received letters. The journal note and the clinician summary both print these lines (``day``: how the
+    document writes a date)."""
     consent = plan.consent
     if consent is not None:
         risks = ", ".join(_(CONSENT_RISKS[r]) for r in consent.risks if r in CONSENT_RISKS) or "—"
         lines = [_("Informed consent {date} ({by}): {covers}; risks explained: {risks}").format(
-            date=_day(consent.given_on), by=consent.by or "—", covers=consent.covers or "—", risks=risks)]  # fmt: skip
+            date=day(consent.given_on), by=consent.by or "—", covers=consent.covers or "—", risks=risks)]  # fmt: skip
     else:
         lines = [_("Consent recorded") if plan.consent_given else _("Consent NOT recorded")]
     addictive = any(catalogue.drug_class(m.name) in ADDICTIVE for m in plan.medications)
@@ -201,17 +204,17 @@ def record_lines(plan: CarePlan, catalogue: Catalogue) -> list[str]:
     elif addictive:
         lines.append(_("Stance on abuse NOT recorded"))
     if plan.medication_reviewed_on:
-        lines.append(_("Medication reviewed {date}").format(date=_day(plan.medication_reviewed_on)))
+        lines.append(_("Medication reviewed {date}").format(date=day(plan.medication_reviewed_on)))
     elif plan.medication_reviewed:
         lines.append(_("Medication reviewed"))
     elif plan.medications:
         lines.append(_("Medication review NOT recorded"))
-    lines += _drug_lines(plan, catalogue)
+    lines += _drug_lines(plan, catalogue, day)
     for letter in plan.letters:
-        assessed = (_("assessed {date} by {who}: {action}").format(date=_day(letter.assessed_on),
+        assessed = (_("assessed {date} by {who}: {action}").format(date=day(letter.assessed_on),
                     who=letter.assessed_by or "—", action=letter.action or "—")
                     if letter.assessed_on else _("NOT assessed"))  # fmt: skip
         lines.append(_("{kind} received {date} from {sender}, {assessed}").format(
-            kind=_(LETTER_KINDS.get(letter.kind, letter.kind)), date=_day(letter.received_on), sender=letter.sender,
+            kind=_(LETTER_KINDS.get(letter.kind, letter.kind)), date=day(letter.received_on), sender=letter.sender,
             assessed=assessed))  # fmt: skip
     return lines
