@@ -117,6 +117,13 @@ class CarePlanEditor(QDialog):
         self.update_live()
         if context is not None:  # a screening completed or an action recorded elsewhere: read them again
             context.data_did_change.connect(self._data_changed)
+            self.finished.connect(self._stop_listening)
+
+    def _stop_listening(self) -> None:
+        """Closed: a hidden editor does not read the record again on every change."""
+        if self.context is not None:
+            self.context.data_did_change.disconnect(self._data_changed)
+            self.context = None  # it also announces nothing more
 
     def _data_changed(self, patient_id: int, what: str) -> None:
         if patient_id == self.patient.id and what != "care_plan":
