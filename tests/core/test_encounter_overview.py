@@ -4,6 +4,7 @@ flag — critical first, never dropped once its action is recorded (it is marked
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from smerteagent.core.careplan.suggestions import bundled_recommendations
 from smerteagent.core.encounter_overview import encounter_overview
@@ -49,3 +50,25 @@ def test_a_draft_is_shown_as_unfinished_and_no_startback_means_no_matched_treatm
     overview = encounter_overview([Record(1, "phq9", None)], library.forms, bundled_recommendations(), "en")
     assert [line.finished for line in overview.lines] == [False]
     assert overview.matched_treatment is None and overview.startback_band_label is None
+
+
+@dataclass(frozen=True)
+class Stored:
+    id: int
+    form_id: str
+    score: ScoreResult | None
+    encounter_id: int = 1
+    created_at: datetime = datetime(2026, 3, 2, 10)
+    completed_at: datetime | None = None
+
+
+def test_a_flag_asking_for_gad7_says_it_was_followed_up_once_gad7_is_complete(library: FormLibrary) -> None:
+    """Issue 15 item 7: 'udfyld GAD-7' is gone once GAD-7 has a complete response in the visit."""
+    phq4 = Stored(1, "phq4", library.forms["phq4"].score({"q1": 2, "q2": 2, "q3": 0, "q4": 0}))
+    gad7 = Stored(2, "gad7", library.forms["gad7"].score({f"q{n}": 1 for n in range(1, 8)}))
+    asking = encounter_overview([phq4], library.forms, bundled_recommendations(), "da", completed=[phq4])
+    assert "udfyld GAD-7" in asking.flags_by_severity()[0][1].text
+    both = [phq4, gad7]
+    overview = encounter_overview(both, library.forms, bundled_recommendations(), "da", completed=both)
+    [(title, flag)] = overview.flags_by_severity()
+    assert title == "PHQ-4" and flag.text == "Angstdelen (GAD-2) er positiv (≥ 3) — fulgt op med GAD-7"

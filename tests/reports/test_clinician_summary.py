@@ -119,3 +119,63 @@ def test_no_word_in_the_patient_plan_tables_is_split_mid_word(
                               histories=[], safety_contacts=[], language="da", today=TODAY)  # fmt: skip
     expected = {"Oxycodonhydrochloridtabletter", "Paracetamolbrusetabletter", "Superviseret"}
     assert expected <= whole_words(pdf), sorted(expected - whole_words(pdf))
+
+
+def test_the_summary_tells_what_became_of_the_flags_and_cssrs_as_it_reports_itself(
+    patient: Patient, settings: Settings, catalogue: Catalogue, library: FormLibrary, plan_with_safety: CarePlan
+) -> None:
+    """Issue 15 item 7: a recorded action replaces 'assess suicide risk now' (when, by whom, what); PHQ-4's
+    'complete the GAD-7' is gone once GAD-7 was completed; C-SSRS has no empty total."""
+    from datetime import datetime
+
+    from smerteagent.core.flag_status import FlagStatus
+    from smerteagent.core.safety import SafetyAction
+
+    phq9 = library.get("phq9").score({**{f"q{i}": 0 for i in range(1, 9)}, "q9": 1})
+    cssrs = library.get("cssrs_screener").score({"q1": 1, "q2": 0, "q6": 0})
+    phq4 = library.get("phq4").score({"q1": 2, "q2": 2, "q3": 0, "q4": 0})
+    gad7 = library.get("gad7").score({f"q{i}": 1 for i in range(1, 8)})
+    results = {"phq9": phq9, "cssrs_screener": cssrs, "phq4": phq4, "gad7": gad7}
+    when = datetime(2026, 3, 2, 10)
+    acted = SafetyAction(7, "phq9", "suicide_risk", "safety_plan_made", "med datteren", "lene", when)
+    statuses = {
+        "phq9": [FlagStatus("suicide_risk", action=acted)],
+        "cssrs_screener": [FlagStatus("suicide_risk", action=replace(acted, response_id=8, form_id="cssrs_screener"))],
+        "phq4": [FlagStatus("anxiety_positive", followed_up_by=("GAD-7",))],
+    }
+    pdf = render_clinician_summary(plan_with_safety, patient, settings=settings, catalogue=catalogue,
+                                   results=results, forms=library.forms, language="da", today=TODAY,
+                                   flag_statuses=statuses)  # fmt: skip
+    (text,) = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert "vurder selvmordsrisiko nu" not in text and "udfyld GAD-7" not in text
+    assert "Tanker om død eller selvskade (PHQ-9 spørgsmål 9) — handling registreret 02.03.2026 af lene" in text
+    assert "Sikkerhedsplan lavet sammen med patienten (med datteren)" in text
+    assert "Angstdelen (GAD-2) er positiv (≥ 3) — fulgt op med GAD-7" in text
+    assert "—" not in text.split("C-SSRS")[1].split("Lav risiko")[0]  # no "total —": its own result and band
+    assert "Sværhedsgrad af selvmordstanker 1" in text.replace("\n", " ")
+    # without a status the flag still asks, in full: nothing is hidden
+    pdf = render_clinician_summary(plan_with_safety, patient, settings=settings, catalogue=catalogue,
+                                   results=results, forms=library.forms, language="da", today=TODAY)  # fmt: skip
+    assert "vurder selvmordsrisiko nu" in " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+
+
+def test_the_summary_lists_consent_abuse_stance_review_and_taper_dates(
+    summarise: Any, plan_with_safety: CarePlan
+) -> None:
+    from smerteagent.core.careplan.plan import InformedConsent
+
+    oxycodone = replace(plan_with_safety.medications[0], indication="Rygsmerter", evaluated_on=date(2026, 2, 1),
+                        evaluation_result="God effekt", re_evaluate_on=date(2026, 6, 1))  # fmt: skip
+    shown = replace(plan_with_safety, medications=(oxycodone, *plan_with_safety.medications[1:]),
+                    abuse_stance="Ingen tegn på misbrug", medication_reviewed_on=date(2026, 3, 2),
+                    consent=InformedConsent(date(2026, 3, 2), "Opioidbehandling", ("driving",), "Holm"))  # fmt: skip
+    (text,) = summarise(shown)
+    assert "Informeret samtykke 02.03.2026 (Holm): Opioidbehandling; risici forklaret: Bilkørsel" in text
+    assert "Stillingtagen til misbrug: Ingen tegn på misbrug" in text
+    assert "Medicin gennemgået 02.03.2026" in text
+    evaluated = "effekt senest vurderet 01.02.2026: God effekt; næste vurdering 01.06.2026"
+    assert f"Oxycodon: indikation Rygsmerter; {evaluated}" in text
+    assert "Oxycodon: udtrapning fra 09.03.2026 til" in text
+    (english,) = summarise(shown, "en")
+    assert "Stance on abuse: Ingen tegn på misbrug" in english
+    assert "Oxycodon: tapering from 2026-03-09 to 2026-07-27" in english  # 10 % steps; the summary's own dates

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from smerteagent.core.careplan.suggestions import Recommendations
+from smerteagent.core.flag_status import Completed, FlagStatus, flag_statuses, flag_words
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
 
@@ -57,8 +58,13 @@ class EncounterOverview:
 
 
 def _line(
-    record: VisitRecord, form: CompiledForm | None, language: str, handled: Collection[tuple[int, str]]
+    record: VisitRecord,
+    forms: Mapping[str, CompiledForm],
+    language: str,
+    handled: Collection[tuple[int, str]],
+    completed: Sequence[Completed],
 ) -> OverviewLine:
+    form = forms.get(record.form_id)
     title = (form.definition.short_title or form.definition.title).get(language) if form else record.form_id
     result = record.score
     if result is None or form is None:
@@ -68,9 +74,13 @@ def _line(
     shown = [(name, value) for name, value in result.results.items() if name in labels]
     values = tuple((labels[name].removeprefix(prefix), value) for name, value in shown)
     band = next((b for b in form.definition.scoring.bands if b.id == result.band), None)
+    # A flag asking for an instrument completed since says so instead of asking (the action is told apart).
+    own = next((c for c in completed if c.id == record.id), None)
+    statuses = flag_statuses(own, completed, forms, (), language) if own is not None else []
+    followed = {s.flag: s.followed_up_by for s in statuses}
     flags = tuple(
-        OverviewFlag(form.flag_text(flag, language), result.flag_severity.get(flag, "warning"),
-                     (record.id, flag) in handled)
+        OverviewFlag(flag_words(form, FlagStatus(flag, followed.get(flag, ())), language),
+                     result.flag_severity.get(flag, "warning"), (record.id, flag) in handled)
         for flag in result.flags
     )  # fmt: skip
     band_label = band.label.get(language) if band is not None else None
@@ -83,10 +93,12 @@ def encounter_overview(
     recommendations: Recommendations,
     language: str,
     handled: Collection[tuple[int, str]] = (),
+    completed: Sequence[Completed] = (),
 ) -> EncounterOverview:
     """``records``: the visit's questionnaires in the order asked; ``handled``: (response id, flag) pairs whose
-    safety action is recorded."""
-    lines = tuple(_line(record, forms.get(record.form_id), language, handled) for record in records)
+    safety action is recorded; ``completed``: the patient's complete responses (a flag asking for GAD-7 is
+    answered by one completed since)."""
+    lines = tuple(_line(record, forms, language, handled, completed) for record in records)
     startback = next((r for r in reversed(records) if r.form_id == "startback" and r.score is not None), None)
     band = startback.score.band if startback is not None and startback.score is not None else None
     matched = [s.text for s in recommendations.suggest([], band, language) if s.kind == "matched"]

@@ -6,15 +6,17 @@ flags, and the completeness check reads the same mapping. ``forms`` gives their 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from html import escape
 
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
 from smerteagent.core.careplan.completeness import PlanFacts, check, missing, needs_safety_plan
+from smerteagent.core.careplan.journal import record_lines
 from smerteagent.core.careplan.medication import Acknowledgement, Catalogue, acknowledgement_text
 from smerteagent.core.careplan.plan import LIFE_DOMAINS, CarePlan
+from smerteagent.core.flag_status import FlagStatus, flag_words
 from smerteagent.core.patients import Patient, PatientSummary, age_on
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ENGINE_FLAG_TEXT, ScoreResult
@@ -50,14 +52,18 @@ def render_clinician_summary(
     open_safety_alerts: int = 0,
     today: date | None = None,
     acknowledgements: Mapping[str, Acknowledgement] | None = None,
+    flag_statuses: Mapping[str, Sequence[FlagStatus]] | None = None,
 ) -> bytes:
-    """One A4 page (shrunk to fit when the plan is long); ``results`` is the latest result per form id."""
+    """One A4 page (shrunk to fit when the plan is long); ``results`` is the latest result per form id;
+    ``flag_statuses``: per form id, what became of its latest result's flags (an action recorded, the
+    instrument asked for completed), told instead of the flag's demand."""
     printed_on = today or date.today()
     with speaking(language):
         story = [para(_("Care plan — clinician summary"), "title"), para(_patient_line(plan, patient, printed_on))]
-        story += _scores(results, forms)
+        story += _scores(results, forms, flag_statuses or {})
         story += _medication(plan, catalogue, printed_on, open_safety_alerts > 0, acknowledgements or {})
         story += _checklist(plan, results, catalogue, open_safety_alerts) + _plan_in_short(plan)
+        story += _record(plan, catalogue)
         page = KeepInFrame(WIDTH, HEIGHT, story, mode="shrink")
         header = RunningHeader.of(patient, settings, printed_on)
         return build_pdf([page], header, _("Clinician summary for {name}").format(name=patient.name))
@@ -77,10 +83,11 @@ def _patient_line(plan: CarePlan, patient: PatientSummary, printed_on: date) -> 
     return " · ".join(parts)
 
 
-def _flag_text(form: CompiledForm | None, flag: str) -> str:
+def _flag_text(form: CompiledForm | None, flag: str, statuses: Sequence[FlagStatus]) -> str:
     if form is None:
         return _(ENGINE_FLAG_TEXT[flag]) if flag in ENGINE_FLAG_TEXT else flag
-    return form.flag_text(flag, current_language())
+    status = next((s for s in statuses if s.flag == flag), FlagStatus(flag))
+    return flag_words(form, status, current_language(), day=day)
 
 
 def _labelled(label: str, value: float | None) -> str:
@@ -89,7 +96,9 @@ def _labelled(label: str, value: float | None) -> str:
     return f"{base} {amount(value) if value is None else number(value, unit)}"
 
 
-def _score_row(form_id: str, result: ScoreResult, form: CompiledForm | None) -> list[str]:
+def _score_row(
+    form_id: str, result: ScoreResult, form: CompiledForm | None, statuses: Sequence[FlagStatus]
+) -> list[str]:
     lang = current_language()
     if form is None:
         labels: dict[str, str] = {}
@@ -99,16 +108,21 @@ def _score_row(form_id: str, result: ScoreResult, form: CompiledForm | None) -> 
         labels = {r.id: r.label.get(lang) for r in definition.scoring.results if r.label and not r.hidden}
         title = (definition.short_title or definition.title).get(lang)
         bands = {b.id: b.label.get(lang) for b in definition.scoring.bands}
-    scores = "; ".join(_labelled(labels.get(k, k), v) for k, v in result.results.items())
-    flags = "\n".join(("⚑ " if f in result.critical_flags else "") + _flag_text(form, f) for f in result.flags)
+    # As the instrument reports itself: its labelled results that have a value (C-SSRS has no total).
+    shown = [(k, v) for k, v in result.results.items() if v is not None and (form is None or k in labels)]
+    scores = "; ".join(_labelled(labels.get(k, k), v) for k, v in shown)
+    flags = "\n".join(("⚑ " if f in result.critical_flags else "") + _flag_text(form, f, statuses)
+                      for f in result.flags)  # fmt: skip
     return [title, scores or "—", bands.get(result.band or "", result.band or "—"), flags or "—"]
 
 
-def _scores(results: Mapping[str, ScoreResult], forms: Mapping[str, CompiledForm]) -> list[Flowable]:
+def _scores(
+    results: Mapping[str, ScoreResult], forms: Mapping[str, CompiledForm], statuses: Mapping[str, Sequence[FlagStatus]]
+) -> list[Flowable]:
     title = para(_("Latest scores"), "h1")
     if not results:
         return [title, para(_("No completed screenings."))]
-    rows = [_score_row(form_id, r, forms.get(form_id)) for form_id, r in results.items()]
+    rows = [_score_row(form_id, r, forms.get(form_id), statuses.get(form_id, ())) for form_id, r in results.items()]
     widths = [WIDTH * share for share in (0.19, 0.29, 0.21, 0.31)]
     return [title, table([_("Questionnaire"), _("Scores"), _("Band"), _("Flags")], rows, widths)]
 
@@ -189,6 +203,9 @@ def _plan_in_short(plan: CarePlan) -> list[Flowable]:
     lines += [_("Treatment: {text}").format(text=t) for t in plan.treatments]
     lines.append(_("Safety plan: {answer}").format(answer=_("yes") if plan.safety_plan else _("no")))
     lines.append(_("Follow-up: {date}, {who}").format(date=day(plan.follow_up_on), who=actor(plan.follow_up_by)))
-    if plan.abuse_stance:
-        lines.append(_("Stance on abuse: {text}").format(text=plan.abuse_stance))
     return [para(_("Plan in short"), "h1"), *bullets(lines, "cell_bullet")]
+
+
+def _record(plan: CarePlan, catalogue: Catalogue) -> list[Flowable]:
+    """Consent, stance on abuse, medication review, evaluation and taper dates: the journal note's lines."""
+    return [para(_("Record"), "h1"), *bullets(record_lines(plan, catalogue, day), "cell_bullet")]

@@ -3,11 +3,12 @@ app and the command line print exactly the same pages."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from smerteagent.core.careplan.medication import Acknowledgement, Catalogue
 from smerteagent.core.careplan.plan import CarePlan
+from smerteagent.core.flag_status import FlagStatus
 from smerteagent.core.history import InstrumentHistory, Reader
 from smerteagent.core.patients import Patient, PatientSummary
 from smerteagent.core.scoring.engine import CompiledForm
@@ -34,6 +35,8 @@ class PlanSources(Protocol):
 
     def histories(self, language: str, reader: Reader = "clinician") -> list[InstrumentHistory]: ...
 
+    def latest_flag_statuses(self, language: str) -> Mapping[str, Sequence[FlagStatus]]: ...
+
 
 def patient_plan_pdf(plan: CarePlan, patient: Patient | PatientSummary, sources: PlanSources, language: str) -> bytes:
     """The plan the patient takes home."""
@@ -49,4 +52,5 @@ def clinician_summary_pdf(
     return render_clinician_summary(plan, patient, settings=sources.settings, catalogue=sources.catalogue,
                                     results=sources.latest, forms=sources.forms, language=language,
                                     open_safety_alerts=sources.open_alerts,
-                                    acknowledgements=sources.medication_acknowledgements)  # fmt: skip
+                                    acknowledgements=sources.medication_acknowledgements,
+                                    flag_statuses=sources.latest_flag_statuses(language))  # fmt: skip

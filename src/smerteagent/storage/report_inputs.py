@@ -13,6 +13,7 @@ import yaml
 from smerteagent.core.careplan.journal import ScoreLine, journal_note
 from smerteagent.core.careplan.medication import Acknowledgement, Catalogue, bundled_catalogue
 from smerteagent.core.careplan.plan import CarePlan
+from smerteagent.core.flag_status import FlagStatus, flag_statuses, flag_words
 from smerteagent.core.history import InstrumentHistory, Reader, build_history
 from smerteagent.core.patients import Patient
 from smerteagent.core.safety import SafetyAction
@@ -62,12 +63,20 @@ class ReportInputs:
                 continue
             bands = {b.id: b.label.get(language) for b in form.definition.scoring.bands}
             title = (form.definition.short_title or form.definition.title).get(language)
-            # Follow-up hints ("complete GAD-7") are the screening's business, not the record's.
+            # Follow-up hints ("complete GAD-7") are the screening's business, not the record's; a flag whose
+            # advice is answered since (GAD-7 completed, the action recorded) says so instead of asking again.
             severity = record.score.flag_severity
-            flags = tuple(form.flag_text(f, language) for f in record.score.flags if severity.get(f) != "info")
+            statuses = flag_statuses(record, self.completed, self.forms, self.safety_actions, language)
+            flags = tuple(flag_words(form, s, language, who=False) for s in statuses if severity.get(s.flag) != "info")
             labels = {r.id: r.label.get(language) for r in form.definition.scoring.results if r.label and not r.hidden}
             found.append(ScoreLine(title, record.score, bands.get(record.score.band or ""), flags, labels))
         return found
+
+    def latest_flag_statuses(self, language: str) -> dict[str, list[FlagStatus]]:
+        """For the latest complete response per form (the one ``latest`` holds): what became of each flag."""
+        newest = {r.form_id: r for r in self.completed if r.score is not None}
+        return {form_id: flag_statuses(record, self.completed, self.forms, self.safety_actions, language)
+                for form_id, record in newest.items()}  # fmt: skip
 
     def journal(self, patient: Patient, plan: CarePlan | None, language: str, today: date) -> str:
         """The plain-text note for the practice's own record system (in the current UI language)."""

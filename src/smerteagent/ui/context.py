@@ -18,6 +18,9 @@ class AppContext(QObject):
     screening_did_finish = Signal(int)
     language_did_change = Signal(str)
     settings_did_change = Signal()
+    # A write changed what a patient's screens show: (patient id, what: "screening", "safety_action",
+    # "care_plan", "medication", "import"). Screens showing results, the note or the summary subscribe.
+    data_did_change = Signal(int, str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -32,6 +35,10 @@ class AppContext(QObject):
     @property
     def loaded(self) -> bool:
         return self._services is not None
+
+    def changed(self, patient_id: int, what: str) -> None:
+        """Emitted after a write, by whoever wrote; never instead of showing the write's own outcome."""
+        self.data_did_change.emit(patient_id, what)
 
     def set_services(self, services: Services) -> None:
         self._services = services

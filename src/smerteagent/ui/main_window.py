@@ -361,7 +361,10 @@ class MainWindow(QMainWindow):
         if patient is None:
             return
         self.care_plan_editor = operations.run(
-            self, lambda: CarePlanEditor(self.context.services, patient, self, clipboard=self.clipboard_guard)
+            self,
+            lambda: CarePlanEditor(
+                self.context.services, patient, self, clipboard=self.clipboard_guard, context=self.context
+            ),
         )
         if self.care_plan_editor is not None:
             self.care_plan_editor.finished.connect(lambda _code: self._care_plan_closed(patient))
@@ -421,6 +424,8 @@ class MainWindow(QMainWindow):
             self.screening_finished()
 
     def _instrument_finished(self, result: ScoreResult) -> None:
+        if self.patient is not None:  # stored: the patient page and an open note follow at once
+            self.context.changed(self.patient.id, "screening")
         form = self.context.services.forms.forms.get(result.form)
         title = (form.definition.short_title or form.definition.title).get(language()) if form else result.form
         self.statusBar().showMessage(_("Saved: {form}").format(form=title), 4000)

@@ -85,6 +85,7 @@ class PatientPage(QWidget):
         self.alerts: list[OpenAlert] = []
         self._actions_by_response: dict[int, SafetyAction] = {}
         self._handled_flags: set[tuple[int, str]] = set()
+        self._actions: list[SafetyAction] = []
         self.banner = PatientBanner(self)
         self.safety = SafetyBanner(self)
         self.safety.record_requested.connect(self.record_safety_action)
@@ -119,6 +120,21 @@ class PatientPage(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
+        context.data_did_change.connect(self._data_changed)
+
+    def _data_changed(self, patient_id: int, _what: str) -> None:
+        """Something this page shows was written (a screening completed, an action recorded, the plan saved):
+        shown again from the record, on the row that was selected."""
+        if self.patient is None or patient_id != self.patient.id:
+            return
+        item = self.results.currentItem()
+        kept = None if item is None else (item.data(OVERVIEW_ROLE) is not None, item.data(Qt.ItemDataRole.UserRole))
+        self.refresh()
+        for row in range(self.results.count()):
+            again = self.results.item(row)
+            if kept is not None and not kept[0] and again.data(Qt.ItemDataRole.UserRole) == kept[1]:
+                self.results.setCurrentRow(row)
+                break
 
     def _start_box(self) -> QGroupBox:
         box = QGroupBox(_("Start a screening"), self)
@@ -180,7 +196,7 @@ class PatientPage(QWidget):
         report = operations.run(self, lambda: import_responses(self.context.services, patient.id, chosen))
         if report is None:
             return None
-        self.refresh()
+        self.context.changed(patient.id, "import")
         QMessageBox.information(self, _("FHIR responses"), import_summary(report))
         return report
 
@@ -234,7 +250,7 @@ class PatientPage(QWidget):
             self.medication_warnings.show_problem(str(problem))
             return
         self.medication_warnings.show_problem(None)
-        self.show_medication_warnings()
+        self.context.changed(self.patient.id, "medication")
 
     def tick_drugs_on_the_plan(self, patient: Patient, *, keep_ticked: bool = False) -> None:
         """'Takes opioids' and the like, ticked from the care plan's medication; the clinician may change them.
@@ -255,6 +271,7 @@ class PatientPage(QWidget):
         self.alerts = operations.run(self, lambda: screenings.open_alerts(self.patient.id)) or []  # type: ignore[union-attr]
         self._records = records
         actions = operations.run(self, lambda: screenings.safety_actions(self.patient.id)) or []  # type: ignore[union-attr]
+        self._actions = actions
         self._actions_by_response = {action.response_id: action for action in actions}
         self._handled_flags = {(action.response_id, action.flag) for action in actions}
         self.results.clear()
@@ -317,8 +334,13 @@ class PatientPage(QWidget):
             self.result_view.setText(
                 _("Draft with {count} answers — press Enter to resume.").format(count=len(record.answers))
             )
-        else:
-            self.result_view.show_result(form, record.score)
+        else:  # what was done since (GAD-7 completed, the action recorded) instead of asking again
+            from smerteagent.core.flag_status import band_followed_up, flag_statuses
+
+            forms, lang = self.context.services.forms.forms, language()
+            completed = [r for r in self._records if r.score is not None]
+            statuses = flag_statuses(record, completed, forms, self._actions, lang)
+            self.result_view.show_result(form, record.score, statuses, band_followed_up(record, completed, forms, lang))
         done = [r for r in self._records if r.form_id == record.form_id and r.score is not None]
         entries = [(r.completed_at or r.created_at, r.score.results) for r in done if r.score is not None]
         answers = [(r.completed_at or r.created_at, r.answers) for r in done]
@@ -332,8 +354,9 @@ class PatientPage(QWidget):
         from smerteagent.core.encounter_overview import encounter_overview
 
         visit = [r for r in self._records if r.encounter_id == encounter_id]
+        completed = [r for r in self._records if r.score is not None]
         overview = encounter_overview(visit, self.context.services.forms.forms, bundled_recommendations(),
-                                      language(), self._handled_flags)  # fmt: skip
+                                      language(), self._handled_flags, completed)  # fmt: skip
         self.result_view.show_overview(overview, f"{visit[0].created_at:%d.%m.%Y}" if visit else "")
         self.chart.hide()  # an instrument's history belongs to its own row
         self.change.setText("")
@@ -362,7 +385,10 @@ class PatientPage(QWidget):
         if dialog.exec() == SafetyActionDialog.DialogCode.Accepted:
             action, note = dialog.choice()
             flags = [(a.response_id, a.flag) for a in alerts]
-            operations.run(self, lambda: screenings.record_safety_actions(flags, action, note))
+            recorded = operations.run(self, lambda: screenings.record_safety_actions(flags, action, note) or True)
+            if recorded and self.patient is not None:
+                self.context.changed(self.patient.id, "safety_action")  # this page and every other screen
+                return
         self.refresh()
 
     def _show_last_safety_action(self, actions: list[SafetyAction]) -> None:

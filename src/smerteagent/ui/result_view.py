@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtWidgets import QLabel, QWidget
 
 from smerteagent.core.encounter_overview import EncounterOverview
+from smerteagent.core.flag_status import FlagStatus, flag_words
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.i18n import _, language, number, split_unit
@@ -25,8 +27,11 @@ def _number(value: float | None) -> str:
     return text.replace(".", ",") if language() == "da" else text
 
 
-def result_html(form: CompiledForm, result: ScoreResult) -> str:
-    """Rich text for a result, built from the form's own labels in the current language."""
+def result_html(
+    form: CompiledForm, result: ScoreResult, statuses: Sequence[FlagStatus] = (), advice_done: Sequence[str] = ()
+) -> str:
+    """Rich text for a result, built from the form's own labels in the current language; ``statuses`` and
+    ``advice_done`` (core.flag_status) tell what was done since instead of asking for it again."""
     lang = language()
     definition = form.definition
     title = (definition.short_title or definition.title).get(lang)
@@ -42,11 +47,16 @@ def result_html(form: CompiledForm, result: ScoreResult) -> str:
     if band is not None:
         colour = COLOURS[band.severity]
         parts.append(f"<p style='color:{colour}'><b>{escape(band.label.get(lang))}</b></p>")
-        if band.advice:
+        if band.advice and advice_done:
+            done = _("followed up with {instruments}").format(instruments=", ".join(advice_done))
+            parts.append(f"<p>{escape(done)}</p>")
+        elif band.advice:
             parts.append(f"<p>{escape(band.advice.get(lang))}</p>")
     for flag in result.flags:
         severity = result.flag_severity.get(flag, "warning")
-        parts.append(f"<p style='color:{COLOURS.get(severity, 'inherit')}'>⚑ {escape(flag_text(form, flag))}</p>")
+        status = next((s for s in statuses if s.flag == flag), FlagStatus(flag))
+        text = escape(flag_words(form, status, lang))
+        parts.append(f"<p style='color:{COLOURS.get(severity, 'inherit')}'>⚑ {text}</p>")
     return "".join(parts)
 
 
@@ -97,7 +107,13 @@ class ResultView(QLabel):
         self.setText(overview_html(overview, when))
         self.setAccessibleDescription(self.text())
 
-    def show_result(self, form: CompiledForm, result: ScoreResult) -> None:
-        html = result_html(form, result)
+    def show_result(
+        self,
+        form: CompiledForm,
+        result: ScoreResult,
+        statuses: Sequence[FlagStatus] = (),
+        advice_done: Sequence[str] = (),
+    ) -> None:
+        html = result_html(form, result, statuses, advice_done)
         self.setText(html)
         self.setAccessibleDescription(self.text())

@@ -3,11 +3,17 @@ about them, and the plan in short — pasted, so it keeps to plain lines without
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from smerteagent.core.careplan.medication import Acknowledgement, Catalogue, acknowledgement_text, display_mme
+from smerteagent.core.careplan.medication import (
+    ADDICTIVE,
+    Acknowledgement,
+    Catalogue,
+    acknowledgement_text,
+    display_mme,
+)
 from smerteagent.core.careplan.plan import (
     ACTORS,
     CONSENT_RISKS,
@@ -18,10 +24,13 @@ from smerteagent.core.careplan.plan import (
     PlannedMedication,
 )
 from smerteagent.core.cpr import format_cpr
+from smerteagent.core.errors import SmerteAgentError
 from smerteagent.core.patients import PatientSummary
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.i18n import _, split_unit
 from smerteagent.i18n import number as format_number
+
+DayFormat = Callable[[date | None], str]
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,7 @@ def _score_line(line: ScoreLine) -> str:
              for name, value in line.result.results.items()
              if value is not None and (labels is None or name in labels)]  # fmt: skip
     values = ", ".join(_named_value(name, value, line.title) for name, value in shown)
-    parts = [f"{line.title}: {values or '—'}"]
+    parts = [f"{line.title}: {values}" if values else line.title]  # C-SSRS and the like: told by their band
     if line.band_label:
         parts.append(line.band_label)
     flags = line.flag_texts or line.result.flags
@@ -124,7 +133,6 @@ def _plan_lines(
             else ""
         )
         lines.append(_("Medication: {medication}").format(medication=f"{planned.name} {dose}{extra}{taper}".strip()))
-        lines += _follow_up_lines(planned)
     for warning in catalogue.warnings(medications, today, suicide_risk_open=open_alerts > 0):
         text = catalogue.warning_text(warning)
         done = acks.get(warning.key)
@@ -135,7 +143,7 @@ def _plan_lines(
         lines.append(
             _("Follow-up: {date}").format(date=f"{plan.follow_up_on:%d.%m.%Y} {plan.follow_up_by or ''}".strip())
         )
-    lines += _record_lines(plan)
+    lines += record_lines(plan, catalogue)
     return lines
 
 
@@ -143,35 +151,70 @@ def _day(value: date | None) -> str:
     return f"{value:%d.%m.%Y}" if value else "—"
 
 
-def _follow_up_lines(planned: PlannedMedication) -> list[str]:
-    """A drug's indication and effect evaluation (supervision checkpoint 9), when recorded."""
+def _taper_end(planned: PlannedMedication) -> date | None:
+    """The day the taper reaches its floor (its last step)."""
+    if planned.tapering is None:
+        return None
+    try:
+        steps = planned.tapering.schedule()
+    except SmerteAgentError:  # a taper its own rules refuse is named by problems(), not dated here
+        return None
+    return steps[-1].starts_on if steps else None
+
+
+def _drug_lines(plan: CarePlan, catalogue: Catalogue, day: DayFormat) -> list[str]:
+    """Per drug: indication, the last effect evaluation and the next (supervision checkpoint 9), for every
+    dependence-forming drug and any other with something recorded; the taper's start and end."""
     lines = []
-    if planned.indication:
-        lines.append("  " + _("Indication: {text}").format(text=planned.indication))
-    if planned.evaluated_on or planned.re_evaluate_on:
-        text = _("Effect evaluated {date}: {result}; next evaluation {next}")
-        result = planned.evaluation_result or "—"
-        lines.append("  " + text.format(date=_day(planned.evaluated_on), result=result,
-                                        next=_day(planned.re_evaluate_on)))  # fmt: skip
+    for planned in plan.medications:
+        addictive = catalogue.drug_class(planned.name) in ADDICTIVE
+        recorded = planned.indication or planned.evaluated_on or planned.re_evaluate_on
+        if addictive or recorded:
+            parts = [
+                _("indication {text}").format(text=planned.indication)
+                if planned.indication else _("indication NOT recorded"),
+                _("effect last evaluated {date}: {result}").format(
+                    date=day(planned.evaluated_on), result=planned.evaluation_result or "—")
+                if planned.evaluated_on else _("effect NOT evaluated"),
+                _("next evaluation {date}").format(date=day(planned.re_evaluate_on))
+                if planned.re_evaluate_on else _("next evaluation NOT set"),
+            ]  # fmt: skip
+            lines.append(f"{planned.name}: {'; '.join(parts)}")
+        if planned.tapering is not None:
+            lines.append(_("{drug}: tapering from {start} to {end}").format(
+                drug=planned.name, start=day(planned.tapering.starts_on), end=day(_taper_end(planned))))  # fmt: skip
     return lines
 
 
-def _record_lines(plan: CarePlan) -> list[str]:
-    """Consent, the medication review and received letters, as the supervision checkpoints read them."""
+def record_lines(plan: CarePlan, catalogue: Catalogue, day: DayFormat = _day) -> list[str]:
+    """What the supervision checkpoints read in the record: informed consent, the stance on abuse, the
+    medication review with each drug's indication, effect and next evaluation, the taper's dates, and
+    received letters. The journal note and the clinician summary both print these lines (``day``: how the
+    document writes a date)."""
     consent = plan.consent
     if consent is not None:
         risks = ", ".join(_(CONSENT_RISKS[r]) for r in consent.risks if r in CONSENT_RISKS) or "—"
         lines = [_("Informed consent {date} ({by}): {covers}; risks explained: {risks}").format(
-            date=_day(consent.given_on), by=consent.by or "—", covers=consent.covers or "—", risks=risks)]  # fmt: skip
+            date=day(consent.given_on), by=consent.by or "—", covers=consent.covers or "—", risks=risks)]  # fmt: skip
     else:
         lines = [_("Consent recorded") if plan.consent_given else _("Consent NOT recorded")]
+    addictive = any(catalogue.drug_class(m.name) in ADDICTIVE for m in plan.medications)
+    if plan.abuse_stance:
+        lines.append(_("Stance on abuse: {text}").format(text=plan.abuse_stance))
+    elif addictive:
+        lines.append(_("Stance on abuse NOT recorded"))
     if plan.medication_reviewed_on:
-        lines.append(_("Medication reviewed {date}").format(date=_day(plan.medication_reviewed_on)))
+        lines.append(_("Medication reviewed {date}").format(date=day(plan.medication_reviewed_on)))
+    elif plan.medication_reviewed:
+        lines.append(_("Medication reviewed"))
+    elif plan.medications:
+        lines.append(_("Medication review NOT recorded"))
+    lines += _drug_lines(plan, catalogue, day)
     for letter in plan.letters:
-        assessed = (_("assessed {date} by {who}: {action}").format(date=_day(letter.assessed_on),
+        assessed = (_("assessed {date} by {who}: {action}").format(date=day(letter.assessed_on),
                     who=letter.assessed_by or "—", action=letter.action or "—")
                     if letter.assessed_on else _("NOT assessed"))  # fmt: skip
         lines.append(_("{kind} received {date} from {sender}, {assessed}").format(
-            kind=_(LETTER_KINDS.get(letter.kind, letter.kind)), date=_day(letter.received_on), sender=letter.sender,
+            kind=_(LETTER_KINDS.get(letter.kind, letter.kind)), date=day(letter.received_on), sender=letter.sender,
             assessed=assessed))  # fmt: skip
     return lines

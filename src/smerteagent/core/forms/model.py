@@ -161,6 +161,11 @@ class Band(_Strict):
     label: Text
     advice: Text | None = Field(default=None, description="What this band usually calls for.")
     severity: Literal["none", "info", "warning", "critical"] = "none"
+    answered_by: list[Identifier] = Field(
+        default_factory=list,
+        description="Forms whose complete responses, in the same visit or later, answer the advice (GAD-2: "
+        "gad7); then the advice is no longer told.",
+    )
 
 
 class Flag(_Strict):
@@ -170,6 +175,16 @@ class Flag(_Strict):
     when: str
     severity: Severity = "warning"
     message: Text
+    finding: Text | None = Field(
+        default=None,
+        description="What was found, without the advice: shown once the advice is answered (an action recorded, "
+        "the instrument it asks for completed).",
+    )
+    answered_by: list[Identifier] = Field(
+        default_factory=list,
+        description="Forms whose complete responses, in the same visit or later, answer this flag's advice "
+        "(PHQ-4's anxiety part: gad7); then the advice is no longer told.",
+    )
 
 
 class Scoring(_Strict):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from smerteagent.core.errors import AnswerError
 from smerteagent.core.expr import Bounder, Evaluator, Expression, Value, truth
-from smerteagent.core.forms.model import Form, Option
+from smerteagent.core.forms.model import Flag, Form, Option
 from smerteagent.core.scoring.result import (
     ENGINE_FLAG_SEVERITY,
     ENGINE_FLAG_TEXT,
@@ -176,6 +176,10 @@ class CompiledForm:
             if declared.id == flag:
                 return declared.message.get(language)
         return _(ENGINE_FLAG_TEXT[flag]) if flag in ENGINE_FLAG_TEXT else flag
+
+    def flag_rule(self, flag: str) -> Flag | None:
+        """The form's declaration of a flag (None for the engine's own flags)."""
+        return next((declared for declared in self.definition.scoring.flags if declared.id == flag), None)
 
     def context_answers(self, context: Mapping[str, Value]) -> dict[str, int]:
         """Answers the patient context gives (``from_context``); an item the context cannot decide is left out."""

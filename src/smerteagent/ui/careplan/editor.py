@@ -5,6 +5,7 @@ summary and the journal note are the clinic's own and freeze nothing. PDFs open 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -12,12 +13,16 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -51,6 +56,7 @@ from smerteagent.ui.pdf_viewer import PdfViewer
 if TYPE_CHECKING:
     from smerteagent.core.patients import Patient
     from smerteagent.storage.services import Services
+    from smerteagent.ui.context import AppContext
 
 GOAL_COLUMNS = ("value", "goal", "measure", "today", "target", "by_date", "attained")
 
@@ -59,9 +65,9 @@ class CarePlanEditor(QDialog):
     """Edits a :class:`CarePlan`; the services do all saving, scoring and checking."""
 
     def __init__(self, services: Services, patient: Patient, parent: QWidget | None = None,
-                 clipboard: ClipboardGuard | None = None) -> None:  # fmt: skip
+                 clipboard: ClipboardGuard | None = None, context: AppContext | None = None) -> None:  # fmt: skip
         super().__init__(parent)
-        self.services, self.patient = services, patient
+        self.services, self.patient, self.context = services, patient, context
         self.clipboard = clipboard or ClipboardGuard(self)
         self.setWindowTitle(_("Care plan — {name}").format(name=patient.name))
         self.inputs = report_inputs(services, patient)
@@ -102,9 +108,38 @@ class CarePlanEditor(QDialog):
         layout.addWidget(QLabel(_("Completeness"), self))
         layout.addWidget(self.checklist)
         layout.addLayout(self._buttons())
+        self.shown_at_save: CarePlan | None = None  # the plan as on screen when last saved (set after filling)
+        self.notice = ""  # what the last command did ("journal note copied"), after the save state
         self.fill(self.current)
         self.shown_at_save = self.plan(strict=False)
+        watch_edits(self.values_tab, self.show_status)  # the values and treatment tabs say nothing when edited
+        watch_edits(self.treatment_tab, self.show_status)
         self.update_live()
+        if context is not None:  # a screening completed or an action recorded elsewhere: read them again
+            context.data_did_change.connect(self._data_changed)
+            self.finished.connect(self._stop_listening)
+
+    def _stop_listening(self) -> None:
+        """Closed: a hidden editor does not read the record again on every change."""
+        if self.context is not None:
+            self.context.data_did_change.disconnect(self._data_changed)
+            self.context = None  # it also announces nothing more
+
+    def _data_changed(self, patient_id: int, what: str) -> None:
+        if patient_id == self.patient.id and what != "care_plan":
+            self.reload_inputs()
+
+    def reload_inputs(self) -> None:
+        """Scores, alerts and actions as stored now: the note and the summary are composed from them."""
+        inputs = operations.run(self, lambda: report_inputs(self.services, self.patient))
+        if inputs is not None:
+            self.inputs = inputs
+            self.update_live()
+
+    def _announce(self) -> None:
+        """Tell the other screens that the plan changed (the patient page, the visit overview)."""
+        if self.context is not None:
+            self.context.changed(self.patient.id, "care_plan")
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -195,16 +230,43 @@ class CarePlanEditor(QDialog):
             if checkpoint.applies:
                 self.checklist.addItem(("✓ " if checkpoint.done else "✗ ") + checkpoint.label)
         self.medication_tab.show_warnings(plan.medications)
+        self.show_status(plan)
+
+    def status_text(self, shown: CarePlan | None = None) -> str:
+        """The plan's state as stored, and whether the screen differs from it (never an old version's word)."""
+        current = self.current
+        assert self.shown_at_save is not None
+        if not same_content(shown or self.plan(strict=False), self.shown_at_save):
+            if current is None:
+                return _("Unsaved changes (not saved yet)")
+            return _("Unsaved changes (last saved: version {number})").format(number=current.number)
+        if current is None:
+            return _("Not saved yet")
+        if current.frozen:
+            return _("Version {number} printed and frozen").format(number=current.number)
+        return _("Saved as version {number} (draft)").format(number=current.number)
+
+    def show_status(self, shown: object = None) -> None:
+        if self.shown_at_save is None:  # still filling the tabs
+            return
+        text = self.status_text(shown if isinstance(shown, CarePlan) else None)
+        self.status.setText(f"{text} · {self.notice}" if self.notice else text)
+
+    def _tell(self, notice: str) -> None:
+        self.notice = notice
+        self.show_status()
 
     def save(self) -> CarePlan | None:
         saved = operations.run(self, lambda: self.services.careplans.save(self.plan()))
         if saved is not None:
             self.current = saved
             self.shown_at_save = self.plan(strict=False)
-            self.status.setText(_("Saved as version {number}").format(number=saved.number))
+            self._tell("")
+            self._announce()
         return saved
 
     def has_unsaved_changes(self) -> bool:
+        assert self.shown_at_save is not None
         return not same_content(self.plan(strict=False), self.shown_at_save)
 
     def reject(self) -> None:
@@ -241,13 +303,15 @@ class CarePlanEditor(QDialog):
         plan = self.saved()
         if plan is None:
             return None
+        self.reload_inputs()
         return plan, patient_plan_pdf(plan, self.patient, self.inputs, language())
 
     def _freeze(self, action: str, printed: CarePlan) -> None:
         frozen = operations.run(self, lambda: self.services.careplans.freeze(self.patient.id, action, printed=printed))
         if frozen is not None:
             self.current = frozen
-            self.status.setText(_("Version {number} printed and frozen").format(number=frozen.number))
+            self._tell("")
+            self._announce()
 
     def print_plan(self) -> bool:
         """Save, choose a printer in the print dialog and print the patient's plan; the version is frozen."""
@@ -291,6 +355,7 @@ class CarePlanEditor(QDialog):
         plan = self.saved()
         if plan is None:
             return None
+        self.reload_inputs()  # always from the record as it stands, never from when the editor opened
         pdf = clinician_summary_pdf(plan, self.patient, self.inputs, language())
         audited = operations.run(
             self, lambda: self.services.careplans.record_output(self.patient.id, "print", "clinician_summary")
@@ -305,6 +370,7 @@ class CarePlanEditor(QDialog):
         plan = self.saved()  # the note names a version: it must be the one stored
         if plan is None:
             return None
+        self.reload_inputs()  # always from the record as it stands, never from when the editor opened
         note = self.inputs.journal(self.patient, plan, language(), date.today())
         audited = operations.run(
             self, lambda: self.services.audit.record("export", "patient", self.patient.id, {"document": "journal_note"})
@@ -312,7 +378,7 @@ class CarePlanEditor(QDialog):
         if audited is None:
             return None
         self.clipboard.put(note)  # cleared after a while, on the next patient, on lock and on hand-over
-        self.status.setText(_("Journal note copied"))
+        self._tell(_("Journal note copied"))
         return note
 
 
@@ -337,6 +403,20 @@ def table_page(table: RowTable, parent: QWidget, below: QWidget | None = None) -
     buttons.addStretch()
     layout.addLayout(buttons)
     return page
+
+
+def watch_edits(tab: QWidget, slot: Callable[[], None]) -> None:
+    """Call ``slot`` whenever a field of ``tab`` is edited (for tabs that have no "changed" signal)."""
+    for spin in tab.findChildren(QSpinBox):
+        spin.valueChanged.connect(lambda _value: slot())
+    for line in tab.findChildren(QLineEdit):
+        line.textChanged.connect(lambda _text: slot())
+    for box in tab.findChildren(QAbstractButton):
+        box.toggled.connect(lambda _on: slot())
+    for text in tab.findChildren(QPlainTextEdit):
+        text.textChanged.connect(slot)
+    for listed in tab.findChildren(QListWidget):
+        listed.itemChanged.connect(lambda _item: slot())
 
 
 def same_content(shown: CarePlan, stored: CarePlan) -> bool:
