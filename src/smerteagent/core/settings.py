@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import hmac
+import re
 import secrets
 from dataclasses import dataclass, fields, replace
 from typing import Any

@@ -44,7 +44,7 @@ from smerteagent.reports.layout import table as plain_table
 from smerteagent.reports.medicine import actor, daily_mme, dose
 from smerteagent.reports.safety import safety_box
 
-__all__ = ["plan_story", "render_clinician_summary", "render_patient_plan"]
+__all__ = ["chartable", "charted", "plan_story", "render_clinician_summary", "render_patient_plan"]
 
 
 def render_patient_plan(
@@ -240,17 +240,22 @@ NEVER_CHARTED = frozenset({"asq", "cssrs_screener", "ort", "ort_oud", "cage_aid"
 CHART_HEIGHT = 46 * mm
 
 
-def charted(plan: CarePlan, histories: Sequence[InstrumentHistory]) -> list[InstrumentHistory]:
-    """The histories the handout charts: only measures the patient chose, built for the patient's eyes, never an
-    abuse, alcohol or suicide instrument, and only a course (two screenings or more), never a single dot."""
-    chosen = [f for f in plan.charts if f not in NEVER_CHARTED]
-    by_form = {h.form_id: h for h in histories if h.reader == "patient"}
+def chartable(histories: Sequence[InstrumentHistory]) -> list[InstrumentHistory]:
+    """The histories the patient may choose to see charted: built for the patient's eyes, never an abuse, alcohol
+    or suicide instrument, and only a course (two screenings or more), never a single dot."""
     found = []
-    for form_id in dict.fromkeys(chosen):
-        history = by_form.get(form_id)
-        if history is not None and any(len({p.when for p in s.points}) >= 2 for s in history.series):
+    for history in histories:
+        if history.reader != "patient" or history.form_id in NEVER_CHARTED:
+            continue
+        if any(len({p.when for p in s.points}) >= 2 for s in history.series):
             found.append(replace(history, series=tuple(s for s in history.series if s.points)))
     return found
+
+
+def charted(plan: CarePlan, histories: Sequence[InstrumentHistory]) -> list[InstrumentHistory]:
+    """What the handout charts: the chartable histories the patient chose, in the order chosen."""
+    offered = {h.form_id: h for h in chartable(histories)}
+    return [offered[f] for f in dict.fromkeys(plan.charts) if f in offered]
 
 
 def _charts(plan: CarePlan, histories: Sequence[InstrumentHistory]) -> list[Flowable]:

@@ -66,11 +66,13 @@ def styles() -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("h2", body, fontName=BOLD, fontSize=10.5, leading=13, spaceBefore=8, spaceAfter=3),
         "bullet": ParagraphStyle("bullet", body, leftIndent=12, bulletIndent=2),
         # The handout's tighter headings and text: a full plan fits on two pages (issue 15)
-        "section": ParagraphStyle("section", body, fontName=BOLD, fontSize=12, leading=14.5, spaceBefore=8,
-                                  spaceAfter=3, keepWithNext=1),  # fmt: skip
+        "section": ParagraphStyle(
+            "section", body, fontName=BOLD, fontSize=12, leading=14.5, spaceBefore=8, spaceAfter=3, keepWithNext=1
+        ),
         "compact": ParagraphStyle("compact", body, fontSize=9.5, leading=12.5, spaceAfter=2),
-        "compact_bullet": ParagraphStyle("compact_bullet", body, fontSize=9.5, leading=12, leftIndent=11,
-                                         bulletIndent=2, spaceAfter=1),  # fmt: skip
+        "compact_bullet": ParagraphStyle(
+            "compact_bullet", body, fontSize=9.5, leading=12, leftIndent=11, bulletIndent=2, spaceAfter=1
+        ),
         "words": ParagraphStyle("words", body, fontSize=10.5, leading=14, spaceAfter=0),
         "cell_bullet": ParagraphStyle("cell_bullet", body, fontSize=9, leading=11.5, leftIndent=10, bulletIndent=1),
     }

@@ -39,7 +39,7 @@ def safety_box(plan: SafetyPlan, contacts: Sequence[Mapping[str, Any]], language
         (_("People I can contact"), plan.people),
         (_("Professionals I can contact"), plan.professionals),
     ]
-    cells = [[para(title, "h2"), *(bullets(items, "compact_bullet") if items else [para("—")])] for title, items in parts]
+    cells = [[para(t, "h2"), *(bullets(items, "compact_bullet") if items else [para("—")])] for t, items in parts]
     half = (WIDTH - 16) / 2
     pairs = [grid([cells[i : i + 2]], [half, half], ("VALIGN", (0, 0), (-1, -1), "TOP"),
                   ("LEFTPADDING", (0, 0), (-1, -1), 0)) for i in (0, 2)]  # fmt: skip
