@@ -96,3 +96,11 @@ def test_journal_note_tells_the_supervision_fields() -> None:
     )
     assert "Medicin gennemgået 01.11.2026" in note
     assert "Epikrise modtaget 01.10.2026 fra Afd. X, IKKE vurderet" in note
+
+
+def test_the_patients_own_words_are_in_the_note_as_written(library: FormLibrary) -> None:
+    i18n.set_language("da")
+    catalogue = Catalogue.load(bundled_resources_dir() / "medication" / "medication.yaml")
+    plan = CarePlan(1, values=(ValueRating("family", 9, 3, chosen=True),), own_words="Lege med børnebørnene\nGå ture")
+    note = journal_note(PATIENT, [], [], plan, catalogue, date(2026, 11, 23))
+    assert "Med patientens egne ord: Lege med børnebørnene / Gå ture" in note.splitlines()

@@ -176,3 +176,14 @@ def test_own_words_and_the_clinic_with_its_phone_are_printed(
     assert "Lægerne i Åbyhøj" in texts[0] and "Åbyhøjgade 12, 8230 Åbyhøj" in texts[0]
     for text in texts:
         assert "Tlf. +45 86 15 22 33" in text, "the clinic's phone on every page"
+
+
+def test_the_clinician_summary_carries_the_clinics_name_and_phone(
+    full_plan: CarePlan, patient: Patient, clinic: Settings, catalogue: Catalogue, library: FormLibrary
+) -> None:
+    from smerteagent.reports import render_clinician_summary
+
+    pdf = render_clinician_summary(full_plan, patient, settings=clinic, catalogue=catalogue, results={},
+                                   forms=library.forms, language="da", today=TODAY)  # fmt: skip
+    for text in page_texts(pdf):
+        assert "Lægerne i Åbyhøj · Tlf. +45 86 15 22 33" in text
