@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 
 from smerteagent.core.patients import Patient
 from smerteagent.storage.services import Services
@@ -34,10 +35,15 @@ def complete(services: Services, patient: Patient, form_id: str, value: int) -> 
 
 @pytest.fixture
 def editor(qtbot: QtBot, services: Services, patient: Patient) -> Iterator[CarePlanEditor]:
-    for value in (3, 1):  # two visits: a course to chart
+    for value in (3, 1):  # two visits, a month apart: a course to chart
         for form_id in ("odi", "startback", "phq9", "cssrs_screener", "ort", "cage_aid"):
             complete(services, patient, form_id, value)
+        if value == 3:
+            with services.database.engine.begin() as connection:
+                connection.execute(text("UPDATE responses SET completed_at = datetime(completed_at, '-30 days')"))
     complete(services, patient, "peg", 5)  # once: a dot, not a course
+    complete(services, patient, "rmdq", 5)
+    complete(services, patient, "rmdq", 7)  # twice the same day: a stack of dots, not a course
     dialog = CarePlanEditor(services, patient)
     add_editor(qtbot, dialog)
     dialog.show()
@@ -50,7 +56,7 @@ def text_of(pdf: bytes) -> str:
 
 def test_only_measures_the_patient_may_follow_are_offered_and_none_is_ticked(editor: CarePlanEditor) -> None:
     offered = editor.values_tab.chart_boxes
-    assert set(offered) == {"odi", "startback"}, "no PHQ-9, C-SSRS, ORT, CAGE-AID; no single-dot PEG"
+    assert set(offered) == {"odi", "startback"}, "no PHQ-9, C-SSRS, ORT, CAGE-AID; no single-day PEG or RMDQ"
     assert not any(box.isChecked() for box in offered.values())
     assert editor.plan(strict=False).charts == ()
 

@@ -242,12 +242,13 @@ CHART_HEIGHT = 46 * mm
 
 def chartable(histories: Sequence[InstrumentHistory]) -> list[InstrumentHistory]:
     """The histories the patient may choose to see charted: built for the patient's eyes, never an abuse, alcohol
-    or suicide instrument, and only a course (two screenings or more), never a single dot."""
+    or suicide instrument, and only a course (screenings on two days or more), never a single dot (nor a stack of
+    dots on one day)."""
     found = []
     for history in histories:
         if history.reader != "patient" or history.form_id in NEVER_CHARTED:
             continue
-        if any(len({p.when for p in s.points}) >= 2 for s in history.series):
+        if any(len({p.when.date() for p in s.points}) >= 2 for s in history.series):  # two days: a course
             found.append(replace(history, series=tuple(s for s in history.series if s.points)))
     return found
 
