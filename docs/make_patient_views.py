@@ -14,7 +14,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -122,9 +121,10 @@ def full_plan(patient: Patient) -> CarePlan:
     """What a full consultation's plan holds (issue 15: the handout fits on two pages): values in the patient's
     own words, 3 goals, 4 actions, treatment, 2 drugs with a taper, a safety plan, follow-up, two charts chosen."""
     suggested = bundled_recommendations().suggest(["generalised", "low_back_new"], "high", "da")
-    oxycodone = PlannedMedication("Oxycodon", "10 mg x 2", 20, date(2026, 1, 5), date(2027, 1, 5),
-                                  TaperingPlan(20, 10, 14, date(2026, 12, 7), followed_up_by="gp",
-                                               follow_up_on=date(2027, 1, 15)), indication="Lænderygsmerter")  # fmt: skip
+    taper = TaperingPlan(20, 10, 14, date(2026, 12, 7), followed_up_by="gp", follow_up_on=date(2027, 1, 15))
+    oxycodone = PlannedMedication(
+        "Oxycodon", "10 mg x 2", 20, date(2026, 1, 5), date(2027, 1, 5), taper, indication="Lænderygsmerter"
+    )
     return CarePlan(
         patient.id,
         values=(
@@ -146,9 +146,12 @@ def full_plan(patient: Patient) -> CarePlan:
         ),
         treatments=tuple(s.text for s in suggested[:3]),
         medications=(oxycodone, PlannedMedication("Paracetamol", "1 g x 3", 3000, indication="Smerter")),
-        safety_plan=SafetyPlan(("Jeg isolerer mig og sover dårligt", "Jeg holder op med at gå ture"),
-                               ("Gå en tur med hunden", "Ringe til min søster"), ("Søster Åse, 20 30 40 50",),
-                               ("Egen læge",)),  # fmt: skip
+        safety_plan=SafetyPlan(
+            ("Jeg isolerer mig og sover dårligt", "Jeg holder op med at gå ture"),
+            ("Gå en tur med hunden", "Ringe til min søster"),
+            ("Søster Åse, 20 30 40 50",),
+            ("Egen læge",),
+        ),
         follow_up_on=date(2027, 1, 15),
         follow_up_by="gp",
         consent_given=True,
