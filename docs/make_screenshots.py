@@ -30,6 +30,7 @@ from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.patient_dialog import PatientDialog
 from smerteagent.ui.self_completion import SelfCompletionWindow
 from smerteagent.ui.settings_dialog import SettingsDialog
+from smerteagent.usecases.clinic import ClinicDetails, set_clinic_details
 from smerteagent.usecases.patient_mode import PatientMode
 
 PASSWORD = "skærmbilleder-2026"
@@ -54,6 +55,7 @@ def main() -> None:
     services.accounts.create("mette", "Mette Kjær", PASSWORD, ADMINISTRATOR)
     services.accounts.log_in("mette", PASSWORD)
     load_demo(services, 120, seed=4)
+    set_clinic_details(services, ClinicDetails("Lægerne i Åbyhøj", "Åbyhøjgade 12, 8230 Åbyhøj", "86 15 22 33"))
     services.accounts.lock("screenshots")
     patient, _ = services.patients.add(PatientInput("Søren Østergård", "Ærenlund-Åberg", cpr="070761-4285"))
     for answers in ({f"q{i}": 2 for i in range(1, 10)}, {**{f"q{i}": 1 for i in range(1, 9)}, "q9": 1}):
