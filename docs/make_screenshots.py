@@ -25,6 +25,7 @@ from smerteagent.storage.demo import load_demo
 from smerteagent.storage.screening_session import ScreeningSession
 from smerteagent.storage.services import Services, open_services
 from smerteagent.ui.app import install_qt_translations
+from smerteagent.ui.clinic_dialog import ClinicDialog
 from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.patient_dialog import PatientDialog
@@ -104,6 +105,10 @@ def main() -> None:
     settings.show()
     save(settings, arguments.out, "7-settings")
     settings.close()
+    clinic = ClinicDialog(services, window)
+    clinic.show()
+    save(clinic, arguments.out, "7-first-start-clinic")
+    clinic.close()
     care_plan_screens(window, services, arguments.out)
     quality_screens(window, services, arguments.out)
     services.close()
@@ -120,6 +125,9 @@ def care_plan_screens(window: MainWindow, services: Services, out: Path) -> None
     editor = window.care_plan_editor
     assert editor is not None
     editor.resize(1100, 760)
+    editor.values_tab.own_words.setPlainText("Lege med børnebørnene i haven.\nKomme tilbage på kontoret.")
+    save(editor, out, "8-care-plan-values-own-words")
+    editor.values_tab.own_words.clear()
     editor.tabs.setCurrentIndex(1)
     save(editor, out, "8-care-plan-goals")
     editor.tabs.setCurrentWidget(editor.medication_tab)

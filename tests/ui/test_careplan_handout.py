@@ -89,3 +89,17 @@ def test_a_reopened_plan_shows_the_words_and_ticks_again(
     assert again.values_tab.own_words.toPlainText() == WORDS
     assert again.values_tab.chart_boxes["startback"].isChecked() and not again.values_tab.chart_boxes["odi"].isChecked()
     assert not again.has_unsaved_changes()
+
+
+def test_a_chosen_chart_without_a_course_now_is_kept_and_the_order_too(
+    qtbot: QtBot, editor: CarePlanEditor, services: Services, patient: Patient
+) -> None:
+    from dataclasses import replace
+
+    plan = editor.plan(strict=False)
+    assert services.careplans.save(replace(plan, charts=("startback", "peg", "odi"))) is not None
+    again = CarePlanEditor(services, patient)
+    add_editor(qtbot, again)
+    assert not again.has_unsaved_changes(), "reopening changes nothing"
+    again.values_tab.chart_boxes["odi"].setChecked(False)
+    assert again.plan(strict=False).charts == ("startback", "peg"), "PEG (one visit) is kept, not dropped"

@@ -34,6 +34,7 @@ class ClinicDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.setWindowTitle(_("Your clinic"))
+        self.setMinimumWidth(520)  # an address fits without scrolling sideways
         current = clinic_details(services)
         self.name, self.address = QLineEdit(current.name, self), QLineEdit(current.address, self)
         self.phone = QLineEdit(current.phone, self)

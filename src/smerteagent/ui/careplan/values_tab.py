@@ -52,7 +52,7 @@ class ValuesTab(QWidget):
         grid.addWidget(self.own_words, below, 1, 1, 3)
         self.charts_box = QGroupBox(_("Charts on the patient's care plan (measures answered twice or more)"), self)
         self.chart_boxes: dict[str, QCheckBox] = {}
-        self.kept_charts: tuple[str, ...] = ()
+        self.stored_charts: tuple[str, ...] = ()
         self.no_charts = QLabel(_("No measure the patient may read has been answered twice yet."), self.charts_box)
         QVBoxLayout(self.charts_box).addWidget(self.no_charts)
         grid.addWidget(self.charts_box, below + 1, 0, 1, 4)
@@ -79,7 +79,7 @@ class ValuesTab(QWidget):
         self.own_words.setPlainText(own_words or "")
         for form_id, box in self.chart_boxes.items():
             box.setChecked(form_id in charts)
-        self.kept_charts = tuple(c for c in charts if c not in self.chart_boxes)  # not offered now, never dropped
+        self.stored_charts = charts  # in the stored order; one not offered now (no course yet) is never dropped
         for value in values:
             importance, now, chosen = self.rows[value.domain]
             importance.setValue(value.importance)
@@ -97,8 +97,10 @@ class ValuesTab(QWidget):
         return self.own_words.toPlainText().strip() or None
 
     def charts(self) -> tuple[str, ...]:
-        ticked = tuple(form_id for form_id, box in self.chart_boxes.items() if box.isChecked())
-        return self.kept_charts + ticked
+        """The charts chosen, in the order first chosen (a reopened plan is unchanged until a tick changes)."""
+        ticked = [form_id for form_id, box in self.chart_boxes.items() if box.isChecked()]
+        kept = [c for c in self.stored_charts if c not in self.chart_boxes or c in ticked]
+        return tuple(kept + [c for c in ticked if c not in kept])
 
     def chosen(self) -> dict[str, str]:
         """The chosen domains with their labels, in the order shown."""
