@@ -1,7 +1,8 @@
 """Render what the patient reads — self-completion screens and the pages of the printed plan — to PNG files in
-docs/patient-views/, to be looked at (issue 19: no clinician text on the patient's screen or paper).
+docs/patient-views/, to be looked at (issue 19: no clinician text on the patient's screen or paper; issue 15: the
+handout of a full plan on two pages), and the clinician summary's pages beside them.
 
-    .venv/bin/python docs/make_patient_views.py [OUT_DIR]
+    .venv/bin/python docs/make_patient_views.py [OUT_DIR] [--paper-only]
 
 Runs offscreen on a temporary database; the PDF pages are rasterised with pdftoppm (poppler-utils).
 """
@@ -13,7 +14,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +42,8 @@ from smerteagent.storage.services import Services, open_services
 from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.self_completion import SelfCompletionWindow
+from smerteagent.usecases.clinic import ClinicDetails, set_clinic_details
+from smerteagent.usecases.patient_mode import PatientMode
 
 
 def save(widget: QWidget, folder: Path, name: str) -> None:
@@ -64,10 +66,10 @@ def answer_all(services: Services, patient: Patient, form_id: str, value: int) -
 
 
 def self_completion(window: MainWindow, services: Services, patient: Patient, out: Path) -> None:
-    services.settings.save(services.settings.load().with_text("self_completion_pin", "4711"))
+    services.settings.save(services.settings.load().with_text("self_completion_pin", "471108"))
     context = {"on_opioids": True, "on_benzodiazepines": True}
     session = ScreeningSession.start(services, patient, "pain_clinic", battery_id="pain_clinic_intake", context=context)
-    patient_mode = SelfCompletionWindow(window.context, session, window)
+    patient_mode = SelfCompletionWindow(window.context, session, PatientMode(services), window)
     patient_mode.resize(1200, 800)
     patient_mode.show()
     view = patient_mode.view
@@ -89,54 +91,87 @@ def self_completion(window: MainWindow, services: Services, patient: Patient, ou
             view.entry.setText("Gå en tur på 1 km" if flow.item.type == "text" else str((flow.item.min or 0) + 4))
             view.next()
     save(patient_mode, out, "5-self-completion-thanks")
-    patient_mode._unlocked = True
+    patient_mode._left_by = "pin"
     patient_mode.close()
     single = ScreeningSession.start(services, patient, "physiotherapy", form_id="odi")
-    patient_mode = SelfCompletionWindow(window.context, single, window)
+    patient_mode = SelfCompletionWindow(window.context, single, PatientMode(services), window)
     patient_mode.resize(1200, 800)
     patient_mode.show()
     for _ in range(3):
         patient_mode.view.choose(1)
     save(patient_mode, out, "6-self-completion-odi-section4")
-    patient_mode._unlocked = True
+    patient_mode._left_by = "pin"
     patient_mode.close()
 
 
-def pdf_pages(services: Services, patient: Patient, out: Path) -> None:
-    for visit, value in enumerate((3, 2, 1)):
-        for form_id in services.forms.forms:
-            answer_all(services, patient, form_id, value if visit else 3)
+def backdate(services: Services, patient: Patient, days: int) -> None:
+    """Move the visit just answered ``days`` back in time (the script answers every visit today)."""
+    from sqlalchemy import text
+
+    with services.database.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE responses SET completed_at = datetime(completed_at, :shift), created_at = "
+                 "datetime(created_at, :shift) WHERE completed_at > datetime('now', '-1 hour', 'localtime') "
+                 "AND encounter_id IN (SELECT id FROM encounters WHERE patient_id = :patient)"),
+            {"shift": f"-{days} days", "patient": patient.id},
+        )  # fmt: skip
+
+
+def full_plan(patient: Patient) -> CarePlan:
+    """What a full consultation's plan holds (issue 15: the handout fits on two pages): values in the patient's
+    own words, 3 goals, 4 actions, treatment, 2 drugs with a taper, a safety plan, follow-up, two charts chosen."""
     suggested = bundled_recommendations().suggest(["generalised", "low_back_new"], "high", "da")
-    plan = CarePlan(
+    taper = TaperingPlan(20, 10, 14, date(2026, 12, 7), followed_up_by="gp", follow_up_on=date(2027, 1, 15))
+    oxycodone = PlannedMedication(
+        "Oxycodon", "10 mg x 2", 20, date(2026, 1, 5), date(2027, 1, 5), taper, indication="Lænderygsmerter"
+    )
+    return CarePlan(
         patient.id,
         values=(
-            ValueRating("family", 9, 4, chosen=True, note="Børnebørnene"),
+            ValueRating("family", 10, 4, chosen=True, note="Være der for børnebørnene"),
+            ValueRating("health_body", 8, 3, chosen=True, note="Kunne gå en lang tur igen"),
             ValueRating("work_education", 7, 3, chosen=True),
         ),
-        goals=(Goal("family", "Gå tur med hunden i 30 minutter", "Minutter", 10.5, 30, date(2027, 3, 1)),),
-        actions=(Action("Gåtur hver dag", "patient", "hver dag"), Action("Henvisning til fysioterapi", "gp")),
-        treatments=tuple(s.text for s in suggested[:4]),
-        medications=(
-            PlannedMedication(
-                "Oxycodon",
-                "10 mg x 2",
-                20,
-                date(2026, 1, 5),
-                date(2027, 1, 5),
-                TaperingPlan(20, 10, 14, date(2026, 12, 7), followed_up_by="gp"),
-            ),
+        own_words="Lege med børnebørnene i haven og kunne bære dem.\nKomme tilbage på kontoret to dage om ugen.",
+        goals=(
+            Goal("family", "Lege med børnebørnene en time uden pause", "PSFS: lege", 3, 7, date(2027, 3, 1)),
+            Goal("health_body", "Gå tur med hunden i 30 minutter", "Minutter", 10.5, 30, date(2027, 2, 1)),
+            Goal("work_education", "Arbejde to dage om ugen på kontoret", "Dage pr. uge", 0, 2, date(2027, 5, 1)),
+        ),
+        actions=(
+            Action("Henvisning til fysioterapeut: superviseret træning", "gp", "inden 2 uger"),
+            Action("Kursus: Lær at tackle kroniske smerter", "municipality", "forår 2027"),
+            Action("Gåtur hver dag, øg 5 minutter om ugen", "patient", "fra i dag"),
+            Action("Samtale med arbejdsgiveren om delvis raskmelding", "patient", "inden 1. januar"),
+        ),
+        treatments=tuple(s.text for s in suggested[:3]),
+        medications=(oxycodone, PlannedMedication("Paracetamol", "1 g x 3", 3000, indication="Smerter")),
+        safety_plan=SafetyPlan(
+            ("Jeg isolerer mig og sover dårligt", "Jeg holder op med at gå ture"),
+            ("Gå en tur med hunden", "Ringe til min søster"),
+            ("Søster Åse, 20 30 40 50",),
+            ("Egen læge",),
         ),
         follow_up_on=date(2027, 1, 15),
         follow_up_by="gp",
         consent_given=True,
+        charts=("odi", "startback"),
     )
-    plan = services.careplans.save(
-        replace(plan, safety_plan=SafetyPlan(("Søvnløshed",), ("Gå en tur",), ("Datter",), ("Egen læge",)))
-    )
+
+
+def pdf_pages(services: Services, patient: Patient, out: Path) -> None:
+    """The handout and the clinician summary, page by page (old pages removed first: a shorter plan leaves none)."""
+    for visit, value in enumerate((3, 2, 1)):
+        for form_id in services.forms.forms:
+            answer_all(services, patient, form_id, value if visit else 3)
+        backdate(services, patient, 60 * (2 - visit))  # three visits two months apart: a course to chart
+    plan = services.careplans.save(full_plan(patient))
     inputs = report_inputs(services, patient)
     folder = Path(tempfile.mkdtemp())
     for name, pdf in (("7-patient-plan", patient_plan_pdf(plan, patient, inputs, "da")),
                       ("8-clinician-summary", clinician_summary_pdf(plan, patient, inputs, "da"))):  # fmt: skip
+        for old in out.glob(f"{name}-*.png"):
+            old.unlink()
         (folder / f"{name}.pdf").write_bytes(pdf)
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(folder / f"{name}.pdf"), str(out / name)], check=True)
         print(out / name, "pages")
@@ -146,17 +181,20 @@ def pdf_pages(services: Services, patient: Patient, out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", type=Path, default=Path("docs/patient-views"))
+    parser.add_argument("--paper-only", action="store_true", help="only the handout's and the summary's pages")
     arguments = parser.parse_args()
     arguments.out.mkdir(parents=True, exist_ok=True)
     set_language("da")
     app = QApplication([])
     services = open_services(f"sqlite:///{tempfile.mkdtemp()}/views.sqlite", FormLibrary.load([bundled_forms_dir()]))
     patient, _ = services.patients.add(PatientInput("Åse", "Ærenlund-Østergård", cpr="070761-4285", sex="female"))
-    context = AppContext()
-    window = MainWindow(context)
-    window.greet = lambda: None  # type: ignore[method-assign]
-    context.set_services(services)
-    self_completion(window, services, patient, arguments.out)
+    set_clinic_details(services, ClinicDetails("Lægerne i Åbyhøj", "Åbyhøjgade 12, 8230 Åbyhøj", "86 15 22 33"))
+    if not arguments.paper_only:
+        context = AppContext()
+        window = MainWindow(context)
+        window.greet = lambda: None  # type: ignore[method-assign]
+        context.set_services(services)
+        self_completion(window, services, patient, arguments.out)
     pdf_pages(services, patient, arguments.out)
     services.close()
     app.quit()

@@ -26,11 +26,13 @@ from smerteagent.storage.demo import load_demo
 from smerteagent.storage.screening_session import ScreeningSession
 from smerteagent.storage.services import Services, open_services
 from smerteagent.ui.app import install_qt_translations
+from smerteagent.ui.clinic_dialog import ClinicDialog
 from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.patient_dialog import PatientDialog
 from smerteagent.ui.self_completion import SelfCompletionWindow
 from smerteagent.ui.settings_dialog import SettingsDialog
+from smerteagent.usecases.clinic import ClinicDetails, set_clinic_details
 from smerteagent.usecases.patient_mode import PatientMode
 
 PASSWORD = "skærmbilleder-2026"
@@ -55,6 +57,7 @@ def main() -> None:
     services.accounts.create("mette", "Mette Kjær", PASSWORD, ADMINISTRATOR)
     services.accounts.log_in("mette", PASSWORD)
     load_demo(services, 120, seed=4)
+    set_clinic_details(services, ClinicDetails("Lægerne i Åbyhøj", "Åbyhøjgade 12, 8230 Åbyhøj", "86 15 22 33"))
     services.accounts.lock("screenshots")
     patient, _ = services.patients.add(PatientInput("Søren Østergård", "Ærenlund-Åberg", cpr="070761-4285"))
     for answers in ({f"q{i}": 2 for i in range(1, 10)}, {**{f"q{i}": 1 for i in range(1, 9)}, "q9": 1}):
@@ -103,6 +106,10 @@ def main() -> None:
     settings.show()
     save(settings, arguments.out, "7-settings")
     settings.close()
+    clinic = ClinicDialog(services, window)
+    clinic.show()
+    save(clinic, arguments.out, "7-first-start-clinic")
+    clinic.close()
     care_plan_screens(window, services, arguments.out)
     quality_screens(window, services, arguments.out)
     services.close()
@@ -119,6 +126,9 @@ def care_plan_screens(window: MainWindow, services: Services, out: Path) -> None
     editor = window.care_plan_editor
     assert editor is not None
     editor.resize(1100, 760)
+    editor.values_tab.own_words.setPlainText("Lege med børnebørnene i haven.\nKomme tilbage på kontoret.")
+    save(editor, out, "8-care-plan-values-own-words")
+    editor.values_tab.own_words.clear()
     editor.tabs.setCurrentIndex(1)
     save(editor, out, "8-care-plan-goals")
     editor.tabs.setCurrentWidget(editor.medication_tab)

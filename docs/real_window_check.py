@@ -96,6 +96,7 @@ def run(out: Path) -> int:
     from smerteagent.ui.main_window import MainWindow
     from smerteagent.ui.pdf_viewer import PdfViewer
     from smerteagent.ui.self_completion import SelfCompletionWindow
+    from smerteagent.usecases.clinic import ClinicDetails, set_clinic_details
 
     set_language("da")
     app = QApplication([])
@@ -104,6 +105,7 @@ def run(out: Path) -> int:
     services.accounts.create("mette", "Mette Kjær", PASSWORD, ADMINISTRATOR)
     services.accounts.log_in("mette", PASSWORD)
     services.settings.save(services.settings.load().with_text("self_completion_pin", PIN))
+    set_clinic_details(services, ClinicDetails("Lægerne i Åbyhøj", "Åbyhøjgade 12, 8230 Åbyhøj", "86 15 22 33"))
     first, _ = services.patients.add(PatientInput("Søren", "Ærø", cpr="070761-4285"))
     second, _ = services.patients.add(PatientInput("Bodil", "Østergård", cpr="010203-4567"))
     context = AppContext()

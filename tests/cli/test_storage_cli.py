@@ -129,3 +129,11 @@ def test_non_utf8_argument_is_refused_clearly(db: str) -> None:
     assert result.returncode == 2
     assert b"not valid UTF-8" in result.stderr
     assert json.loads(run("--db", db, "patients", "list", "--json").stdout) == []
+
+
+def test_the_clinics_phone_is_set_and_checked_from_the_command_line(db: str) -> None:
+    assert run("--db", db, "settings", "set", "clinic_phone", "+45 86 15  22 33").returncode == 0
+    assert json.loads(run("--db", db, "settings", "show", "--json").stdout)["clinic_phone"] == "+45 86 15 22 33"
+    refused = run("--db", db, "settings", "set", "clinic_phone", "ring til Jens")
+    assert refused.returncode == 2 and "phone" in refused.stderr
+    assert json.loads(run("--db", db, "settings", "show", "--json").stdout)["clinic_phone"] == "+45 86 15 22 33"

@@ -136,3 +136,11 @@ def test_note_and_summary_share_the_record_lines_consent_abuse_review_evaluation
         i18n.set_language("da")
     assert "Stance on abuse: Ingen tegn på misbrug (ORT lav)" in english
     assert "Oxycodon: tapering from 01.12.2026 to 29.12.2026" in english
+
+
+def test_the_patients_own_words_are_in_the_note_as_written(library: FormLibrary) -> None:
+    i18n.set_language("da")
+    catalogue = Catalogue.load(bundled_resources_dir() / "medication" / "medication.yaml")
+    plan = CarePlan(1, values=(ValueRating("family", 9, 3, chosen=True),), own_words="Lege med børnebørnene\nGå ture")
+    note = journal_note(PATIENT, [], [], plan, catalogue, date(2026, 11, 23))
+    assert "Med patientens egne ord: Lege med børnebørnene / Gå ture" in note.splitlines()

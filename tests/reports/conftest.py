@@ -105,6 +105,7 @@ def plan() -> CarePlan:
         consent_given=True,
         medication_reviewed=True,
         created_at=datetime(2026, 3, 2, 10, 30),
+        charts=("odi", "startback"),  # the patient chose to follow these two on paper
     )
 
 

@@ -119,3 +119,13 @@ def test_a_version_saved_elsewhere_while_printing_is_not_frozen(services: Servic
         services.careplans.freeze(patient_id, "print", printed=printed)
     assert [v.status for v in services.careplans.versions(patient_id)] == ["draft"]
     assert services.careplans.freeze(patient_id, "print", printed=newer).frozen
+
+
+def test_the_patients_own_words_and_chosen_charts_are_kept(services: Services, patient_id: int) -> None:
+    words = "Lege med børnebørnene\nog gå til håndbold om lørdagen"
+    saved = services.careplans.save(replace(full_plan(patient_id), own_words=words, charts=("odi", "peg")))
+    again = services.careplans.current(patient_id)
+    assert again is not None and again.own_words == words and again.charts == ("odi", "peg")
+    assert saved == again
+    unchanged = services.careplans.save(replace(again, notes="ny note"))
+    assert unchanged.own_words == words and unchanged.charts == ("odi", "peg")

@@ -61,7 +61,12 @@ def everything(services: Services) -> tuple[Patient, CarePlan]:
         for highest in (False, True):
             answer_everything(services, patient, form, highest)
     every = bundled_recommendations().suggest(bundled_recommendations().pain_types, "high", "da")
-    plan = CarePlan(patient.id, treatments=tuple(s.text for s in every), follow_up_on=date(2027, 1, 15))
+    plan = CarePlan(
+        patient.id,
+        treatments=tuple(s.text for s in every),
+        follow_up_on=date(2027, 1, 15),
+        charts=tuple(services.forms.forms),
+    )  # every chart chosen: still only the patient's are drawn
     plan = replace(plan, safety_plan=SafetyPlan(("Søvnløshed",), ("Gå en tur",), ("Datter",), ("Egen læge",)))
     return patient, services.careplans.save(plan)
 

@@ -19,6 +19,7 @@ from smerteagent.paths import bundled_forms_dir
 from smerteagent.storage.database import Database
 from smerteagent.storage.migrate import upgrade
 from smerteagent.storage.services import Services, open_services
+from smerteagent.usecases.clinic import skip_clinic_details
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +39,8 @@ def template(tmp_path_factory: pytest.TempPathFactory, forms: FormLibrary) -> Pa
     database.dispose()
     services = open_services(f"sqlite:///{path}", forms, actor="ui-test")
     services.accounts.create("mette", "Mette Kjær", ADMIN_PASSWORD, ADMINISTRATOR)
+    services.accounts.identity.account = services.accounts.list()[0]
+    skip_clinic_details(services)  # first start's question about the clinic is behind us (test_clinic_dialog asks it)
     services.close()
     return path
 

@@ -50,6 +50,7 @@ def clinic(template: Path, tmp_path: Path, forms: FormLibrary) -> Iterator[Servi
 
 def start(qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
     monkeypatch.setattr(MainWindow, "greet", lambda self: None)
+    monkeypatch.setattr(MainWindow, "ask_clinic_details", lambda self: None)  # modal too (test_clinic_dialog.py)
     context = AppContext()
     window = MainWindow(context)
     qtbot.addWidget(window)

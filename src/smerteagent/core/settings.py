@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -26,6 +27,7 @@ class Settings:
 
     clinic_name: str = ""
     clinic_address: str = ""
+    clinic_phone: str = ""
     logo_path: str = ""
     default_battery: str = "gp_first_back"
     language: str = "da"
@@ -33,6 +35,7 @@ class Settings:
     inactivity_lock_minutes: int = 10
     self_completion_pin: str = ""
     pin_min_length: int = 6
+    clinic_details_asked: bool = False  # the first-start question about the clinic was answered or skipped
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -69,9 +72,27 @@ class Settings:
             raise SettingError(key, "expected da or en")
         if key == "pin_min_length" and value not in PIN_LENGTHS:
             raise SettingError(key, f"a PIN's minimum length is {PIN_LENGTHS[0]} to {PIN_LENGTHS[-1]} digits")
+        if key == "clinic_phone":
+            value = check_phone(text)
         if key == "self_completion_pin":
             value = hash_pin(text, self.pin_min_length)
         return replace(self, **{key: value})
+
+
+PHONE = re.compile(r"\+?[0-9 ]*")
+PHONE_DIGITS = range(3, 16)  # 112 up to the 15 digits of an international number (E.164)
+
+
+def check_phone(text: str) -> str:
+    """A phone number as printed on the handout, checked loosely: digits and spaces, a leading + for a country
+    code; empty means not set. Runs of spaces are made single."""
+    phone = " ".join(text.split())
+    if not phone:
+        return ""
+    digits = sum(c.isdigit() for c in phone)
+    if not PHONE.fullmatch(phone) or digits not in PHONE_DIGITS:
+        raise SettingError("clinic_phone", "a phone number is digits and spaces, with a leading + for a country code")
+    return phone
 
 
 def hash_pin(pin: str, min_length: int = 6) -> str:

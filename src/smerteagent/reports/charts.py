@@ -34,12 +34,17 @@ def _tick_label(value: float) -> str:
     return when.strftime("%d.%m.%Y") if language() == "da" else when.strftime("%Y-%m-%d")
 
 
-def _x_range(series: tuple[Series, ...]) -> tuple[float, float, list[float]]:
-    """The time axis: at most five date ticks, spread over the screenings."""
+def _x_range(series: tuple[Series, ...], most: int = 5) -> tuple[float, float, list[float]]:
+    """The time axis: at most ``most`` date ticks (two or more), spread over the screenings."""
     xs = sorted({_x(p.when) for s in series for p in s.points})
     margin = max(1.0, (xs[-1] - xs[0]) * 0.04)  # keeps the first and last point off the axes
-    picks = xs if len(xs) <= 5 else [xs[round(i * (len(xs) - 1) / 4)] for i in range(5)]
+    picks = xs if len(xs) <= most else [xs[round(i * (len(xs) - 1) / (most - 1))] for i in range(most)]
     return xs[0] - margin, xs[-1] + margin, picks
+
+
+def _ticks_that_fit(plot_width: float) -> int:
+    """As many date labels as fit side by side under the plot (a date is about 40 points wide at 7 points)."""
+    return max(2, min(5, int(plot_width // 48)))
 
 
 def _y_step(span: float) -> float:
@@ -62,25 +67,45 @@ def _two_lines(text: str, size: float, width: float) -> list[str]:
     return lines
 
 
-def _legend(drawing: Drawing, series: tuple[Series, ...]) -> None:
+LEGEND_LINE = 9
+
+
+def _legend_lines(series: tuple[Series, ...], width: float) -> list[list[tuple[int, str]]]:
+    """The legend's entries, on as many lines as the chart's width needs (a narrow chart stacks them)."""
+    lines: list[list[tuple[int, str]]] = [[]]
     x = LEFT
     for index, one in enumerate(series):
         direction = _("higher is worse") if one.higher_is == "worse" else _("higher is better")
         text = f"{one.label} ({direction})"
-        colour = PALETTE[index % len(PALETTE)]
-        drawing.add(Line(x, 3.5, x + 14, 3.5, strokeColor=colour, strokeWidth=1.5))
-        drawing.add(String(x + 18, 1, text, fontName=REGULAR, fontSize=7, fillColor=colors.black))
-        x += 30 + stringWidth(text, REGULAR, 7)
+        needed = 30 + stringWidth(text, REGULAR, 7)
+        if lines[-1] and x + needed > width:
+            lines.append([])
+            x = LEFT
+        lines[-1].append((index, text))
+        x += needed
+    return lines
+
+
+def _legend(drawing: Drawing, lines: list[list[tuple[int, str]]]) -> None:
+    for number, line in enumerate(lines):
+        x, y = LEFT, 1 + (len(lines) - 1 - number) * LEGEND_LINE
+        for index, text in line:
+            colour = PALETTE[index % len(PALETTE)]
+            drawing.add(Line(x, y + 2.5, x + 14, y + 2.5, strokeColor=colour, strokeWidth=1.5))
+            drawing.add(String(x + 18, y, text, fontName=REGULAR, fontSize=7, fillColor=colors.black))
+            x += 30 + stringWidth(text, REGULAR, 7)
 
 
 def history_chart(history: InstrumentHistory, width: float, height: float = 58 * mm) -> Drawing:
     """Every series of one instrument on a shared scale; band limits only on the series the bands grade."""
     series = tuple(s for s in history.series if s.points)
-    x_low, x_high, ticks = _x_range(series)
+    legend = _legend_lines(series, width)
+    bottom = BOTTOM + (len(legend) - 1) * LEGEND_LINE
+    x_low, x_high, ticks = _x_range(series, _ticks_that_fit(width - LEFT - BANDS))
     y_low, y_high = min(s.low for s in series), max(s.high for s in series)
     y_high = max(y_high, y_low + 1)
     plot = LinePlot()
-    plot.x, plot.y, plot.width, plot.height = LEFT, BOTTOM, width - LEFT - BANDS, height - BOTTOM - TOP
+    plot.x, plot.y, plot.width, plot.height = LEFT, bottom, width - LEFT - BANDS, height - bottom - TOP
     limits = [t for s in series for t in history.thresholds_for(s.result_id)]
     plot.data = [[(_x(p.when), p.value) for p in s.points] for s in series]
     plot.data += [[(x_low, t.value), (x_high, t.value)] for t in limits]
@@ -104,7 +129,7 @@ def history_chart(history: InstrumentHistory, width: float, height: float = 58 *
     if limits and history.top_band and limits[-1].value < y_high:
         limits = [*limits, Threshold(y_high, "", history.top_band)]  # names the top band's stretch too
     _band_names(drawing, plot, limits, y_low, y_high)
-    _legend(drawing, series)
+    _legend(drawing, legend)
     return drawing
 
 

@@ -66,6 +66,15 @@ def styles() -> dict[str, ParagraphStyle]:
         "h1": ParagraphStyle("h1", body, fontName=BOLD, fontSize=13, leading=16, spaceBefore=12, spaceAfter=5),
         "h2": ParagraphStyle("h2", body, fontName=BOLD, fontSize=10.5, leading=13, spaceBefore=8, spaceAfter=3),
         "bullet": ParagraphStyle("bullet", body, leftIndent=12, bulletIndent=2),
+        # The handout's tighter headings and text: a full plan fits on two pages (issue 15)
+        "section": ParagraphStyle(
+            "section", body, fontName=BOLD, fontSize=12, leading=14.5, spaceBefore=8, spaceAfter=3, keepWithNext=1
+        ),
+        "compact": ParagraphStyle("compact", body, fontSize=9.5, leading=12.5, spaceAfter=2),
+        "compact_bullet": ParagraphStyle(
+            "compact_bullet", body, fontSize=9.5, leading=12, leftIndent=11, bulletIndent=2, spaceAfter=1
+        ),
+        "words": ParagraphStyle("words", body, fontSize=10.5, leading=14, spaceAfter=0),
         "cell_bullet": ParagraphStyle("cell_bullet", body, fontSize=9, leading=11.5, leftIndent=10, bulletIndent=1),
     }
 
@@ -112,8 +121,11 @@ def _sized(name: str, size: float) -> ParagraphStyle:
     return ParagraphStyle(f"{name}-{size}", base, fontSize=size, leading=size * base.leading / base.fontSize)
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Table:
-    """A plain grid with a shaded header row that repeats when the table runs onto the next page.
+def table(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float], padding: tuple[float, float] = (3, 4)
+) -> Table:
+    """A plain grid with a shaded header row that repeats when the table runs onto the next page; ``padding``
+    above and below each cell's text (the handout's tables are tighter).
 
     No word is ever split inside a word ("Morfinækv|ivalent"): each column is widened to its longest word,
     taking room from columns with room to spare; when the page is too narrow for that, the table's text
@@ -143,8 +155,8 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), padding[0]),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding[1]),
         repeatRows=1,
     )
 
@@ -162,10 +174,16 @@ def logo(path_text: str) -> Image | None:
     return Image(str(path), width * scale, height * scale, hAlign="RIGHT")
 
 
+def phone_line(settings: Settings) -> str:
+    """The clinic's phone as printed ("Tlf. 86 12 34 56"); empty when the clinic has not given one."""
+    return _("Phone {number}").format(number=settings.clinic_phone) if settings.clinic_phone else ""
+
+
 def clinic_header(settings: Settings) -> list[Flowable]:
-    """The clinic's name and address, with its logo on the right when there is one."""
+    """The clinic's name, address and phone, with its logo on the right when there is one."""
     lines = [para(settings.clinic_name, "h2")] if settings.clinic_name else []
-    lines += [para(settings.clinic_address, "small")] if settings.clinic_address else []
+    contact = " · ".join(t for t in (settings.clinic_address, phone_line(settings)) if t)
+    lines += [para(contact, "small")] if contact else []
     image = logo(settings.logo_path)
     if image is None:
         return lines
@@ -191,7 +209,8 @@ class RunningHeader:
     def of(cls, patient: PatientSummary, settings: Settings, printed_on: date) -> RunningHeader:
         cpr = patient.cpr_text()
         identity = _("CPR {cpr}").format(cpr=cpr) if cpr else _("Born {date}").format(date=day(patient.birth_date))
-        return cls(patient.name, identity, printed_on, settings.clinic_name)
+        clinic = " · ".join(t for t in (settings.clinic_name, phone_line(settings)) if t)
+        return cls(patient.name, identity, printed_on, clinic)
 
     def draw(self, canvas: Canvas, page: int, total: int) -> None:
         left, right, top = MARGINS["leftMargin"], A4[0] - MARGINS["rightMargin"], A4[1] - 13 * mm

@@ -31,23 +31,27 @@ def phone_list(contacts: Sequence[Mapping[str, Any]], language: str) -> Table:
 
 
 def safety_box(plan: SafetyPlan, contacts: Sequence[Mapping[str, Any]], language: str) -> list[Flowable]:
-    """One framed box in rows, so that it may continue on the next page rather than overflow this one."""
+    """One framed box in rows (the four parts two by two), so that it may continue on the next page rather
+    than overflow this one."""
     parts = [
         (_("Warning signs that a crisis may be coming"), plan.warning_signs),
         (_("What I can do myself"), plan.coping),
         (_("People I can contact"), plan.people),
         (_("Professionals I can contact"), plan.professionals),
     ]
+    cells = [[para(t, "h2"), *(bullets(items, "compact_bullet") if items else [para("—")])] for t, items in parts]
+    half = (WIDTH - 16) / 2
+    pairs = [grid([cells[i : i + 2]], [half, half], ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                  ("LEFTPADDING", (0, 0), (-1, -1), 0)) for i in (0, 2)]  # fmt: skip
     rows: list[list[Any]] = [
         [
             [
-                para(_("My safety plan"), "h1"),
-                para(_("Use this plan if you feel worse or have thoughts of ending your life.")),
+                para(_("My safety plan"), "section"),
+                para(_("Use this plan if you feel worse or have thoughts of ending your life."), "compact"),
             ]
-        ]
+        ],
+        *[[pair] for pair in pairs],
     ]
-    for title, items in parts:
-        rows.append([[para(title, "h2"), *(bullets(items) if items else [para("—")])]])
     rows.append([[para(_("Phone numbers"), "h2"), phone_list(contacts, language)]])
     box = grid(
         rows,
@@ -58,4 +62,4 @@ def safety_box(plan: SafetyPlan, contacts: Sequence[Mapping[str, Any]], language
         ("RIGHTPADDING", (0, 0), (-1, -1), 8),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
     )
-    return [CondPageBreak(90 * mm), Spacer(1, 6 * mm), box]
+    return [CondPageBreak(70 * mm), Spacer(1, 4 * mm), box]

@@ -113,7 +113,7 @@ def _plan_from_rows(patient_id: int, row: CarePlanVersionRow, session: Session) 
         consent_given=row.consent_given, medication_reviewed=row.medication_reviewed, abuse_stance=row.abuse_stance,
         notes=row.notes, created_at=row.created_at, frozen_at=row.frozen_at, revision=row.version,
         consent=consent_from_row(row), medication_reviewed_on=row.medication_reviewed_on,
-        letters=letters_from_json(row.letters),
+        letters=letters_from_json(row.letters), own_words=row.own_words, charts=tuple(row.charts or ()),
     )  # fmt: skip
 
 
@@ -131,6 +131,7 @@ def content_columns(plan: CarePlan) -> dict[str, Any]:
         "consent_covers": consent.covers if consent else None,
         "consent_risks": list(consent.risks) if consent else None,
         "medication_reviewed_on": plan.medication_reviewed_on, "letters": _letters_to_json(plan.letters),
+        "own_words": plan.own_words, "charts": list(plan.charts),
     }  # fmt: skip
 
 

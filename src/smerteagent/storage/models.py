@@ -166,6 +166,8 @@ class CarePlanVersionRow(Base):
     consent_by: Mapped[str | None] = mapped_column(String(200))
     medication_reviewed_on: Mapped[date | None] = mapped_column(Date)
     letters: Mapped[list[Any] | None] = mapped_column(JSON, doc="received discharge summaries and letters")
+    own_words: Mapped[str | None] = mapped_column(Text, doc="what matters, in the patient's own words")
+    charts: Mapped[list[Any] | None] = mapped_column(JSON, doc="form ids charted on the patient's handout")
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str | None] = mapped_column(String(200))

@@ -134,12 +134,17 @@ class MainWindow(QMainWindow):
         self.who.setText(_("Logged in: {name} ({role})").format(name=account.display_name, role=role))
 
     def logged_in(self, account: Account) -> None:
-        """The clinician is known: the patient list (and a greeting on an empty register) come up."""
+        """The clinician is known: the patient list (and a greeting on an empty register) come up; at first
+        start an administrator is asked for the clinic's name, address and phone."""
+        from smerteagent.usecases.clinic import should_ask
+
         self.account = account
         self._enable_actions()
         self._show_who(account)
         self.watch_inactivity(self.context.services.settings.load().inactivity_lock_minutes)
         self.show_list()
+        if self.greeting and should_ask(self.context.services, administrator=account.is_administrator):
+            self.ask_clinic_details()
         if self.greeting and self.context.services.patients.count() == 0:
             self.greet()
 
@@ -267,6 +272,12 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.list_page)
         self.list_page.search.setFocus()
         self.list_page.search.selectAll()  # Ctrl+F and typing starts a new search
+
+    def ask_clinic_details(self) -> None:
+        """First start: the clinic's name, address and phone for the printouts (skippable; also in Settings)."""
+        from smerteagent.ui.clinic_dialog import ClinicDialog
+
+        ClinicDialog(self.context.services, self).exec()
 
     def greet(self) -> None:
         """First start on an empty database: offer to add a patient or load demo patients."""

@@ -1,5 +1,5 @@
-"""Clinic settings (an administrator's): printout header, default battery, language, lock, CPR masking, the
-self-completion PIN, and the clinic's own forms folder."""
+"""Clinic settings (an administrator's): printout header (name, address, phone), default battery, language,
+lock, CPR masking, the self-completion PIN, and the clinic's own forms folder."""
 
 from __future__ import annotations
 
@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from smerteagent.core.errors import SmerteAgentError
-from smerteagent.core.settings import PIN_LENGTHS, Settings
+from smerteagent.core.settings import PIN_LENGTHS, Settings, check_phone
 from smerteagent.i18n import _, language, set_language
 from smerteagent.ui import operations
+from smerteagent.ui.clinic_dialog import phone_ok, phone_problem
 from smerteagent.ui.forms_folder import FormsFolderRow
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class SettingsDialog(QDialog):
         current = context.services.settings.load()
         self.clinic_name = QLineEdit(current.clinic_name, self)
         self.clinic_address = QLineEdit(current.clinic_address, self)
+        self.clinic_phone = QLineEdit(current.clinic_phone, self)
         self.logo = QLineEdit(current.logo_path, self)
         browse = QPushButton(_("Choose…"), self)
         browse.clicked.connect(self._choose_logo)
@@ -67,6 +69,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout(self)
         rows: list[tuple[str, object]] = [
             (_("Clinic name"), self.clinic_name), (_("Clinic address"), self.clinic_address),
+            (_("Clinic phone"), self.clinic_phone),
             (_("Logo for printouts"), logo_row), (_("Default battery"), self.battery), (_("Language"), self.language),
             (_("Lock after inactivity"), self.lock), ("", self.mask), (_("Clinician PIN (self-completion)"), self.pin),
             (_("Shortest PIN allowed"), self.pin_length),
@@ -92,6 +95,7 @@ class SettingsDialog(QDialog):
             logo_path=self.logo.text().strip(), default_battery=str(self.battery.currentData()),
             language=str(self.language.currentData()), inactivity_lock_minutes=self.lock.value(),
             mask_cpr_in_lists=self.mask.isChecked(), pin_min_length=self.pin_length.value(),
+            clinic_phone=check_phone(self.clinic_phone.text()),
         )  # fmt: skip
         if self.pin.text():
             updated = updated.with_text("self_completion_pin", self.pin.text())
@@ -99,6 +103,10 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         service = self.context.services.settings
+        if not phone_ok(self.clinic_phone.text()):
+            self.error.setText(phone_problem())  # in words, in the program's language
+            self.clinic_phone.setFocus()
+            return
         try:
             updated = self.edited(service.load())
         except SmerteAgentError as error:

@@ -104,6 +104,8 @@ def _plan_lines(
     lines = [_("Care plan (version {number}):").format(number=plan.number)]
     if plan.chosen_domains:
         lines.append(_("Values: {values}").format(values=", ".join(_(LIFE_DOMAINS[d]) for d in plan.chosen_domains)))
+    if plan.own_words:  # what matters, as the patient said it, on one line
+        lines.append(_("In the patient's words: {words}").format(words=" / ".join(plan.own_words.split("\n"))))
     for goal in plan.goals:
         target = (
             f" ({number(goal.baseline)} → {number(goal.target)})"

@@ -193,6 +193,8 @@ class CarePlan:
     consent: InformedConsent | None = None
     medication_reviewed_on: date | None = None
     letters: tuple[ReceivedLetter, ...] = ()
+    own_words: str | None = None  # what matters to the patient, in the patient's own words ("lege med børnebørnene")
+    charts: tuple[str, ...] = ()  # form ids the patient chose to follow as charts on the handout (default: none)
 
     @property
     def frozen(self) -> bool:

@@ -32,7 +32,7 @@ from smerteagent.core.careplan import completeness
 from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS, Action, CarePlan, Goal, problems
 from smerteagent.core.careplan.suggestions import bundled_recommendations
 from smerteagent.i18n import _, language
-from smerteagent.reports import clinician_summary_pdf, patient_plan_pdf
+from smerteagent.reports import chartable, clinician_summary_pdf, patient_plan_pdf
 from smerteagent.storage.report_inputs import report_inputs
 from smerteagent.ui import operations
 from smerteagent.ui.banner import PatientBanner
@@ -76,6 +76,8 @@ class CarePlanEditor(QDialog):
         self.banner.set_patient(patient)
         self.values_tab = ValuesTab(self)
         self.values_tab.chosen_changed.connect(self._domains_changed)
+        courses = chartable(self.inputs.histories(language(), "patient"))  # what the patient may follow on paper
+        self.values_tab.offer_charts({h.form_id: h.title for h in courses})
         attained = {"": _("not rated yet")} | {str(k): f"{k:+d} {_(v)}" for k, v in GOAL_ATTAINMENT.items()}
         self.goal_table = RowTable([_("Value"), _("Goal"), _("Measure"), _("At the start"), _("Target"), _("By date"),
                                     _("Attained at follow-up")], {0: {}, 6: attained}, self)  # fmt: skip
@@ -167,7 +169,7 @@ class CarePlanEditor(QDialog):
     def fill(self, plan: CarePlan | None) -> None:
         """Show ``plan``, or an empty plan with the STarT Back matched treatment checked."""
         shown = plan or CarePlan(self.patient.id)
-        self.values_tab.fill(shown.values)
+        self.values_tab.fill(shown.values, shown.own_words, shown.charts)
         self._domains_changed()
         for goal in shown.goals:
             attained = str(goal.attainment) if goal.attainment is not None else ""
@@ -209,7 +211,8 @@ class CarePlanEditor(QDialog):
                       for r in range(g.rowCount()) if g.text(r, 1))  # fmt: skip
         actions = tuple(Action(a.text(r, 0), a.text(r, 1), a.text(r, 2) or None)
                         for r in range(a.rowCount()) if a.text(r, 0))  # fmt: skip
-        plan = replace(base, values=self.values_tab.values(), goals=goals, actions=actions,
+        plan = replace(base, values=self.values_tab.values(), own_words=self.values_tab.words(),
+                       charts=self.values_tab.charts(), goals=goals, actions=actions,
                        treatments=tuple(self.treatment_tab.treatments()),
                        medications=self.medication_tab.medications(strict),
                        letters=read_letters(self.letters_table, strict))  # fmt: skip
