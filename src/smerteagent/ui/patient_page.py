@@ -318,7 +318,7 @@ class PatientPage(QWidget):
                 _("Draft with {count} answers — press Enter to resume.").format(count=len(record.answers))
             )
         else:
-            self.result_view.show_result(form, record.score)
+            self.result_view.show_result(form, record.score, record.answers)
         done = [r for r in self._records if r.form_id == record.form_id and r.score is not None]
         entries = [(r.completed_at or r.created_at, r.score.results) for r in done if r.score is not None]
         answers = [(r.completed_at or r.created_at, r.answers) for r in done]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 
 from PySide6.QtWidgets import QLabel, QWidget
@@ -25,12 +26,30 @@ def _number(value: float | None) -> str:
     return text.replace(".", ",") if language() == "da" else text
 
 
-def result_html(form: CompiledForm, result: ScoreResult) -> str:
-    """Rich text for a result, built from the form's own labels in the current language."""
+def named_ratings(form: CompiledForm, answers: Mapping[str, int | str]) -> list[tuple[str, int | str | None]]:
+    """(name, rating) of every item rating something the patient named (PSFS: each activity with its 0–10)."""
+    rows: list[tuple[str, int | str | None]] = []
+    for item in form.definition.items:
+        name = answers.get(item.named_by) if item.named_by else None
+        if isinstance(name, str) and name.strip():
+            rows.append((name.strip(), answers.get(item.id)))
+    return rows
+
+
+def result_html(form: CompiledForm, result: ScoreResult, answers: Mapping[str, int | str] | None = None) -> str:
+    """Rich text for a result, built from the form's own labels in the current language; with the answers,
+    each named thing with its rating too (PSFS shows every activity, not only the mean)."""
     lang = language()
     definition = form.definition
     title = (definition.short_title or definition.title).get(lang)
     parts = [f"<h3>{escape(title)}</h3>"]
+    rated = named_ratings(form, answers or {})
+    if rated:
+        parts.append("<table cellspacing='4'>")
+        for name, value in rated:
+            shown = escape(_("not rated")) if value is None or isinstance(value, str) else number(value)
+            parts.append(f"<tr><td>{escape(name)}</td><td><b>{shown}</b></td></tr>")
+        parts.append("</table>")
     labels = {r.id: (r.label.get(lang) if r.label else r.id) for r in definition.scoring.results}
     for name, value in result.results.items():
         if name == "total" and "total" not in labels:
@@ -97,7 +116,9 @@ class ResultView(QLabel):
         self.setText(overview_html(overview, when))
         self.setAccessibleDescription(self.text())
 
-    def show_result(self, form: CompiledForm, result: ScoreResult) -> None:
-        html = result_html(form, result)
+    def show_result(
+        self, form: CompiledForm, result: ScoreResult, answers: Mapping[str, int | str] | None = None
+    ) -> None:
+        html = result_html(form, result, answers)
         self.setText(html)
         self.setAccessibleDescription(self.text())

@@ -147,7 +147,8 @@ class ScreeningView(QWidget):
         answered, asked = flow.progress()
         self.progress.setRange(0, max(asked, 1))
         self.progress.setValue(answered)
-        text = item.text.get(lang)
+        named = flow.named()  # a PSFS rating repeats the activity the patient wrote
+        text = _("How well can you do this today: {activity}?").format(activity=named) if named else item.text.get(lang)
         self.question.setText(text)
         self.question.setAccessibleName(text)
         hint = item.help if item.help and (item.help.for_patient or not self.patient_mode) else None
