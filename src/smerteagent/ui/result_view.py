@@ -46,9 +46,9 @@ def result_html(form: CompiledForm, result: ScoreResult, answers: Mapping[str, i
     rated = named_ratings(form, answers or {})
     if rated:
         parts.append("<table cellspacing='4'>")
-        for name, value in rated:
-            shown = escape(_("not rated")) if value is None or isinstance(value, str) else number(value)
-            parts.append(f"<tr><td>{escape(name)}</td><td><b>{shown}</b></td></tr>")
+        for name, rating in rated:
+            rated_text = number(rating) if isinstance(rating, int | float) else escape(_("not rated"))
+            parts.append(f"<tr><td>{escape(name)}</td><td><b>{rated_text}</b></td></tr>")
         parts.append("</table>")
     labels = {r.id: (r.label.get(lang) if r.label else r.id) for r in definition.scoring.results}
     for name, value in result.results.items():
