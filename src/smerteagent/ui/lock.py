@@ -119,6 +119,7 @@ class UnlockDialog(QDialog):
         for widget in (self.message, self.username_label, self.username, self.password_label, self.password,
                        self.problem, buttons):  # fmt: skip
             layout.addWidget(widget)
+        self.setMinimumWidth(460)
         self.show_switching(False)
 
     def show_switching(self, switching: bool) -> None:
@@ -143,6 +144,7 @@ class UnlockDialog(QDialog):
         self.username.clear()
         self.password.clear()
         self.problem.clear()
+        self.adjustSize()  # the longer message and the user-name field fit
         (self.username if switching else self.password).setFocus()
 
     def try_unlock(self) -> None:

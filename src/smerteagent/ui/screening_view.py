@@ -172,6 +172,9 @@ class ScreeningView(QWidget):
         self.question.setText(text)
         self.question.setAccessibleName(text)
         hint = item.help if item.help and (item.help.for_patient or not self.patient_mode) else None
+        # A scale's anchors ("0 = unable …, 10 = able …") in full under the question, where no help is shown:
+        # in the answer field's placeholder alone they are cut off at a large text size.
+        hint = hint or (item.anchors if item.anchors and (item.anchors.for_patient or not self.patient_mode) else None)
         self.help.setText(hint.get(lang) if hint else "")
         self.help.setVisible(hint is not None)
         self.error.clear()
@@ -255,6 +258,7 @@ class ScreeningView(QWidget):
         self.entry.setValidator(QIntValidator(item.min or 0, item.max or 0, self) if item.type == "numeric" else None)
         hint = f"{item.min}–{item.max}" if item.type == "numeric" else _("Free text (Enter to go on)")
         anchors = item.anchors.get(language()) if item.anchors else ""
+        anchors = "" if anchors and self.help.text() == anchors else anchors  # already in full under the question
         self.entry.setPlaceholderText(f"{hint}   {anchors}".strip())
         self.entry.setText("" if current is None else str(current))
         self.entry.setFocus()

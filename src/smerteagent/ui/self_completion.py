@@ -130,6 +130,7 @@ class PinDialog(QDialog):
         else:
             text = _("Too soon after a wrong PIN: this one was not checked. Try again in {seconds} s.")
             self.problem.setText(text.format(seconds=seconds))
+        self.adjustSize()  # a two-line message is shown whole
         self.ok.setEnabled(False)
         self.retry.start(seconds * 1000)
 
