@@ -190,3 +190,25 @@ def test_the_same_clinician_through_switch_user_simply_unlocks(
     switch_to(window, "mette", ADMIN_PASSWORD)
     assert editor.isVisible() and window.patient is not None and window.patient.id == patient.id
     assert not [e for e in services.audit.events() if e.action == "switch_user"]
+
+
+def test_kept_work_saved_after_someone_elses_save_is_a_conflict_not_an_overwrite(
+    qtbot: QtBot, window: MainWindow, services: Services, patient: Patient, jonas: Account,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    told: list[str] = []
+    monkeypatch.setattr("smerteagent.ui.operations.QMessageBox.warning", lambda _p, title, _t: told.append(title))
+    editor = open_editor(qtbot, window)
+    editor.action_table.add_row(["Mettes handling", "gp", ""])
+    switch_to(window, "jonas", JONAS_PASSWORD)
+    window.open_patient(patient.id)
+    second = open_editor(qtbot, window)
+    second.action_table.add_row(["Jonas' handling", "gp", ""])
+    assert second.save() is not None
+    second.reject()
+    switch_to(window, "mette", ADMIN_PASSWORD)
+    back = window.care_plan_editor
+    assert back is not None and "Mettes handling" in actions_of(back)
+    add_editor(qtbot, back)
+    assert back.save() is None and told == ["Ændret på en anden arbejdsstation"]
+    assert [a.what for a in services.careplans.current(patient.id).actions] == ["Jonas' handling"]
