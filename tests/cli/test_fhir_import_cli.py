@@ -104,3 +104,18 @@ def test_import_fhir_responses_bad_input_exits_2_and_stores_nothing(tmp_path: Pa
         result = run("--db", db, "import", "fhir-responses", *arguments)
         assert result.returncode == 2 and message in result.stderr, (arguments, result.stderr)
         assert "Traceback" not in result.stderr
+
+
+def test_a_score_read_as_intended_is_a_warning_on_stderr_and_in_the_form_file(tmp_path: Path) -> None:
+    from tests.core.interop.test_published_forms import CURRENT, sdc_phq9
+
+    folder = tmp_path / "forms"
+    path = write(tmp_path / "sdc-phq9.json", sdc_phq9(CURRENT))
+    result = run("forms", "import-fhir", str(path), "--id", "sdc_phq9", "--forms-dir", str(folder))
+    assert result.returncode == 0, result.stderr
+    [warning] = [line for line in result.stderr.splitlines() if "READ AS INTENDED" in line]
+    assert warning.startswith("WARNING: H1/TS: score total:") and "0 for every response" in warning
+    written = (folder / "sdc_phq9.yaml").read_text(encoding="utf-8")
+    assert "READ AS INTENDED" in yaml.safe_load(written)["source"]
+    score = run("score", "sdc_phq9", *[f"h1_t1_q{n}=1" for n in range(1, 10)], "--forms-dir", str(folder), "--json")
+    assert json.loads(score.stdout)["results"]["total"] == 9

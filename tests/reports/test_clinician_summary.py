@@ -75,3 +75,47 @@ def test_patches_unknown_drugs_and_uncounted_opioids_in_the_summary(summarise: A
     assert "Findes ikke i lægemiddelkataloget" in text
     assert "Zyxomol: lægemidlet findes ikke i lægemiddelkataloget" in text
     assert "ikke medregnet" in text and "Fentanyl: opioid IKKE medregnet" in text
+
+
+def whole_words(pdf: bytes) -> set[str]:
+    """Every word of the PDF as extracted, line by line: a word split across two lines is not in it whole."""
+    words = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for line in page.extract_text().splitlines():
+            words |= {w.strip(".,:;()[]\"'⚑") for w in line.split()}
+    return words
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_no_word_in_the_summary_tables_is_split_mid_word(
+    patient: Patient, settings: Settings, catalogue: Catalogue, library: FormLibrary, plan: CarePlan, language: str
+) -> None:
+    """The clinician summary's tables once printed "Morfinækv ivalent": every column is now at least as wide
+    as its longest word (or the table's text smaller), so long Danish words and drug names stay whole."""
+    drugs = (PlannedMedication("Buprenorphinhydrochlorid", daily_dose=0.4),
+             PlannedMedication("Oxycodonhydrochlorid", daily_dose=20, tapering=plan.medications[0].tapering),
+             PlannedMedication("Morfinsulfatpentahydrat", daily_dose=30),
+             PlannedMedication("Paracetamolbrusetabletter", daily_dose=3000))  # fmt: skip
+    results = {form_id: library.get(form_id).score(dict.fromkeys(library.get(form_id).items, 1))
+               for form_id in ("phq9", "startback", "pcs", "gad7")}  # fmt: skip
+    pdf = render_clinician_summary(replace(plan, medications=drugs), patient, settings=settings, catalogue=catalogue,
+                                   results=results, forms=library.forms, language=language, today=TODAY)  # fmt: skip
+    words = whole_words(pdf)
+    expected = {"Buprenorphinhydrochlorid", "Oxycodonhydrochlorid", "Morfinsulfatpentahydrat",
+                "Paracetamolbrusetabletter"}  # fmt: skip
+    expected |= {"Morfinækvivalent", "Udtrapningsplan", "Spørgeskema"} if language == "da" else {"Questionnaire"}
+    assert expected <= words, sorted(expected - words)
+
+
+def test_no_word_in_the_patient_plan_tables_is_split_mid_word(
+    patient: Patient, settings: Settings, catalogue: Catalogue, plan: CarePlan
+) -> None:
+    from smerteagent.reports import render_patient_plan
+
+    drugs = (PlannedMedication("Oxycodonhydrochloridtabletter", "1 tablet morgen og aften", 20,
+                               tapering=plan.medications[0].tapering),
+             PlannedMedication("Paracetamolbrusetabletter", "1 g x 3", 3000))  # fmt: skip
+    pdf = render_patient_plan(replace(plan, medications=drugs), patient, settings=settings, catalogue=catalogue,
+                              histories=[], safety_contacts=[], language="da", today=TODAY)  # fmt: skip
+    expected = {"Oxycodonhydrochloridtabletter", "Paracetamolbrusetabletter", "Superviseret"}
+    assert expected <= whole_words(pdf), sorted(expected - whole_words(pdf))

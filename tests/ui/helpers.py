@@ -44,3 +44,22 @@ def add_editor(qtbot: object, editor: object) -> None:
         dialog.shown_at_save = dialog.plan(strict=False)  # type: ignore[attr-defined]
 
     qtbot.addWidget(editor, before_close_func=forget_changes)  # type: ignore[attr-defined]
+
+
+def alt_letters(root: object) -> list[tuple[str, str]]:
+    """Every Alt letter a user can press in ``root``'s window: (letter, text) for buttons and check boxes,
+    labels with a buddy, tabs and the menu bar."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QMainWindow, QTabWidget
+
+    def letter(text: str) -> str:
+        plain = text.replace("&&", "")
+        index = plain.find("&")
+        return plain[index + 1].lower() if 0 <= index < len(plain) - 1 else ""
+
+    texts = [b.text() for b in root.findChildren(QAbstractButton) if b.isVisibleTo(root)]  # type: ignore[attr-defined]
+    texts += [label.text() for label in root.findChildren(QLabel) if label.buddy() is not None]  # type: ignore[attr-defined]
+    for tabs in root.findChildren(QTabWidget):  # type: ignore[attr-defined]
+        texts += [tabs.tabText(index) for index in range(tabs.count())]
+    if isinstance(root, QMainWindow):
+        texts += [action.text() for action in root.menuBar().actions()]
+    return [(letter(text), text) for text in texts if letter(text)]

@@ -21,6 +21,7 @@ from smerteagent.storage.services import Services
 from smerteagent.ui.careplan import CarePlanEditor
 from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
+from tests.ui.helpers import alt_letters
 
 STARTBACK_MEDIUM = [1, 0, 1, 0, 1, 1, 0, 0, 3]
 
@@ -452,11 +453,6 @@ def test_no_question_without_changes_or_after_saving(editor: CarePlanEditor, mon
     assert asked == [] and not editor.isVisible()
 
 
-def mnemonic(text: str) -> str:
-    index = text.replace("&&", "").find("&")
-    return text.replace("&&", "")[index + 1].lower() if index >= 0 else ""
-
-
 @pytest.mark.parametrize("language", ["da", "en"])
 def test_every_alt_letter_is_unique(qtbot: QtBot, services: Services, patient: Patient, language: str) -> None:
     from smerteagent import i18n
@@ -466,10 +462,8 @@ def test_every_alt_letter_is_unique(qtbot: QtBot, services: Services, patient: P
     try:
         dialog = CarePlanEditor(services, patient)
         qtbot.addWidget(dialog)
-        texts = [b.text() for b in dialog.findChildren(QPushButton)]
-        texts += [dialog.tabs.tabText(index) for index in range(dialog.tabs.count())]
-        letters = [mnemonic(text) for text in texts if mnemonic(text)]
-        assert len(letters) == len(set(letters)), texts
+        letters = [letter for letter, _text in alt_letters(dialog)]
+        assert len(letters) == len(set(letters)), alt_letters(dialog)
     finally:
         i18n.set_language(previous)
 

@@ -201,6 +201,8 @@ def run_import_fhir(arguments: argparse.Namespace) -> int:
     for line in imported.report:
         print(line)
     print(f"WARNING: {NO_BANDS_OR_FLAGS_MESSAGE}", file=sys.stderr)
+    for warning in imported.warnings:
+        print(f"WARNING: {warning}", file=sys.stderr)
     try:
         _write_form(out, imported)
     except FormError as error:

@@ -17,6 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Table, TableStyle
 
@@ -85,10 +86,57 @@ def grid(cells: Sequence[Sequence[Any]], widths: Sequence[float], *commands: tup
     return found
 
 
+CELL_PADDING = 12  # a Table's default left + right padding (6 pt each)
+SMALLER_SIZES = (8.5, 8, 7.5, 7)  # tried in turn when the longest words do not fit at 9 pt
+
+
+def _longest_word(text: str, style: ParagraphStyle) -> float:
+    return max((stringWidth(word, style.fontName, style.fontSize) for word in text.split()), default=0.0)
+
+
+def fit_widths(needed: Sequence[float], widths: Sequence[float]) -> list[float] | None:
+    """``widths`` changed as little as possible so that every column is at least ``needed`` wide: a column
+    short of room takes it from the others' spare room, in proportion to it. None when the total is too
+    small for every column's need."""
+    short = sum(max(0.0, n - w) for n, w in zip(needed, widths, strict=True))
+    if short == 0:
+        return list(widths)
+    spare = [max(0.0, w - n) for n, w in zip(needed, widths, strict=True)]
+    if sum(spare) < short:
+        return None
+    return [max(n, w) if s == 0 else w - short * s / sum(spare) for n, w, s in zip(needed, widths, spare, strict=True)]
+
+
+def _sized(name: str, size: float) -> ParagraphStyle:
+    base = styles()[name]
+    return ParagraphStyle(f"{name}-{size}", base, fontSize=size, leading=size * base.leading / base.fontSize)
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Table:
-    """A plain grid with a shaded header row that repeats when the table runs onto the next page."""
-    cells = [[para(h, "head") for h in header]]
-    cells += [[para(c, "cell") if isinstance(c, str) else c for c in row] for row in rows]
+    """A plain grid with a shaded header row that repeats when the table runs onto the next page.
+
+    No word is ever split inside a word ("Morfinækv|ivalent"): each column is widened to its longest word,
+    taking room from columns with room to spare; when the page is too narrow for that, the table's text
+    is set a little smaller until it fits."""
+    texts = [list(header), *[list(row) for row in rows]]
+    head, cell = styles()["head"], styles()["cell"]
+    for size in (None, *SMALLER_SIZES):
+        if size is not None:
+            head, cell = _sized("head", size), _sized("cell", size)
+        needed = [
+            max((_longest_word(row[column], head if n == 0 else cell) for n, row in enumerate(texts)
+                 if column < len(row) and isinstance(row[column], str)), default=0.0) + CELL_PADDING + 0.5
+            for column in range(len(widths))
+        ]  # fmt: skip
+        fitted = fit_widths(needed, widths)
+        if fitted is not None:
+            widths = fitted
+            break
+    cells = [[Paragraph(escape(h, quote=False).replace("\n", "<br/>"), head) for h in header]]
+    cells += [
+        [Paragraph(escape(c, quote=False).replace("\n", "<br/>"), cell) if isinstance(c, str) else c for c in row]
+        for row in rows
+    ]
     return grid(
         cells,
         widths,

@@ -85,7 +85,7 @@ class SafetyBanner(QFrame):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.text.setFont(font)
-        self.button = QPushButton(_("Record action…"), self)
+        self.button = QPushButton(_("&Record action…"), self)
         self.button.clicked.connect(self.record_requested)
         layout = QHBoxLayout(self)
         layout.addWidget(self.text, 1)

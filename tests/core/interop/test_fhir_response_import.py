@@ -200,3 +200,74 @@ def test_a_response_about_another_cpr_is_refused() -> None:
     bundle = exported("peg", {"q1": 4, "q2": 5, "q3": 6})
     with pytest.raises(Refused, match="another patient"):
         read_all(bundle, cpr="0101010101")
+
+
+# --- Other systems' responses with LOINC answer codes (LA…) fill our bundled PHQ/GAD forms -------------------
+
+PHQ9_ITEMS = ["44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8"]
+GAD7_ITEMS = ["69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7"]
+
+
+def loinc_response(
+    panel: str, link_ids: list[str], answers: list[int], *, system: str | None = LOINC
+) -> dict[str, Any]:
+    """A response as LOINC-based systems write it: linkIds are the items' LOINC codes, answers LA codes."""
+
+    def coding(value: int) -> dict[str, Any]:
+        code, display = FREQUENCY[value]
+        return {"code": code, "display": display, **({"system": system} if system else {})}
+
+    pairs = zip(link_ids, answers, strict=True)
+    items = [{"linkId": link, "answer": [{"valueCoding": coding(a)}]} for link, a in pairs]
+    return {"resourceType": "QuestionnaireResponse", "status": "completed", "authored": "2025-03-01T10:00:00Z",
+            "questionnaire": f"http://loinc.org/q/{panel}", "item": items}  # fmt: skip
+
+
+def test_the_loinc_answer_codes_are_on_our_phq_and_gad_options() -> None:
+    expected = [code for code, _ in FREQUENCY]
+    for form_id in ("phq9", "gad7", "phq4", "phq2", "gad2"):
+        for item_id, options in LIBRARY.get(form_id).options.items():
+            codes = [next(c.code for c in o.codes if c.system == LOINC) for o in sorted(options, key=lambda o: o.value)]
+            assert codes == expected, (form_id, item_id)
+
+
+@pytest.mark.parametrize(
+    ("form_id", "panel", "link_ids"),
+    [("phq9", "44249-1", PHQ9_ITEMS), ("gad7", "69737-5", GAD7_ITEMS),
+     ("phq9", "44249-1", [f"/{c}" for c in PHQ9_ITEMS]),  # LHC-Forms writes "/44250-9"
+     ("phq4", "69724-3", GAD7_ITEMS[:2] + PHQ9_ITEMS[:2]), ("phq2", "55757-9", PHQ9_ITEMS[:2]),
+     ("gad2", "gad2", GAD7_ITEMS[:2])],
+)  # fmt: skip
+def test_responses_with_loinc_item_and_answer_codes_fill_our_forms(
+    form_id: str, panel: str, link_ids: list[str]
+) -> None:
+    answers = [(n * 2 + 1) % 4 for n in range(len(link_ids))]
+    [taken] = read_all(loinc_response(panel, link_ids, answers))
+    form = LIBRARY.get(form_id)
+    assert taken.form_id == form_id
+    assert taken.answers == dict(zip(form.items, answers, strict=True))
+    assert form.score(taken.answers).results["total"] == sum(answers)
+
+
+def test_a_phq9_with_item_9_positive_in_loinc_codes_raises_the_suicide_flag_and_the_total_is_ignored() -> None:
+    response = loinc_response("44249-1", PHQ9_ITEMS, [0] * 8 + [2])
+    response["item"].append({"linkId": "/44261-6", "answer": [{"valueDecimal": 2}]})
+    [taken] = read_all(response)
+    assert taken.answers["q9"] == 2 and any("44261-6" in line for line in taken.ignored)
+    assert "suicide_risk" in LIBRARY.get("phq9").score(taken.answers).flags
+
+
+def test_an_la_code_without_a_system_is_taken_but_another_systemless_code_is_refused() -> None:
+    [taken] = read_all(loinc_response("69737-5", GAD7_ITEMS, [3] * 7, system=None))
+    assert taken.answers == {f"q{n}": 3 for n in range(1, 8)}
+    response = loinc_response("69737-5", GAD7_ITEMS, [3] * 7, system=None)
+    response["item"][0]["answer"] = [{"valueCoding": {"code": "3"}}]
+    with pytest.raises(Refused, match="is not an option"):
+        read_all(response)
+
+
+def test_an_la_code_from_another_answer_list_is_refused() -> None:
+    response = loinc_response("44249-1", PHQ9_ITEMS, [1] * 9)
+    response["item"][3]["answer"] = [{"valueCoding": {"system": LOINC, "code": "LA6572-7"}}]  # "Not difficult at all"
+    with pytest.raises(Refused, match="LA6572-7 is not an option"):
+        read_all(response)

@@ -46,6 +46,26 @@ class NotTranslatable(ValueError):
     """The expression is valid FHIRPath (or not), but not an aggregate our result methods can state."""
 
 
+class ReadsNothing(NotTranslatable):
+    """The aggregate, read literally, reads no answered item (e.g. a sum over top-level groups)."""
+
+
+_TOP_LEVEL = re.compile(r"^(?P<root>%resource|%context|QuestionnaireResponse)\.item(?=\.|$)")
+
+
+def at_every_level(expression: str) -> str:
+    """The aggregate with each part's top-level selection ``<root>.item…`` applied at every level
+    (``<root>.repeat(item)…``): what the author of a sum over top-level items evidently meant when the
+    questions sit inside groups. NotTranslatable when a part does not start at the top level."""
+    parts = []
+    for part in _split(expression.strip()):
+        rewritten, count = _TOP_LEVEL.subn(lambda m: f"{m['root']}.repeat(item)", _normalised(part))
+        if count != 1:
+            raise NotTranslatable(f"{part!r} does not select the top-level items")
+        parts.append(rewritten)
+    return " + ".join(parts)
+
+
 def substitute(expression: str, variables: dict[str, str]) -> str:
     """``%name`` of each known variable replaced by its expression in parentheses (nested, bounded)."""
     for _ in range(MAX_VARIABLE_DEPTH):

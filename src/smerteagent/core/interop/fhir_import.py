@@ -51,8 +51,11 @@ from smerteagent.core.interop.fhir_elements import (
 )
 from smerteagent.core.interop.fhir_enable import ImportedQuestion, answer_keys, from_enable_when
 from smerteagent.core.interop.fhir_fhirpath import (
+    Aggregate,
     NotTranslatable,
+    ReadsNothing,
     aggregate,
+    at_every_level,
     enable_rules,
     response_skeleton,
     substitute,
@@ -79,6 +82,7 @@ class ReportLine:
     link_id: str
     outcome: str
     message: str
+    loud: bool = False  # repeated as a WARNING wherever the import is reported (a score read as intended)
 
     def __str__(self) -> str:
         line = f"{self.outcome:<8}  {self.link_id}" + (f": {self.message}" if self.message else "")
@@ -99,6 +103,11 @@ class ImportedForm:
     @property
     def scored(self) -> bool:
         return bool(self.document["scoring"]["results"])
+
+    @property
+    def warnings(self) -> list[str]:
+        """What must be said loudly besides the report (a score read as intended, not as written)."""
+        return [clean_line(f"{line.link_id}: {line.message}") for line in self.report if line.loud]
 
 
 class NothingImported(SmerteAgentError):
@@ -138,12 +147,14 @@ class _Importer:
         self.calculated: list[tuple[str, Json]] = []
         self.missing_language: set[str] = set()
         self.danish_given = self.language == "da"
+        self.read_as_intended: list[str] = []  # result ids
+        self.intended_notes: dict[str, str] = {}  # linkId -> how a score was read as intended
 
     def fail(self, path: str, problem: str) -> FormError:
         return FormError(self.file, path, problem)
 
-    def note(self, link_id: str, outcome: str, message: str = "") -> None:
-        self.report.append(ReportLine(link_id, outcome, message))
+    def note(self, link_id: str, outcome: str, message: str = "", *, loud: bool = False) -> None:
+        self.report.append(ReportLine(link_id, outcome, message, loud))
 
     def text(self, text: Any, element: Any) -> dict[str, Any] | None:
         """``{da, en, other}`` from a string and its translations; a missing da/en borrows another language."""
@@ -398,7 +409,7 @@ class _Importer:
         for position, (link_id, item) in enumerate(self.calculated):
             first_is_total = position == 0 and "total" not in names
             name = "total" if first_is_total else names[position]
-            result, why = self.result(item, name)
+            result, why = self.result(item, name, link_id)
             if result is None:
                 self.note(link_id, "refused", f"score not imported: {why}")
                 return self.unscored(link_id)
@@ -409,6 +420,12 @@ class _Importer:
                           f"or when it gives no single number in {result['range']}")  # fmt: skip
                 continue
             described = f"{_DESCRIBED[result['method']]} of {len(result['items'])} items"
+            intended = self.intended_notes.pop(link_id, None)
+            if intended is not None:
+                self.read_as_intended.append(name)
+                self.note(link_id, "changed", f"score {name}: {described}, READ AS INTENDED, NOT AS WRITTEN: "
+                          f"{intended}", loud=True)  # fmt: skip
+                continue
             self.note(link_id, "imported", f"score {name}: {described}"
                       f"{_ZERO_FILL.get(result['method'], '')}")  # fmt: skip
         if not results and any(i.weights for i in self.items.values()):
@@ -419,7 +436,7 @@ class _Importer:
         self.note("(scoring)", "changed", f"the form is imported UNSCORED because {link_id!r} cannot be translated")
         return []
 
-    def result(self, item: Json, name: str) -> tuple[dict[str, Any] | None, str]:
+    def result(self, item: Json, name: str, link_id: str = "") -> tuple[dict[str, Any] | None, str]:
         expression = calculation(item)
         source = expression.get("expression") if isinstance(expression, dict) else None
         if not isinstance(expression, dict) or expression.get("language") != FHIRPATH or not isinstance(source, str):
@@ -440,6 +457,11 @@ class _Importer:
             return self.evaluated(item, name, full, f"FHIRPath {source!r}: {why}")
         try:
             terms, low, high = self.terms(found.link_ids, found.weighted, found.how)
+        except ReadsNothing as why:
+            reading = self.as_intended(source, full, found)
+            if reading is None:
+                return None, f"FHIRPath {source!r}: {why}"
+            found, terms, low, high, self.intended_notes[link_id] = reading
         except NotTranslatable as why:
             return None, f"FHIRPath {source!r}: {why}"
         method = {"sum": "sum", "avg": "mean", "count": "answered"}[found.how]
@@ -456,6 +478,40 @@ class _Importer:
         if any(codes):
             result["codes"] = [c for c in codes if c is not None]
         return result, ""
+
+    def as_intended(
+        self, source: str, full: str, literal: Aggregate
+    ) -> tuple[Aggregate, list[tuple[float, float, dict[str, Any]]], float, float, str] | None:
+        """A sum over top-level items that, as written, reads nothing because the questions sit inside
+        groups: read as its author evidently meant — the same selection at every level, i.e. the sum over
+        the form's (weighted) questions, still leaving out what the file leaves out (the total) — or None
+        when that reading does not exist or reads nothing either. The note says all of it."""
+        groups = [link for link in literal.link_ids if self.kinds.get(link) == "group"]
+        if literal.how != "sum" or not groups:
+            return None
+        try:
+            rewritten = at_every_level(full)
+            found = aggregate(rewritten, self.skeleton)
+            terms, low, high = self.terms(found.link_ids, found.weighted, found.how)
+        except NotTranslatable:
+            return None
+        calculated = {link for link, _ in self.calculated}
+        left_out = [link for link in self.kinds if link in calculated and link not in found.link_ids]
+        what = "weighted sum (answer weights)" if found.weighted else "sum of the answers"
+        read = [link for link in found.link_ids if link in self.items and link not in calculated]
+        note = (
+            f"the file's FHIRPath {source!r} reads, as written, only top-level items — here the group(s) "
+            f"{', '.join(repr(g) for g in groups)}, which have no answer — so read literally it is 0 for "
+            f"every response, whatever is answered. The author evidently meant the {what} of the form's "
+            f"questions inside the group(s); SmerteAgent reads it so: the same selection at every level "
+            f"({rewritten!r}), {len(terms)} questions ({', '.join(repr(link) for link in read)})"
+            + (f", leaving out {', '.join(repr(link) for link in left_out)} as the file does" if left_out else "")
+            + ". A system that runs the file as written shows 0; one that reads it as we do adds up only the "
+            "answered items (a missing answer counts as 0); SmerteAgent withholds the score until every item "
+            "is answered (a hidden conditional item counts as its zero answer). Check the score against the "
+            "instrument before clinical use"
+        )
+        return found, terms, low, high, note
 
     def evaluated(self, item: Json, name: str, full: str, why: str) -> tuple[dict[str, Any] | None, str]:
         """A calculation kept as FHIRPath, evaluated at score time, when it names the items it reads and its
@@ -510,7 +566,7 @@ class _Importer:
             points = term["points"] if "points" in term else {v: v for v in values_of(imported.document)}
             terms.append((min(points.values()), max(points.values()), term))
         if not terms:
-            raise NotTranslatable("it reads no answered item (a sum over top-level items does not reach into groups)")
+            raise ReadsNothing("it reads no answered item (a sum over top-level items does not reach into groups)")
         return terms, sum(t[0] for t in terms), sum(t[1] for t in terms)
 
     # --- the form ----------------------------------------------------------------------------------------
@@ -547,6 +603,12 @@ class _Importer:
         scoring_note = "Scored: sums, means or counts of the answers." if results else "NOT SCORED."
         if self.evaluate_at_score_time:
             scoring_note += " Some scores are EVALUATED as FHIRPath at score time (method fhirpath)."
+        if self.read_as_intended:
+            scoring_note += (
+                f" The score(s) {', '.join(self.read_as_intended)} are READ AS INTENDED, not as written: the file's "
+                "expression sums top-level items only, which hold no answer (0 for every response); they are "
+                "summed over the questions inside the groups (see the import report)."
+            )
         document: dict[str, Any] = {
             "id": name, "version": f"{version}-fhir", "title": title,
             "source": f"Imported from FHIR Questionnaire {url}|{version}"

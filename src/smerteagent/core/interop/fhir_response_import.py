@@ -9,6 +9,7 @@ about another patient (a different CPR) is refused.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +21,7 @@ from smerteagent.core.interop.fhir_input import clean_line
 from smerteagent.core.scoring.engine import CompiledForm
 
 ACCEPTED_STATUS = ("completed", "amended")
+_LOINC_ANSWER = re.compile(r"^LA\d{1,8}-\d$")
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,22 @@ class _Reader:
         self.by_link = {link: own for own, link in link_ids.items()}
         for item_id in form.items:
             self.by_link.setdefault(item_id, item_id)
+        # Other systems name an item by its LOINC code (``44250-9``, LHC-Forms ``/44250-9``): a code that
+        # names exactly one item (or result) of this form finds it.
+        by_code: dict[str, list[str]] = {}
+        for item in form.definition.items:
+            for code in {c.code for c in item.codes if c.system == LOINC}:
+                by_code.setdefault(code, []).append(item.id)
+        for result in form.definition.scoring.results:
+            for code in {c.code for c in result.codes if c.system == LOINC}:
+                by_code.setdefault(code, []).append(result.id)
+        self.by_loinc = {code: owners[0] for code, owners in by_code.items() if len(owners) == 1}
+
+    def own_id(self, link: str) -> str | None:
+        """Our item (or result) id for a response's linkId: remembered by an import, ours, or a LOINC code."""
+        if link in self.by_link:
+            return self.by_link[link]
+        return self.by_loinc.get(link.rstrip("/").rsplit("/", 1)[-1])
 
     def answers(self, response: Json) -> tuple[dict[str, int | str], list[str]]:
         found: dict[str, int | str] = {}
@@ -143,7 +161,7 @@ class _Reader:
         for where, item in _items(response.get("item"), "item"):
             link = item.get("linkId")
             answers = [a for a in item.get("answer") or [] if isinstance(a, dict)]
-            own = self.by_link.get(link) if isinstance(link, str) else None
+            own = self.own_id(link) if isinstance(link, str) else None
             if own in self.results or (own is None and not answers):
                 if answers:
                     ignored.append(f"{clean_line(str(link))} (the file's own calculated value; ours is computed)")
@@ -196,6 +214,9 @@ class _Reader:
         for option in self.form.options.get(item_id, ()):
             if any(c.system == system and c.code == code for c in option.codes):
                 return option.value
+            if system is None and any(c.system == LOINC and c.code == code and _LOINC_ANSWER.match(code)
+                                      for c in option.codes):  # fmt: skip
+                return option.value  # a LOINC answer code (LA…) is one only LOINC issues: no system needed
             if system in self.own_systems and code == str(option.value):
                 return option.value
         raise Refused(f"{where} ({item_id}): the coding {clean_line(str(system))}|{clean_line(code)} is not an option")

@@ -2,8 +2,9 @@
 
 ``answerValueSet: "#id"`` (or the canonical URL of a contained ValueSet) becomes the same answer options
 an ``answerOption`` list would give: each concept's coding, its display and designations (languages),
-and its weight (``itemWeight``/``ordinalValue`` on the concept, or the ``itemWeight`` property of a
-contained CodeSystem). A ValueSet that is not in the file is refused: resolving it needs a server.
+and its weight (``itemWeight``/``ordinalValue`` on the concept, an ``itemWeight`` property of an expansion
+entry, or the ``itemWeight`` property of a contained CodeSystem). A ValueSet that is not in the file is
+refused: resolving it needs a server.
 """
 
 from __future__ import annotations
@@ -73,10 +74,35 @@ def _option(system: str, concept: Json, weights: dict[tuple[str, str], float]) -
     option: Json = {"valueCoding": coding}
     weight = next((v for url in (ITEM_WEIGHT, ORDINAL_VALUE) if _is_number(v := extension_value(concept, url))), None)
     if weight is None:
+        weight = _property_weight(concept)
+    if weight is None:
         weight = weights.get((system, coding["code"]))
     if weight is not None:
         option["extension"] = [{"url": ITEM_WEIGHT, "valueDecimal": weight}]
     return option
+
+
+_WEIGHT_PROPERTIES = ("itemWeight", "weight", "ordinalValue")
+# R5's ValueSet.expansion.contains.property, as R4 files carry it (the cross-version extension)
+CONTAINS_PROPERTY = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ValueSet.expansion.contains.property"
+
+
+def _property_weight(entry: Json) -> float | None:
+    """The weight an expansion entry states as a property (R5 ``property``, or the R4 extension for it)."""
+    for prop in entry.get("property") or []:
+        if isinstance(prop, dict) and prop.get("code") in _WEIGHT_PROPERTIES:
+            value: Any = prop.get("valueDecimal", prop.get("valueInteger"))
+            if _is_number(value):
+                return float(value)
+    for extension in entry.get("extension") or []:
+        if not isinstance(extension, dict) or extension.get("url") != CONTAINS_PROPERTY:
+            continue
+        parts = {e.get("url"): e for e in extension.get("extension") or [] if isinstance(e, dict)}
+        code, value = parts.get("code", {}), parts.get("value", {})
+        number: Any = value.get("valueDecimal", value.get("valueInteger"))
+        if code.get("valueCode") in _WEIGHT_PROPERTIES and _is_number(number):
+            return float(number)
+    return None
 
 
 def options_from(resource: Json, value_set: Json) -> list[Json] | None:

@@ -25,7 +25,11 @@ class TreatmentTab(QWidget):
         self.suggestions = QListWidget(self)
         self.suggestions.setWordWrap(True)
         self.suggestions.setAccessibleName(_("Treatment"))
+        # Alt+letter reaches the suggestions from anywhere on the tab (Space ticks one).
+        suggestions_label = QLabel(_("Treatment sugg&estions (Space ticks)"), self)
+        suggestions_label.setBuddy(self.suggestions)
         layout.addLayout(types)
+        layout.addWidget(suggestions_label)
         layout.addWidget(self.suggestions, 1)
         source = QLabel(recommendations.source.get(language(), recommendations.source.get("da", "")), self)
         source.setWordWrap(True)
