@@ -17,10 +17,10 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from smerteagent.i18n import _
 from smerteagent.storage.services import Services
 from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
-from smerteagent.i18n import _
 from tests.ui.helpers import alt_letters
 from tests.ui.keyboard_user import KeyboardUser, Press, Scenario, Type, Until, alt, ctrl, focused, press
 
@@ -49,7 +49,9 @@ def key_of(label: str) -> Press:
 
 def where() -> str:
     widget = focused()
-    return f"{type(widget).__name__}[{widget.accessibleName() or widget.objectName()}] in {type(widget.window()).__name__}"
+    return (
+        f"{type(widget).__name__}[{widget.accessibleName() or widget.objectName()}] in {type(widget.window()).__name__}"
+    )
 
 
 def consultation(window: MainWindow, user: KeyboardUser) -> Scenario:
@@ -187,7 +189,7 @@ ANSWERS: dict[str, dict[str, int | str]] = {
 def answer_the_battery(window: MainWindow, user: KeyboardUser) -> Scenario:
     """Reads the question on screen and keys its answer: a digit for a choice (one key, it moves on), the
     number or words and Enter for a typed answer, Enter alone for an unused slot; Enter finishes a form."""
-    for _ in range(200):
+    for _step in range(200):
         if window.stack.currentWidget() is not window.screening:
             return
         view = window.screening
@@ -198,6 +200,7 @@ def answer_the_battery(window: MainWindow, user: KeyboardUser) -> Scenario:
         value = ANSWERS.get(form, {}).get(item.id)
         if DEBUG:
             print(form, item.id, item.type, value, where())
+
         def moved(here: tuple[int, str, str] = here) -> bool:
             shown = window.screening
             if window.stack.currentWidget() is not shown or shown is None:
@@ -211,7 +214,7 @@ def answer_the_battery(window: MainWindow, user: KeyboardUser) -> Scenario:
             yield press(getattr(K, f"Key_{digit}"))
             user.answer_keys += 1
             # The form's last question waits for Enter (finishing makes the answers final).
-            yield Until(lambda: moved() or (flow.at_last_item() and flow.current_answer() is not None))
+            yield Until(lambda flow=flow: moved() or (flow.at_last_item() and flow.current_answer() is not None))
             if not moved():
                 yield press(K.Key_Return)
         else:

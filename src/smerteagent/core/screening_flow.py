@@ -123,16 +123,33 @@ class ScreeningFlow:
 
     def asked(self, form: CompiledForm) -> list[int]:
         """The indexes of the items shown, in order: an item is hidden only when its condition is known to be
-        false and it holds no answer (an answer that still counts must stay visible, to be seen and cleared)."""
+        false and it holds no answer (an answer that still counts must stay visible, to be seen and cleared).
+        An item rating something the patient names (``named_by``, PSFS) is hidden while that name is empty:
+        an unused activity slot costs one Enter, not two."""
         given = self.form_answers(form.id)
         states = form.enabled_state(given)  # one pass over the conditions, not one per item
         definition = form.definition
         return [
             index
             for index, item in enumerate(definition.items)
-            if (item.id in given or states.get(item.id) is not False)
+            if (item.id in given or (states.get(item.id) is not False and not self.unnamed(item, given)))
             and (self.reader == "clinician" or definition.item_for_patient(item))
         ]
+
+    @staticmethod
+    def unnamed(item: Item, given: Mapping[str, int | str]) -> bool:
+        """A rating of something named in an earlier free-text item that is still empty."""
+        if item.named_by is None:
+            return False
+        name = given.get(item.named_by)
+        return not (isinstance(name, str) and name.strip())
+
+    def named(self) -> str | None:
+        """The name the current item rates (the PSFS activity the patient wrote), if any."""
+        if self.item.named_by is None:
+            return None
+        name = self.form_answers().get(self.item.named_by)
+        return name.strip() if isinstance(name, str) and name.strip() else None
 
     def set_answer(self, value: int | str | None) -> None:
         """Record (or with None clear) the current item's answer; the caller has already stored it."""

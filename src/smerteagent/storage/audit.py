@@ -48,6 +48,7 @@ ACTIONS = frozenset(
         "return",
         "pin_failed",
         "pin_unlocked",
+        "switch_user",
     }
 )
 

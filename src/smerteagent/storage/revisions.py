@@ -5,5 +5,16 @@
 
 from __future__ import annotations
 
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005i14b", "0005issue13", "0005issue12", "0005i16", "0006i15b")
+KNOWN_REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005i14b",
+    "0005issue13",
+    "0005issue12",
+    "0005i16",
+    "0006i15b",
+    "0006i15c",
+)
 HEAD = KNOWN_REVISIONS[-1]

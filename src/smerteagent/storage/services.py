@@ -23,6 +23,7 @@ from smerteagent.storage.audit_key import load_key
 from smerteagent.storage.careplans import CarePlanService
 from smerteagent.storage.database import Database, reading_session
 from smerteagent.storage.exports import ExportService
+from smerteagent.storage.kept_drafts import KeptDraftService
 from smerteagent.storage.medication_acks import MedicationAckService
 from smerteagent.storage.patients import PatientService
 from smerteagent.storage.screenings import ScreeningService
@@ -60,6 +61,7 @@ class Services:
     audit: AuditService
     medication_acks: MedicationAckService
     sessions: sessionmaker[Session]  # for bulk paths (demo) that write rows and their audit event together
+    kept_drafts: KeptDraftService  # a clinician's unsaved work kept private at a switch of user
 
     @property
     def actor(self) -> str:
@@ -119,4 +121,4 @@ def open_services(
     accounts, audit = AccountService(sessions, identity), AuditService(sessions, current)
     acks = MedicationAckService(sessions, current)
     return Services(database, forms, patients, screenings, settings, careplans, exports, accounts, audit, acks,
-                    sessions)  # fmt: skip
+                    sessions, KeptDraftService(sessions, current))  # fmt: skip

@@ -1,7 +1,7 @@
 """Locking the screen with the work kept: every open window is covered by a curtain (a dialog being
 filled in stays open underneath, nothing is closed or rejected), and only the clinician who was logged in
-unlocks it with the password. Another clinician must wait or use another workstation: work left open is
-never shown to someone else."""
+unlocks it with the password, or another clinician switches user: the first one's unsaved work is then kept
+as their private draft and the open patient closed, so work left open is never shown to someone else."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from smerteagent.core.accounts import Account
+from smerteagent.core.accounts import Account, LoginFailed, LoginThrottled
 from smerteagent.core.errors import SmerteAgentError
 from smerteagent.i18n import _
 
@@ -86,38 +86,84 @@ def uncover(curtains: list[Curtain]) -> None:
 
 
 class UnlockDialog(QDialog):
-    """Application-modal, so it takes the keyboard even over a modal dialog that was open when locking."""
+    """Application-modal, so it takes the keyboard even over a modal dialog that was open when locking.
+
+    The clinician who locked types their password; "Switch user" lets another clinician log in with their
+    own user name and password instead (``switched_to``): the faces then keep the first one's unsaved work
+    as their private draft and close the open patient. A message names a user name only while asking for one.
+    """
 
     def __init__(self, accounts: AccountService, account: Account, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.accounts, self.account = accounts, account
+        self.switching = False
+        self.switched_to: Account | None = None
         self.setWindowTitle(_("Locked"))
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
-        self.message = QLabel(_("SmerteAgent was locked; the work is kept. {name} unlocks with the password.")
-                              .format(name=account.display_name), self)  # fmt: skip
+        self.message = QLabel(self)
         self.message.setWordWrap(True)
+        self.username_label = QLabel(self)
+        self.username = QLineEdit(self)
+        self.password_label = QLabel(self)
         self.password = QLineEdit(self, echoMode=QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName(_("Password"))
         self.problem = QLabel(self)
+        self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #a40000")
+        self.switch_button = QPushButton(self)
+        self.switch_button.setAutoDefault(False)
+        self.switch_button.clicked.connect(lambda: self.show_switching(not self.switching))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
+        buttons.addButton(self.switch_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.accepted.connect(self.try_unlock)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.message)
-        layout.addWidget(QLabel(_("Password"), self))
-        layout.addWidget(self.password)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
+        for widget in (self.message, self.username_label, self.username, self.password_label, self.password,
+                       self.problem, buttons):  # fmt: skip
+            layout.addWidget(widget)
+        self.setMinimumWidth(460)
+        self.show_switching(False)
+
+    def show_switching(self, switching: bool) -> None:
+        """The locking clinician's password, or another clinician's user name and password."""
+        self.switching = switching
+        name = self.account.display_name
+        if switching:
+            self.message.setText(_("Another clinician logs in with their own user name and password. The open "
+                                   "patient is closed; {name}'s unsaved work is kept as a draft that only {name} "
+                                   "gets back, at their next login.").format(name=name))  # fmt: skip
+            self.switch_button.setText(_("&Back to {name}").format(name=name))
+        else:
+            self.message.setText(_("SmerteAgent is locked; the work is kept. {name} unlocks with their password.")
+                                 .format(name=name))  # fmt: skip
+            self.switch_button.setText(_("&Switch user"))
+        self.username_label.setText(_("User name"))
+        self.password_label.setText(_("Password"))
+        self.username.setAccessibleName(_("User name"))
+        self.password.setAccessibleName(_("Password"))
+        for widget in (self.username_label, self.username):
+            widget.setVisible(switching)
+        self.username.clear()
+        self.password.clear()
+        self.problem.clear()
+        self.adjustSize()  # the longer message and the user-name field fit
+        (self.username if switching else self.password).setFocus()
 
     def try_unlock(self) -> None:
+        username = self.username.text() if self.switching else self.account.username
         try:
-            self.accounts.log_in(self.account.username, self.password.text())
-        except SmerteAgentError as error:
-            self.problem.setText(str(error))
+            account = self.accounts.log_in(username, self.password.text())
+        except LoginThrottled as error:
+            wait = _("Too many wrong passwords; try again in {seconds} seconds").format(seconds=error.seconds)
+            self.problem.setText(str(error) if self.switching else wait)
             self.password.clear()
             return
+        except SmerteAgentError as error:
+            wrong_password = isinstance(error, LoginFailed) and not self.switching
+            self.problem.setText(_("Wrong password") if wrong_password else str(error))
+            self.password.clear()
+            return
+        self.switched_to = account if account.id != self.account.id else None
         self.accept()
 
     def reject(self) -> None:
         """Escape does not unlock."""
-        self.password.setFocus()
+        (self.username if self.switching else self.password).setFocus()

@@ -340,7 +340,9 @@ class PatientPage(QWidget):
             forms, lang = self.context.services.forms.forms, language()
             completed = [r for r in self._records if r.score is not None]
             statuses = flag_statuses(record, completed, forms, self._actions, lang)
-            self.result_view.show_result(form, record.score, statuses, band_followed_up(record, completed, forms, lang))
+            self.result_view.show_result(
+                form, record.score, statuses, band_followed_up(record, completed, forms, lang), record.answers
+            )
         done = [r for r in self._records if r.form_id == record.form_id and r.score is not None]
         entries = [(r.completed_at or r.created_at, r.score.results) for r in done if r.score is not None]
         answers = [(r.completed_at or r.created_at, r.answers) for r in done]

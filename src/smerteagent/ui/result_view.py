@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from PySide6.QtWidgets import QLabel, QWidget
@@ -27,15 +27,37 @@ def _number(value: float | None) -> str:
     return text.replace(".", ",") if language() == "da" else text
 
 
+def named_ratings(form: CompiledForm, answers: Mapping[str, int | str]) -> list[tuple[str, int | str | None]]:
+    """(name, rating) of every item rating something the patient named (PSFS: each activity with its 0–10)."""
+    rows: list[tuple[str, int | str | None]] = []
+    for item in form.definition.items:
+        name = answers.get(item.named_by) if item.named_by else None
+        if isinstance(name, str) and name.strip():
+            rows.append((name.strip(), answers.get(item.id)))
+    return rows
+
+
 def result_html(
-    form: CompiledForm, result: ScoreResult, statuses: Sequence[FlagStatus] = (), advice_done: Sequence[str] = ()
+    form: CompiledForm,
+    result: ScoreResult,
+    statuses: Sequence[FlagStatus] = (),
+    advice_done: Sequence[str] = (),
+    answers: Mapping[str, int | str] | None = None,
 ) -> str:
     """Rich text for a result, built from the form's own labels in the current language; ``statuses`` and
-    ``advice_done`` (core.flag_status) tell what was done since instead of asking for it again."""
+    ``advice_done`` (core.flag_status) tell what was done since instead of asking for it again; with the
+    answers, each named thing with its rating too (PSFS shows every activity, not only the mean)."""
     lang = language()
     definition = form.definition
     title = (definition.short_title or definition.title).get(lang)
     parts = [f"<h3>{escape(title)}</h3>"]
+    rated = named_ratings(form, answers or {})
+    if rated:
+        parts.append("<table cellspacing='4'>")
+        for name, rating in rated:
+            rated_text = number(rating) if isinstance(rating, int | float) else escape(_("not rated"))
+            parts.append(f"<tr><td>{escape(name)}</td><td><b>{rated_text}</b></td></tr>")
+        parts.append("</table>")
     labels = {r.id: (r.label.get(lang) if r.label else r.id) for r in definition.scoring.results}
     for name, value in result.results.items():
         if name == "total" and "total" not in labels:
@@ -113,7 +135,8 @@ class ResultView(QLabel):
         result: ScoreResult,
         statuses: Sequence[FlagStatus] = (),
         advice_done: Sequence[str] = (),
+        answers: Mapping[str, int | str] | None = None,
     ) -> None:
-        html = result_html(form, result, statuses, advice_done)
+        html = result_html(form, result, statuses, advice_done, answers)
         self.setText(html)
         self.setAccessibleDescription(self.text())

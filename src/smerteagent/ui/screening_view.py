@@ -40,13 +40,21 @@ def option_keys(values: list[int]) -> dict[int, int]:
     return {(position + 1) % 10: value for position, value in enumerate(values[:10])}
 
 
-def origin_text(origin: str | None) -> str:
-    """Why an answer is already there: the register knew it, or the patient gave it before."""
+def origin_text(origin: str | None, *, patient_mode: bool = False) -> str:
+    """Why an answer is already there: the register knew it, or the patient gave it before. On the patient's
+    own screen it says "your", never "the patient"."""
     if origin == ORIGIN_CONTEXT:
+        if patient_mode:
+            return _("Filled in from your record (your age from your CPR number, your sex) — change it if it is "
+                     "wrong.")  # fmt: skip
         return _("Filled in from the patient record (age from the CPR number, sex) — change it if it is wrong.")
     if origin == ORIGIN_PREVIOUS:
+        if patient_mode:
+            return _("You wrote this last time — change it if it no longer fits.")
         return _("From the previous questionnaire — change it if it no longer fits.")
     if origin == ORIGIN_CARRIED:
+        if patient_mode:
+            return _("You already answered this earlier today — change it if needed.")
         return _("Already answered earlier in this screening — change it if needed.")
     return ""
 
@@ -65,18 +73,19 @@ class ScreeningView(QWidget):
         self.patient_mode = patient_mode
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.banner = PatientBanner(self)
-        self.banner.set_patient(session.patient, masked=patient_mode)
+        banner_font = self.font()  # the banner's style sheet stops the patient mode's larger font reaching it
+        banner_font.setPointSizeF(banner_font.pointSizeF() * 1.25)
+        banner_font.setBold(True)
+        self.banner.label.setFont(banner_font)
         self.alert = QLabel(self, wordWrap=True)
         self.alert.setObjectName("screeningAlert")
         self.alert.setStyleSheet(
             "#screeningAlert { background: #b00020; color: white; font-weight: bold; padding: 6px; }"
         )
-        self.alert.setAccessibleName(_("Suicide risk alert"))
         self.alert.hide()
         self.instrument = QLabel(self)
         self.instructions = QLabel(self, wordWrap=True)
         self.progress = QProgressBar(self)
-        self.progress.setAccessibleName(_("Progress"))
         self.question = QLabel(self, wordWrap=True)
         self.question.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.question.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -87,15 +96,15 @@ class ScreeningView(QWidget):
         self.help = QLabel(self, wordWrap=True)  # the item's help ("skip this section if…"), for its reader
         self.options = QVBoxLayout()
         self.entry = QLineEdit(self)
-        self.entry.setAccessibleName(_("Answer"))
         self.entry.installEventFilter(self)
         self.error = QLabel(self, wordWrap=True)
         self.error.setStyleSheet("color: #b00020;")
-        self.back_button = QPushButton(_("← Back"), self)
-        self.next_button = QPushButton(_("Next →"), self)
+        self.back_button = QPushButton(self)
+        self.next_button = QPushButton(self)
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
-        self.hint = QLabel(_("Digits choose · Enter or → next · ← back · Backspace clears"), self)
+        self.hint = QLabel(self)
+        self._static_texts()
         self._layout()
         self._scale_fonts()
         self._buttons: dict[int, QPushButton] = {}
@@ -129,9 +138,20 @@ class ScreeningView(QWidget):
         bold.setBold(True)
         self.instrument.setFont(bold)
 
+    def _static_texts(self) -> None:
+        """The view's own words, in the current language (the patient may switch it at any question)."""
+        self.alert.setAccessibleName(_("Suicide risk alert"))
+        self.progress.setAccessibleName(_("Progress"))
+        self.entry.setAccessibleName(_("Answer"))
+        self.back_button.setText(_("← Back"))
+        self.next_button.setText(_("Next →"))
+        self.hint.setText(_("Digits choose · Enter or → next · ← back · Backspace clears"))
+        self.banner.set_patient(self.session.patient, masked=self.patient_mode)
+
     def render(self) -> None:
         """Show the current item and its answer; called after every move."""
         flow, lang = self.session.flow, language()
+        self._static_texts()
         if self.session.done:
             self.finished.emit()
             return
@@ -147,14 +167,18 @@ class ScreeningView(QWidget):
         answered, asked = flow.progress()
         self.progress.setRange(0, max(asked, 1))
         self.progress.setValue(answered)
-        text = item.text.get(lang)
+        named = flow.named()  # a PSFS rating repeats the activity the patient wrote
+        text = _("How well can you do this today: {activity}?").format(activity=named) if named else item.text.get(lang)
         self.question.setText(text)
         self.question.setAccessibleName(text)
         hint = item.help if item.help and (item.help.for_patient or not self.patient_mode) else None
+        # A scale's anchors ("0 = unable …, 10 = able …") in full under the question, where no help is shown:
+        # in the answer field's placeholder alone they are cut off at a large text size.
+        hint = hint or (item.anchors if item.anchors and (item.anchors.for_patient or not self.patient_mode) else None)
         self.help.setText(hint.get(lang) if hint else "")
         self.help.setVisible(hint is not None)
         self.error.clear()
-        note = origin_text(flow.origin())
+        note = origin_text(flow.origin(), patient_mode=self.patient_mode)
         self.origin_note.setText(note)
         self.origin_note.setVisible(bool(note))
         self._show_alerts()
@@ -234,6 +258,7 @@ class ScreeningView(QWidget):
         self.entry.setValidator(QIntValidator(item.min or 0, item.max or 0, self) if item.type == "numeric" else None)
         hint = f"{item.min}–{item.max}" if item.type == "numeric" else _("Free text (Enter to go on)")
         anchors = item.anchors.get(language()) if item.anchors else ""
+        anchors = "" if anchors and self.help.text() == anchors else anchors  # already in full under the question
         self.entry.setPlaceholderText(f"{hint}   {anchors}".strip())
         self.entry.setText("" if current is None else str(current))
         self.entry.setFocus()

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from smerteagent.ui.context import AppContext
     from smerteagent.usecases.patient_mode import PatientMode, PinOutcome
 
+PATIENT_FONT_SCALE = 1.4  # every text of the patient's mode, against the desk's point size
+QUESTION_SCALE = 1.6  # the question (and its answers) on top of that, as large as at the desk's screening
+
 PASTE_EVENTS = {QEvent.Type.ContextMenu, QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop}
 
 
@@ -68,7 +71,7 @@ class PinDialog(QDialog):
         self.by = "pin"
         self.setWindowTitle(_("Staff"))
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
-        self.prompt = QLabel(_("Enter the clinician's PIN to leave:"), self, wordWrap=True)
+        self.prompt = QLabel(_("Staff: enter the clinic's PIN to leave:"), self, wordWrap=True)
         self.pin = QLineEdit(self, echoMode=QLineEdit.EchoMode.Password)
         self.pin.setAccessibleName(_("PIN"))
         self.username = QLineEdit(self)
@@ -117,11 +120,17 @@ class PinDialog(QDialog):
     def _refused(self, outcome: PinOutcome) -> None:
         """Say why (never what was typed), and wait out the back-off before the next try."""
         if outcome.locked_out:
-            self.problem.setText("")
+            self.problem.setText(_("Wrong PIN. No tries are left: a clinician's password is needed."))
             self._show_fields()
             return
         seconds = max(1, round(outcome.wait_seconds))
-        self.problem.setText(_("Wrong PIN, or too soon after one. Try again in {seconds} s.").format(seconds=seconds))
+        if outcome.checked:
+            text = _("Wrong PIN. Tries left before a clinician's password is needed: {left}. Try again in {seconds} s.")
+            self.problem.setText(text.format(left=outcome.tries_left, seconds=seconds))
+        else:
+            text = _("Too soon after a wrong PIN: this one was not checked. Try again in {seconds} s.")
+            self.problem.setText(text.format(seconds=seconds))
+        self.adjustSize()  # a two-line message is shown whole
         self.ok.setEnabled(False)
         self.retry.start(seconds * 1000)
 
@@ -148,24 +157,32 @@ class SelfCompletionWindow(QWidget):
         self.mode = mode
         self.clinician_language = language()
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
-        self.setWindowTitle(_("Questionnaires"))
+        # Larger text than at the desk, for every widget of the patient's mode (children inherit the font).
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * PATIENT_FONT_SCALE)
+        self.setFont(font)
         session.flow.read_by("patient")  # only the forms and questions meant for the patient
-        self.view = ScreeningView(session, scale=2.2, patient_mode=True, parent=self)
+        self.view = ScreeningView(session, scale=QUESTION_SCALE, patient_mode=True, parent=self)
         self.view.finished.connect(self._thank)
-        self.thanks = QLabel(_("Thank you! Please hand the device back to the staff."), self)
+        self.thanks = QLabel(self)
         self.thanks.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.thanks.setWordWrap(True)
         font = self.thanks.font()
-        font.setPointSizeF(font.pointSizeF() * 2)
+        font.setPointSizeF(font.pointSizeF() * 1.6)
         self.thanks.setFont(font)
         self.thanks.hide()
         languages = QHBoxLayout()
+        self.language_buttons: dict[str, QPushButton] = {}
+        # Each language named in itself: the patient who reads only that language finds it.
         for code, label in (("da", "Dansk"), ("en", "English")):
             button = QPushButton(label, self)
+            button.setObjectName(f"language_{code}")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _checked=False, c=code: self.switch_language(c))
             languages.addWidget(button)
+            self.language_buttons[code] = button
         languages.addStretch()
-        self.leave = QPushButton(_("Staff: leave…"), self)
+        self.leave = QPushButton(self)
         self.leave.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.leave.clicked.connect(self.close)
         languages.addWidget(self.leave)
@@ -178,13 +195,26 @@ class SelfCompletionWindow(QWidget):
             self.no_paste.guard(field)
         self.pin_dialog: PinDialog | None = None
         self._left_by: str | None = None
+        self.retranslate()
         if session.done:
             self._thank()
 
+    def retranslate(self) -> None:
+        """The window's own words in the current language; the view renders its own."""
+        self.setWindowTitle(_("Questionnaires"))
+        self.thanks.setText(_("Thank you! Please hand the device back to the staff."))
+        self.leave.setText(_("Staff: leave…"))
+        for code, button in self.language_buttons.items():
+            button.setAccessibleName({"da": "Dansk", "en": "English"}[code])
+            button.setCheckable(True)
+            button.setChecked(code == language())
+
     def switch_language(self, code: str) -> None:
         set_language(code)
-        self.view.render()
-        self.view.setFocus()
+        self.retranslate()
+        if self.view.isVisible() or not self.thanks.isVisible():
+            self.view.render()
+            self.view.setFocus()
 
     def _thank(self) -> None:
         self.view.hide()

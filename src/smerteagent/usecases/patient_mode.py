@@ -37,6 +37,12 @@ class PinOutcome:
     failures: int = 0
     wait_seconds: float = 0.0
     locked_out: bool = False
+    checked: bool = True  # False: refused unchecked (too soon after a wrong one, or locked out)
+
+    @property
+    def tries_left(self) -> int:
+        """Wrong PINs still allowed before only a clinician's password lifts the lockout."""
+        return max(0, MAX_FAILURES - self.failures)
 
 
 def wait_after(failures: int) -> float:
@@ -73,10 +79,10 @@ class PatientMode:
     def try_pin(self, pin: str) -> PinOutcome:
         """Check one PIN; too soon after a wrong one or while locked out it is not even checked."""
         if self.locked_out:
-            return PinOutcome(False, self.failures, locked_out=True)
+            return PinOutcome(False, self.failures, locked_out=True, checked=False)
         wait = self.not_before - self.clock()
         if wait > 0:
-            return PinOutcome(False, self.failures, wait_seconds=wait)
+            return PinOutcome(False, self.failures, wait_seconds=wait, checked=False)
         stored = self.services.settings.load().self_completion_pin
         if stored and verify_pin(pin, stored):
             self.failures, self.not_before = 0, 0.0

@@ -54,6 +54,7 @@ from smerteagent.ui.clipboard import ClipboardGuard
 from smerteagent.ui.pdf_viewer import PdfViewer
 
 if TYPE_CHECKING:
+    from smerteagent.core.careplan.snapshot import KeptPlan
     from smerteagent.core.patients import Patient
     from smerteagent.storage.services import Services
     from smerteagent.ui.context import AppContext
@@ -65,9 +66,11 @@ class CarePlanEditor(QDialog):
     """Edits a :class:`CarePlan`; the services do all saving, scoring and checking."""
 
     def __init__(self, services: Services, patient: Patient, parent: QWidget | None = None,
-                 clipboard: ClipboardGuard | None = None, context: AppContext | None = None) -> None:  # fmt: skip
+                 clipboard: ClipboardGuard | None = None, context: AppContext | None = None,
+                 kept: KeptPlan | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.services, self.patient, self.context = services, patient, context
+        self.kept = kept  # this clinician's unsaved work, kept when another clinician switched user
         self.clipboard = clipboard or ClipboardGuard(self)
         self.setWindowTitle(_("Care plan — {name}").format(name=patient.name))
         self.inputs = report_inputs(services, patient)
@@ -116,6 +119,8 @@ class CarePlanEditor(QDialog):
         self.shown_at_save = self.plan(strict=False)
         watch_edits(self.values_tab, self.show_status)  # the values and treatment tabs say nothing when edited
         watch_edits(self.treatment_tab, self.show_status)
+        if kept is not None:
+            self._restore(kept)
         self.update_live()
         if context is not None:  # a screening completed or an action recorded elsewhere: read them again
             context.data_did_change.connect(self._data_changed)
@@ -142,6 +147,14 @@ class CarePlanEditor(QDialog):
         """Tell the other screens that the plan changed (the patient page, the visit overview)."""
         if self.context is not None:
             self.context.changed(self.patient.id, "care_plan")
+
+    def _restore(self, kept: KeptPlan) -> None:
+        """The kept work shown as it was left, still unsaved (closing asks, as for any change)."""
+        for table in (self.goal_table, self.action_table, self.medication_tab.table, self.letters_table):
+            table.clear_rows()
+        self.fill(kept.plan)
+        self._tell(_("Your unsaved changes from {time} are back: save them, or close to discard.")
+                   .format(time=f"{kept.kept_at:%d.%m.%Y %H:%M}"))  # fmt: skip
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -201,6 +214,8 @@ class CarePlanEditor(QDialog):
     def plan(self, strict: bool = True) -> CarePlan:
         """The plan as shown, on top of the version it was read from (number, revision, notes)."""
         base = self.current or CarePlan(self.patient.id)
+        if self.kept is not None:  # saved by someone else since the work was kept: a conflict, never an overwrite
+            base = replace(base, revision=self.kept.plan.revision)
         g, a = self.goal_table, self.action_table
         if strict:
             refuse_rows_without(g, 1, _("Goal row {number} has no goal text; write one or remove the row"), {0, 6})
@@ -262,7 +277,7 @@ class CarePlanEditor(QDialog):
     def save(self) -> CarePlan | None:
         saved = operations.run(self, lambda: self.services.careplans.save(self.plan()))
         if saved is not None:
-            self.current = saved
+            self.current, self.kept = saved, None
             self.shown_at_save = self.plan(strict=False)
             self._tell("")
             self._announce()
