@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from smerteagent.core.careplan.plan import CarePlan, SafetyPlan
 from smerteagent.core.careplan.suggestions import bundled_recommendations
@@ -16,6 +18,7 @@ from smerteagent.core.forms.model import Text
 from smerteagent.core.patients import Patient, PatientInput
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.reports import clinician_summary_pdf, patient_plan_pdf
+from smerteagent.storage.models import ResponseRow
 from smerteagent.storage.report_inputs import report_inputs
 from smerteagent.storage.services import Services
 
@@ -57,9 +60,13 @@ def texts(form: CompiledForm, for_patient: bool, language: str) -> set[str]:
 @pytest.fixture
 def everything(services: Services) -> tuple[Patient, CarePlan]:
     patient, _ = services.patients.add(PatientInput("Åse", "Ærø", cpr="070761-4285", sex="female"))
-    for form in services.forms.forms.values():
-        for highest in (False, True):
+    for highest in (False, True):
+        for form in services.forms.forms.values():
             answer_everything(services, patient, form, highest)
+        if not highest:  # the first visit a month ago: two days make a course the handout may chart
+            with Session(services.database.engine) as session, session.begin():  # SQLite and PostgreSQL alike
+                for row in session.scalars(select(ResponseRow)):
+                    row.completed_at = row.completed_at and row.completed_at - timedelta(days=30)
     every = bundled_recommendations().suggest(bundled_recommendations().pain_types, "high", "da")
     plan = CarePlan(
         patient.id,
