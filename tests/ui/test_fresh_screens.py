@@ -151,3 +151,20 @@ def test_the_page_shows_a_screening_advice_as_followed_up_once_the_instrument_is
             window.context.changed(patient.id, "screening")  # as the screen that wrote it does
     assert page.results.currentItem().text().split()[1] == "GAD-2"  # the row selected before stays selected
     assert "Udfyld GAD-7" not in page.result_view.text() and "fulgt op med GAD-7" in page.result_view.text()
+
+
+def test_a_closed_editor_no_longer_reads_the_record_on_changes(
+    qtbot: QtBot, window: MainWindow, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.open_patient(patient.id)
+    window.open_care_plan()
+    editor = window.care_plan_editor
+    assert isinstance(editor, CarePlanEditor)
+    add_editor(qtbot, editor)
+    reads: list[int] = []
+    monkeypatch.setattr(CarePlanEditor, "reload_inputs", lambda self: reads.append(1))
+    window.context.changed(patient.id, "screening")
+    assert reads == [1]
+    editor.reject()  # nothing typed: closes at once
+    window.context.changed(patient.id, "screening")
+    assert reads == [1]
