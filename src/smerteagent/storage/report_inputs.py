@@ -8,18 +8,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import yaml
-
 from smerteagent.core.careplan.journal import ScoreLine, journal_note
 from smerteagent.core.careplan.medication import Acknowledgement, Catalogue, bundled_catalogue
 from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.history import InstrumentHistory, Reader, build_history
 from smerteagent.core.patients import Patient
+from smerteagent.core.rules.library import rules_library
 from smerteagent.core.safety import SafetyAction
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.core.settings import Settings
-from smerteagent.paths import bundled_resources_dir
 from smerteagent.storage.screenings import ResponseRecord
 from smerteagent.storage.services import Services
 
@@ -100,8 +98,7 @@ class ReportInputs:
 
 
 def report_inputs(services: Services, patient: Patient) -> ReportInputs:
-    resources = bundled_resources_dir()
-    contacts = yaml.safe_load((resources / "careplan" / "safety_contacts.yaml").read_text(encoding="utf-8"))
+    contacts = rules_library().documents["safety_contacts.yaml"]  # the clinic's copy when it has one
     completed = services.screenings.responses(patient.id, status="complete")
     latest = {r.form_id: r.score for r in completed if r.score is not None}
     return ReportInputs(
