@@ -54,8 +54,7 @@ OVERRIDES: list[tuple[str, str, str, Callable[[], object]]] = [
      lambda: bundled_catalogue().thresholds["high_daily_mme"]),
     ("recommendations.yaml", "Kommunale tilbud om sygdomsmestring og fysisk træning", "Klinikkens eget smertehold",
      lambda: "Klinikkens eget smertehold" in offers()),
-    ("safety_contacts.yaml", "da: Regionens psykiatriske akutmodtagelse\n    en: The region's psychiatric emergency service\n",
-     "number: \"70 11 31 31\"\n    da: Regionens psykiatriske akutmodtagelse\n    en: The region's psychiatric emergency service\n",
+    ("safety_contacts.yaml", 'number: ""\n    da: Regionens', 'number: "70 11 31 31"\n    da: Regionens',
      lambda: "70 11 31 31" in contacts()),
     ("checklist.yaml", "  - id: consent\n", "", lambda: "consent" not in checklist_ids()),
     ("checkpoints.yaml", "period_months: 12", "period_months: 6", lambda: bundled_rules().period_months),
@@ -75,7 +74,9 @@ def test_the_bundled_rules_load_without_errors() -> None:
 
 
 @pytest.mark.parametrize(("name", "old", "new", "read"), OVERRIDES, ids=[o[0] for o in OVERRIDES])
-def test_a_clinic_copy_of_each_rules_file_takes_effect(name: str, old: str, new: str, read: Callable[[], object]) -> None:
+def test_a_clinic_copy_of_each_rules_file_takes_effect(
+    name: str, old: str, new: str, read: Callable[[], object]
+) -> None:
     before = read()
     copy = clinic_copy(name, old, new)
     forget_loaded_rules()
@@ -126,7 +127,9 @@ def test_an_unknown_file_in_the_rules_folder_is_named() -> None:
     folder.mkdir(parents=True)
     (folder / "medicin.yaml").write_text("drugs: {}\n", "utf-8")
     errors = rules_library().errors
-    assert len(errors) == 1 and errors[0].file == str(folder / "medicin.yaml") and "medication.yaml" in errors[0].problem
+    assert (
+        len(errors) == 1 and errors[0].file == str(folder / "medicin.yaml") and "medication.yaml" in errors[0].problem
+    )
 
 
 def test_a_later_folder_overrides_an_earlier_one(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

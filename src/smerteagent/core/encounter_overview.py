@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from smerteagent.core.careplan.suggestions import Recommendations
+from smerteagent.core.forms.titles import form_title
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
 
@@ -59,7 +60,7 @@ class EncounterOverview:
 def _line(
     record: VisitRecord, form: CompiledForm | None, language: str, handled: Collection[tuple[int, str]]
 ) -> OverviewLine:
-    title = (form.definition.short_title or form.definition.title).get(language) if form else record.form_id
+    title = form_title(form, record.form_id, language)
     result = record.score
     if result is None or form is None:
         return OverviewLine(record.form_id, title, (), None, "none", (), finished=False)

@@ -171,7 +171,7 @@ def build_history(
         charted = [r for r in charted if definition.result_for_patient(r)]
     shown = (_series(r, ordered, language) for r in charted)
     series = tuple(s for s in shown if s.points) + tuple(named_series(form, answers))
-    title = (definition.short_title or definition.title).get(language)
+    title = definition.display_title(language)
     band_result = definition.scoring.band_result
     has_band_series = any(s.result_id == band_result for s in series)
     found = thresholds(definition, language, reader) if has_band_series else ()

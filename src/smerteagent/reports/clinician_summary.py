@@ -97,7 +97,7 @@ def _score_row(form_id: str, result: ScoreResult, form: CompiledForm | None) -> 
     else:
         definition = form.definition
         labels = {r.id: r.label.get(lang) for r in definition.scoring.results if r.label and not r.hidden}
-        title = (definition.short_title or definition.title).get(lang)
+        title = definition.display_title(lang)
         bands = {b.id: b.label.get(lang) for b in definition.scoring.bands}
     scores = "; ".join(_labelled(labels.get(k, k), v) for k, v in result.results.items())
     flags = "\n".join(("⚑ " if f in result.critical_flags else "") + _flag_text(form, f) for f in result.flags)

@@ -11,6 +11,7 @@ from typing import Any
 from smerteagent.core.careplan.journal import ScoreLine, journal_note
 from smerteagent.core.careplan.medication import Acknowledgement, Catalogue, bundled_catalogue
 from smerteagent.core.careplan.plan import CarePlan
+from smerteagent.core.forms.titles import form_title
 from smerteagent.core.history import InstrumentHistory, Reader, build_history
 from smerteagent.core.patients import Patient
 from smerteagent.core.rules.library import rules_library
@@ -59,7 +60,7 @@ class ReportInputs:
                 found.append(ScoreLine(record.form_id, record.score, record.score.band))
                 continue
             bands = {b.id: b.label.get(language) for b in form.definition.scoring.bands}
-            title = (form.definition.short_title or form.definition.title).get(language)
+            title = form.definition.display_title(language)
             # Follow-up hints ("complete GAD-7") are the screening's business, not the record's.
             severity = record.score.flag_severity
             flags = tuple(form.flag_text(f, language) for f in record.score.flags if severity.get(f) != "info")
@@ -73,7 +74,7 @@ class ReportInputs:
         grouped: dict[tuple[object, ...], list[str]] = {}
         for action in self.safety_actions:
             form = self.forms.get(action.form_id)
-            title = (form.definition.short_title or form.definition.title).get(language) if form else action.form_id
+            title = form_title(form, action.form_id, language)
             titles = grouped.setdefault((action.at, action.actor, action.describe()), [])
             if title not in titles:
                 titles.append(title)

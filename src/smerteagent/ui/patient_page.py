@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smerteagent.core.forms.titles import form_title
 from smerteagent.core.history import InstrumentHistory, build_history
 from smerteagent.core.patients import Patient
 from smerteagent.core.safety import SafetyAction
@@ -278,7 +279,7 @@ class PatientPage(QWidget):
 
     def _item(self, record: ResponseRecord) -> QListWidgetItem:
         form = self.context.services.forms.forms.get(record.form_id)
-        title = (form.definition.short_title or form.definition.title).get(language()) if form else record.form_id
+        title = form_title(form, record.form_id, language())
         when = record.created_at.strftime("%d.%m.%Y")
         status = _("draft — Enter resumes") if record.score is None else self._band_label(form, record.score.band)
         text = f"{when}  {title}  {status}"

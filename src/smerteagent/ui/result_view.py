@@ -29,7 +29,7 @@ def result_html(form: CompiledForm, result: ScoreResult) -> str:
     """Rich text for a result, built from the form's own labels in the current language."""
     lang = language()
     definition = form.definition
-    title = (definition.short_title or definition.title).get(lang)
+    title = definition.display_title(lang)
     parts = [f"<h3>{escape(title)}</h3>"]
     labels = {r.id: (r.label.get(lang) if r.label else r.id) for r in definition.scoring.results}
     for name, value in result.results.items():

@@ -259,6 +259,10 @@ class Form(_Strict):
         """May be put in front of the patient to answer alone (self-completion)."""
         return self.audience != "clinician"
 
+    def display_title(self, language: str) -> str:
+        """The title every screen and paper shows: the short title (PHQ-9) when the form has one."""
+        return (self.short_title or self.title).get(language)
+
     def item_for_patient(self, item: Item) -> bool:
         """The patient may read this question alone: the form and the item both allow it."""
         return self.for_patient and (item.audience or self.audience) != "clinician" and item.text.for_patient

@@ -7,9 +7,8 @@ critical), the emergency number stays in the safety plan, and the suicide-risk c
 
 from __future__ import annotations
 
-from typing import Literal, get_args
-
 import re
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 

@@ -1,0 +1,34 @@
+"""Issue 18 item 2: one implementation per concept. Each concept has its one home, and the old copies are gone
+from the rest of the package (a new copy makes these fail)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from smerteagent.core.forms.loader import FormLibrary
+from smerteagent.core.forms.titles import form_title
+from smerteagent.paths import form_folders
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "smerteagent"
+
+
+def sources_matching(pattern: str, *, allowed: tuple[str, ...] = ()) -> list[str]:
+    compiled = re.compile(pattern)
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if relative in allowed:
+            continue
+        found += [f"{relative}:{n}" for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+                  if compiled.search(line)]  # fmt: skip
+    return found
+
+
+def test_a_forms_title_is_chosen_in_one_place() -> None:
+    forms = FormLibrary.load(form_folders()).forms
+    assert form_title(forms["phq9"], "phq9", "da") == forms["phq9"].definition.short_title.get("da")  # type: ignore[union-attr]
+    assert form_title(None, "removed_form", "da") == "removed_form"
+    untitled = forms["gad7"].definition.model_copy(update={"short_title": None})
+    assert untitled.display_title("en") == untitled.title.get("en") != forms["gad7"].definition.display_title("en")
+    assert sources_matching(r"short_title or", allowed=("core/forms/model.py",)) == []
