@@ -28,7 +28,8 @@ from smerteagent.core.forms.titles import form_title
 from smerteagent.core.history import InstrumentHistory, build_history
 from smerteagent.core.patients import Patient
 from smerteagent.core.safety import SafetyAction
-from smerteagent.i18n import N_, _, language, number, split_unit
+from smerteagent.core.vocabulary import DRUG_CONTEXT_LABELS, SETTING_LABELS
+from smerteagent.i18n import _, language, number, split_unit
 from smerteagent.ui import operations
 from smerteagent.ui.banner import PatientBanner
 from smerteagent.ui.careplan.medication_warnings import MedicationWarningsPanel
@@ -42,14 +43,7 @@ if TYPE_CHECKING:
     from smerteagent.ui.context import AppContext
     from smerteagent.usecases.import_fhir_responses import ResponsesImport
 
-CONTEXT = {
-    "on_opioids": N_("Opioids"),
-    "on_benzodiazepines": N_("Benzodiazepines"),
-    "on_z_drugs": N_("Z-drugs (sleeping pills)"),
-    "on_gabapentinoids": N_("Gabapentinoids"),
-}
 OVERVIEW_ROLE = Qt.ItemDataRole.UserRole + 1  # on the visit-overview row: the encounter it sums up
-SETTINGS = {"gp": N_("General practice"), "physiotherapy": N_("Physiotherapy"), "pain_clinic": N_("Pain clinic")}
 
 
 def change_text(history: InstrumentHistory) -> str:
@@ -124,14 +118,14 @@ class PatientPage(QWidget):
     def _start_box(self) -> QGroupBox:
         box = QGroupBox(_("Start a screening"), self)
         self.setting = QComboBox(box)
-        for key, label in SETTINGS.items():
+        for key, label in SETTING_LABELS.items():
             self.setting.addItem(_(label), key)
         self.setting.setAccessibleName(_("Setting"))
         self.battery = QComboBox(box)
         self.battery.setAccessibleName(_("Battery"))
         self.instrument = QComboBox(box)
         self.instrument.setAccessibleName(_("Single questionnaire"))
-        self.context_boxes = {key: QCheckBox(_(label), box) for key, label in CONTEXT.items()}
+        self.context_boxes = {key: QCheckBox(_(label), box) for key, label in DRUG_CONTEXT_LABELS.items()}
         start_battery = QPushButton(_("Start battery"), box)
         start_battery.setShortcut("Ctrl+B")
         start_battery.clicked.connect(self.start_selected_battery)

@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 
 from smerteagent.core.text import fold
+from smerteagent.core.vocabulary import CONTEXT_OF_CLASS
 from smerteagent.i18n import N_, _, number
 
 ADDICTIVE = frozenset({"opioid", "benzodiazepine", "z_drug", "gabapentinoid"})
@@ -514,15 +515,6 @@ def daily_dose_from(dose_text: str, drug: Classification) -> float | None:
     else:
         return None
     return canonical(count * per_day * value)
-
-
-# The batteries' context answers ("takes opioids?") that a drug class on the care plan answers.
-CONTEXT_OF_CLASS = {
-    "opioid": "on_opioids",
-    "benzodiazepine": "on_benzodiazepines",
-    "z_drug": "on_z_drugs",
-    "gabapentinoid": "on_gabapentinoids",
-}
 
 
 def battery_context(names: Iterable[str], catalogue: Catalogue) -> set[str]:

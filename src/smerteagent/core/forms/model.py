@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from smerteagent.core.vocabulary import Setting
+
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 Sex = Literal["female", "male"]
@@ -300,6 +302,6 @@ class Battery(_Strict):
     id: Identifier
     title: Text
     description: Text | None = None
-    setting: Literal["gp", "physiotherapy", "pain_clinic", "any"] = "any"
+    setting: Literal[Setting, "any"] = "any"
     instruments: list[Identifier] = Field(min_length=1)
     follow_ups: list[FollowUp] = Field(default_factory=list)
