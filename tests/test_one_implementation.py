@@ -62,3 +62,35 @@ def test_the_cli_and_storage_accept_the_same_settings() -> None:
             parser.parse_args(["screening", "start", "--patient", "1", "--form", "phq9", "--setting", setting]).setting
             == setting
         )
+
+
+def test_dates_and_decimals_follow_one_rule_on_screen_on_paper_and_in_the_note() -> None:
+    from datetime import date, datetime
+
+    from smerteagent.core.careplan.journal import _day as note_day
+    from smerteagent.core.quality.outcomes import outcome_text
+    from smerteagent.i18n import day, moment, number, speaking
+    from smerteagent.reports.charts import _tick_label
+    from smerteagent.reports.layout import amount
+    from smerteagent.reports.layout import day as paper_day
+
+    when = date(2026, 12, 3)
+    for language, written, decimal in (("da", "03.12.2026", "1,5"), ("en", "2026-12-03", "1.5")):
+        with speaking(language):
+            assert day(when) == paper_day(when) == note_day(when) == _tick_label(float(when.toordinal())) == written
+            assert moment(datetime(2026, 12, 3, 14, 5)) == f"{written} 14:05"
+            assert number(1.5) == amount(1.5) == outcome_text("median_peg", 1.5) == decimal
+    assert paper_day(None) == note_day(None) == "—" and day(None) == ""
+    assert sources_matching(r"%d\.%m\.%Y", allowed=("i18n.py", "ui/careplan/entries.py")) == []
+    assert sources_matching(r"replace\(\"\.\", \",\"\)", allowed=("i18n.py",)) == []
+
+
+def test_the_editor_shows_dates_as_it_reads_them() -> None:
+    from datetime import date
+
+    from smerteagent.i18n import speaking
+    from smerteagent.ui.careplan import entries
+
+    for language in ("da", "en"):
+        with speaking(language):
+            assert entries.parse_date(entries.date_text(date(2026, 12, 3))) == date(2026, 12, 3)

@@ -19,6 +19,7 @@ from smerteagent.core.safety import SafetyAction
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.core.settings import Settings
+from smerteagent.i18n import day
 from smerteagent.storage.screenings import ResponseRecord
 from smerteagent.storage.services import Services
 
@@ -78,7 +79,7 @@ class ReportInputs:
             titles = grouped.setdefault((action.at, action.actor, action.describe()), [])
             if title not in titles:
                 titles.append(title)
-        actions = [f"{at:%d.%m.%Y} {', '.join(titles)}: {text}" for (at, _actor, text), titles in grouped.items()]
+        actions = [f"{day(at)} {', '.join(titles)}: {text}" for (at, _actor, text), titles in grouped.items()]
         scores = self.latest_visit_scores(language)
         return journal_note(patient, scores, actions, plan, self.catalogue, today, self.open_alerts,
                             self.medication_acknowledgements)  # fmt: skip

@@ -29,7 +29,7 @@ from smerteagent.core.history import InstrumentHistory, build_history
 from smerteagent.core.patients import Patient
 from smerteagent.core.safety import SafetyAction
 from smerteagent.core.vocabulary import DRUG_CONTEXT_LABELS, SETTING_LABELS
-from smerteagent.i18n import _, language, number, split_unit
+from smerteagent.i18n import _, day, language, moment, number, split_unit
 from smerteagent.ui import operations
 from smerteagent.ui.banner import PatientBanner
 from smerteagent.ui.careplan.medication_warnings import MedicationWarningsPanel
@@ -255,9 +255,7 @@ class PatientPage(QWidget):
         self.results.clear()
         if records:
             # The latest visit's overview heads the list and is what shows first after a battery.
-            overview = QListWidgetItem(
-                _("Overview of the visit {date}").format(date=f"{records[-1].created_at:%d.%m.%Y}")
-            )
+            overview = QListWidgetItem(_("Overview of the visit {date}").format(date=day(records[-1].created_at)))
             overview.setData(OVERVIEW_ROLE, records[-1].encounter_id)
             self.results.addItem(overview)
         for record in reversed(records):
@@ -274,12 +272,12 @@ class PatientPage(QWidget):
     def _item(self, record: ResponseRecord) -> QListWidgetItem:
         form = self.context.services.forms.forms.get(record.form_id)
         title = form_title(form, record.form_id, language())
-        when = record.created_at.strftime("%d.%m.%Y")
+        when = day(record.created_at)
         status = _("draft — Enter resumes") if record.score is None else self._band_label(form, record.score.band)
         text = f"{when}  {title}  {status}"
         acted = self._actions_by_response.get(record.id)
         if acted is not None:  # the history shows the risk was handled, and when
-            text += "  " + _("✓ suicide-risk action {date}").format(date=f"{acted.at:%d.%m.%Y}")
+            text += "  " + _("✓ suicide-risk action {date}").format(date=day(acted.at))
         item = QListWidgetItem(text)
         item.setData(Qt.ItemDataRole.UserRole, record.id)
         return item
@@ -329,7 +327,7 @@ class PatientPage(QWidget):
         visit = [r for r in self._records if r.encounter_id == encounter_id]
         overview = encounter_overview(visit, self.context.services.forms.forms, bundled_recommendations(),
                                       language(), self._handled_flags)  # fmt: skip
-        self.result_view.show_overview(overview, f"{visit[0].created_at:%d.%m.%Y}" if visit else "")
+        self.result_view.show_overview(overview, day(visit[0].created_at) if visit else "")
         self.chart.hide()  # an instrument's history belongs to its own row
         self.change.setText("")
 
@@ -368,7 +366,7 @@ class PatientPage(QWidget):
         last = actions[-1]
         self.safety_done.setText(
             _("Suicide risk: action recorded {date} by {actor}: {action}").format(
-                date=f"{last.at:%d.%m.%Y %H:%M}", actor=last.actor, action=last.describe()
+                date=moment(last.at), actor=last.actor, action=last.describe()
             )
         )
         self.safety_done.show()

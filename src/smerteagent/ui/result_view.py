@@ -19,10 +19,7 @@ def flag_text(form: CompiledForm, flag: str) -> str:
 
 
 def _number(value: float | None) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:g}"
-    return text.replace(".", ",") if language() == "da" else text
+    return "—" if value is None else number(value)
 
 
 def result_html(form: CompiledForm, result: ScoreResult) -> str:

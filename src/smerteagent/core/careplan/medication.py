@@ -34,7 +34,7 @@ import yaml
 
 from smerteagent.core.text import fold
 from smerteagent.core.vocabulary import CONTEXT_OF_CLASS
-from smerteagent.i18n import N_, _, number
+from smerteagent.i18n import N_, _, day, number
 
 ADDICTIVE = frozenset({"opioid", "benzodiazepine", "z_drug", "gabapentinoid"})
 SEDATIVES = frozenset({"benzodiazepine", "z_drug"})
@@ -268,7 +268,7 @@ class Acknowledgement:
 def acknowledgement_text(acknowledgement: Acknowledgement) -> str:
     """How a printed warning tells that it was acknowledged: by whom, when and why."""
     return _("acknowledged by {who} on {date}: {reason}").format(
-        who=acknowledgement.actor, date=f"{acknowledgement.at:%d.%m.%Y}", reason=acknowledgement.reason
+        who=acknowledgement.actor, date=day(acknowledgement.at), reason=acknowledgement.reason
     )
 
 
