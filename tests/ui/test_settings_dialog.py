@@ -35,11 +35,12 @@ def test_the_check_names_the_clinics_rules_files_and_a_refused_one(qtbot: QtBot)
     folder.mkdir(parents=True)
     thresholds = (bundled_resources_dir() / "medication" / "thresholds.yaml").read_text(encoding="utf-8")
     (folder / "thresholds.yaml").write_text(thresholds.replace("{value: 90", "{value: 80"), encoding="utf-8")
-    (folder / "safety_contacts.yaml").write_text("source: x\ncontacts: []\n", encoding="utf-8")
+    contacts = (bundled_resources_dir() / "careplan" / "safety_contacts.yaml").read_text(encoding="utf-8")
+    (folder / "safety_contacts.yaml").write_text(contacts.replace('number: "112"', 'number: ""'), encoding="utf-8")
     row = FormsFolderRow()
     qtbot.addWidget(row)
     lines = row.check().splitlines()
     [used] = [line for line in lines if "thresholds.yaml" in line]
     assert "safety_contacts" not in used
     [refused] = [line for line in lines if "safety_contacts.yaml" in line]
-    assert "contacts" in refused.split("safety_contacts.yaml", 1)[1]
+    assert "contacts: the 'emergency' contact must stay" in refused.split("safety_contacts.yaml", 1)[1]
