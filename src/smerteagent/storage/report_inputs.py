@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from smerteagent.core.careplan.journal import ScoreLine, journal_note
@@ -72,7 +72,7 @@ class ReportInputs:
     def journal(self, patient: Patient, plan: CarePlan | None, language: str, today: date) -> str:
         """The plain-text note for the practice's own record system (in the current UI language)."""
         # One action recorded for several flags at once (PHQ-9 and C-SSRS) is one line naming both instruments.
-        grouped: dict[tuple[object, ...], list[str]] = {}
+        grouped: dict[tuple[datetime, str, str], list[str]] = {}
         for action in self.safety_actions:
             form = self.forms.get(action.form_id)
             title = form_title(form, action.form_id, language)
