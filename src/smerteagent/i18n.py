@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 
 from smerteagent.paths import bundled_resources_dir
@@ -71,6 +72,19 @@ def number(value: float, unit: str = "", *, sign: bool = False) -> str:
     if not unit:
         return text
     return f"{text}{unit}" if unit == "%" and language() == "en" else f"{text} {unit}"
+
+
+def day(value: date | None, empty: str = "") -> str:
+    """A date as the reader writes it: 03.12.2026 in Danish, 2026-12-03 (ISO, never ambiguous) in English;
+    ``empty`` for no date. Every screen, paper and note shows dates through this (and :func:`moment`)."""
+    if value is None:
+        return empty
+    return value.strftime("%d.%m.%Y") if language() == "da" else value.strftime("%Y-%m-%d")
+
+
+def moment(value: datetime) -> str:
+    """A date and time of day: 03.12.2026 14:05 in Danish, 2026-12-03 14:05 in English."""
+    return f"{day(value)} {value:%H:%M}"
 
 
 def split_unit(label: str) -> tuple[str, str]:

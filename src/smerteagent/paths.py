@@ -55,3 +55,8 @@ def user_forms_dirs(extra: Path | None = None) -> list[Path]:
 def form_folders(extra: Path | None = None) -> list[Path]:
     """Every folder forms are read from, bundled first so that user folders override it."""
     return [bundled_forms_dir(), *user_forms_dirs(extra)]
+
+
+def rules_folders(extra: Path | None = None) -> list[Path]:
+    """The clinic's rules folders (``rules`` inside each user forms folder), in override order."""
+    return [folder / "rules" for folder in user_forms_dirs(extra)]

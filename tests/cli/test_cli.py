@@ -155,6 +155,19 @@ def test_forms_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert f"invalid  {broken}: scoring.bands[0].when" in out and "'totl'" in out
 
 
+def test_forms_validate_checks_a_clinics_rules_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from smerteagent.paths import bundled_resources_dir
+
+    (tmp_path / "rules").mkdir()
+    thresholds = (bundled_resources_dir() / "medication" / "thresholds.yaml").read_text(encoding="utf-8")
+    (tmp_path / "rules" / "thresholds.yaml").write_text(thresholds.replace("{value: 90", "{value: 80"), "utf-8")
+    assert main(["forms", "validate", str(tmp_path)]) == 0
+    (tmp_path / "rules" / "thresholds.yaml").write_text(thresholds.replace("{value: 90", "{value: nitti"), "utf-8")
+    assert main(["forms", "validate", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"invalid  {tmp_path / 'rules' / 'thresholds.yaml'}: thresholds.high_daily_mme.value" in out
+
+
 def test_forms_dir_overrides_and_env_variable(tmp_path: Path) -> None:
     text = (bundled_forms_dir() / "was.yaml").read_text(encoding="utf-8")
     (tmp_path / "was.yaml").write_text(text.replace('version: "1.0"', 'version: "clinic-2"'), encoding="utf-8")

@@ -135,7 +135,7 @@ def test_note_and_summary_share_the_record_lines_consent_abuse_review_evaluation
     finally:
         i18n.set_language("da")
     assert "Stance on abuse: Ingen tegn på misbrug (ORT lav)" in english
-    assert "Oxycodon: tapering from 01.12.2026 to 29.12.2026" in english
+    assert "Oxycodon: tapering from 2026-12-01 to 2026-12-29" in english  # English dates are ISO
 
 
 def test_the_patients_own_words_are_in_the_note_as_written(library: FormLibrary) -> None:

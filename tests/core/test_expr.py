@@ -115,3 +115,73 @@ def test_error_gives_the_position() -> None:
     with pytest.raises(ExprError) as caught:
         parse_expression("total <= 3 $ 4")
     assert caught.value.position == 11
+
+
+# -- the tree (issue 18 item 2): parsed once, read for names, text and translations ---------------------------
+
+
+def _every_rule_text() -> list[str]:
+    """Every expression of the bundled forms and batteries, as written."""
+    from smerteagent.core.forms.loader import FormLibrary
+    from smerteagent.paths import form_folders
+
+    library = FormLibrary.load(form_folders())
+    found: list[str] = []
+
+    def collect(value: object, key: str = "") -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                collect(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                collect(v, key)
+        elif isinstance(value, str) and key in ("when", "enable_when", "expr", "from_context"):
+            found.append(value)
+
+    for form in library.forms.values():
+        collect(form.definition.model_dump())
+        collect(form.definition.scoring.model_dump().get("definitions", {}), "expr")
+    for battery in library.batteries.values():
+        collect(battery.model_dump())
+    return found
+
+
+def test_the_tree_holds_the_structure() -> None:
+    from smerteagent.core.expr import Call, Compare, Const, Logic, Member, Name, Negate, Not, parse_tree
+
+    assert parse_tree("q1 == 1 or q2 in [1, 2] and not answered(q3)") == Logic(
+        "or", Compare("==", Name("q1"), Const(1)),
+        Logic("and", Member(Name("q2"), (1, 2)), Not(Call("answered", "q3"))),
+    )  # fmt: skip
+    assert parse_tree("-total <= -2.5") == Compare("<=", Negate(Name("total")), Negate(Const(2.5)))
+
+
+def test_every_bundled_rule_is_written_back_to_the_same_tree() -> None:
+    from smerteagent.core.expr import parse_expression, parse_tree, to_source
+
+    rules = _every_rule_text()
+    assert len(rules) > 50
+    for rule in rules:
+        tree = parse_tree(rule)
+        assert parse_tree(to_source(tree)) == tree, rule
+        assert parse_expression(to_source(tree)).names == parse_expression(rule).names
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["a - (b - c)", "a / (b * c)", "(a or b) and c", "not (a and b)", "-(a + b) * 2", "a == 'x' or b in ['y', 'z']",
+     "(a - b) - c", "flag(suicide_risk) and true"],
+)  # fmt: skip
+def test_text_written_from_a_tree_keeps_its_meaning(source: str) -> None:
+    from smerteagent.core.expr import parse_tree, to_source
+
+    assert parse_tree(to_source(parse_tree(source))) == parse_tree(source)
+
+
+def test_no_module_reads_rule_text_again_with_regular_expressions() -> None:
+    from pathlib import Path
+
+    core = Path(__file__).resolve().parents[2] / "src" / "smerteagent" / "core"
+    for module in ("history.py", "interop/fhir_enable.py"):
+        text = (core / module).read_text("utf-8")
+        assert "import re\n" not in text and "re.compile" not in text, module

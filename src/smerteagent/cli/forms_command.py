@@ -29,7 +29,9 @@ def register(commands: Any, add_forms_dir: Callable[[argparse.ArgumentParser], N
     add_forms_dir(listing)
     listing.set_defaults(handler=run_list)
 
-    validate = actions.add_parser("validate", help="check form or battery files; exit 1 if any is invalid")
+    validate = actions.add_parser(
+        "validate", help="check form, battery or rules files (a folder: its rules/ too); exit 1 if any is invalid"
+    )
     validate.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     add_forms_dir(validate)
     validate.set_defaults(handler=run_validate)
@@ -83,7 +85,7 @@ def run_validate(arguments: argparse.Namespace) -> int:
     files: list[Path] = []
     for path in arguments.paths:
         if path.is_dir():
-            files += form_files(path) + form_files(path / BATTERY_FOLDER)
+            files += form_files(path) + form_files(path / BATTERY_FOLDER) + form_files(path / "rules")
         else:
             files.append(path)
     if not files:
@@ -102,9 +104,13 @@ def run_validate(arguments: argparse.Namespace) -> int:
 def _validate_file(file: Path, forms: dict[str, CompiledForm]) -> None:
     from smerteagent.core.batteries import check_battery
     from smerteagent.core.forms.loader import load_battery, load_form, read_document
+    from smerteagent.core.rules.library import RULE_FILES, load_rule_file
 
     if not file.is_file():
         raise FormError(str(file), "", "no such file")
+    if file.name in RULE_FILES:  # a rules file is known by its name (medication.yaml, thresholds.yaml ...)
+        load_rule_file(RULE_FILES[file.name], file)
+        return
     document = read_document(file)
     if isinstance(document, dict) and "instruments" in document:
         check_battery(load_battery(file), forms, str(file))

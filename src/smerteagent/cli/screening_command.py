@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, fail, open_storage, storage_command
+from smerteagent.core.vocabulary import SETTINGS
 
 if TYPE_CHECKING:
     from smerteagent.storage.screenings import ResponseRecord
@@ -27,7 +28,7 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
     start = actions.add_parser("start", help="a new visit with one questionnaire; prints the response id")
     start.add_argument("--patient", required=True, metavar="ID|CPR")
     start.add_argument("--form", required=True, metavar="FORM_ID")
-    start.add_argument("--setting", default="gp", choices=("gp", "physiotherapy", "pain_clinic"))
+    start.add_argument("--setting", default="gp", choices=SETTINGS)
     start.add_argument("--json", action="store_true")
     add_common(start)
     start.set_defaults(handler=storage_command(run_start))

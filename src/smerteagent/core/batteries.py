@@ -16,8 +16,9 @@ from smerteagent.core.expr import ExprError, Expression, Value, parse_expression
 from smerteagent.core.forms.model import Battery, FollowUp, Text
 from smerteagent.core.scoring.engine import CompiledForm, EvaluationScope
 from smerteagent.core.scoring.result import ENGINE_FLAG_SEVERITY, ScoreResult
+from smerteagent.core.vocabulary import DRUG_CONTEXTS
 
-CONTEXT_NAMES = frozenset({"on_opioids", "on_benzodiazepines", "on_z_drugs", "on_gabapentinoids", "sex", "age"})
+CONTEXT_NAMES = frozenset({*DRUG_CONTEXTS, "sex", "age"})
 
 
 @dataclass(frozen=True)

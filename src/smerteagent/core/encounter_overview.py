@@ -10,6 +10,7 @@ from typing import Protocol
 
 from smerteagent.core.careplan.suggestions import Recommendations
 from smerteagent.core.flag_status import Completed, FlagStatus, flag_statuses, flag_words
+from smerteagent.core.forms.titles import form_title
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
 
@@ -65,7 +66,7 @@ def _line(
     completed: Sequence[Completed],
 ) -> OverviewLine:
     form = forms.get(record.form_id)
-    title = (form.definition.short_title or form.definition.title).get(language) if form else record.form_id
+    title = form_title(form, record.form_id, language)
     result = record.score
     if result is None or form is None:
         return OverviewLine(record.form_id, title, (), None, "none", (), finished=False)

@@ -1,7 +1,9 @@
 """A small, safe expression language for form and battery files.
 
 Form files hold conditions such as ``total <= 3`` or ``q4 == 1 or (q6 == 1 and q6b == 1)``. They are
-parsed here into closures once, at load time; nothing from a file ever reaches ``eval``.
+parsed here once, at load time, into a tree (:data:`Node`); the tree is compiled into closures for
+evaluation, and read (never the text again) for the names an expression uses, its text (:func:`to_source`) and
+its translations (FHIR enableWhen, chart thresholds). Nothing from a file ever reaches ``eval``.
 
 Unanswered items evaluate to ``None`` and logic is three-valued (Kleene): a comparison with ``None`` is
 unknown, ``unknown or True`` is ``True``, ``unknown and False`` is ``False``. A band rule that comes out
@@ -14,7 +16,7 @@ the unanswered items could still take, so the engine can report what partial ans
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -88,6 +90,7 @@ class Expression:
     names: frozenset[str] = field(default_factory=frozenset)
     answered_items: frozenset[str] = field(default_factory=frozenset)
     flag_names: frozenset[str] = field(default_factory=frozenset)
+    tree: Node = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
 
 _TOKEN = re.compile(
@@ -295,6 +298,190 @@ def _negate(operand: _Node) -> _Node:
     return _Node(evaluate, lambda scope: negate(inner_span(scope)))
 
 
+# -- the tree -------------------------------------------------------------------------------------------------
+# An expression is parsed once into this tree; evaluation closures (``compile_tree``), the names it reads
+# (``walk``), the text back (``to_source``) and translations (FHIR enableWhen, chart thresholds) all read it.
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    value: Value
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """``answered(item)`` or ``flag(name)``."""
+
+    function: str
+    argument: str
+
+
+@dataclass(frozen=True, slots=True)
+class Macro:
+    """A form definition's name, standing for its (already parsed) expression."""
+
+    name: str
+    expression: Expression
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Negate:
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Logic:
+    """``and`` / ``or``, left to right (a chain nests to the left)."""
+
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """``operand in [choices]``."""
+
+    operand: Node
+    choices: tuple[Value, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Arithmetic:
+    op: str
+    left: Node
+    right: Node
+
+
+Node = Const | Name | Call | Macro | Not | Negate | Logic | Compare | Member | Arithmetic
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node of the tree, a definition's tree included."""
+    yield node
+    match node:
+        case Not(operand) | Negate(operand) | Member(operand, _):
+            yield from walk(operand)
+        case Logic(_, left, right) | Compare(_, left, right) | Arithmetic(_, left, right):
+            yield from walk(left)
+            yield from walk(right)
+        case Macro(_, expression):
+            yield from walk(expression.tree)
+
+
+def compile_tree(node: Node) -> _Node:
+    """The evaluation and span closures of a tree (built once; evaluating never looks at the tree again)."""
+    match node:
+        case Const(value):
+            return _constant(value)
+        case Name(name):
+            return _lookup(name)
+        case Call("answered", item):
+            return _Node(lambda scope: item in scope.answers, lambda scope: point(item in scope.answers))
+        case Call(_, flag):
+            state = _flag_state(flag)
+            return _Node(state, lambda scope: point(state(scope)))  # type: ignore[arg-type]
+        case Macro(_, expression):
+            return _Node(expression.evaluate, expression.bounds)
+        case Not(operand):
+            return _not(compile_tree(operand))
+        case Negate(operand):
+            return _negate(compile_tree(operand))
+        case Logic(op, left, right):
+            return (_and if op == "and" else _or)(compile_tree(left), compile_tree(right))
+        case Compare(op, left, right):
+            return _compare(op, compile_tree(left), compile_tree(right))
+        case Member(operand, choices):
+            return _membership(compile_tree(operand), choices)
+        case Arithmetic(op, left, right):
+            return _arithmetic(op, compile_tree(left), compile_tree(right))
+    raise AssertionError(node)
+
+
+_PRECEDENCE = {"or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5, "*": 6, "/": 6, "negate": 7}
+
+
+def _precedence(node: Node) -> int:
+    match node:
+        case Logic(op, _, _):
+            return _PRECEDENCE[op]
+        case Not():
+            return _PRECEDENCE["not"]
+        case Compare() | Member():
+            return _PRECEDENCE["compare"]
+        case Arithmetic(op, _, _):
+            return _PRECEDENCE[op]
+        case Negate():
+            return _PRECEDENCE["negate"]
+    return 8
+
+
+def _literal(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'" if "'" not in value else f'"{value}"'
+    return f"{value}"
+
+
+def to_source(node: Node) -> str:
+    """The tree as expression text that parses back to the same tree (brackets only where needed)."""
+
+    def side(child: Node, level: int, right: bool = False) -> str:
+        text = to_source(child)
+        tighter = _precedence(child) > level or (not right and _precedence(child) == level)
+        return text if tighter else f"({text})"
+
+    match node:
+        case Const(value):
+            return _literal(value)
+        case Name(name) | Macro(name, _):
+            return name
+        case Call(function, argument):
+            return f"{function}({argument})"
+        case Not(operand):
+            return f"not {side(operand, _PRECEDENCE['not'], right=True)}"
+        case Negate(operand):
+            return f"-{side(operand, _PRECEDENCE['negate'], right=True)}"
+        case Logic(op, left, right) | Arithmetic(op, left, right):
+            level = _PRECEDENCE[op]
+            return f"{side(left, level)} {op} {side(right, level, right=True)}"
+        case Compare(op, left, right):
+            level = _PRECEDENCE["compare"]
+            return f"{side(left, level, right=True)} {op} {side(right, level, right=True)}"
+        case Member(operand, choices):
+            listed = ", ".join(_literal(c) for c in choices)
+            return f"{side(operand, _PRECEDENCE['compare'], right=True)} in [{listed}]"
+    raise AssertionError(node)
+
+
+def numeric(node: Node) -> int | float | None:
+    """The number a constant (or a negated constant) stands for; None for anything else."""
+    match node:
+        case Const(value) if isinstance(value, int | float) and not isinstance(value, bool):
+            return value
+        case Negate(Const(value)) if isinstance(value, int | float) and not isinstance(value, bool):
+            return -value
+    return None
+
+
 class _Parser:
     """Recursive descent over: or > and > not > comparison > sum > product > unary > atom."""
 
@@ -303,9 +490,6 @@ class _Parser:
         self.macros = macros
         self.tokens = _tokenize(source)
         self.index = 0
-        self.names: set[str] = set()
-        self.answered: set[str] = set()
-        self.flags: set[str] = set()
 
     @property
     def current(self) -> _Token:
@@ -322,7 +506,7 @@ class _Parser:
         if not self.accept(text):
             raise ExprError(f"expected {text!r} but found {self.current.text or 'the end'!r}", self.current.position)
 
-    def parse(self) -> _Node:
+    def parse(self) -> Node:
         if self.current.kind == "end":
             raise ExprError("the expression is empty", 0)
         result = self.parse_or()
@@ -330,34 +514,34 @@ class _Parser:
             raise ExprError(f"unexpected {self.current.text!r}", self.current.position)
         return result
 
-    def parse_or(self) -> _Node:
+    def parse_or(self) -> Node:
         left = self.parse_and()
         while self.accept("or"):
-            left = _or(left, self.parse_and())
+            left = Logic("or", left, self.parse_and())
         return left
 
-    def parse_and(self) -> _Node:
+    def parse_and(self) -> Node:
         left = self.parse_not()
         while self.accept("and"):
-            left = _and(left, self.parse_not())
+            left = Logic("and", left, self.parse_not())
         return left
 
-    def parse_not(self) -> _Node:
+    def parse_not(self) -> Node:
         if self.accept("not"):
-            return _not(self.parse_not())
+            return Not(self.parse_not())
         return self.parse_comparison()
 
-    def parse_comparison(self) -> _Node:
+    def parse_comparison(self) -> Node:
         left = self.parse_sum()
         token = self.current
         if token.kind == "op" and token.text in _COMPARE:
             self.index += 1
-            result = _compare(token.text, left, self.parse_sum())
+            result = Compare(token.text, left, self.parse_sum())
             if self.current.kind == "op" and self.current.text in _COMPARE:
                 raise ExprError("chained comparisons are not allowed; use 'and'", self.current.position)
             return result
         if self.accept("in"):
-            return _membership(left, self.parse_list())
+            return Member(left, self.parse_list())
         return left
 
     def parse_list(self) -> tuple[Value, ...]:
@@ -381,34 +565,34 @@ class _Parser:
             return token.text[1:-1]
         raise ExprError(f"expected a number or a quoted text, found {token.text or 'the end'!r}", token.position)
 
-    def parse_sum(self) -> _Node:
+    def parse_sum(self) -> Node:
         left = self.parse_product()
         while self.current.kind == "op" and self.current.text in ("+", "-"):
             op = self.current.text
             self.index += 1
-            left = _arithmetic(op, left, self.parse_product())
+            left = Arithmetic(op, left, self.parse_product())
         return left
 
-    def parse_product(self) -> _Node:
+    def parse_product(self) -> Node:
         left = self.parse_unary()
         while self.current.kind == "op" and self.current.text in ("*", "/"):
             op = self.current.text
             self.index += 1
-            left = _arithmetic(op, left, self.parse_unary())
+            left = Arithmetic(op, left, self.parse_unary())
         return left
 
-    def parse_unary(self) -> _Node:
+    def parse_unary(self) -> Node:
         if self.accept("-"):
-            return _negate(self.parse_unary())
+            return Negate(self.parse_unary())
         return self.parse_atom()
 
-    def parse_atom(self) -> _Node:
+    def parse_atom(self) -> Node:
         token = self.current
         self.index += 1
         if token.kind == "number":
-            return _constant(_number(token.text))
+            return Const(_number(token.text))
         if token.kind == "string":
-            return _constant(token.text[1:-1])
+            return Const(token.text[1:-1])
         if token.kind == "op" and token.text == "(":
             inner = self.parse_or()
             self.expect(")")
@@ -417,23 +601,19 @@ class _Parser:
             return self.parse_name(token)
         raise ExprError(f"unexpected {token.text or 'end of expression'!r}", token.position)
 
-    def parse_name(self, token: _Token) -> _Node:
+    def parse_name(self, token: _Token) -> Node:
         if token.text in ("true", "false"):
-            return _constant(token.text == "true")
+            return Const(token.text == "true")
         if token.text in KEYWORDS:
             raise ExprError(f"{token.text!r} cannot stand here", token.position)
         if self.current.text == "(" and self.current.kind == "op":
             return self.parse_call(token)
         macro = self.macros.get(token.text)
         if macro is not None:
-            self.names.update(macro.names)
-            self.answered.update(macro.answered_items)
-            self.flags.update(macro.flag_names)
-            return _Node(macro.evaluate, macro.bounds)
-        self.names.add(token.text)
-        return _lookup(token.text)
+            return Macro(token.text, macro)
+        return Name(token.text)
 
-    def parse_call(self, token: _Token) -> _Node:
+    def parse_call(self, token: _Token) -> Node:
         if token.text not in FUNCTIONS:
             known = ", ".join(sorted(FUNCTIONS))
             raise ExprError(f"unknown function {token.text!r} (known: {known})", token.position)
@@ -443,14 +623,7 @@ class _Parser:
             raise ExprError(f"{token.text}() takes one name", argument.position)
         self.index += 1
         self.expect(")")
-        name = argument.text.strip("'\"")
-        if token.text == "answered":
-            # Whether the item is answered now: a state of the answer set, the same in range evaluation.
-            self.answered.add(name)
-            return _Node(lambda scope: name in scope.answers, lambda scope: point(name in scope.answers))
-        self.flags.add(name)
-        state = _flag_state(name)
-        return _Node(state, lambda scope: point(state(scope)))  # type: ignore[arg-type]
+        return Call(token.text, argument.text.strip("'\""))
 
 
 def _flag_state(name: str) -> Evaluator:
@@ -468,20 +641,27 @@ def _number(text: str) -> int | float:
     return float(text) if "." in text else int(text)
 
 
+def parse_tree(source: str, macros: Mapping[str, Expression] | None = None) -> Node:
+    """The tree of ``source``; raises :class:`ExprError` with the position."""
+    if not isinstance(source, str):
+        raise ExprError("an expression must be text", 0)
+    return _Parser(source, macros or {}).parse()
+
+
 def parse_expression(source: str, macros: Mapping[str, Expression] | None = None) -> Expression:
     """Parse ``source`` into an :class:`Expression`; raises :class:`ExprError` with the position.
 
     ``macros`` are named expressions (a form's definitions) inlined where their name appears.
     """
-    if not isinstance(source, str):
-        raise ExprError("an expression must be text", 0)
-    parser = _Parser(source, macros or {})
-    node = parser.parse()
+    tree = parse_tree(source, macros)
+    node = compile_tree(tree)
+    nodes = list(walk(tree))
     return Expression(
         source=source,
         evaluate=node.evaluate,
         bounds=node.bounds,
-        names=frozenset(parser.names),
-        answered_items=frozenset(parser.answered),
-        flag_names=frozenset(parser.flags),
+        names=frozenset(n.name for n in nodes if isinstance(n, Name)),
+        answered_items=frozenset(n.argument for n in nodes if isinstance(n, Call) and n.function == "answered"),
+        flag_names=frozenset(n.argument for n in nodes if isinstance(n, Call) and n.function != "answered"),
+        tree=tree,
     )

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from smerteagent.core.forms.titles import form_title
 from smerteagent.core.safety import SafetyAction
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.i18n import _
+from smerteagent.i18n import day as i18n_day
 
 
 class Completed(Protocol):
@@ -50,8 +52,7 @@ def _when(record: Completed) -> datetime:
 
 
 def _title(forms: Mapping[str, CompiledForm], form_id: str, language: str) -> str:
-    form = forms.get(form_id)
-    return (form.definition.short_title or form.definition.title).get(language) if form else form_id
+    return form_title(forms.get(form_id), form_id, language)
 
 
 def flag_statuses(
@@ -107,7 +108,7 @@ def flag_words(
     language: str,
     *,
     who: bool = True,
-    day: Callable[[date], str] = lambda value: f"{value:%d.%m.%Y}",
+    day: Callable[[date], str] = i18n_day,
 ) -> str:
     """The flag as a reader needs it now: its message while open; once answered, what was found and what was
     done (the instruments completed since; the action with its date (written by ``day``), by whom (``who``)

@@ -8,21 +8,17 @@ depends on more than the charted value. A chart never shows a cut-off the instru
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from smerteagent.core.expr import KEYWORDS
+from smerteagent.core.expr import Compare, ExprError, Name, Node, numeric, parse_tree, walk
 from smerteagent.core.forms.model import Form, Result
 from smerteagent.core.scoring.engine import CompiledForm
 
 Reader = Literal["clinician", "patient"]
 Entry = tuple[datetime, Mapping[str, float | int | None]]
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_BOUND = re.compile(r"^\s*(?P<name>[a-z][a-z0-9_]*)\s*(?:<=|<)\s*(?P<value>[+-]?\d+(?:\.\d+)?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -85,11 +81,12 @@ def thresholds(form: Form, language: str, reader: str = "clinician") -> tuple[Th
         return ()
     found: list[Threshold] = []
     for band in form.scoring.bands:
-        match = _BOUND.match(band.when or "")
-        if match is not None and match["name"] == target:
+        tree = _tree(band.when)
+        bound = _upper_bound(tree, target) if tree is not None else None
+        if bound is not None:
             if reader == "clinician" or band.label.for_patient:
-                found.append(Threshold(float(match["value"]), band.id, band.label.get(language)))
-        elif band.when is None or _names(band.when) != {target}:
+                found.append(Threshold(bound, band.id, band.label.get(language)))
+        elif tree is None or _names(tree) != {target}:
             break
     return tuple(found)
 
@@ -103,14 +100,33 @@ def top_band(form: Form, language: str, found: tuple[Threshold, ...], reader: st
     if index >= len(bands):
         return None
     above = bands[index]
-    reads_only_target = above.when is None or _names(above.when) == {form.scoring.band_result}
+    tree = _tree(above.when)
+    reads_only_target = above.when is None or (tree is not None and _names(tree) == {form.scoring.band_result})
     shown = reader == "clinician" or above.label.for_patient  # the patient's paper names only patient labels
     return above.label.get(language) if reads_only_target and shown else None
 
 
-def _names(rule: str) -> set[str]:
-    """Every name a rule reads; quoted text counts too, which only makes the caller more careful."""
-    return {name for name in _NAME.findall(rule) if name not in KEYWORDS}
+def _tree(rule: str | None) -> Node | None:
+    """A band rule's tree, read as written (a definition's name counts as a name of its own)."""
+    if rule is None:
+        return None
+    try:
+        return parse_tree(rule)
+    except ExprError:
+        return None
+
+
+def _upper_bound(tree: Node, target: str) -> float | None:
+    """N for a plain ``<target> <= N`` (or ``< N``); None for any other rule."""
+    match tree:
+        case Compare("<=" | "<", Name(name), right) if name == target and (value := numeric(right)) is not None:
+            return float(value)
+    return None
+
+
+def _names(tree: Node) -> set[str]:
+    """Every name a rule reads (definitions by their own name)."""
+    return {node.name for node in walk(tree) if isinstance(node, Name)}
 
 
 def _series(result: Result, entries: Sequence[Entry], language: str) -> Series:
@@ -171,7 +187,7 @@ def build_history(
         charted = [r for r in charted if definition.result_for_patient(r)]
     shown = (_series(r, ordered, language) for r in charted)
     series = tuple(s for s in shown if s.points) + tuple(named_series(form, answers))
-    title = (definition.short_title or definition.title).get(language)
+    title = definition.display_title(language)
     band_result = definition.scoring.band_result
     has_band_series = any(s.result_id == band_result for s in series)
     found = thresholds(definition, language, reader) if has_band_series else ()

@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from smerteagent.core.history import InstrumentHistory, Series, Threshold
-from smerteagent.i18n import _, language
+from smerteagent.i18n import _, day
 from smerteagent.reports.fonts import REGULAR
 from smerteagent.reports.layout import MUTED
 
@@ -31,7 +31,7 @@ def _x(when: datetime) -> float:
 
 def _tick_label(value: float) -> str:
     when = datetime.fromordinal(int(value))  # the day the point lies in (rounding moved afternoons a day on)
-    return when.strftime("%d.%m.%Y") if language() == "da" else when.strftime("%Y-%m-%d")
+    return day(when)
 
 
 def _x_range(series: tuple[Series, ...], most: int = 5) -> tuple[float, float, list[float]]:

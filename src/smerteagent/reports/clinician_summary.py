@@ -106,7 +106,7 @@ def _score_row(
     else:
         definition = form.definition
         labels = {r.id: r.label.get(lang) for r in definition.scoring.results if r.label and not r.hidden}
-        title = (definition.short_title or definition.title).get(lang)
+        title = definition.display_title(lang)
         bands = {b.id: b.label.get(lang) for b in definition.scoring.bands}
     # As the instrument reports itself: its labelled results that have a value (C-SSRS has no total).
     shown = [(k, v) for k, v in result.results.items() if v is not None and (form is None or k in labels)]

@@ -25,6 +25,7 @@ from smerteagent import __version__
 from smerteagent.core.patients import PatientSummary
 from smerteagent.core.settings import Settings
 from smerteagent.i18n import _, language, number
+from smerteagent.i18n import day as _day
 from smerteagent.reports.fonts import BOLD, REGULAR, register_fonts
 
 MARGINS = {"leftMargin": 18 * mm, "rightMargin": 18 * mm, "topMargin": 24 * mm, "bottomMargin": 20 * mm}
@@ -39,9 +40,8 @@ INK, MUTED, RULE, SHADE = (
 
 
 def day(value: date | None) -> str:
-    if value is None:
-        return "—"
-    return value.strftime("%d.%m.%Y") if language() == "da" else value.isoformat()
+    """A date on paper; a missing one is a dash."""
+    return _day(value, empty="—")
 
 
 def amount(value: float | None) -> str:

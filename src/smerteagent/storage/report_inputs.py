@@ -5,22 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
-
-import yaml
 
 from smerteagent.core.careplan.journal import ScoreLine, journal_note
 from smerteagent.core.careplan.medication import Acknowledgement, Catalogue, bundled_catalogue
 from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.flag_status import FlagStatus, flag_statuses, flag_words
+from smerteagent.core.forms.titles import form_title
 from smerteagent.core.history import InstrumentHistory, Reader, build_history
 from smerteagent.core.patients import Patient
+from smerteagent.core.rules.library import rules_library
 from smerteagent.core.safety import SafetyAction
 from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.core.settings import Settings
-from smerteagent.paths import bundled_resources_dir
+from smerteagent.i18n import day
 from smerteagent.storage.screenings import ResponseRecord
 from smerteagent.storage.services import Services
 
@@ -62,7 +62,7 @@ class ReportInputs:
                 found.append(ScoreLine(record.form_id, record.score, record.score.band))
                 continue
             bands = {b.id: b.label.get(language) for b in form.definition.scoring.bands}
-            title = (form.definition.short_title or form.definition.title).get(language)
+            title = form.definition.display_title(language)
             # Follow-up hints ("complete GAD-7") are the screening's business, not the record's; a flag whose
             # advice is answered since (GAD-7 completed, the action recorded) says so instead of asking again.
             severity = record.score.flag_severity
@@ -81,14 +81,14 @@ class ReportInputs:
     def journal(self, patient: Patient, plan: CarePlan | None, language: str, today: date) -> str:
         """The plain-text note for the practice's own record system (in the current UI language)."""
         # One action recorded for several flags at once (PHQ-9 and C-SSRS) is one line naming both instruments.
-        grouped: dict[tuple[object, ...], list[str]] = {}
+        grouped: dict[tuple[datetime, str, str], list[str]] = {}
         for action in self.safety_actions:
             form = self.forms.get(action.form_id)
-            title = (form.definition.short_title or form.definition.title).get(language) if form else action.form_id
+            title = form_title(form, action.form_id, language)
             titles = grouped.setdefault((action.at, action.actor, action.describe()), [])
             if title not in titles:
                 titles.append(title)
-        actions = [f"{at:%d.%m.%Y} {', '.join(titles)}: {text}" for (at, _actor, text), titles in grouped.items()]
+        actions = [f"{day(at)} {', '.join(titles)}: {text}" for (at, _actor, text), titles in grouped.items()]
         scores = self.latest_visit_scores(language)
         return journal_note(patient, scores, actions, plan, self.catalogue, today, self.open_alerts,
                             self.medication_acknowledgements)  # fmt: skip
@@ -109,8 +109,7 @@ class ReportInputs:
 
 
 def report_inputs(services: Services, patient: Patient) -> ReportInputs:
-    resources = bundled_resources_dir()
-    contacts = yaml.safe_load((resources / "careplan" / "safety_contacts.yaml").read_text(encoding="utf-8"))
+    contacts = rules_library().documents["safety_contacts.yaml"]  # the clinic's copy when it has one
     completed = services.screenings.responses(patient.id, status="complete")
     latest = {r.form_id: r.score for r in completed if r.score is not None}
     return ReportInputs(

@@ -20,13 +20,13 @@ from smerteagent.core.errors import ConflictError, SmerteAgentError
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.safety import SAFETY_ACTIONS, SafetyAction
 from smerteagent.core.scoring.result import ScoreResult
+from smerteagent.core.vocabulary import SETTINGS
 from smerteagent.i18n import _
 from smerteagent.storage.audit import record_event
 from smerteagent.storage.database import reading_session, storage_errors
 from smerteagent.storage.models import EncounterRow, ResponseRow, SafetyActionRow
 from smerteagent.storage.patients import NotFound, PatientService
 
-SETTINGS = ("gp", "physiotherapy", "pain_clinic")
 IMPORTED = "imported"  # the setting of an encounter that holds responses imported from a file
 
 

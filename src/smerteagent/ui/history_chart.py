@@ -10,9 +10,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, Q
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from smerteagent.core.history import InstrumentHistory, Series
-from smerteagent.i18n import _, number
+from smerteagent.i18n import _, day, number
 
-DATE_FORMAT = "%d.%m.%Y"
 MARKER = 3.5
 
 Scale = Callable[[float], float]
@@ -197,7 +196,7 @@ class HistoryChart(QWidget):
         metrics = QFontMetricsF(self.font())
         limit = float(self.width())
         for point, data in zip(reversed(points), reversed(series.points), strict=True):
-            text = data.when.strftime(DATE_FORMAT)
+            text = day(data.when)
             width = metrics.horizontalAdvance(text)
             left = min(max(point.x() - width / 2, 0), self.width() - width)
             if left + width > limit:

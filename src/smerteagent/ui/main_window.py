@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QStackedWidget
 
 from smerteagent.core.errors import ConflictError, SmerteAgentError
+from smerteagent.core.forms.titles import form_title
 from smerteagent.i18n import _, language
 from smerteagent.ui import operations
 from smerteagent.ui.clipboard import ClipboardGuard
@@ -505,7 +506,7 @@ class MainWindow(QMainWindow):
         if self.patient is not None:  # stored: the patient page and an open note follow at once
             self.context.changed(self.patient.id, "screening")
         form = self.context.services.forms.forms.get(result.form)
-        title = (form.definition.short_title or form.definition.title).get(language()) if form else result.form
+        title = form_title(form, result.form, language())
         self.statusBar().showMessage(_("Saved: {form}").format(form=title), 4000)
 
     def screening_finished(self) -> None:

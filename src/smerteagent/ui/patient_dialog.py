@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from smerteagent.core.cpr import CprError, parse_cpr
 from smerteagent.core.patients import Patient, PatientInput
-from smerteagent.i18n import _
+from smerteagent.i18n import _, day
 
 UNKNOWN_DATE = QDate(1900, 1, 1)
 
@@ -43,7 +43,7 @@ def cpr_feedback(text: str) -> tuple[bool, str]:
             return False, _("Not a real date")
         return False, _("Format: ddmmyy-ssss (10 digits)")
     sex = _("female") if cpr.sex == "female" else _("male")
-    message = _("Born {date}, {sex}").format(date=cpr.birth_date.strftime("%d.%m.%Y"), sex=sex)
+    message = _("Born {date}, {sex}").format(date=day(cpr.birth_date), sex=sex)
     if not cpr.modulus11_ok:
         message += " — " + _("fails the modulus-11 check (allowed since 2007): check the number")
     return True, message

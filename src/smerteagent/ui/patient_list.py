@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit,
 from smerteagent.core.cpr import format_cpr
 from smerteagent.core.patients import PatientSummary, age_on
 from smerteagent.core.text import TextError, fold
-from smerteagent.i18n import N_, _
+from smerteagent.i18n import N_, _, day
 from smerteagent.ui.banner import sex_text
 
 PAGE = 50
@@ -109,7 +109,7 @@ class PatientListModel(QAbstractTableModel):
             return "" if age is None else str(age)
         if column == 3:
             return sex_text(row.sex)
-        return row.last_activity_at.strftime("%d.%m.%Y")
+        return day(row.last_activity_at)
 
 
 class PatientListPage(QWidget):

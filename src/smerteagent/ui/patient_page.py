@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smerteagent.core.forms.titles import form_title
 from smerteagent.core.history import InstrumentHistory, build_history
 from smerteagent.core.patients import Patient
 from smerteagent.core.safety import SafetyAction
-from smerteagent.i18n import N_, _, language, number, split_unit
+from smerteagent.core.vocabulary import DRUG_CONTEXTS, SETTING_LABELS
+from smerteagent.i18n import N_, _, day, language, moment, number, split_unit
 from smerteagent.ui import operations
 from smerteagent.ui.banner import PatientBanner
 from smerteagent.ui.careplan.medication_warnings import MedicationWarningsPanel
@@ -41,14 +43,16 @@ if TYPE_CHECKING:
     from smerteagent.ui.context import AppContext
     from smerteagent.usecases.import_fhir_responses import ResponsesImport
 
-CONTEXT = {  # Alt+letter ticks a box: the letters are unique on the page and beside the menu bar's
-    "on_opioids": N_("&Opioids"),
-    "on_benzodiazepines": N_("Ben&zodiazepines"),
-    "on_z_drugs": N_("Z-drugs (s&leeping pills)"),
-    "on_gabapentinoids": N_("&Gabapentinoids"),
-}
+# Alt+letter ticks a box (in the order of DRUG_CONTEXTS): the letters are unique on the page and beside the
+# menu bar's.
+BOX_TEXTS = dict(
+    zip(
+        DRUG_CONTEXTS,
+        (N_("&Opioids"), N_("Ben&zodiazepines"), N_("Z-drugs (s&leeping pills)"), N_("&Gabapentinoids")),
+        strict=True,
+    )
+)
 OVERVIEW_ROLE = Qt.ItemDataRole.UserRole + 1  # on the visit-overview row: the encounter it sums up
-SETTINGS = {"gp": N_("General practice"), "physiotherapy": N_("Physiotherapy"), "pain_clinic": N_("Pain clinic")}
 
 
 def change_text(history: InstrumentHistory) -> str:
@@ -139,14 +143,14 @@ class PatientPage(QWidget):
     def _start_box(self) -> QGroupBox:
         box = QGroupBox(_("Start a screening"), self)
         self.setting = QComboBox(box)
-        for key, label in SETTINGS.items():
+        for key, label in SETTING_LABELS.items():
             self.setting.addItem(_(label), key)
         self.setting.setAccessibleName(_("Setting"))
         self.battery = QComboBox(box)
         self.battery.setAccessibleName(_("Battery"))
         self.instrument = QComboBox(box)
         self.instrument.setAccessibleName(_("Single questionnaire"))
-        self.context_boxes = {key: QCheckBox(_(label), box) for key, label in CONTEXT.items()}
+        self.context_boxes = {key: QCheckBox(_(label), box) for key, label in BOX_TEXTS.items()}
         start_battery = QPushButton(_("Start battery"), box)
         start_battery.setShortcut("Ctrl+B")
         start_battery.clicked.connect(self.start_selected_battery)
@@ -277,9 +281,7 @@ class PatientPage(QWidget):
         self.results.clear()
         if records:
             # The latest visit's overview heads the list and is what shows first after a battery.
-            overview = QListWidgetItem(
-                _("Overview of the visit {date}").format(date=f"{records[-1].created_at:%d.%m.%Y}")
-            )
+            overview = QListWidgetItem(_("Overview of the visit {date}").format(date=day(records[-1].created_at)))
             overview.setData(OVERVIEW_ROLE, records[-1].encounter_id)
             self.results.addItem(overview)
         for record in reversed(records):
@@ -295,13 +297,13 @@ class PatientPage(QWidget):
 
     def _item(self, record: ResponseRecord) -> QListWidgetItem:
         form = self.context.services.forms.forms.get(record.form_id)
-        title = (form.definition.short_title or form.definition.title).get(language()) if form else record.form_id
-        when = record.created_at.strftime("%d.%m.%Y")
+        title = form_title(form, record.form_id, language())
+        when = day(record.created_at)
         status = _("draft — Enter resumes") if record.score is None else self._band_label(form, record.score.band)
         text = f"{when}  {title}  {status}"
         acted = self._actions_by_response.get(record.id)
         if acted is not None:  # the history shows the risk was handled, and when
-            text += "  " + _("✓ suicide-risk action {date}").format(date=f"{acted.at:%d.%m.%Y}")
+            text += "  " + _("✓ suicide-risk action {date}").format(date=day(acted.at))
         item = QListWidgetItem(text)
         item.setData(Qt.ItemDataRole.UserRole, record.id)
         return item
@@ -359,7 +361,7 @@ class PatientPage(QWidget):
         completed = [r for r in self._records if r.score is not None]
         overview = encounter_overview(visit, self.context.services.forms.forms, bundled_recommendations(),
                                       language(), self._handled_flags, completed)  # fmt: skip
-        self.result_view.show_overview(overview, f"{visit[0].created_at:%d.%m.%Y}" if visit else "")
+        self.result_view.show_overview(overview, day(visit[0].created_at) if visit else "")
         self.chart.hide()  # an instrument's history belongs to its own row
         self.change.setText("")
 
@@ -401,7 +403,7 @@ class PatientPage(QWidget):
         last = actions[-1]
         self.safety_done.setText(
             _("Suicide risk: action recorded {date} by {actor}: {action}").format(
-                date=f"{last.at:%d.%m.%Y %H:%M}", actor=last.actor, action=last.describe()
+                date=moment(last.at), actor=last.actor, action=last.describe()
             )
         )
         self.safety_done.show()

@@ -21,10 +21,7 @@ def flag_text(form: CompiledForm, flag: str) -> str:
 
 
 def _number(value: float | None) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:g}"
-    return text.replace(".", ",") if language() == "da" else text
+    return "—" if value is None else number(value)
 
 
 def named_ratings(form: CompiledForm, answers: Mapping[str, int | str]) -> list[tuple[str, int | str | None]]:
@@ -49,7 +46,7 @@ def result_html(
     answers, each named thing with its rating too (PSFS shows every activity, not only the mean)."""
     lang = language()
     definition = form.definition
-    title = (definition.short_title or definition.title).get(lang)
+    title = definition.display_title(lang)
     parts = [f"<h3>{escape(title)}</h3>"]
     rated = named_ratings(form, answers or {})
     if rated:

@@ -157,7 +157,7 @@ class ScreeningView(QWidget):
             return
         form, item = flow.form, flow.item
         definition = form.definition
-        title = (definition.short_title or definition.title).get(lang)
+        title = definition.display_title(lang)
         place, count = flow.place()
         self.instrument.setText(f"{title}  ({place}/{count})")
         reason = None if self.patient_mode else flow.planned[flow.position.instrument].reason

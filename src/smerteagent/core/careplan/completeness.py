@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from smerteagent.core.careplan.medication import ADDICTIVE, Catalogue, Medication
+from smerteagent.core.rules.models import ChecklistFile
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.i18n import N_, _
 
-DEPRESSION_ANXIETY = frozenset({"phq9", "phq4", "phq2", "gad7", "gad2"})
-SUICIDE = frozenset({"cssrs_screener", "asq"})
-ABUSE = frozenset({"ort", "ort_oud", "cage_aid", "dast10", "audit", "auditc"})
+# Which checkpoints, in which order, and which forms count for each: resources/careplan/checklist.yaml (or the
+# clinic's copy), read through checklist().
 
 CHECKPOINTS = {
     "psychiatric_comorbidity": N_("Depression and anxiety screened"),
@@ -51,26 +51,43 @@ class Checkpoint:
         return _(CHECKPOINTS[self.id])
 
 
-def _suicide_assessed(results: Mapping[str, ScoreResult], open_alerts: int) -> bool:
+def checklist() -> ChecklistFile:
+    """The checklist in use: the shipped one or the clinic's copy."""
+    from smerteagent.core.rules.library import rules_library
+
+    return rules_library().model("checklist.yaml", ChecklistFile)
+
+
+def _suicide_assessed(results: Mapping[str, ScoreResult], open_alerts: int, forms: frozenset[str]) -> bool:
     phq9 = results.get("phq9")
     item9_answered = phq9 is not None and "suicide_item_missing" not in phq9.flags
-    return (item9_answered or bool(SUICIDE & set(results))) and open_alerts == 0
+    return (item9_answered or bool(forms & set(results))) and open_alerts == 0
 
 
-def check(facts: PlanFacts, catalogue: Catalogue) -> list[Checkpoint]:
-    """Every checkpoint, done or not; those that do not apply to this patient are marked so."""
+def check(facts: PlanFacts, catalogue: Catalogue, rules: ChecklistFile | None = None) -> list[Checkpoint]:
+    """Every checkpoint of the checklist, done or not; those that do not apply to this patient are marked so."""
+    rules = rules or checklist()
     addictive = [m for m in facts.medications if catalogue.drug_class(m.name) in ADDICTIVE]
     screened = set(facts.results)
     planned = all(m.has_tapering_plan or m.re_evaluate_on for m in addictive)
-    return [
-        Checkpoint("psychiatric_comorbidity", bool(DEPRESSION_ANXIETY & screened)),
-        Checkpoint("suicide_risk", _suicide_assessed(facts.results, facts.open_safety_alerts)),
-        Checkpoint("abuse_stance", bool(ABUSE & screened) or bool(facts.abuse_stance), applies=bool(addictive)),
-        Checkpoint("medication_review", facts.medication_reviewed),
-        Checkpoint("tapering_plan", planned, applies=bool(addictive)),
-        Checkpoint("consent", facts.consent_given),
-        Checkpoint("follow_up", facts.follow_up_on is not None),
-    ]
+    found = {
+        "psychiatric_comorbidity": Checkpoint(
+            "psychiatric_comorbidity", bool(rules.forms("psychiatric_comorbidity") & screened)
+        ),
+        "suicide_risk": Checkpoint(
+            "suicide_risk", _suicide_assessed(facts.results, facts.open_safety_alerts, rules.forms("suicide_risk"))
+        ),
+        "abuse_stance": Checkpoint(
+            "abuse_stance",
+            bool(rules.forms("abuse_stance") & screened) or bool(facts.abuse_stance),
+            applies=bool(addictive),
+        ),
+        "medication_review": Checkpoint("medication_review", facts.medication_reviewed),
+        "tapering_plan": Checkpoint("tapering_plan", planned, applies=bool(addictive)),
+        "consent": Checkpoint("consent", facts.consent_given),
+        "follow_up": Checkpoint("follow_up", facts.follow_up_on is not None),
+    }
+    return [found[item.id] for item in rules.checkpoints]
 
 
 def missing(checkpoints: list[Checkpoint]) -> list[Checkpoint]:

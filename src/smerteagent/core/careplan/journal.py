@@ -27,7 +27,7 @@ from smerteagent.core.cpr import format_cpr
 from smerteagent.core.errors import SmerteAgentError
 from smerteagent.core.patients import PatientSummary
 from smerteagent.core.scoring.result import ScoreResult
-from smerteagent.i18n import _, split_unit
+from smerteagent.i18n import _, day, split_unit
 from smerteagent.i18n import number as format_number
 
 DayFormat = Callable[[date | None], str]
@@ -85,7 +85,7 @@ def journal_note(
     """``scores``: the latest visit's questionnaires, in order; ``safety_actions`` in words, dated;
     ``open_alerts``: critical flags (suicide risk) still without a recorded action — always told;
     ``acknowledgements``: medication warnings acknowledged, by warning key (they are still told)."""
-    lines = [f"SmerteAgent {today:%d.%m.%Y} — {patient.name}, {format_cpr(patient.cpr) or _('no CPR number')}"]
+    lines = [f"SmerteAgent {day(today)} — {patient.name}, {format_cpr(patient.cpr) or _('no CPR number')}"]
     if scores:
         lines.append(_("Screening:"))
         lines += [f"- {_score_line(line)}" for line in scores]
@@ -112,7 +112,7 @@ def _plan_lines(
             if goal.baseline is not None and goal.target is not None
             else ""
         )
-        when = f" {goal.target_date:%d.%m.%Y}" if goal.target_date else ""
+        when = f" {day(goal.target_date)}" if goal.target_date else ""
         rated = f" — {_(GOAL_ATTAINMENT[goal.attainment])}" if goal.attainment is not None else ""
         lines.append(_("Goal: {goal}").format(goal=f"{goal.description}{target}{when}{rated}"))
     for action in plan.actions:
@@ -129,11 +129,7 @@ def _plan_lines(
             extra = ", " + _("morphine equivalent {value} mg/day").format(value=number(display_mme(mme.value)))
         else:
             extra = ", " + _("morphine equivalent NOT counted") if mme.reason else ""
-        taper = (
-            _(", tapering from {date}").format(date=f"{planned.tapering.starts_on:%d.%m.%Y}")
-            if planned.tapering
-            else ""
-        )
+        taper = _(", tapering from {date}").format(date=day(planned.tapering.starts_on)) if planned.tapering else ""
         lines.append(_("Medication: {medication}").format(medication=f"{planned.name} {dose}{extra}{taper}".strip()))
     for warning in catalogue.warnings(medications, today, suicide_risk_open=open_alerts > 0):
         text = catalogue.warning_text(warning)
@@ -142,15 +138,13 @@ def _plan_lines(
             _("Medication warning: {kind}").format(kind=f"{text} ({acknowledgement_text(done)})" if done else text)
         )
     if plan.follow_up_on:
-        lines.append(
-            _("Follow-up: {date}").format(date=f"{plan.follow_up_on:%d.%m.%Y} {plan.follow_up_by or ''}".strip())
-        )
+        lines.append(_("Follow-up: {date}").format(date=f"{day(plan.follow_up_on)} {plan.follow_up_by or ''}".strip()))
     lines += record_lines(plan, catalogue)
     return lines
 
 
 def _day(value: date | None) -> str:
-    return f"{value:%d.%m.%Y}" if value else "—"
+    return day(value, empty="—")
 
 
 def _taper_end(planned: PlannedMedication) -> date | None:

@@ -33,7 +33,8 @@ from typing import Any
 import yaml
 
 from smerteagent.core.text import fold
-from smerteagent.i18n import N_, _, number
+from smerteagent.core.vocabulary import CONTEXT_OF_CLASS
+from smerteagent.i18n import N_, _, day, number
 
 ADDICTIVE = frozenset({"opioid", "benzodiazepine", "z_drug", "gabapentinoid"})
 SEDATIVES = frozenset({"benzodiazepine", "z_drug"})
@@ -267,7 +268,7 @@ class Acknowledgement:
 def acknowledgement_text(acknowledgement: Acknowledgement) -> str:
     """How a printed warning tells that it was acknowledged: by whom, when and why."""
     return _("acknowledged by {who} on {date}: {reason}").format(
-        who=acknowledgement.actor, date=f"{acknowledgement.at:%d.%m.%Y}", reason=acknowledgement.reason
+        who=acknowledgement.actor, date=day(acknowledgement.at), reason=acknowledgement.reason
     )
 
 
@@ -288,12 +289,15 @@ class Catalogue:
         object.__setattr__(self, "_forms_re", _Words(self.form_words))
 
     @classmethod
-    def load(cls, path: Path) -> Catalogue:
+    def load(cls, path: Path, thresholds: Path | None = None) -> Catalogue:
+        """The catalogue in ``path`` with the thresholds file beside it (``thresholds.yaml``) unless named."""
         document: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
-        return cls.from_document(document)
+        limits = thresholds or path.with_name("thresholds.yaml")
+        return cls.from_document(document, yaml.load(limits.read_text(encoding="utf-8"), Loader=_LOADER))
 
     @classmethod
-    def from_document(cls, document: Mapping[str, Any]) -> Catalogue:
+    def from_document(cls, document: Mapping[str, Any], limits: Mapping[str, Any] | None = None) -> Catalogue:
+        """The catalogue from a medication document and a thresholds document (or its own ``thresholds``)."""
         entries: dict[str, Entry] = {}
         names: dict[str, tuple[Entry, Product | None]] = {}
         for atc, item in document["drugs"].items():
@@ -316,7 +320,8 @@ class Catalogue:
             for product in products:
                 names[fold(product.name)] = (entry, product)
         form_words = {fold(word): form for form, words in document["form_words"].items() for word in words}
-        thresholds = {key: float(value["value"]) for key, value in document["thresholds"].items()}
+        limits = document if limits is None else limits
+        thresholds = {key: float(value["value"]) for key, value in limits["thresholds"].items()}
         severities = {key: value["severity"] for key, value in document["warnings"].items()}
         return cls(entries, thresholds, dict(document["sources"]), severities, form_words, names)
 
@@ -512,15 +517,6 @@ def daily_dose_from(dose_text: str, drug: Classification) -> float | None:
     return canonical(count * per_day * value)
 
 
-# The batteries' context answers ("takes opioids?") that a drug class on the care plan answers.
-CONTEXT_OF_CLASS = {
-    "opioid": "on_opioids",
-    "benzodiazepine": "on_benzodiazepines",
-    "z_drug": "on_z_drugs",
-    "gabapentinoid": "on_gabapentinoids",
-}
-
-
 def battery_context(names: Iterable[str], catalogue: Catalogue) -> set[str]:
     """The context keys the drugs on a plan answer with yes (from the catalogue's class: Ketogan is an
     opioid): the patient page ticks them in advance, so the opioid follow-ups are not skipped."""
@@ -532,7 +528,9 @@ _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @cache
 def bundled_catalogue() -> Catalogue:
-    """The shipped catalogue, read once per process (the patient page and every care plan use it)."""
-    from smerteagent.paths import bundled_resources_dir
+    """The catalogue in use, read once per process (the patient page and every care plan use it): the shipped
+    one, or the clinic's copy of ``medication.yaml``/``thresholds.yaml`` from its rules folder."""
+    from smerteagent.core.rules.library import rules_library
 
-    return Catalogue.load(bundled_resources_dir() / "medication" / "medication.yaml")
+    documents = rules_library().documents
+    return Catalogue.from_document(documents["medication.yaml"], documents["thresholds.yaml"])

@@ -78,7 +78,7 @@ class Recommendations:
 
 @cache
 def bundled_recommendations() -> Recommendations:
-    """The shipped treatment suggestions, read once per process."""
-    from smerteagent.paths import bundled_resources_dir
+    """The treatment suggestions in use, read once per process: the shipped ones or the clinic's copy."""
+    from smerteagent.core.rules.library import rules_library
 
-    return Recommendations.load(bundled_resources_dir() / "careplan" / "recommendations.yaml")
+    return Recommendations(rules_library().documents["recommendations.yaml"])

@@ -63,7 +63,7 @@ def _field_path(location: tuple[int | str, ...]) -> str:
 def _validation_problem(error: ValidationError, file: str) -> FormError:
     details = error.errors(include_url=False)
     detail = max(details, key=lambda d: len(d["loc"]))
-    problem = detail["msg"]
+    problem = detail["msg"].removeprefix("Value error, ")  # a validator's own words need no label
     if isinstance(detail.get("input"), bool):
         problem += " (YAML reads yes/no/on/off as true/false: put the text in quotes)"
     if len(details) > 1:

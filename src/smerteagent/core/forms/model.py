@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from smerteagent.core.vocabulary import Setting
+
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 Sex = Literal["female", "male"]
@@ -274,6 +276,10 @@ class Form(_Strict):
         """May be put in front of the patient to answer alone (self-completion)."""
         return self.audience != "clinician"
 
+    def display_title(self, language: str) -> str:
+        """The title every screen and paper shows: the short title (PHQ-9) when the form has one."""
+        return (self.short_title or self.title).get(language)
+
     def item_for_patient(self, item: Item) -> bool:
         """The patient may read this question alone: the form and the item both allow it."""
         return self.for_patient and (item.audience or self.audience) != "clinician" and item.text.for_patient
@@ -311,6 +317,6 @@ class Battery(_Strict):
     id: Identifier
     title: Text
     description: Text | None = None
-    setting: Literal["gp", "physiotherapy", "pain_clinic", "any"] = "any"
+    setting: Literal[Setting, "any"] = "any"
     instruments: list[Identifier] = Field(min_length=1)
     follow_ups: list[FollowUp] = Field(default_factory=list)

@@ -2,22 +2,21 @@
 
 Only plain conditions translate: ``q2 == 1``, ``q1 > 0``, ``q1 in [1, 9]``, ``answered(q9)`` and their
 ``and``/``or`` (not mixed). A choice item's comparison becomes the list of its options that satisfy it,
-since FHIR compares codings only for equality.
+since FHIR compares codings only for equality. Both ways go through the expression tree (``core.expr``):
+our condition is parsed and its tree read; an imported enableWhen becomes a tree written out as text.
 """
 
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from smerteagent.core.expr import Call, Compare, Const, ExprError, Logic, Member, Name, Node, Not, numeric, parse_tree
+from smerteagent.core.expr import to_source as expression_text
 from smerteagent.core.interop.fhir_common import Json
 
-_COMPARE = re.compile(r"^([a-z][a-z0-9_]*)\s*(==|!=|<=|>=|<|>)\s*(-?\d+)$")
-_IN = re.compile(r"^([a-z][a-z0-9_]*)\s+in\s+\[\s*(-?\d+(?:\s*,\s*-?\d+)*)\s*\]$")
-_ANSWERED = re.compile(r"^(not\s+)?answered\(\s*([a-z][a-z0-9_]*)\s*\)$")
 _TESTS: dict[str, Callable[[int, int], bool]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
 }  # fmt: skip
@@ -32,26 +31,40 @@ class Question:
     options: dict[int, Json] = field(default_factory=dict)
 
 
-def _clauses(source: str) -> tuple[list[str], str] | None:
-    text = " ".join(source.split())
-    if "(" in text.replace("answered(", ""):
-        return None
-    has_and, has_or = " and " in text, " or " in text
-    if has_and and has_or:
-        return None
-    joiner = " and " if has_and else " or "
-    return text.split(joiner), "all" if has_and else "any"
+def _clauses(tree: Node) -> tuple[list[Node], str] | None:
+    """The clauses of a plain ``and`` chain or ``or`` chain (not mixed), or of a single clause."""
+    if not isinstance(tree, Logic):
+        return [tree], "any"
+    clauses: list[Node] = []
+    pending: list[Node] = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Logic):
+            if node.op != tree.op:
+                return None
+            pending += [node.right, node.left]
+        else:
+            clauses.append(node)
+    return clauses, "all" if tree.op == "and" else "any"
 
 
-def _alternatives(clause: str, questions: Mapping[str, Question]) -> list[Json] | None:
-    if match := _ANSWERED.match(clause):
-        return [{"question": match[2], "operator": "exists", "answerBoolean": not match[1]}]
-    if match := _IN.match(clause):
-        name, values, symbol = match[1], [int(v) for v in match[2].split(",")], "=="
-    elif match := _COMPARE.match(clause):
-        name, values, symbol = match[1], [int(match[3])], match[2]
-    else:
-        return None
+def _integer(node: Node) -> int | None:
+    value = numeric(node)
+    return value if isinstance(value, int) else None
+
+
+def _alternatives(clause: Node, questions: Mapping[str, Question]) -> list[Json] | None:
+    match clause:
+        case Call("answered", item):
+            return [{"question": item, "operator": "exists", "answerBoolean": True}]
+        case Not(Call("answered", item)):
+            return [{"question": item, "operator": "exists", "answerBoolean": False}]
+        case Member(Name(name), choices) if all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
+            values, symbol = [int(c) for c in choices if isinstance(c, int)], "=="
+        case Compare(symbol, Name(name), right) if (value := _integer(right)) is not None:
+            values = [value]
+        case _:
+            return None
     question = questions.get(name)
     if question is None or question.kind == "text":
         return None
@@ -67,11 +80,14 @@ def _alternatives(clause: str, questions: Mapping[str, Question]) -> list[Json] 
 
 def to_enable_when(source: str, questions: Mapping[str, Question]) -> tuple[list[Json], str | None] | None:
     """``(enableWhen, enableBehavior)`` for ``source``, or None when enableWhen cannot say it."""
-    split = _clauses(source)
+    try:
+        split = _clauses(parse_tree(source))
+    except ExprError:
+        return None
     if split is None:
         return None
     clauses, behaviour = split
-    found = [_alternatives(clause.strip(), questions) for clause in clauses]
+    found = [_alternatives(clause, questions) for clause in clauses]
     if any(alternatives is None for alternatives in found):
         return None
     if behaviour == "all" and any(len(a or []) > 1 for a in found):
@@ -101,8 +117,8 @@ def answer_keys(answer: Json) -> list[tuple[str, ...]]:
     return keys
 
 
-def _condition(rule: Any, questions: Mapping[str, ImportedQuestion]) -> tuple[str | None, str]:
-    """One enableWhen as our expression, or (None, why not)."""
+def _condition(rule: Any, questions: Mapping[str, ImportedQuestion]) -> tuple[Node | None, str]:
+    """One enableWhen as our expression's tree, or (None, why not)."""
     if not isinstance(rule, dict):
         return None, "an enableWhen is not an object"
     question = questions.get(str(rule.get("question")))
@@ -110,18 +126,19 @@ def _condition(rule: Any, questions: Mapping[str, ImportedQuestion]) -> tuple[st
         return None, f"enableWhen names {rule.get('question')!r}, which is not an earlier imported question"
     name, symbol = question.item_id, rule.get("operator")
     if symbol == "exists" and isinstance(rule.get("answerBoolean"), bool):
-        return (f"answered({name})" if rule["answerBoolean"] else f"not answered({name})"), ""
+        answered = Call("answered", name)
+        return (answered if rule["answerBoolean"] else Not(answered)), ""
     ours = {v: k for k, v in _FHIR_OPERATOR.items()}.get(str(symbol))
     if ours is None:
         return None, f"enableWhen operator {symbol!r} is not supported"
     if question.kind == "boolean" and isinstance(rule.get("answerBoolean"), bool) and ours in ("==", "!="):
-        return f"{name} {ours} {int(rule['answerBoolean'])}", ""
+        return Compare(ours, Name(name), Const(int(rule["answerBoolean"]))), ""
     if question.kind == "integer" and isinstance(rule.get("answerInteger"), int):
-        return f"{name} {ours} {rule['answerInteger']}", ""
+        return Compare(ours, Name(name), Const(rule["answerInteger"])), ""
     if question.kind == "choice" and ours in ("==", "!="):
         for key in answer_keys(rule):
             if key in question.values:
-                return f"{name} {ours} {question.values[key]}", ""
+                return Compare(ours, Name(name), Const(question.values[key])), ""
         return None, f"enableWhen on {rule.get('question')!r} names an answer the question does not offer"
     return None, f"enableWhen on a {question.kind} question with this answer type cannot be translated"
 
@@ -130,12 +147,17 @@ def from_enable_when(
     rules: list[Any], behaviour: Any, questions: Mapping[str, ImportedQuestion]
 ) -> tuple[str | None, str]:
     """Our expression for an item's enableWhen list, or (None, why not)."""
-    parts = []
+    parts: list[Node] = []
     for rule in rules:
-        expression, why = _condition(rule, questions)
-        if expression is None:
+        condition, why = _condition(rule, questions)
+        if condition is None:
             return None, why
-        parts.append(expression)
+        parts.append(condition)
     if len(parts) > 1 and behaviour not in ("all", "any"):
         return None, "several enableWhen without enableBehavior"
-    return (" or " if behaviour == "any" else " and ").join(parts), ""
+    if not parts:
+        return "", ""
+    tree = parts[0]
+    for part in parts[1:]:
+        tree = Logic("or" if behaviour == "any" else "and", tree, part)
+    return expression_text(tree), ""

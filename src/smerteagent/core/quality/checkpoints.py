@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from smerteagent.core.careplan.plan import LETTER_KINDS, CarePlan, PlannedMedication
 from smerteagent.core.quality.records import SUICIDE_FLAGS, DrugFacts, RecordView, addictive, long_term
 from smerteagent.core.quality.rules import CheckpointRule, RuleSet
-from smerteagent.i18n import _
+from smerteagent.i18n import _, day
 
 FULFILLED, NOT_FULFILLED, NOT_RELEVANT = "fulfilled", "not_fulfilled", "not_relevant"
 
@@ -83,8 +83,8 @@ def suicide_risk(rule: CheckpointRule, context: Context) -> list[str]:
         for flag in SUICIDE_FLAGS:
             acted = context.record.actions.get((screening.response_id, flag))
             if flag in screening.flags and (acted is None or acted.date() > context.day):
-                reasons.append(_("suicide-risk flag of {day:%d.%m.%Y} ({form}) without a recorded action").format(
-                    day=screening.at, form=screening.form_id))  # fmt: skip
+                reasons.append(_("suicide-risk flag of {day} ({form}) without a recorded action").format(
+                    day=day(screening.at), form=screening.form_id))  # fmt: skip
     return reasons
 
 
@@ -133,8 +133,8 @@ def consent(rule: CheckpointRule, context: Context) -> list[str]:
 def letters_assessed(rule: CheckpointRule, context: Context) -> list[str]:
     assert context.plan is not None  # the rule applies only where letters were received
     return [
-        _("{kind} of {day:%d.%m.%Y} from {sender} not assessed").format(
-            kind=_(LETTER_KINDS.get(letter.kind, letter.kind)), day=letter.received_on, sender=letter.sender)
+        _("{kind} of {day} from {sender} not assessed").format(
+            kind=_(LETTER_KINDS.get(letter.kind, letter.kind)), day=day(letter.received_on), sender=letter.sender)
         for letter in context.plan.letters
         if letter.received_on <= context.day and not (
             letter.assessed_on is not None and letter.assessed_on <= context.day

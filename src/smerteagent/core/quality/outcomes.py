@@ -11,8 +11,15 @@ from statistics import median
 from typing import NamedTuple
 
 from smerteagent.core.careplan.plan import CarePlan, PlannedMedication
-from smerteagent.core.quality.records import SUICIDE_FLAGS, DrugFacts, RecordView, addictive, drug_facts, long_term
-from smerteagent.i18n import N_, _, language
+from smerteagent.core.quality.records import (
+    SUICIDE_FLAGS,
+    DrugFacts,
+    RecordView,
+    addictive,
+    drug_facts,
+    long_term,
+)
+from smerteagent.i18n import N_, _, number
 
 MME_LEVELS = (50, 90)  # CDC 2022 (Dowell et al., MMWR 2022;71(RR-3)): reassess from 50, avoid/justify from 90
 CHANGE_FORMS = ("peg", "odi", "rmdq")
@@ -49,8 +56,7 @@ def outcome_text(name: str, value: float | None) -> str:
     """An outcome for people: shares as percentages, the rest as numbers (— when there is nothing to count)."""
     if value is None:
         return "—"
-    text = f"{round(value * 100, 1):g} %" if name.startswith("share_") else f"{round(value, 2):g}"
-    return text.replace(".", ",") if language() == "da" else text
+    return number(round(value * 100, 1), "%") if name.startswith("share_") else number(value)
 
 
 def outcome_label(name: str) -> str:

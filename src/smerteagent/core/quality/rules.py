@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from smerteagent.core.errors import FormError
 
@@ -58,6 +58,14 @@ class RuleSet(_Strict):
     long_term_days: int = Field(ge=1)
     checkpoints: tuple[CheckpointRule, ...] = Field(min_length=1)
 
+    @field_validator("checkpoints")
+    @classmethod
+    def _unique(cls, checkpoints: tuple[CheckpointRule, ...]) -> tuple[CheckpointRule, ...]:
+        ids = [c.id for c in checkpoints]
+        if len(set(ids)) != len(ids):
+            raise ValueError("checkpoint ids must be unique")
+        return checkpoints
+
     def forms(self) -> frozenset[str]:
         """Every form a rule reads (PHQ-9 for its item 9 too)."""
         return frozenset(f for c in self.checkpoints for f in c.parameters.forms) | {"phq9"}
@@ -81,17 +89,15 @@ def load_rules(path: Path) -> RuleSet:
     except ValidationError as error:
         first = error.errors()[0]
         raise FormError(str(path), ".".join(str(p) for p in first["loc"]), first["msg"]) from None
-    ids = [c.id for c in rules.checkpoints]
-    if len(set(ids)) != len(ids):
-        raise FormError(str(path), "checkpoints", "checkpoint ids must be unique")
     return rules
 
 
 @cache
 def bundled_rules() -> RuleSet:
-    from smerteagent.paths import bundled_resources_dir
+    """The checkpoint rules in use: the shipped file or the clinic's copy of ``checkpoints.yaml``."""
+    from smerteagent.core.rules.library import rules_library
 
-    return load_rules(bundled_resources_dir() / "quality" / "checkpoints.yaml")
+    return rules_library().model("checkpoints.yaml", RuleSet)
 
 
 def schema_text() -> str:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from smerteagent.core.careplan import completeness
 from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS, Action, CarePlan, Goal, problems
 from smerteagent.core.careplan.suggestions import bundled_recommendations
-from smerteagent.i18n import _, language
+from smerteagent.i18n import _, language, moment
 from smerteagent.reports import chartable, clinician_summary_pdf, patient_plan_pdf
 from smerteagent.storage.report_inputs import report_inputs
 from smerteagent.ui import operations
@@ -154,7 +154,7 @@ class CarePlanEditor(QDialog):
             table.clear_rows()
         self.fill(kept.plan)
         self._tell(_("Your unsaved changes from {time} are back: save them, or close to discard.")
-                   .format(time=f"{kept.kept_at:%d.%m.%Y %H:%M}"))  # fmt: skip
+                   .format(time=moment(kept.kept_at)))  # fmt: skip
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from PySide6.QtWidgets import QComboBox, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from smerteagent.core.errors import SmerteAgentError
-from smerteagent.i18n import _, language, number
+from smerteagent.i18n import _, day, language, number
 
 
 class EntryProblem(SmerteAgentError):
@@ -57,7 +57,8 @@ def parse_number(text: str, strict: bool = True) -> float | None:
 
 
 def date_text(value: date | None) -> str:
-    return f"{value:%d.%m.%Y}" if value else ""
+    """As the clinician reads and types it (``parse_date`` reads both forms ``day`` writes)."""
+    return day(value)
 
 
 def number_text(value: float | None) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from smerteagent.i18n import N_, _
+from smerteagent.i18n import N_, _, day
 from smerteagent.usecases.medication import ShownWarning
 
 COLOURS = {  # background, border/text
@@ -43,7 +43,7 @@ class WarningRow(QFrame):
         if shown.acknowledged is not None:
             done = shown.acknowledged
             note = QLabel(_("Acknowledged by {who} on {date}: {reason}").format(
-                who=done.actor, date=f"{done.at:%d.%m.%Y}", reason=done.reason), self)  # fmt: skip
+                who=done.actor, date=day(done.at), reason=done.reason), self)  # fmt: skip
             note.setWordWrap(True)
             note.setStyleSheet("color: #555")
             layout.addWidget(note, 1)
