@@ -23,7 +23,15 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, fail, open_storage, storage_command
+from smerteagent.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    InputError,
+    fail,
+    open_services_for,
+    storage_command,
+)
 from smerteagent.private_files import write_private_text
 
 if TYPE_CHECKING:
@@ -58,11 +66,8 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
 
 
 def run_verify(arguments: argparse.Namespace) -> int:
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         report = services.audit.verify(arguments.anchor)
-    finally:
-        services.close()
     if report.first_break is not None:
         return fail(f"audit trail broken at {report.first_break} ({report.count} events before it are intact)",
                     EXIT_FAILED)  # fmt: skip
@@ -88,20 +93,14 @@ def _seals(report: ChainReport) -> str:
 def run_create_key(arguments: argparse.Namespace) -> int:
     from smerteagent.storage.audit_key import create_key, default_key_path, fingerprint, key_path
 
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         if services.audit.sealed():
             return fail("the audit trail is sealed with an audit key already; nothing was changed", EXIT_FAILED)
-    finally:
-        services.close()
     path = arguments.out or key_path(getattr(arguments, "audit_key_file", None)) or default_key_path()
     key = create_key(path)
     arguments.audit_key_file = path
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         services.audit.record("update", "audit_key", None, {"sealed": True, "fingerprint": fingerprint(key)})
-    finally:
-        services.close()
     print(f"audit key written to {path} (fingerprint {fingerprint(key)}); every event is sealed from now on")
     print("copy it to every workstation (same path or SMERTEAGENT_AUDIT_KEY_FILE) and keep a copy away from the "
           "database; without it nothing can be saved")  # fmt: skip
@@ -129,15 +128,12 @@ def run_export(arguments: argparse.Namespace) -> int:
         return fail(f"--to {last} is before --from {first}", EXIT_USAGE)
     start = datetime.combine(first, time()) if first else None
     end = datetime.combine(last + timedelta(days=1), time())
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         report = services.audit.verify()
         if report.first_break is not None and not arguments.allow_broken:
             return fail(f"audit trail broken at {report.first_break}; nothing exported (--allow-broken exports it "
                         "anyway, marked as broken; `smerteagent audit verify` tells more)", EXIT_FAILED)  # fmt: skip
         events = services.audit.export(start, end, str(arguments.out) if arguments.out else "stdout")
-    finally:
-        services.close()
     text = _json(events, first, last, report) if arguments.format == "json" else _csv(events, report)
     if arguments.out is None:
         sys.stdout.write(text)

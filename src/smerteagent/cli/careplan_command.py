@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from smerteagent.cli.common import EXIT_OK, EXIT_USAGE, fail, open_storage, storage_command
+from smerteagent.cli.common import EXIT_OK, EXIT_USAGE, fail, open_services_for, storage_command
 from smerteagent.private_files import write_private_bytes
 
 
@@ -42,8 +42,7 @@ def run_export(arguments: argparse.Namespace) -> int:
     from smerteagent.reports import clinician_summary_pdf, patient_plan_pdf
     from smerteagent.storage.report_inputs import report_inputs
 
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         patient = services.patients.get(_patient_id(services, arguments.patient))
         plan = services.careplans.current(patient.id)
         if plan is None:
@@ -58,8 +57,6 @@ def run_export(arguments: argparse.Namespace) -> int:
         else:
             services.careplans.freeze(patient.id, action="export", document="patient_plan", printed=plan)
         write_private_bytes(arguments.out, pdf)
-    finally:
-        services.close()
     print(f"wrote {arguments.out} ({len(pdf)} bytes)")
     return EXIT_OK
 
@@ -69,15 +66,12 @@ def run_note(arguments: argparse.Namespace) -> int:
     from smerteagent.i18n import speaking
     from smerteagent.storage.report_inputs import report_inputs
 
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         patient = services.patients.get(_patient_id(services, arguments.patient))
         inputs = report_inputs(services, patient)
         language = getattr(arguments, "lang", None) or inputs.settings.language
         with speaking(language):
             note = inputs.journal(patient, services.careplans.current(patient.id), language, date.today())
         services.audit.record("export", "patient", patient.id, {"document": "journal_note"})
-    finally:
-        services.close()
     print(note, end="")
     return EXIT_OK

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from smerteagent.cli.common import EXIT_OK, InputError, open_storage, storage_command
+from smerteagent.cli.common import EXIT_OK, InputError, open_services_for, storage_command
 
 if TYPE_CHECKING:
     from smerteagent.core.quality.report import QualityReport
@@ -65,8 +65,7 @@ def run_report(arguments: argparse.Namespace) -> int:
     chosen = getattr(arguments, "lang", None)
     language = "da" if arguments.json else chosen or ("da" if arguments.out else "en")
     output = "json" if arguments.json else "pdf" if arguments.out else "table"
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         with speaking(language):
             report = quality_report(services, arguments.start, arguments.end, sample=arguments.sample,
                                     seed=arguments.seed, language=language, output=output)  # fmt: skip
@@ -74,8 +73,6 @@ def run_report(arguments: argparse.Namespace) -> int:
                 pdf = _pdf(services, report, arguments.cpr, language)
         if arguments.out is not None:
             arguments.out.write_bytes(pdf)
-    finally:
-        services.close()
     if arguments.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     elif arguments.out is not None:

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, fail, open_storage, storage_command
+from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, fail, open_services_for, storage_command
 
 if TYPE_CHECKING:
     from smerteagent.storage.screenings import ResponseRecord
@@ -82,14 +82,11 @@ def _print(record: ResponseRecord, as_json: bool) -> None:
 def run_start(arguments: argparse.Namespace) -> int:
     from smerteagent.cli.patients_command import _patient_id
 
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         patient = services.patients.get(_patient_id(services, arguments.patient))
         services.forms.get(arguments.form)  # an unknown form is refused before a visit is recorded
         encounter = services.screenings.start_encounter(patient.id, arguments.setting)
         record = services.screenings.start_response(encounter.id, arguments.form)
-    finally:
-        services.close()
     _print(record, arguments.json)
     return EXIT_OK
 
@@ -97,36 +94,28 @@ def run_start(arguments: argparse.Namespace) -> int:
 def run_answer(arguments: argparse.Namespace) -> int:
     from smerteagent.storage.screenings import AnswerConflict  # storage loads only when a command runs
 
-    services = open_storage(arguments)
+    value, seen = parse_value(arguments.value), parse_value(arguments.seen)
     try:
-        value, seen = parse_value(arguments.value), parse_value(arguments.seen)
-        record = services.screenings.answer(arguments.response, arguments.item, value, seen=seen)
+        with open_services_for(arguments) as services:
+            record = services.screenings.answer(arguments.response, arguments.item, value, seen=seen)
     except AnswerConflict as conflict:
         stored = NONE if conflict.stored is None else conflict.stored
         return fail(f"conflict: {conflict} (to change it on purpose: --seen {stored})", EXIT_FAILED)
-    finally:
-        services.close()
     _print(record, arguments.json)
     return EXIT_OK
 
 
 def run_show(arguments: argparse.Namespace) -> int:
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         record = services.screenings.get(arguments.response)
-    finally:
-        services.close()
     _print(record, arguments.json)
     return EXIT_OK
 
 
 def run_complete(arguments: argparse.Namespace) -> int:
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         record = services.screenings.get(arguments.response)
         patient = services.patients.get(record.patient_id)
         record = services.screenings.complete(arguments.response, patient.sex)
-    finally:
-        services.close()
     _print(record, arguments.json)
     return EXIT_OK
