@@ -31,8 +31,9 @@ def test_no_service_opens_its_own_write_transaction() -> None:
 def test_a_failed_write_is_rolled_back(services: Services) -> None:
     now = datetime.now()
     with pytest.raises(RuntimeError), writing_session(services.sessions) as session:
-        session.add(PatientRow(cpr="0101901234", given_name="A", family_name="B", search_text="a b", given_key="a", family_key="b",
-                               created_at=now, updated_at=now, last_activity_at=now))  # fmt: skip
+        row = PatientRow(cpr="0101901234", given_name="A", family_name="B", search_text="a b", given_key="a",
+                         family_key="b", created_at=now, updated_at=now, last_activity_at=now)  # fmt: skip
+        session.add(row)
         session.flush()
         raise RuntimeError("after the row was written")
     with services.sessions() as session:

@@ -91,7 +91,7 @@ def _seals(report: ChainReport) -> str:
 
 
 def run_create_key(arguments: argparse.Namespace) -> int:
-    from smerteagent.storage.audit_key import create_key, default_key_path, fingerprint, key_path
+    from smerteagent.usecases.audit_key import create_key, default_key_path, fingerprint, key_path
 
     with open_services_for(arguments) as services:
         if services.audit.sealed():

@@ -14,7 +14,7 @@ from smerteagent.core.errors import SmerteAgentError
 
 if TYPE_CHECKING:
     from smerteagent.core.forms.loader import FormLibrary
-    from smerteagent.storage.services import Services
+    from smerteagent.usecases.services import Services
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # scheme://user:secret@host — the secret runs to the last @ of the address, as SQLAlchemy reads it.
@@ -55,7 +55,7 @@ def hide_passwords(text: str) -> str:
 
 def database_label(url: str | None) -> str:
     """The database a command means (``--db``, else SMERTEAGENT_DB_URL, else the default), safe to print."""
-    from smerteagent.storage.location import resolve_url
+    from smerteagent.usecases.location import resolve_url
 
     resolved = resolve_url(url)
     return resolved.removeprefix("sqlite:///") if resolved.startswith("sqlite:///") else hide_passwords(resolved)
@@ -66,7 +66,7 @@ def open_services_for(arguments: argparse.Namespace, *, upgrade: bool = True) ->
     """The services over the chosen database (checked, backed up and migrated), closed when the block ends:
     the one way every command opens storage (its failures are reported by :func:`storage_command`)."""
     from smerteagent.cli.passphrase import given_passphrase
-    from smerteagent.storage.services import open_services
+    from smerteagent.usecases.services import open_services
 
     services = open_services(getattr(arguments, "db", None), load_library(arguments), upgrade=upgrade,
                              passphrase=given_passphrase(arguments),

@@ -23,7 +23,7 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from smerteagent.storage.demo import load_demo
+    from smerteagent.usecases.demo import load_demo
 
     if not 1 <= arguments.patients <= MAX_PATIENTS:
         return fail(f"--patients must be from 1 to {MAX_PATIENTS:,} (got {arguments.patients})", EXIT_USAGE)

@@ -181,8 +181,7 @@ def run_records(arguments: argparse.Namespace) -> int:
     """The plans as they stood at the end of the period (default: the last 12 months), of the patients seen."""
     from smerteagent.core.interop.csv_export import Pseudonymiser
     from smerteagent.core.interop.csv_records import write_records
-    from smerteagent.storage.quality import QualityRecords
-    from smerteagent.usecases.quality import default_period
+    from smerteagent.usecases.quality import default_period, plans_at_end
 
     if arguments.key_file is not None and not arguments.pseudonymise:
         raise InputError("--key-file is only used with --pseudonymise")
@@ -190,8 +189,7 @@ def run_records(arguments: argparse.Namespace) -> int:
     end = arguments.end or date.today()
     start = arguments.start or default_period(end)[0]
     with open_services_for(arguments) as services:
-        found = QualityRecords(services.database).records(start, end, frozenset())
-        plans = [(r.patient_id, r.cpr, plan) for r in found if (plan := r.plan_on(end)) is not None]
+        plans = plans_at_end(services, start, end)
         try:
             with arguments.out.open("w", encoding="utf-8-sig", newline="") as out:
                 count = write_records(plans, out, delimiter=arguments.delimiter, pseudonymise=pseudonymise)

@@ -129,7 +129,7 @@ def _patient_id(services: Any, key: str) -> int:
     cpr = parse_cpr(key)
     found = services.patients.find_by_cpr(cpr.digits)
     if found is None:
-        from smerteagent.storage.patients import NotFound
+        from smerteagent.usecases.services import NotFound
 
         raise NotFound("patient with CPR", cpr.formatted)
     return int(found.id)

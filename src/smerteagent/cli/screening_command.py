@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, fail, open_services_for, storage_command
 
 if TYPE_CHECKING:
-    from smerteagent.storage.screenings import ResponseRecord
+    from smerteagent.usecases.services import ResponseRecord
 
 NONE = "none"
 
@@ -92,7 +92,7 @@ def run_start(arguments: argparse.Namespace) -> int:
 
 
 def run_answer(arguments: argparse.Namespace) -> int:
-    from smerteagent.storage.screenings import AnswerConflict  # storage loads only when a command runs
+    from smerteagent.usecases.services import AnswerConflict  # storage loads only when a command runs
 
     value, seen = parse_value(arguments.value), parse_value(arguments.seen)
     try:

@@ -37,9 +37,9 @@ from smerteagent.ui.safety_banner import SafetyActionDialog, SafetyBanner
 
 if TYPE_CHECKING:
     from smerteagent.core.scoring.engine import CompiledForm
-    from smerteagent.storage.screenings import OpenAlert, ResponseRecord
     from smerteagent.ui.context import AppContext
     from smerteagent.usecases.import_fhir_responses import ResponsesImport
+    from smerteagent.usecases.services import OpenAlert, ResponseRecord
 
 CONTEXT = {
     "on_opioids": N_("Opioids"),

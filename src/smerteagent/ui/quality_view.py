@@ -33,7 +33,7 @@ from smerteagent.i18n import _, language
 from smerteagent.ui import operations
 
 if TYPE_CHECKING:
-    from smerteagent.storage.services import Services
+    from smerteagent.usecases.services import Services
 
 Index = QModelIndex | QPersistentModelIndex
 Make = Callable[[date, date, str], QualityReport]  # from, to, output ("view" or "pdf")

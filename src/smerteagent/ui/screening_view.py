@@ -28,7 +28,7 @@ from smerteagent.i18n import _, language
 from smerteagent.ui.banner import PatientBanner
 
 if TYPE_CHECKING:
-    from smerteagent.storage.screening_session import ScreeningSession
+    from smerteagent.usecases.screening import ScreeningSession
 
 DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(10)}
 

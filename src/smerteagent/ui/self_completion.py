@@ -24,9 +24,9 @@ from smerteagent.i18n import _, language, set_language
 from smerteagent.ui.screening_view import ScreeningView
 
 if TYPE_CHECKING:
-    from smerteagent.storage.screening_session import ScreeningSession
     from smerteagent.ui.context import AppContext
     from smerteagent.usecases.patient_mode import PatientMode, PinOutcome
+    from smerteagent.usecases.screening import ScreeningSession
 
 PASTE_EVENTS = {QEvent.Type.ContextMenu, QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop}
 

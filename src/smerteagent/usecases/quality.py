@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
+from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.quality.outcomes import OUTCOME_FORMS
 from smerteagent.core.quality.report import QualityReport, build_report, check_period
 from smerteagent.core.quality.rules import RuleSet, bundled_rules
@@ -43,6 +44,12 @@ def bulk_objects() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+def plans_at_end(services: Services, start: date, end: date) -> list[tuple[int, str | None, CarePlan]]:
+    """The care plans as they stood at ``end``, of the patients seen in the period: (patient id, CPR, plan)."""
+    found = QualityRecords(services.database).records(start, end, frozenset())
+    return [(r.patient_id, r.cpr, plan) for r in found if (plan := r.plan_on(end)) is not None]
 
 
 def compute_report(services: Services, start: date, end: date, rules: RuleSet, language: str = "da",
