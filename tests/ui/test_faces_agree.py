@@ -3,14 +3,18 @@ the same journal note for the same patient, written once in smerteagent.usecases
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from smerteagent.cli.main import main as cli
 from smerteagent.core.patients import Patient
 from smerteagent.storage.services import Services
 from smerteagent.ui.careplan import CarePlanEditor
+from smerteagent.ui.screening_view import ScreeningView
+from smerteagent.usecases.screening import ScreeningSession
 from tests.ui.test_careplan_editor import editor, fill_value_goal_action
 
 __all__ = ["editor"]
@@ -66,3 +70,37 @@ def test_the_patient_plan_written_to_a_file_freezes_and_is_audited_alike(
     assert cli([*arguments, "--out", str(tmp_path / "plan-cli.pdf")]) == 0
     assert last_event(services) == app_event == ("export", "care_plan", "patient_plan")
     assert services.careplans.current(patient.id).status == "frozen"  # type: ignore[union-attr]
+
+
+TYPED = ["7", "-0", "", "none", "NULL", " 7", "7 ", "+7", "٧", "7.0", "7_0", "²", "9" * 5000, "seven"]
+
+
+def typed_in_the_app(qtbot: QtBot, services: Services, patient: Patient, text: str) -> tuple[bool, object]:
+    """Accepted or refused by the app's answer field on PEG's first (numeric) item, and the value kept."""
+    session = ScreeningSession.start(services, patient, "gp", form_id="peg")
+    view = ScreeningView(session)
+    qtbot.addWidget(view)
+    view.entry.setValidator(None)  # what the validator lets through differs by platform: the rule is the point
+    view.show()
+    view.entry.setText(text)
+    view.next()
+    if view.error.text():
+        return False, None
+    stored = services.screenings.get(session.responses["peg"]).answers if "peg" in session.responses else {}
+    return True, stored.get("q1")
+
+
+def typed_on_the_command_line(text: str, capsys: pytest.CaptureFixture[str]) -> tuple[bool, object]:
+    accepted = cli(["score", "peg", f"q1={text}", "q2=1", "q3=1", "--json"]) == 0
+    if not accepted:
+        return False, None
+    result = json.loads(capsys.readouterr().out)  # PEG's total is the mean of q1, q2 = 1 and q3 = 1
+    return True, None if "q1" in result["missing"] else round(result["results"]["total"] * 3 - 2)
+
+
+@pytest.mark.parametrize("text", TYPED, ids=range(len(TYPED)))
+def test_a_typed_answer_is_read_alike_in_both_faces(
+    qtbot: QtBot, services: Services, patient: Patient, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    in_app = typed_in_the_app(qtbot, services, patient, text)
+    assert typed_on_the_command_line(text, capsys) == in_app

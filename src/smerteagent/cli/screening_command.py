@@ -55,16 +55,6 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
     complete.set_defaults(handler=storage_command(run_complete))
 
 
-def parse_value(text: str) -> int | str | None:
-    """``none`` is no answer, whole numbers are numbers, anything else is text (free-text items)."""
-    stripped = text.strip()
-    if stripped.casefold() == NONE:
-        return None
-    if stripped.lstrip("-").isascii() and stripped.lstrip("-").isdigit() and len(stripped) < 12:
-        return int(stripped)
-    return text
-
-
 def _document(record: ResponseRecord) -> dict[str, Any]:
     return {"id": record.id, "encounter_id": record.encounter_id, "patient_id": record.patient_id,
             "form": record.form_id, "status": record.status, "answers": record.answers,
@@ -92,11 +82,14 @@ def run_start(arguments: argparse.Namespace) -> int:
 
 
 def run_answer(arguments: argparse.Namespace) -> int:
+    from smerteagent.usecases.answers import parse_form_answer
     from smerteagent.usecases.services import AnswerConflict  # storage loads only when a command runs
 
-    value, seen = parse_value(arguments.value), parse_value(arguments.seen)
     try:
         with open_services_for(arguments) as services:
+            form = services.forms.get(services.screenings.get(arguments.response).form_id)
+            value = parse_form_answer(form, arguments.item, arguments.value)
+            seen = parse_form_answer(form, arguments.item, arguments.seen)
             record = services.screenings.answer(arguments.response, arguments.item, value, seen=seen)
     except AnswerConflict as conflict:
         stored = NONE if conflict.stored is None else conflict.stored
