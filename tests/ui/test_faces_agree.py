@@ -104,3 +104,13 @@ def test_a_typed_answer_is_read_alike_in_both_faces(
 ) -> None:
     in_app = typed_in_the_app(qtbot, services, patient, text)
     assert typed_on_the_command_line(text, capsys) == in_app
+
+
+def test_a_visit_started_on_the_command_line_is_prefilled_as_in_the_app(
+    services: Services, patient: Patient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_app = ScreeningSession.start(services, patient, "pain_clinic", form_id="ort").response("ort").answers
+    capsys.readouterr()
+    arguments = ["screening", "start", "--patient", str(patient.id), "--form", "ort", "--setting", "pain_clinic"]
+    assert cli(["--db", database(tmp_path), *arguments, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["answers"] == in_app == {"q7": 0}  # age 65 from the CPR: not 16–45

@@ -71,12 +71,14 @@ def _print(record: ResponseRecord, as_json: bool) -> None:
 
 def run_start(arguments: argparse.Namespace) -> int:
     from smerteagent.cli.patients_command import _patient_id
+    from smerteagent.usecases.screening import ScreeningSession
 
     with open_services_for(arguments) as services:
         patient = services.patients.get(_patient_id(services, arguments.patient))
-        services.forms.get(arguments.form)  # an unknown form is refused before a visit is recorded
-        encounter = services.screenings.start_encounter(patient.id, arguments.setting)
-        record = services.screenings.start_response(encounter.id, arguments.form)
+        # As in the app: an unknown form is refused before a visit is recorded, and answers known from the
+        # patient (ORT's age from the CPR) or carried from the last visit (PSFS activities) are filled in.
+        session = ScreeningSession.start(services, patient, arguments.setting, form_id=arguments.form)
+        record = session.response(arguments.form)
     _print(record, arguments.json)
     return EXIT_OK
 
