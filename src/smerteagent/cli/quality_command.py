@@ -56,7 +56,7 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
 
 def run_report(arguments: argparse.Namespace) -> int:
     from smerteagent.i18n import speaking
-    from smerteagent.usecases.quality import quality_report
+    from smerteagent.usecases.quality import quality_pdf, quality_report
 
     if arguments.seed is not None and arguments.sample is None:
         raise InputError("--seed needs --sample N")
@@ -70,7 +70,7 @@ def run_report(arguments: argparse.Namespace) -> int:
             report = quality_report(services, arguments.start, arguments.end, sample=arguments.sample,
                                     seed=arguments.seed, language=language, output=output)  # fmt: skip
             if arguments.out is not None:
-                pdf = _pdf(services, report, arguments.cpr, language)
+                pdf = quality_pdf(services, report, language, with_cpr=arguments.cpr)
         if arguments.out is not None:
             arguments.out.write_bytes(pdf)
     if arguments.json:
@@ -80,12 +80,6 @@ def run_report(arguments: argparse.Namespace) -> int:
     else:
         print(_table(report))
     return EXIT_OK
-
-
-def _pdf(services: Any, report: QualityReport, with_cpr: bool, language: str) -> bytes:
-    from smerteagent.reports.quality_pdf import quality_report_pdf
-
-    return quality_report_pdf(report, services.settings.load(), language, with_cpr=with_cpr)
 
 
 def _table(report: QualityReport) -> str:

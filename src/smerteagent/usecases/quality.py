@@ -78,3 +78,11 @@ def quality_report(services: Services, start: date | None = None, end: date | No
         detail["sampled"] = [s.patient_id for s in report.sample]
     services.audit.record("export" if output == "pdf" else "view", "quality_report", None, detail)
     return report
+
+
+def quality_pdf(services: Services, report: QualityReport, language: str, *, with_cpr: bool = False) -> bytes:
+    """The report as a PDF with the clinic's name (CPR numbers in the sample only when asked for), the same
+    from both faces; the report was audited when it was made."""
+    from smerteagent.reports.quality_pdf import quality_report_pdf
+
+    return quality_report_pdf(report, services.settings.load(), language, with_cpr=with_cpr)
