@@ -330,7 +330,7 @@ def test_clinician_summary_opens_without_freezing(
     assert [v.status for v in services.careplans.versions(patient.id)] == ["draft"]
     last = services.audit.events()[-1]
     assert (last.action, last.detail) == (
-        "print",
+        "view",  # read on screen, as the plan read there (issue 18: one audit action per act in both faces)
         {"number": 1, "patient": patient.id, "document": "clinician_summary"},
     )
 

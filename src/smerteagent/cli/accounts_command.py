@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from smerteagent.cli.common import EXIT_OK, EXIT_USAGE, InputError, fail, open_storage, storage_command
+from smerteagent.cli.common import EXIT_OK, EXIT_USAGE, InputError, fail, open_services_for, storage_command
 
 
 def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -66,11 +66,8 @@ def _find(services: Any, username: str) -> Any:
 
 
 def run_list(arguments: argparse.Namespace) -> int:
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         accounts = services.accounts.list()
-    finally:
-        services.close()
     if arguments.json:
         print(json.dumps([a.__dict__ for a in accounts], ensure_ascii=False, indent=1))
     for account in accounts if not arguments.json else ():
@@ -81,34 +78,25 @@ def run_list(arguments: argparse.Namespace) -> int:
 
 def run_add(arguments: argparse.Namespace) -> int:
     password = _password(arguments)
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         account = services.accounts.create(arguments.username, arguments.name, password, arguments.role)
-    finally:
-        services.close()
     print(f"added {account.username} ({account.role})")
     return EXIT_OK
 
 
 def run_set_password(arguments: argparse.Namespace) -> int:
     password = _password(arguments)
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         services.accounts.set_password(_find(services, arguments.username).id, password)
-    finally:
-        services.close()
     print(f"password set for {arguments.username}")
     return EXIT_OK
 
 
 def run_deactivate(arguments: argparse.Namespace) -> int:
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         account = _find(services, arguments.username)
         if not account.active:
             return fail(f"{account.username} is already inactive", EXIT_USAGE)
         services.accounts.update(account.id, active=False)
-    finally:
-        services.close()
     print(f"deactivated {arguments.username}")
     return EXIT_OK

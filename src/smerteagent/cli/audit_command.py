@@ -13,24 +13,25 @@ mistaken for an intact trail. Text cells that a spreadsheet would run as a formu
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, InputError, fail, open_storage, storage_command
+from smerteagent.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    InputError,
+    fail,
+    open_services_for,
+    storage_command,
+)
 from smerteagent.private_files import write_private_text
 
 if TYPE_CHECKING:
-    from smerteagent.storage.audit import AuditEvent, ChainReport
-
-COLUMNS = ("id", "at", "actor", "action", "record_type", "record_id", "detail", "previous_hash", "hash")
-SEALED_COLUMNS = (*COLUMNS, "seal")  # when the trail is sealed with an audit key
+    from smerteagent.usecases.audit import ChainReport
 
 
 def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -58,11 +59,8 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
 
 
 def run_verify(arguments: argparse.Namespace) -> int:
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         report = services.audit.verify(arguments.anchor)
-    finally:
-        services.close()
     if report.first_break is not None:
         return fail(f"audit trail broken at {report.first_break} ({report.count} events before it are intact)",
                     EXIT_FAILED)  # fmt: skip
@@ -86,22 +84,16 @@ def _seals(report: ChainReport) -> str:
 
 
 def run_create_key(arguments: argparse.Namespace) -> int:
-    from smerteagent.storage.audit_key import create_key, default_key_path, fingerprint, key_path
+    from smerteagent.usecases.audit_key import create_key, default_key_path, fingerprint, key_path
 
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         if services.audit.sealed():
             return fail("the audit trail is sealed with an audit key already; nothing was changed", EXIT_FAILED)
-    finally:
-        services.close()
     path = arguments.out or key_path(getattr(arguments, "audit_key_file", None)) or default_key_path()
     key = create_key(path)
     arguments.audit_key_file = path
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         services.audit.record("update", "audit_key", None, {"sealed": True, "fingerprint": fingerprint(key)})
-    finally:
-        services.close()
     print(f"audit key written to {path} (fingerprint {fingerprint(key)}); every event is sealed from now on")
     print("copy it to every workstation (same path or SMERTEAGENT_AUDIT_KEY_FILE) and keep a copy away from the "
           "database; without it nothing can be saved")  # fmt: skip
@@ -127,62 +119,21 @@ def run_export(arguments: argparse.Namespace) -> int:
     first, last = _day(arguments.start, "--from"), _day(arguments.end, "--to") or date.today()
     if first and last < first:
         return fail(f"--to {last} is before --from {first}", EXIT_USAGE)
-    start = datetime.combine(first, time()) if first else None
-    end = datetime.combine(last + timedelta(days=1), time())
-    services = open_storage(arguments)
+    from smerteagent.usecases.audit import BrokenTrail, export_trail
+
+    target = str(arguments.out) if arguments.out else "stdout"
     try:
-        report = services.audit.verify()
-        if report.first_break is not None and not arguments.allow_broken:
-            return fail(f"audit trail broken at {report.first_break}; nothing exported (--allow-broken exports it "
-                        "anyway, marked as broken; `smerteagent audit verify` tells more)", EXIT_FAILED)  # fmt: skip
-        events = services.audit.export(start, end, str(arguments.out) if arguments.out else "stdout")
-    finally:
-        services.close()
-    text = _json(events, first, last, report) if arguments.format == "json" else _csv(events, report)
+        with open_services_for(arguments) as services:
+            made = export_trail(services, first, last, arguments.format, allow_broken=arguments.allow_broken,
+                                target=target)  # fmt: skip
+    except BrokenTrail as broken:
+        return fail(f"{broken} (--allow-broken exports it anyway, marked as broken; `smerteagent audit verify` "
+                    "tells more)", EXIT_FAILED)  # fmt: skip
     if arguments.out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(made.text)
     else:
-        write_private_text(arguments.out, text)
-        print(f"wrote {arguments.out} ({len(events)} events)", file=sys.stderr)
-    if report.first_break is not None:
-        print(f"warning: audit trail broken at {report.first_break}", file=sys.stderr)
+        write_private_text(arguments.out, made.text)
+        print(f"wrote {arguments.out} ({made.events} events)", file=sys.stderr)
+    if made.report.first_break is not None:
+        print(f"warning: audit trail broken at {made.report.first_break}", file=sys.stderr)
     return EXIT_OK
-
-
-def _row(event: AuditEvent) -> dict[str, Any]:
-    return {**asdict(event), "at": event.at.isoformat(sep=" ")}
-
-
-def _csv(events: list[AuditEvent], report: ChainReport) -> str:
-    from smerteagent.core.interop.csv_export import spreadsheet_safe
-
-    buffer = io.StringIO()
-    if report.first_break is not None:
-        buffer.write(f"# AUDIT TRAIL BROKEN at {report.first_break}; exported with --allow-broken\n")
-    sealed = any(event.seal for event in events)
-    writer = csv.DictWriter(buffer, SEALED_COLUMNS if sealed else COLUMNS, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for event in events:
-        row = {**_row(event), "detail": json.dumps(event.detail, ensure_ascii=False, sort_keys=True)}
-        writer.writerow({key: spreadsheet_safe(v) if isinstance(v, str) else v for key, v in row.items()})
-    return buffer.getvalue()
-
-
-def _json(events: list[AuditEvent], first: date | None, last: date | None, report: ChainReport) -> str:
-    document = {
-        "from": first.isoformat() if first else None,
-        "to": last.isoformat() if last else None,
-        "exported_at": datetime.now().isoformat(sep=" ", timespec="seconds"),
-        "chain": {
-            "events": report.count,
-            "intact": report.intact,
-            "first_break": str(report.first_break) if report.first_break else None,
-            "head_id": report.head_id,
-            "head_hash": report.head_hash,
-            "sealed": report.sealed,
-            "sealed_from": report.sealed_from,
-            "seals_checked": report.key_checked,
-        },
-        "events": [_row(event) for event in events],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"

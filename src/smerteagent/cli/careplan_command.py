@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from smerteagent.cli.common import EXIT_OK, EXIT_USAGE, fail, open_storage, storage_command
+from smerteagent.cli.common import EXIT_OK, EXIT_USAGE, fail, open_services_for, storage_command
 from smerteagent.private_files import write_private_bytes
 
 
@@ -39,27 +39,22 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
 def run_export(arguments: argparse.Namespace) -> int:
     from smerteagent.cli.patients_command import _patient_id
     from smerteagent.i18n import speaking
-    from smerteagent.reports import clinician_summary_pdf, patient_plan_pdf
-    from smerteagent.storage.report_inputs import report_inputs
+    from smerteagent.usecases import careplan
 
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         patient = services.patients.get(_patient_id(services, arguments.patient))
         plan = services.careplans.current(patient.id)
         if plan is None:
             return fail(f"patient {patient.id} has no care plan yet", EXIT_USAGE)
-        inputs = report_inputs(services, patient)
+        inputs = careplan.report_inputs(services, patient)
         language = getattr(arguments, "lang", None) or inputs.settings.language
-        render = clinician_summary_pdf if arguments.summary else patient_plan_pdf
         with speaking(language):
-            pdf = render(plan, patient, inputs, language)
-        if arguments.summary:
-            services.careplans.record_output(patient.id, "export", "clinician_summary")
-        else:
-            services.careplans.freeze(patient.id, action="export", document="patient_plan", printed=plan)
+            if arguments.summary:
+                pdf = careplan.clinician_summary(services, patient, plan, inputs, language, "export")
+            else:
+                pdf = careplan.patient_plan(plan, patient, inputs, language)
+                careplan.record_patient_plan(services, patient.id, plan, "export")
         write_private_bytes(arguments.out, pdf)
-    finally:
-        services.close()
     print(f"wrote {arguments.out} ({len(pdf)} bytes)")
     return EXIT_OK
 
@@ -67,17 +62,14 @@ def run_export(arguments: argparse.Namespace) -> int:
 def run_note(arguments: argparse.Namespace) -> int:
     from smerteagent.cli.patients_command import _patient_id
     from smerteagent.i18n import speaking
-    from smerteagent.storage.report_inputs import report_inputs
+    from smerteagent.usecases import careplan
 
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         patient = services.patients.get(_patient_id(services, arguments.patient))
-        inputs = report_inputs(services, patient)
+        inputs = careplan.report_inputs(services, patient)
         language = getattr(arguments, "lang", None) or inputs.settings.language
+        plan = services.careplans.current(patient.id)
         with speaking(language):
-            note = inputs.journal(patient, services.careplans.current(patient.id), language, date.today())
-        services.audit.record("export", "patient", patient.id, {"document": "journal_note"})
-    finally:
-        services.close()
+            note = careplan.journal_note(services, patient, plan, inputs, language, date.today())
     print(note, end="")
     return EXIT_OK

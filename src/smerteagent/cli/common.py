@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,7 @@ from smerteagent.core.errors import SmerteAgentError
 
 if TYPE_CHECKING:
     from smerteagent.core.forms.loader import FormLibrary
-    from smerteagent.storage.services import Services
+    from smerteagent.usecases.services import Services
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # scheme://user:secret@host — the secret runs to the last @ of the address, as SQLAlchemy reads it.
@@ -54,20 +55,26 @@ def hide_passwords(text: str) -> str:
 
 def database_label(url: str | None) -> str:
     """The database a command means (``--db``, else SMERTEAGENT_DB_URL, else the default), safe to print."""
-    from smerteagent.storage.location import resolve_url
+    from smerteagent.usecases.location import resolve_url
 
     resolved = resolve_url(url)
     return resolved.removeprefix("sqlite:///") if resolved.startswith("sqlite:///") else hide_passwords(resolved)
 
 
-def open_storage(arguments: argparse.Namespace, *, upgrade: bool = True) -> Services:
-    """The services over the chosen database (checked, backed up and migrated)."""
+@contextmanager
+def open_services_for(arguments: argparse.Namespace, *, upgrade: bool = True) -> Iterator[Services]:
+    """The services over the chosen database (checked, backed up and migrated), closed when the block ends:
+    the one way every command opens storage (its failures are reported by :func:`storage_command`)."""
     from smerteagent.cli.passphrase import given_passphrase
-    from smerteagent.storage.services import open_services
+    from smerteagent.usecases.services import open_services
 
-    return open_services(getattr(arguments, "db", None), load_library(arguments), upgrade=upgrade,
-                         passphrase=given_passphrase(arguments),
-                         audit_key_file=getattr(arguments, "audit_key_file", None))  # fmt: skip
+    services = open_services(getattr(arguments, "db", None), load_library(arguments), upgrade=upgrade,
+                             passphrase=given_passphrase(arguments),
+                             audit_key_file=getattr(arguments, "audit_key_file", None))  # fmt: skip
+    try:
+        yield services
+    finally:
+        services.close()
 
 
 def storage_command(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:

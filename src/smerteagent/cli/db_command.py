@@ -37,7 +37,7 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
 def _database(arguments: argparse.Namespace, *, create: bool = False) -> Any:
     """The chosen database; a missing SQLite file is reported, not created, unless ``create``."""
     from smerteagent.cli.passphrase import given_passphrase
-    from smerteagent.storage.database import Database
+    from smerteagent.usecases.services import Database
 
     return Database.connect(getattr(arguments, "db", None), create=create, passphrase=given_passphrase(arguments))
 
@@ -54,7 +54,7 @@ def _sqlite_file(database: Any) -> Path | None:
 
 
 def run_check(arguments: argparse.Namespace) -> int:
-    from smerteagent.storage import migrate
+    from smerteagent.usecases import maintenance
     from smerteagent.usecases.integrity import check
 
     database = _database(arguments)
@@ -64,10 +64,10 @@ def run_check(arguments: argparse.Namespace) -> int:
             for problem in problems[:20]:
                 print(f"damaged: {problem}")
             return fail(f"{database.display_name} is damaged; restore a backup: smerteagent db restore BACKUP", 1)
-        revision = migrate.check_schema(database)
+        revision = maintenance.check_schema(database)
     finally:
         database.dispose()
-    state = "current" if revision == migrate.head_revision() else f"needs upgrade to {migrate.head_revision()}"
+    state = "current" if revision == maintenance.head_revision() else f"needs upgrade to {maintenance.head_revision()}"
     encrypted = ", encrypted" if database.encrypted else (", not encrypted" if database.is_sqlite else "")
     print(f"ok: {database.display_name} (schema {revision or 'empty'}, {state}{encrypted})")
     return EXIT_OK
@@ -85,25 +85,25 @@ def _with_sqlite_file(arguments: argparse.Namespace, action: Callable[[Path, str
 
 
 def run_backup(arguments: argparse.Namespace) -> int:
-    from smerteagent.storage import backup
+    from smerteagent.usecases import maintenance
 
     return _with_sqlite_file(
-        arguments, lambda path, key: print(backup.backup(path, "manual", arguments.to, passphrase=key))
+        arguments, lambda path, key: print(maintenance.backup(path, "manual", arguments.to, passphrase=key))
     )
 
 
 def run_backups(arguments: argparse.Namespace) -> int:
-    from smerteagent.storage import backup
+    from smerteagent.usecases import maintenance
 
     def show(path: Path, _passphrase: str | None) -> None:
-        for item in backup.list_backups(path):
+        for item in maintenance.list_backups(path):
             print(item)
 
     return _with_sqlite_file(arguments, show)
 
 
 def run_restore(arguments: argparse.Namespace) -> int:
-    from smerteagent.storage import backup
+    from smerteagent.usecases import maintenance
 
     source: Path = arguments.backup
     if not source.is_file():
@@ -111,13 +111,13 @@ def run_restore(arguments: argparse.Namespace) -> int:
     from smerteagent.cli.passphrase import given_passphrase
 
     passphrase = given_passphrase(arguments)
-    problems = ["the file is empty"] if source.stat().st_size == 0 else backup.check_file(source, passphrase)
+    problems = ["the file is empty"] if source.stat().st_size == 0 else maintenance.check_file(source, passphrase)
     if problems:
         return fail(f"the backup {source} is damaged ({problems[0]}); the database was not changed", EXIT_FAILED)
     path = _target_file(arguments)
     if path is None:
         return EXIT_FAILED
-    kept = backup.restore(path, source, passphrase=passphrase)
+    kept = maintenance.restore(path, source, passphrase=passphrase)
     print(f"restored {path} from {source}")
     if kept is not None:
         print(f"the replaced database was kept as {kept}")
@@ -136,16 +136,16 @@ def _target_file(arguments: argparse.Namespace) -> Path | None:
 
 
 def run_upgrade(arguments: argparse.Namespace) -> int:
-    from smerteagent.storage import migrate
-    from smerteagent.storage.services import prepare
+    from smerteagent.usecases import maintenance
+    from smerteagent.usecases.services import prepare
 
     database = _database(arguments, create=True)  # as the app's first start does
     try:
-        before = migrate.check_schema(database)
+        before = maintenance.check_schema(database)
         taken = prepare(database, upgrade=True)
     finally:
         database.dispose()
     if taken is not None:
         print(f"backup: {taken}")
-    print(f"schema {before or 'empty'} -> {migrate.head_revision()}")
+    print(f"schema {before or 'empty'} -> {maintenance.head_revision()}")
     return EXIT_OK

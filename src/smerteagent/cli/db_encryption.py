@@ -43,7 +43,7 @@ def sqlite_file_of(arguments: argparse.Namespace) -> Path | None:
     """The SQLite file of ``--db`` (or the default), without opening it; None for a server."""
     from sqlalchemy.engine import make_url
 
-    from smerteagent.storage.location import resolve_url
+    from smerteagent.usecases.location import resolve_url
 
     url = make_url(resolve_url(getattr(arguments, "db", None)))
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
@@ -61,22 +61,21 @@ def _file(arguments: argparse.Namespace) -> Path | None:
 
 def _passphrase(arguments: argparse.Namespace) -> str | None:
     from smerteagent.cli.passphrase import given_passphrase
-    from smerteagent.storage.encryption import resolve_passphrase
+    from smerteagent.usecases.maintenance import resolve_passphrase
 
     return resolve_passphrase(given_passphrase(arguments))
 
 
 def _new_passphrase(arguments: argparse.Namespace) -> str:
     from smerteagent.cli.passphrase import ask_new_passphrase
-    from smerteagent.storage.encryption import check_new_passphrase
+    from smerteagent.usecases.maintenance import check_new_passphrase
 
     return check_new_passphrase(_passphrase(arguments) or ask_new_passphrase("passphrase for the database"))
 
 
 def run_create(arguments: argparse.Namespace) -> int:
-    from smerteagent.storage.database import Database
-    from smerteagent.storage.encryption import check_new_passphrase, is_new
-    from smerteagent.storage.services import prepare
+    from smerteagent.usecases.maintenance import check_new_passphrase, is_new
+    from smerteagent.usecases.services import Database, prepare
 
     path = _file(arguments)
     if path is None:
@@ -96,14 +95,14 @@ def run_create(arguments: argparse.Namespace) -> int:
 
 
 def run_encrypt(arguments: argparse.Namespace) -> int:
-    from smerteagent.storage import conversion
+    from smerteagent.usecases import maintenance
 
     path = _file(arguments)
     if path is None:
         return EXIT_USAGE
     if not path.is_file():
         return fail(f"no database file at {path}", EXIT_USAGE)
-    result = conversion.encrypt(path, _new_passphrase(arguments), keep_plain_backups=arguments.keep_plain_backups)
+    result = maintenance.encrypt(path, _new_passphrase(arguments), keep_plain_backups=arguments.keep_plain_backups)
     print(f"encrypted {path} ({result.rows} rows copied and checked)")
     print(f"encrypted backup: {result.backup}")
     for removed in result.removed:
@@ -115,14 +114,14 @@ def run_encrypt(arguments: argparse.Namespace) -> int:
 
 
 def run_decrypt(arguments: argparse.Namespace) -> int:
-    from smerteagent.storage import conversion
+    from smerteagent.usecases import maintenance
 
     path, passphrase = _file(arguments), _passphrase(arguments)
     if path is None:
         return EXIT_USAGE
     if passphrase is None:
         return fail("give the current passphrase (--passphrase-file or SMERTEAGENT_DB_PASSPHRASE)", EXIT_USAGE)
-    result = conversion.decrypt(path, passphrase)
+    result = maintenance.decrypt(path, passphrase)
     print(f"decrypted {path} ({result.rows} rows copied and checked); it now holds the data in clear")
     print(f"plain backup: {result.backup}")
     return EXIT_OK
@@ -130,7 +129,7 @@ def run_decrypt(arguments: argparse.Namespace) -> int:
 
 def run_rekey(arguments: argparse.Namespace) -> int:
     from smerteagent.cli.passphrase import ask_new_passphrase, read_passphrase_file
-    from smerteagent.storage import conversion
+    from smerteagent.usecases import maintenance
 
     path, passphrase = _file(arguments), _passphrase(arguments)
     if path is None:
@@ -142,7 +141,7 @@ def run_rekey(arguments: argparse.Namespace) -> int:
            else ask_new_passphrase("new passphrase"))  # fmt: skip
     if new == passphrase:
         return fail("the new passphrase is the current one; nothing was changed", EXIT_USAGE)
-    result = conversion.rekey(path, passphrase, new)
+    result = maintenance.rekey(path, passphrase, new)
     print(f"new passphrase set for {path}")
     for done in result.rekeyed:
         print(f"backup re-keyed: {done}")

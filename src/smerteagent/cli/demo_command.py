@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from smerteagent.cli.common import EXIT_OK, EXIT_USAGE, fail, open_storage, storage_command
+from smerteagent.cli.common import EXIT_OK, EXIT_USAGE, fail, open_services_for, storage_command
 
 MAX_PATIENTS = 100_000  # the size the benchmarks measure; a larger demo would run for hours
 
@@ -23,21 +23,18 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from smerteagent.storage.demo import load_demo
+    from smerteagent.usecases.demo import load_demo
 
     if not 1 <= arguments.patients <= MAX_PATIENTS:
         return fail(f"--patients must be from 1 to {MAX_PATIENTS:,} (got {arguments.patients})", EXIT_USAGE)
     started = time.perf_counter()
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         existing = services.patients.count()
         if existing and not arguments.force:
             return _refuse(existing, services.database.display_name)
         added = load_demo(services, arguments.patients, arguments.seed,
                           progress=lambda n: print(f"\r{n} patients", end="", file=sys.stderr))  # fmt: skip
         total = services.patients.count()
-    finally:
-        services.close()
     print(file=sys.stderr)
     print(f"added {added} demo patients in {time.perf_counter() - started:.1f} s ({total} in the database)")
     return EXIT_OK

@@ -15,8 +15,7 @@ def derive_key_early(db_url: str | None, passphrase: str | None) -> None:
         return  # no key to derive: no thread competing with the first paint
 
     def derive() -> None:
-        from smerteagent.storage.encryption import warm_up
-        from smerteagent.storage.location import resolve_url
+        from smerteagent.usecases.location import resolve_url, warm_up
 
         warm_up(resolve_url(db_url), passphrase)
 

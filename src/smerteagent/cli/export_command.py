@@ -16,7 +16,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from smerteagent.cli.common import EXIT_OK, EXIT_USAGE, InputError, fail, load_library, open_storage, storage_command
+from smerteagent.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    InputError,
+    fail,
+    load_library,
+    open_services_for,
+    storage_command,
+)
 from smerteagent.private_files import open_private, write_private_text
 
 KEY_VARIABLE = "SMERTEAGENT_PSEUDONYM_KEY"
@@ -86,8 +94,7 @@ def run_fhir(arguments: argparse.Namespace) -> int:
     from smerteagent.cli.patients_command import _patient_id
     from smerteagent.core.interop.fhir_responses import patient_bundle
 
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         patient = services.patients.get(_patient_id(services, arguments.patient))
         responses = [r for r in services.screenings.responses(patient.id, status="complete")
                      if _within(r.completed_at or r.created_at, arguments.start, arguments.end)]  # fmt: skip
@@ -99,8 +106,6 @@ def run_fhir(arguments: argparse.Namespace) -> int:
             detail["care_plan"] = plan.number  # its drugs, consent, review and letters went out too
         services.exports.record_export("patient", patient.id, detail)
         _write_json(bundle, arguments.out)
-    finally:
-        services.close()
     if arguments.out is not None:
         print(f"wrote {arguments.out} ({len(responses)} responses, {len(bundle['entry'])} resources)")
     return EXIT_OK
@@ -152,8 +157,7 @@ def run_csv(arguments: argparse.Namespace) -> int:
     if arguments.key_file is not None and not arguments.pseudonymise:
         raise InputError("--key-file is only used with --pseudonymise")
     pseudonymise = Pseudonymiser(_key(arguments)) if arguments.pseudonymise else None
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         form = services.forms.get(arguments.form) if arguments.form else None
         rows = services.exports.register(arguments.start, arguments.end, form_id=arguments.form,
                                          include_drafts=arguments.include_drafts)  # fmt: skip
@@ -169,8 +173,6 @@ def run_csv(arguments: argparse.Namespace) -> int:
             if arguments.out.is_file():
                 arguments.out.unlink()  # no register leaves without its audit event
             raise
-    finally:
-        services.close()
     print(f"wrote {arguments.out} ({count} responses{', pseudonymised' if pseudonymise else ''})")
     return EXIT_OK
 
@@ -179,18 +181,15 @@ def run_records(arguments: argparse.Namespace) -> int:
     """The plans as they stood at the end of the period (default: the last 12 months), of the patients seen."""
     from smerteagent.core.interop.csv_export import Pseudonymiser
     from smerteagent.core.interop.csv_records import write_records
-    from smerteagent.storage.quality import QualityRecords
-    from smerteagent.usecases.quality import default_period
+    from smerteagent.usecases.quality import default_period, plans_at_end
 
     if arguments.key_file is not None and not arguments.pseudonymise:
         raise InputError("--key-file is only used with --pseudonymise")
     pseudonymise = Pseudonymiser(_key(arguments)) if arguments.pseudonymise else None
     end = arguments.end or date.today()
     start = arguments.start or default_period(end)[0]
-    services = open_storage(arguments)
-    try:
-        found = QualityRecords(services.database).records(start, end, frozenset())
-        plans = [(r.patient_id, r.cpr, plan) for r in found if (plan := r.plan_on(end)) is not None]
+    with open_services_for(arguments) as services:
+        plans = plans_at_end(services, start, end)
         try:
             with arguments.out.open("w", encoding="utf-8-sig", newline="") as out:
                 count = write_records(plans, out, delimiter=arguments.delimiter, pseudonymise=pseudonymise)
@@ -201,7 +200,5 @@ def run_records(arguments: argparse.Namespace) -> int:
         except BaseException:
             arguments.out.unlink(missing_ok=True)  # nothing leaves without its audit event
             raise
-    finally:
-        services.close()
     print(f"wrote {arguments.out} ({count} rows from {len(plans)} care plans)")
     return EXIT_OK

@@ -172,6 +172,14 @@ def describe_form(form: CompiledForm, language: str, origin: Path) -> str:
 def run_import_fhir(arguments: argparse.Namespace) -> int:
     from smerteagent.core.interop.fhir_import import NO_BANDS_OR_FLAGS_MESSAGE, NothingImported, import_questionnaire
     from smerteagent.core.interop.fhir_input import FhirInputError, read_json
+    from smerteagent.usecases.import_fhir_form import (
+        BundledForm,
+        CriticalFlagsLost,
+        FormExists,
+        check_import,
+        target_file,
+        write_imported_form,
+    )
 
     try:
         document = read_json(arguments.file)
@@ -183,76 +191,28 @@ def run_import_fhir(arguments: argparse.Namespace) -> int:
     except (FormError, FhirInputError) as error:
         return fail(str(error), EXIT_USAGE)
     library = load_library(arguments, quiet=True)
-    out = arguments.out or _user_forms_folder(getattr(arguments, "forms_dir", None)) / f"{imported.form_id}.yaml"
-    if imported.form_id in _bundled_form_ids():
-        return fail(
-            f"form {imported.form_id!r} is a bundled instrument and is never replaced by an import (which has no "
-            "bands or flags); choose another id with --id",
-            EXIT_USAGE,
-        )
-    clash = library.origins.get(imported.form_id)
-    if not arguments.replace and (out.exists() or clash is not None):
-        where = out if out.exists() else clash
-        return fail(
-            f"form {imported.form_id!r} already exists ({where}); choose another --id, or --replace", EXIT_USAGE
-        )
-    lost = _critical_flags_lost(imported.document, [out, *([clash] if clash is not None else [])])
-    if lost is not None:
-        where, flags = lost
-        return fail(
-            f"--replace would remove the critical flags {', '.join(flags)} of {where}: the imported form does not "
-            "declare them; choose another id with --id",
-            EXIT_USAGE,
-        )
+    out = target_file(imported.form_id, arguments.out, getattr(arguments, "forms_dir", None))
+    try:
+        check_import(imported.form_id, imported.document, out, library, replace=arguments.replace)
+    except BundledForm:
+        return fail(f"form {imported.form_id!r} is a bundled instrument and is never replaced by an import (which "
+                    "has no bands or flags); choose another id with --id", EXIT_USAGE)  # fmt: skip
+    except FormExists as exists:
+        return fail(f"form {imported.form_id!r} already exists ({exists.where}); choose another --id, or --replace",
+                    EXIT_USAGE)  # fmt: skip
+    except CriticalFlagsLost as lost:
+        return fail(f"--replace would remove the critical flags {', '.join(lost.flags)} of {lost.where}: the "
+                    "imported form does not declare them; choose another id with --id", EXIT_USAGE)  # fmt: skip
     for line in imported.report:
         print(line)
     print(f"WARNING: {NO_BANDS_OR_FLAGS_MESSAGE}", file=sys.stderr)
     for warning in imported.warnings:
         print(f"WARNING: {warning}", file=sys.stderr)
     try:
-        _write_form(out, imported)
+        write_imported_form(out, imported)
     except FormError as error:
         return fail(f"{out}: not written: {error}", EXIT_INVALID)
     except OSError as error:
         return fail(f"{out}: cannot write it ({error.strerror or error})", EXIT_INVALID)
     print(f"wrote {out} ({'scored' if imported.scored else 'UNSCORED'}, {len(imported.document['items'])} items)")
     return EXIT_OK
-
-
-def _bundled_form_ids() -> set[str]:
-    from smerteagent.core.forms.loader import FormLibrary
-    from smerteagent.paths import bundled_forms_dir
-
-    return set(FormLibrary.load([bundled_forms_dir()]).forms)
-
-
-def _critical_flags_lost(document: dict[str, Any], files: list[Path]) -> tuple[Path, list[str]] | None:
-    """The first existing form file whose critical flags the imported form would drop, and those flags."""
-    from smerteagent.core.forms.loader import load_form
-
-    declared = {flag["id"] for flag in document.get("scoring", {}).get("flags", [])}
-    for file in files:
-        try:
-            existing = load_form(file) if file.is_file() else None
-        except FormError:
-            continue  # a broken file guards nothing; replacing it loses no working flag
-        if existing is None:
-            continue
-        critical = [f.id for f in existing.definition.scoring.flags if f.severity == "critical"]
-        lost = [flag for flag in critical if flag not in declared]
-        if lost:
-            return file, lost
-    return None
-
-
-def _user_forms_folder(extra: Path | None) -> Path:
-    """Where an import goes: --forms-dir if given, else SMERTEAGENT_FORMS_DIR, else the user data folder."""
-    from smerteagent.paths import user_forms_dirs
-
-    return user_forms_dirs(extra)[-1]
-
-
-def _write_form(out: Path, imported: Any) -> None:
-    from smerteagent.core.interop.fhir_form_file import write_imported_form
-
-    write_imported_form(out, imported)

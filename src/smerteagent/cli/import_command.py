@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, InputError, open_storage, storage_command
+from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, InputError, open_services_for, storage_command
 
 
 def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -33,15 +33,12 @@ def run_fhir_responses(arguments: argparse.Namespace) -> int:
     from smerteagent.core.interop.fhir_input import FhirInputError
     from smerteagent.usecases.import_fhir_responses import import_responses
 
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         patient_id = _patient_id(services, arguments.patient)
         try:
             report = import_responses(services, patient_id, arguments.file)
         except FhirInputError as error:
             raise InputError(str(error)) from None
-    finally:
-        services.close()
     if arguments.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:

@@ -144,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.audit_key_file is not None:  # the app's storage reads the key where the environment says
             import os
 
-            from smerteagent.storage.audit_key import KEY_VARIABLE
+            from smerteagent.usecases.audit_key import KEY_VARIABLE
 
             os.environ[KEY_VARIABLE] = str(options.audit_key_file)
         from smerteagent.ui.app import run as run_app

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from smerteagent.cli.common import EXIT_OK, open_storage, storage_command
+from smerteagent.cli.common import EXIT_OK, open_services_for, storage_command
 from smerteagent.core.cpr import format_cpr, parse_cpr
 from smerteagent.core.patients import Patient, PatientInput, PatientSummary, age_on
 
@@ -63,11 +63,8 @@ def run_add(arguments: argparse.Namespace) -> int:
         given_name=arguments.given, family_name=arguments.family, cpr=arguments.cpr, sex=arguments.sex,
         birth_date=arguments.birth_date, no_cpr=arguments.no_cpr, contact=arguments.contact, note=arguments.note,
     )  # fmt: skip
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         patient, warnings = services.patients.add(details)
-    finally:
-        services.close()
     if arguments.json:
         print(json.dumps({**patient.to_json(), "warnings": list(warnings)}, ensure_ascii=False))
     else:
@@ -87,12 +84,9 @@ def _print_rows(rows: list[PatientSummary], as_json: bool, masked: bool) -> None
 
 def _list_patients(arguments: argparse.Namespace, fetch: Callable[[Any], list[PatientSummary]]) -> int:
     """Rows from ``fetch(patient service)``, printed with the clinic's CPR masking."""
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         rows = fetch(services.patients)
         masked = services.settings.load().mask_cpr_in_lists
-    finally:
-        services.close()
     _print_rows(rows, arguments.json, masked)
     return EXIT_OK
 
@@ -106,13 +100,10 @@ def run_search(arguments: argparse.Namespace) -> int:
 
 
 def run_show(arguments: argparse.Namespace) -> int:
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         patient_id = _patient_id(services, arguments.patient)
         patient = services.patients.get(patient_id)
         responses = services.screenings.responses(patient.id)
-    finally:
-        services.close()
     if arguments.json:
         document = patient.to_json()
         document["responses"] = [
@@ -138,7 +129,7 @@ def _patient_id(services: Any, key: str) -> int:
     cpr = parse_cpr(key)
     found = services.patients.find_by_cpr(cpr.digits)
     if found is None:
-        from smerteagent.storage.patients import NotFound
+        from smerteagent.usecases.services import NotFound
 
         raise NotFound("patient with CPR", cpr.formatted)
     return int(found.id)

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from smerteagent.cli.common import EXIT_OK, InputError, open_storage, storage_command
+from smerteagent.cli.common import EXIT_OK, InputError, open_services_for, storage_command
 
 if TYPE_CHECKING:
     from smerteagent.core.quality.report import QualityReport
@@ -56,7 +56,7 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
 
 def run_report(arguments: argparse.Namespace) -> int:
     from smerteagent.i18n import speaking
-    from smerteagent.usecases.quality import quality_report
+    from smerteagent.usecases.quality import quality_pdf, quality_report
 
     if arguments.seed is not None and arguments.sample is None:
         raise InputError("--seed needs --sample N")
@@ -65,17 +65,14 @@ def run_report(arguments: argparse.Namespace) -> int:
     chosen = getattr(arguments, "lang", None)
     language = "da" if arguments.json else chosen or ("da" if arguments.out else "en")
     output = "json" if arguments.json else "pdf" if arguments.out else "table"
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         with speaking(language):
             report = quality_report(services, arguments.start, arguments.end, sample=arguments.sample,
                                     seed=arguments.seed, language=language, output=output)  # fmt: skip
             if arguments.out is not None:
-                pdf = _pdf(services, report, arguments.cpr, language)
+                pdf = quality_pdf(services, report, language, with_cpr=arguments.cpr)
         if arguments.out is not None:
             arguments.out.write_bytes(pdf)
-    finally:
-        services.close()
     if arguments.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     elif arguments.out is not None:
@@ -83,12 +80,6 @@ def run_report(arguments: argparse.Namespace) -> int:
     else:
         print(_table(report))
     return EXIT_OK
-
-
-def _pdf(services: Any, report: QualityReport, with_cpr: bool, language: str) -> bytes:
-    from smerteagent.reports.quality_pdf import quality_report_pdf
-
-    return quality_report_pdf(report, services.settings.load(), language, with_cpr=with_cpr)
 
 
 def _table(report: QualityReport) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -13,13 +12,13 @@ from smerteagent.cli.common import InputError, fail, load_library
 from smerteagent.cli.input_files import byte_lines, decode_line, display, parse_json, read_text
 from smerteagent.core.errors import AnswerError, SmerteAgentError
 from smerteagent.core.scoring.result import ScoreResult
+from smerteagent.usecases.answers import parse_form_answer
 
 if TYPE_CHECKING:
     from smerteagent.core.forms.loader import FormLibrary
     from smerteagent.core.scoring.engine import CompiledForm
 
 EXIT_OK, EXIT_USAGE = 0, 2
-WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
 def register(commands: Any, add_forms_dir: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -79,7 +78,7 @@ def _single_request(arguments: argparse.Namespace, form: CompiledForm) -> tuple[
         if item in answers:
             raise AnswerError(item, text, f"given both in {display(arguments.answers_file)} and on the command line")
         given_here.add(item)
-        answers[item] = _parse_value(form, item, text)
+        answers[item] = parse_form_answer(form, item, text)
     return answers, sex
 
 
@@ -105,22 +104,6 @@ def _sex(value: object) -> str | None:
     if value is not None and not isinstance(value, str):
         raise AnswerError("sex", value, "sex must be 'female', 'male' or absent")
     return value
-
-
-def _parse_value(form: CompiledForm, item: str, text: str) -> object:
-    rule = form.items.get(item)
-    if rule is None:
-        raise AnswerError(item, text, f"{form.id} has no such item")
-    if text in ("", "null"):
-        return None
-    if rule.is_text:
-        return text
-    if not WHOLE_NUMBER.fullmatch(text):
-        raise AnswerError(item, text, f"{form.id}: the answer must be a whole number written with 0-9")
-    try:
-        return int(text)
-    except ValueError:  # more digits than Python converts
-        raise AnswerError(item, f"{text[:12]}…", f"{form.id}: the number is far too long") from None
 
 
 def score_lines(library: FormLibrary, lines: Iterable[bytes]) -> Iterator[str]:

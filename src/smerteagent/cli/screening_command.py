@@ -12,11 +12,11 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, fail, open_storage, storage_command
+from smerteagent.cli.common import EXIT_FAILED, EXIT_OK, fail, open_services_for, storage_command
 from smerteagent.core.vocabulary import SETTINGS
 
 if TYPE_CHECKING:
-    from smerteagent.storage.screenings import ResponseRecord
+    from smerteagent.usecases.services import ResponseRecord
 
 NONE = "none"
 
@@ -56,16 +56,6 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
     complete.set_defaults(handler=storage_command(run_complete))
 
 
-def parse_value(text: str) -> int | str | None:
-    """``none`` is no answer, whole numbers are numbers, anything else is text (free-text items)."""
-    stripped = text.strip()
-    if stripped.casefold() == NONE:
-        return None
-    if stripped.lstrip("-").isascii() and stripped.lstrip("-").isdigit() and len(stripped) < 12:
-        return int(stripped)
-    return text
-
-
 def _document(record: ResponseRecord) -> dict[str, Any]:
     return {"id": record.id, "encounter_id": record.encounter_id, "patient_id": record.patient_id,
             "form": record.form_id, "status": record.status, "answers": record.answers,
@@ -82,52 +72,46 @@ def _print(record: ResponseRecord, as_json: bool) -> None:
 
 def run_start(arguments: argparse.Namespace) -> int:
     from smerteagent.cli.patients_command import _patient_id
+    from smerteagent.usecases.screening import ScreeningSession
 
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         patient = services.patients.get(_patient_id(services, arguments.patient))
-        services.forms.get(arguments.form)  # an unknown form is refused before a visit is recorded
-        encounter = services.screenings.start_encounter(patient.id, arguments.setting)
-        record = services.screenings.start_response(encounter.id, arguments.form)
-    finally:
-        services.close()
+        # As in the app: an unknown form is refused before a visit is recorded, and answers known from the
+        # patient (ORT's age from the CPR) or carried from the last visit (PSFS activities) are filled in.
+        session = ScreeningSession.start(services, patient, arguments.setting, form_id=arguments.form)
+        record = session.response(arguments.form)
     _print(record, arguments.json)
     return EXIT_OK
 
 
 def run_answer(arguments: argparse.Namespace) -> int:
-    from smerteagent.storage.screenings import AnswerConflict  # storage loads only when a command runs
+    from smerteagent.usecases.answers import parse_form_answer
+    from smerteagent.usecases.services import AnswerConflict  # storage loads only when a command runs
 
-    services = open_storage(arguments)
     try:
-        value, seen = parse_value(arguments.value), parse_value(arguments.seen)
-        record = services.screenings.answer(arguments.response, arguments.item, value, seen=seen)
+        with open_services_for(arguments) as services:
+            form = services.forms.get(services.screenings.get(arguments.response).form_id)
+            value = parse_form_answer(form, arguments.item, arguments.value)
+            seen = parse_form_answer(form, arguments.item, arguments.seen)
+            record = services.screenings.answer(arguments.response, arguments.item, value, seen=seen)
     except AnswerConflict as conflict:
         stored = NONE if conflict.stored is None else conflict.stored
         return fail(f"conflict: {conflict} (to change it on purpose: --seen {stored})", EXIT_FAILED)
-    finally:
-        services.close()
     _print(record, arguments.json)
     return EXIT_OK
 
 
 def run_show(arguments: argparse.Namespace) -> int:
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         record = services.screenings.get(arguments.response)
-    finally:
-        services.close()
     _print(record, arguments.json)
     return EXIT_OK
 
 
 def run_complete(arguments: argparse.Namespace) -> int:
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         record = services.screenings.get(arguments.response)
         patient = services.patients.get(record.patient_id)
         record = services.screenings.complete(arguments.response, patient.sex)
-    finally:
-        services.close()
     _print(record, arguments.json)
     return EXIT_OK

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from smerteagent.cli.common import EXIT_OK, load_library, open_storage, storage_command
+from smerteagent.cli.common import EXIT_OK, load_library, open_services_for, storage_command
 
 
 def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -26,11 +26,8 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
 
 
 def run_show(arguments: argparse.Namespace) -> int:
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         values = asdict(services.settings.load())
-    finally:
-        services.close()
     if arguments.json:
         print(json.dumps(values, ensure_ascii=False, indent=1))
     else:
@@ -42,12 +39,9 @@ def run_show(arguments: argparse.Namespace) -> int:
 def run_set(arguments: argparse.Namespace) -> int:
     if arguments.key == "default_battery":
         _check_battery(arguments)
-    services = open_storage(arguments)
-    try:
+    with open_services_for(arguments) as services:
         updated = services.settings.load().with_text(arguments.key, arguments.value)
         services.settings.save(updated)
-    finally:
-        services.close()
     print(f"{arguments.key} = {getattr(updated, arguments.key)}")
     return EXIT_OK
 

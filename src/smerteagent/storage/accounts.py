@@ -7,8 +7,7 @@ The service also holds who is logged in (:class:`Identity`): every audit event n
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -30,7 +29,7 @@ from smerteagent.core.accounts import (
 )
 from smerteagent.i18n import _
 from smerteagent.storage.audit import record_event
-from smerteagent.storage.database import reading_session, storage_errors
+from smerteagent.storage.database import reading_session, writing_session
 from smerteagent.storage.models import AuditEventRow, UserRow
 
 FAILURE_WINDOW = 64  # failed logins counted back at most (the wait is capped long before)
@@ -79,11 +78,6 @@ class AccountService:
         self._clock = clock
         self._unknown: dict[str, tuple[int, datetime]] = {}  # failures per typed name that is no account
 
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        with storage_errors(), self._sessions.begin() as session:
-            yield session
-
     def count(self) -> int:
         """Active accounts; with none, the app asks for the first administrator at start."""
         with reading_session(self._sessions) as session:
@@ -105,7 +99,7 @@ class AccountService:
             raise AccountError(problem)
         if role not in ROLES:
             raise AccountError(_("Unknown role {role}").format(role=role))
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             first = not session.scalar(select(func.count()).select_from(UserRow))
             if not first:
                 self._require_administrator(_("create accounts"))
@@ -132,7 +126,7 @@ class AccountService:
         who, record_id = (row.username, row.id) if row is not None else ("?", None)
         wait = self._wait(streak)
         if wait > 0:
-            with self._write() as session:
+            with writing_session(self._sessions) as session:
                 record_event(session, who, "login", "account", record_id, {"ok": False, "throttled": True},
                              at=self._clock())  # fmt: skip
             raise LoginThrottled(wait)
@@ -146,7 +140,7 @@ class AccountService:
                 valid = False
         else:
             hasher().hash(password)  # the same time spent whether or not the user exists
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             if not valid or found is None:
                 # A name that is no account may be a password typed in the wrong field: never record it.
                 record_event(session, who, "login", "account", record_id, {"ok": False}, at=self._clock())
@@ -196,7 +190,7 @@ class AccountService:
         if account is None:
             return
         self.identity.account = None  # first: nobody acts as the clinician even if the event cannot be written
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             record_event(session, account.username, "lock", "account", account.id, {"reason": reason})
 
     def set_password(self, account_id: int, password: str) -> None:
@@ -204,7 +198,7 @@ class AccountService:
         own = self.identity.account is not None and self.identity.account.id == account_id
         if not own:
             self._require_administrator(_("set another user's password"))
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             row = self._row(session, account_id)
             problem = password_problem(password, row.username)
             if problem:
@@ -215,7 +209,7 @@ class AccountService:
     def update(self, account_id: int, *, role: str | None = None, active: bool | None = None) -> Account:
         """Change a role or (de)activate an account; there is always one active administrator left."""
         self._require_administrator(_("manage accounts"))
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             row = self._row(session, account_id)
             if role is not None:
                 if role not in ROLES:

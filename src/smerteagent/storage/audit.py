@@ -13,8 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from smerteagent.core.errors import SmerteAgentError
 from smerteagent.i18n import _
 from smerteagent.storage.audit_key import AuditKeyProblem, fingerprint, seal
-from smerteagent.storage.database import reading_session, storage_errors
+from smerteagent.storage.database import reading_session, writing_session
 from smerteagent.storage.models import AuditEventRow
 
 GENESIS = "0" * 64
@@ -238,11 +237,6 @@ class AuditService:
         """Which audit key this workstation seals with (None: none), safe to show."""
         return None if self._key is None else fingerprint(self._key)
 
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        with storage_errors(), self._sessions.begin() as session:
-            yield session
-
     def record(
         self, action: str, record_type: str, record_id: object = None, detail: dict[str, Any] | None = None
     ) -> int:
@@ -250,7 +244,7 @@ class AuditService:
         returns the event's id."""
         if action not in ACTIONS:
             raise SmerteAgentError(f"unknown audit action {action!r}; known: {', '.join(sorted(ACTIONS))}")
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             row = record_event(session, self._actor(), action, record_type, record_id, detail)
             session.flush()
             return row.id
@@ -277,7 +271,7 @@ class AuditService:
 
     def export(self, start: datetime | None, end: datetime | None, target: str) -> list[AuditEvent]:
         """The events of a period for someone outside the clinic; the export itself is audited."""
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             found = [_event(row) for row in session.scalars(self._between(start, end))]
             period = {"from": start.isoformat() if start else None, "to": end.isoformat() if end else None}
             record_event(session, self._actor(), "export", "audit_trail", None,

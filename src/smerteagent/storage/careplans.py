@@ -3,8 +3,7 @@ edit starts a new draft from it. Optimistic locking stops two workstations overw
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
@@ -29,7 +28,7 @@ from smerteagent.core.careplan.tapering import TaperStep
 from smerteagent.core.errors import ConflictError, SmerteAgentError
 from smerteagent.i18n import N_
 from smerteagent.storage.audit import record_event
-from smerteagent.storage.database import reading_session, storage_errors
+from smerteagent.storage.database import reading_session, writing_session
 from smerteagent.storage.models import (
     CarePlanRow,
     CarePlanVersionRow,
@@ -173,11 +172,6 @@ class CarePlanService:
         self._patients = patients
         self._actor = actor
 
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        with storage_errors(), self._sessions.begin() as session:
-            yield session
-
     def versions(self, patient_id: int) -> list[CarePlan]:
         """Every version of the patient's plan, oldest first."""
         with reading_session(self._sessions) as session:
@@ -193,7 +187,7 @@ class CarePlanService:
         if found:
             raise PlanProblem("; ".join(found))
         try:
-            with self._write() as session:
+            with writing_session(self._sessions) as session:
                 self._patients._row(session, plan.patient_id)
                 rows = self._version_rows(session, plan.patient_id)
                 latest = rows[-1] if rows else None
@@ -221,7 +215,7 @@ class CarePlanService:
 
         ``printed``: the version on the paper; if another workstation saved a newer one meanwhile, nothing
         is frozen (the record must match the paper) and a conflict is raised."""
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             latest = self._latest(session, patient_id)
             if printed is not None and (latest.number, latest.version) != (printed.number, printed.revision):
                 raise ConflictError(N_("care plan"), patient_id)
@@ -233,7 +227,7 @@ class CarePlanService:
 
     def record_output(self, patient_id: int, action: str, document: str) -> int:
         """Audit a document made from the plan without freezing it (the clinician summary); its version number."""
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             latest = self._latest(session, patient_id)
             self._record_output(session, patient_id, latest, action, document)
             return latest.number

@@ -104,6 +104,14 @@ def reading_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
+@contextmanager
+def writing_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """One write transaction (committed at the end, rolled back on error), storage failures made clear: the
+    one implementation every service's writes go through."""
+    with storage_errors(), sessions.begin() as session:
+        yield session
+
+
 def private_file(path: Path) -> None:
     """A new database file (and a new folder for it) readable by its owner only: patient data is not for
     the other accounts on a shared PC. An existing file keeps the permissions the clinic gave it."""

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from smerteagent.core.interop.csv_export import RegisterRow
 from smerteagent.storage.audit import record_event
-from smerteagent.storage.database import reading_session, storage_errors
+from smerteagent.storage.database import reading_session, writing_session
 from smerteagent.storage.models import EncounterRow, PatientRow, ResponseRow
 
 BATCH = 500
@@ -49,7 +49,7 @@ class ExportService:
 
     def record_export(self, record_type: str, record_id: object, detail: dict[str, Any]) -> None:
         """One audit event per export: what went out, for whom, in which shape."""
-        with storage_errors(), self._sessions.begin() as session:
+        with writing_session(self._sessions) as session:
             record_event(session, self._actor(), "export", record_type, record_id, detail)
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from smerteagent.core.careplan.medication import Acknowledgement, MedicationWarning
 from smerteagent.storage.audit import record_event
-from smerteagent.storage.database import reading_session, storage_errors
+from smerteagent.storage.database import reading_session, writing_session
 from smerteagent.storage.models import MedicationAcknowledgementRow, PatientRow
 from smerteagent.storage.patients import NotFound
 
@@ -21,15 +20,10 @@ class MedicationAckService:
         self._sessions = sessions
         self._actor = actor
 
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        with storage_errors(), self._sessions.begin() as session:
-            yield session
-
     def acknowledge(self, patient_id: int, warning: MedicationWarning, reason: str) -> Acknowledgement:
         """Store the acknowledgement and its audit event in one transaction; ``reason`` is already checked."""
         at, actor = datetime.now(), self._actor()
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             if session.get(PatientRow, patient_id) is None:
                 raise NotFound("patient", patient_id)
             row = MedicationAcknowledgementRow(patient_id=patient_id, warning_key=warning.key,

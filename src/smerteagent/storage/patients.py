@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +17,7 @@ from smerteagent.core.patients import Patient, PatientInput, PatientSummary, Val
 from smerteagent.core.text import TextError, clean_text, fold
 from smerteagent.i18n import N_, _
 from smerteagent.storage.audit import record_event
-from smerteagent.storage.database import reading, reading_session, storage_errors
+from smerteagent.storage.database import reading, reading_session, writing_session
 from smerteagent.storage.models import PatientRow
 from smerteagent.storage.search import COLUMNS, build_search, search_key, search_terms, summary_statement
 
@@ -84,17 +83,12 @@ class PatientService:
         self._engine: Engine = sessions.kw["bind"]
         self._actor = actor
 
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        with storage_errors(), self._sessions.begin() as session:
-            yield session
-
     def add(self, details: PatientInput) -> tuple[Patient, tuple[str, ...]]:
         """Validate and store a new patient; returns it with any warnings (e.g. modulus 11)."""
         valid = validate_patient(details)
         now = datetime.now()
         try:
-            with self._write() as session:
+            with writing_session(self._sessions) as session:
                 self._refuse_duplicate(session, valid.cpr, None)
                 row = PatientRow(created_at=now, updated_at=now, last_activity_at=now)
                 _apply(row, valid)
@@ -111,7 +105,7 @@ class PatientService:
         """Save edits made to version ``expected_version``; a newer version on disk raises ConflictError."""
         valid = validate_patient(details)
         try:
-            with self._write() as session:
+            with writing_session(self._sessions) as session:
                 row = self._row(session, patient_id)
                 if row.version != expected_version:
                     raise ConflictError(N_("patient"), patient_id)
@@ -130,7 +124,7 @@ class PatientService:
 
     def delete(self, patient_id: int, expected_version: int) -> None:
         try:
-            with self._write() as session:
+            with writing_session(self._sessions) as session:
                 row = self._row(session, patient_id)
                 if row.version != expected_version:
                     raise ConflictError(N_("patient"), patient_id)
@@ -141,7 +135,7 @@ class PatientService:
 
     def get(self, patient_id: int, *, audit: bool = True) -> Patient:
         """One patient; opening a record is a 'view' in the audit trail."""
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             patient = patient_from_row(self._row(session, patient_id))
             if audit:
                 record_event(session, self._actor(), "view", "patient", patient_id)

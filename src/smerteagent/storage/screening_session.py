@@ -16,7 +16,7 @@ from smerteagent.core.patients import Patient, age_on
 from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.core.screening_flow import ScreeningFlow
 from smerteagent.storage.patients import NotFound
-from smerteagent.storage.screenings import AnswerConflict, Encounter
+from smerteagent.storage.screenings import AnswerConflict, Encounter, ResponseRecord
 from smerteagent.storage.services import Services
 
 
@@ -97,6 +97,10 @@ class ScreeningSession:
         for form_id, item, value in carried:
             origin = self.flow.origins.get(form_id, {}).get(item)
             self.services.screenings.answer(self._response_id(form_id), item, value, origin)
+
+    def response(self, form_id: str | None = None) -> ResponseRecord:
+        """The stored response of ``form_id`` (default: the instrument on screen), started if need be."""
+        return self.services.screenings.get(self._response_id(form_id))
 
     def _response_id(self, form_id: str | None = None) -> int:
         form_id = form_id or self.flow.form.id

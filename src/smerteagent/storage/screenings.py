@@ -7,8 +7,7 @@ as given.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,7 +22,7 @@ from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.core.vocabulary import SETTINGS
 from smerteagent.i18n import _
 from smerteagent.storage.audit import record_event
-from smerteagent.storage.database import reading_session, storage_errors
+from smerteagent.storage.database import reading_session, writing_session
 from smerteagent.storage.models import EncounterRow, ResponseRow, SafetyActionRow
 from smerteagent.storage.patients import NotFound, PatientService
 
@@ -132,11 +131,6 @@ class ScreeningService:
         self._patients = patients
         self._actor = actor
 
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        with storage_errors(), self._sessions.begin() as session:
-            yield session
-
     def start_encounter(
         self,
         patient_id: int,
@@ -146,7 +140,7 @@ class ScreeningService:
     ) -> Encounter:
         if setting not in SETTINGS:
             raise SmerteAgentError(f"setting must be one of {', '.join(SETTINGS)}, not {setting!r}")
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             self._patients._row(session, patient_id)
             row = EncounterRow(patient_id=patient_id, started_at=datetime.now(), clinician=self._actor(),
                                setting=setting, battery_id=battery_id, context=dict(context or {}))  # fmt: skip
@@ -159,7 +153,7 @@ class ScreeningService:
     def start_response(self, encounter_id: int, form_id: str) -> ResponseRecord:
         form = self._forms.get(form_id)
         now = datetime.now()
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             encounter = self._encounter(session, encounter_id)
             row = ResponseRow(encounter_id=encounter_id, form_id=form.id, form_version=form.version, status="draft",
                               answers={}, created_at=now, updated_at=now)  # fmt: skip
@@ -178,7 +172,7 @@ class ScreeningService:
         workstation stored a different answer since, :class:`AnswerConflict` is raised and nothing is
         overwritten; the refused answer is audited too, so both stay on record.
         """
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             row = self._draft(session, response_id)
             form = self._forms.get(row.form_id)
             answers = dict(row.answers)
@@ -210,12 +204,12 @@ class ScreeningService:
         """The answer that lost a conflict is kept in the audit trail, though not in the response."""
         detail = {"form": conflict.form_id, "item": conflict.item, "value": conflict.attempted,
                   "stored": conflict.stored, "saved": False, "conflict": True}  # fmt: skip
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             record_event(session, self._actor(), "answer", "response", conflict.response_id, detail)
 
     def complete(self, response_id: int, sex: str | None) -> ResponseRecord:
         """Score with the form and store the snapshot; the response becomes read-only."""
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             row = self._draft(session, response_id)
             form = self._forms.get(row.form_id)
             result = form.score(row.answers, sex)
@@ -237,7 +231,7 @@ class ScreeningService:
         patient already has it (same form, answers and time), so that importing a file twice stores it once."""
         form = self._forms.get(form_id)
         checked = form.check_answers(answers)
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             patient = self._patients._row(session, patient_id)
             if self._already_stored(session, patient_id, form.id, checked, authored):
                 return None
@@ -312,7 +306,7 @@ class ScreeningService:
         if action not in SAFETY_ACTIONS:
             raise SmerteAgentError(f"unknown safety action {action!r}")
         now, actor = datetime.now(), self._actor()
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             for response_id, flag in flags:
                 if session.get(ResponseRow, response_id) is None:
                     raise NotFound("response", response_id)

@@ -12,7 +12,7 @@ from smerteagent.core.accounts import NotAllowed
 from smerteagent.core.settings import Settings
 from smerteagent.i18n import _
 from smerteagent.storage.audit import record_event
-from smerteagent.storage.database import reading_session, storage_errors
+from smerteagent.storage.database import reading_session, writing_session
 from smerteagent.storage.models import SettingRow
 
 
@@ -36,7 +36,7 @@ class SettingsService:
         changed = {key: value for key, value in asdict(settings).items() if before.get(key) != value}
         if not changed:
             return
-        with storage_errors(), self._sessions.begin() as session:
+        with writing_session(self._sessions) as session:
             for key, value in changed.items():
                 session.merge(SettingRow(key=key, value=value))
             record_event(session, self._actor(), "update", "settings", None, {"changed": sorted(changed)})

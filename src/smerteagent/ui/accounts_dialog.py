@@ -25,7 +25,7 @@ from smerteagent.i18n import _
 from smerteagent.ui import operations
 
 if TYPE_CHECKING:
-    from smerteagent.storage.accounts import AccountService
+    from smerteagent.usecases.services import AccountService
 
 
 class NewAccountDialog(QDialog):

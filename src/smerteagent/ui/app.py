@@ -63,8 +63,7 @@ class StorageLoader(QThread):
 
     def run(self) -> None:
         import smerteagent.ui.patient_list  # noqa: F401 - the list's code, loaded here and not on the GUI thread
-        from smerteagent.storage.location import describe_url, resolve_url
-        from smerteagent.storage.preview import recent_patients, sqlite_file
+        from smerteagent.usecases.location import describe_url, recent_patients, resolve_url, sqlite_file
 
         url = resolve_url(self.db_url)
         preview = recent_patients(url, passphrase=self.passphrase)
@@ -75,7 +74,7 @@ class StorageLoader(QThread):
         try:
             from smerteagent.core.forms.loader import FormLibrary
             from smerteagent.paths import form_folders
-            from smerteagent.storage.services import open_services
+            from smerteagent.usecases.services import open_services
 
             forms = FormLibrary.load(form_folders(self.forms_dir))
             # The full integrity check and the daily backup follow in the background (IntegrityWatcher).
@@ -275,7 +274,7 @@ def _storage_failed(
 
 def offer_restore(window: QWidget, database: Path, message: str, passphrase: str | None = None) -> bool:
     """Ask whether to restore a backup of a damaged database; True when one was restored."""
-    from smerteagent.storage import backup
+    from smerteagent.usecases import maintenance
 
     box = QMessageBox(QMessageBox.Icon.Critical, _("The database is damaged"), message, parent=window)
     restore = box.addButton(_("Restore a backup…"), QMessageBox.ButtonRole.AcceptRole)
@@ -283,12 +282,12 @@ def offer_restore(window: QWidget, database: Path, message: str, passphrase: str
     box.exec()
     if box.clickedButton() is not restore:
         return False
-    folder = backup.backups_dir(database)
+    folder = maintenance.backups_dir(database)
     chosen, _filter = QFileDialog.getOpenFileName(window, _("Choose a backup"), str(folder), "SQLite (*.sqlite)")
     if not chosen:
         return False
     try:
-        kept = backup.restore(database, Path(chosen), passphrase=passphrase)
+        kept = maintenance.restore(database, Path(chosen), passphrase=passphrase)
     except SmerteAgentError as error:
         QMessageBox.critical(window, _("The backup could not be restored"), str(error))
         return False

@@ -13,7 +13,7 @@ from smerteagent.ui import operations
 from smerteagent.usecases.clinic import ClinicDetails, clinic_details, set_clinic_details, skip_clinic_details
 
 if TYPE_CHECKING:
-    from smerteagent.storage.services import Services
+    from smerteagent.usecases.services import Services
 
 
 def phone_ok(text: str) -> bool:

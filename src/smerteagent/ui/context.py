@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
-    from smerteagent.storage.services import Services
+    from smerteagent.usecases.services import Services
 
 
 class AppContext(QObject):

@@ -17,7 +17,7 @@ from smerteagent.core.errors import SmerteAgentError
 from smerteagent.i18n import _
 
 if TYPE_CHECKING:
-    from smerteagent.storage.accounts import AccountService
+    from smerteagent.usecases.services import AccountService
 
 
 class Curtain(QWidget):

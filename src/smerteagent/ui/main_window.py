@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from smerteagent.core.accounts import Account
     from smerteagent.core.patients import Patient, PatientSummary
     from smerteagent.core.scoring.result import ScoreResult
-    from smerteagent.storage.screening_session import ScreeningSession
     from smerteagent.ui.careplan import CarePlanEditor
     from smerteagent.ui.context import AppContext
     from smerteagent.ui.inactivity import InactivityWatch
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from smerteagent.ui.patient_page import PatientPage
     from smerteagent.ui.screening_view import ScreeningView
     from smerteagent.usecases.patient_mode import PatientMode
+    from smerteagent.usecases.screening import ScreeningSession
 
 
 class MainWindow(QMainWindow):
@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
 
     def load_demo(self) -> None:
         """Synthetic patients only into an empty database, so they never mix with a clinic's real ones."""
-        from smerteagent.storage.demo import load_demo
+        from smerteagent.usecases.demo import load_demo
 
         if self.context.services.patients.count() > 0:
             QMessageBox.information(
@@ -456,7 +456,7 @@ class MainWindow(QMainWindow):
         self.open_patient(patient.id)
 
     def start_battery(self, battery_id: str, setting: str, context: dict[str, bool]) -> None:
-        from smerteagent.storage.screening_session import ScreeningSession
+        from smerteagent.usecases.screening import ScreeningSession
 
         patient = self.patient
         if patient is None:
@@ -467,7 +467,7 @@ class MainWindow(QMainWindow):
             self.run_screening(session)
 
     def start_form(self, form_id: str, setting: str) -> None:
-        from smerteagent.storage.screening_session import ScreeningSession
+        from smerteagent.usecases.screening import ScreeningSession
 
         patient = self.patient
         if patient is None:
@@ -478,7 +478,7 @@ class MainWindow(QMainWindow):
             self.run_screening(session)
 
     def resume(self, encounter_id: int) -> None:
-        from smerteagent.storage.screening_session import ScreeningSession
+        from smerteagent.usecases.screening import ScreeningSession
 
         patient = self.patient
         if patient is None:

@@ -39,9 +39,9 @@ from smerteagent.ui.safety_banner import SafetyActionDialog, SafetyBanner
 
 if TYPE_CHECKING:
     from smerteagent.core.scoring.engine import CompiledForm
-    from smerteagent.storage.screenings import OpenAlert, ResponseRecord
     from smerteagent.ui.context import AppContext
     from smerteagent.usecases.import_fhir_responses import ResponsesImport
+    from smerteagent.usecases.services import OpenAlert, ResponseRecord
 
 # Alt+letter ticks a box (in the order of DRUG_CONTEXTS): the letters are unique on the page and beside the
 # menu bar's.

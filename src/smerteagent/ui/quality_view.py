@@ -34,7 +34,7 @@ from smerteagent.i18n import _, language
 from smerteagent.ui import operations
 
 if TYPE_CHECKING:
-    from smerteagent.storage.services import Services
+    from smerteagent.usecases.services import Services
 
 Index = QModelIndex | QPersistentModelIndex
 Make = Callable[[date, date, str], QualityReport]  # from, to, output ("view" or "pdf")
@@ -284,15 +284,13 @@ class QualityDialog(QDialog):
 
 def show_quality(parent: QWidget, services: Services, open_patient: Callable[[int], None]) -> QualityDialog:
     """Open the view over the last 12 months; choosing a patient in a worklist closes it and opens the patient."""
-    from smerteagent.usecases.quality import default_period, quality_report
+    from smerteagent.usecases.quality import default_period, quality_pdf, quality_report
 
     def make(start: date, end: date, output: str) -> QualityReport:
         return quality_report(services, start, end, output=output, language=language())
 
     def write_pdf(report: QualityReport, path: Path) -> None:
-        from smerteagent.reports.quality_pdf import quality_report_pdf
-
-        pdf = quality_report_pdf(report, services.settings.load(), language())
+        pdf = quality_pdf(services, report, language())
         try:
             path.write_bytes(pdf)
         except OSError as error:

@@ -26,9 +26,10 @@ from smerteagent.core.scoring.result import ScoreResult
 from smerteagent.core.screening_flow import ORIGIN_CARRIED, ORIGIN_CONTEXT, ORIGIN_PREVIOUS
 from smerteagent.i18n import _, language
 from smerteagent.ui.banner import PatientBanner
+from smerteagent.usecases.answers import parse_form_answer
 
 if TYPE_CHECKING:
-    from smerteagent.storage.screening_session import ScreeningSession
+    from smerteagent.usecases.screening import ScreeningSession
 
 DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(10)}
 
@@ -300,12 +301,12 @@ class ScreeningView(QWidget):
 
     def next(self, *, save_entry: bool = True) -> None:
         if save_entry and self.entry.isVisible():
-            text = self.entry.text().strip()
             item = self.session.flow.item
-            if text and item.type == "numeric" and not (text.isascii() and text.isdigit()):
-                self.error.setText(_("Type a whole number from {low} to {high}.").format(low=item.min, high=item.max))
+            try:
+                value = parse_form_answer(self.session.flow.form, item.id, self.entry.text())
+            except AnswerError as error:
+                self.error.setText(self.problem_text(error))
                 return
-            value: int | str | None = None if not text else (text if item.type == "text" else int(text))
             if value != self.session.flow.current_answer() and not self._save(value):
                 return
         try:

@@ -24,9 +24,9 @@ from smerteagent.i18n import _, language, set_language
 from smerteagent.ui.screening_view import ScreeningView
 
 if TYPE_CHECKING:
-    from smerteagent.storage.screening_session import ScreeningSession
     from smerteagent.ui.context import AppContext
     from smerteagent.usecases.patient_mode import PatientMode, PinOutcome
+    from smerteagent.usecases.screening import ScreeningSession
 
 PATIENT_FONT_SCALE = 1.4  # every text of the patient's mode, against the desk's point size
 QUESTION_SCALE = 1.6  # the question (and its answers) on top of that, as large as at the desk's screening

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
+from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.quality.outcomes import OUTCOME_FORMS
 from smerteagent.core.quality.report import QualityReport, build_report, check_period
 from smerteagent.core.quality.rules import RuleSet, bundled_rules
@@ -44,6 +45,12 @@ def bulk_objects() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+def plans_at_end(services: Services, start: date, end: date) -> list[tuple[int, str | None, CarePlan]]:
+    """The care plans as they stood at ``end``, of the patients seen in the period: (patient id, CPR, plan)."""
+    found = QualityRecords(services.database).records(start, end, frozenset())
+    return [(r.patient_id, r.cpr, plan) for r in found if (plan := r.plan_on(end)) is not None]
 
 
 def compute_report(services: Services, start: date, end: date, rules: RuleSet, language: str = "da",
@@ -85,3 +92,11 @@ def quality_report(services: Services, start: date | None = None, end: date | No
         detail["sampled"] = [s.patient_id for s in report.sample]
     services.audit.record("export" if output == "pdf" else "view", "quality_report", None, detail)
     return report
+
+
+def quality_pdf(services: Services, report: QualityReport, language: str, *, with_cpr: bool = False) -> bytes:
+    """The report as a PDF with the clinic's name (CPR numbers in the sample only when asked for), the same
+    from both faces; the report was audited when it was made."""
+    from smerteagent.reports.quality_pdf import quality_report_pdf
+
+    return quality_report_pdf(report, services.settings.load(), language, with_cpr=with_cpr)

@@ -32,8 +32,7 @@ from smerteagent.core.careplan import completeness
 from smerteagent.core.careplan.plan import ACTORS, GOAL_ATTAINMENT, LIFE_DOMAINS, Action, CarePlan, Goal, problems
 from smerteagent.core.careplan.suggestions import bundled_recommendations
 from smerteagent.i18n import _, language, moment
-from smerteagent.reports import chartable, clinician_summary_pdf, patient_plan_pdf
-from smerteagent.storage.report_inputs import report_inputs
+from smerteagent.reports import chartable
 from smerteagent.ui import operations
 from smerteagent.ui.banner import PatientBanner
 from smerteagent.ui.careplan.entries import (
@@ -52,12 +51,13 @@ from smerteagent.ui.careplan.treatment_tab import TreatmentTab
 from smerteagent.ui.careplan.values_tab import ValuesTab
 from smerteagent.ui.clipboard import ClipboardGuard
 from smerteagent.ui.pdf_viewer import PdfViewer
+from smerteagent.usecases import careplan as documents
 
 if TYPE_CHECKING:
     from smerteagent.core.careplan.snapshot import KeptPlan
     from smerteagent.core.patients import Patient
-    from smerteagent.storage.services import Services
     from smerteagent.ui.context import AppContext
+    from smerteagent.usecases.services import Services
 
 GOAL_COLUMNS = ("value", "goal", "measure", "today", "target", "by_date", "attained")
 
@@ -73,7 +73,7 @@ class CarePlanEditor(QDialog):
         self.kept = kept  # this clinician's unsaved work, kept when another clinician switched user
         self.clipboard = clipboard or ClipboardGuard(self)
         self.setWindowTitle(_("Care plan — {name}").format(name=patient.name))
-        self.inputs = report_inputs(services, patient)
+        self.inputs = documents.report_inputs(services, patient)
         self.current = services.careplans.current(patient.id)
         self.banner = PatientBanner(self)
         self.banner.set_patient(patient)
@@ -138,7 +138,7 @@ class CarePlanEditor(QDialog):
 
     def reload_inputs(self) -> None:
         """Scores, alerts and actions as stored now: the note and the summary are composed from them."""
-        inputs = operations.run(self, lambda: report_inputs(self.services, self.patient))
+        inputs = operations.run(self, lambda: documents.report_inputs(self.services, self.patient))
         if inputs is not None:
             self.inputs = inputs
             self.update_live()
@@ -321,11 +321,13 @@ class CarePlanEditor(QDialog):
         plan = self.saved()
         if plan is None:
             return None
-        self.reload_inputs()
-        return plan, patient_plan_pdf(plan, self.patient, self.inputs, language())
+        self.reload_inputs()  # always from the record as it stands, never from when the editor opened
+        return plan, documents.patient_plan(plan, self.patient, self.inputs, language())
 
-    def _freeze(self, action: str, printed: CarePlan) -> None:
-        frozen = operations.run(self, lambda: self.services.careplans.freeze(self.patient.id, action, printed=printed))
+    def _freeze(self, action: documents.Act, printed: CarePlan) -> None:
+        frozen = operations.run(
+            self, lambda: documents.record_patient_plan(self.services, self.patient.id, printed, action)
+        )
         if frozen is not None:
             self.current = frozen
             self._tell("")
@@ -355,13 +357,11 @@ class CarePlanEditor(QDialog):
         self._freeze("view", plan)
         return viewer
 
-    def show_pdf(self, pdf: bytes, title: str, file_name: str, document: str) -> PdfViewer:
+    def show_pdf(self, pdf: bytes, title: str, file_name: str, document: documents.Document) -> PdfViewer:
         """The app's own viewer, with a neutral title; saving a copy is audited as an export first."""
 
         def audit_export() -> bool:
-            recorded = operations.run(
-                self, lambda: self.services.careplans.record_output(self.patient.id, "export", document)
-            )
+            recorded = operations.run(self, lambda: documents.record_copy(self.services, self.patient.id, document))
             return recorded is not None
 
         viewer = PdfViewer(pdf, title, f"{file_name}.pdf", audit_export, self)
@@ -374,11 +374,11 @@ class CarePlanEditor(QDialog):
         if plan is None:
             return None
         self.reload_inputs()  # always from the record as it stands, never from when the editor opened
-        pdf = clinician_summary_pdf(plan, self.patient, self.inputs, language())
-        audited = operations.run(
-            self, lambda: self.services.careplans.record_output(self.patient.id, "print", "clinician_summary")
+        pdf = operations.run(
+            self,
+            lambda: documents.clinician_summary(self.services, self.patient, plan, self.inputs, language(), "view"),
         )
-        if audited is None:
+        if pdf is None:
             return None  # a document that could not be audited is not shown
         name = _("Clinician summary {name} version {number}").format(name=self.patient.name, number=plan.number)
         return self.show_pdf(pdf, _("Clinician summary"), name, "clinician_summary")
@@ -389,11 +389,11 @@ class CarePlanEditor(QDialog):
         if plan is None:
             return None
         self.reload_inputs()  # always from the record as it stands, never from when the editor opened
-        note = self.inputs.journal(self.patient, plan, language(), date.today())
-        audited = operations.run(
-            self, lambda: self.services.audit.record("export", "patient", self.patient.id, {"document": "journal_note"})
+        note = operations.run(
+            self,
+            lambda: documents.journal_note(self.services, self.patient, plan, self.inputs, language(), date.today()),
         )
-        if audited is None:
+        if note is None:
             return None
         self.clipboard.put(note)  # cleared after a while, on the next patient, on lock and on hand-over
         self._tell(_("Journal note copied"))

@@ -37,7 +37,7 @@ from smerteagent.ui.careplan.tapering_dialog import TaperingDialog
 from smerteagent.usecases import medication as medication_check
 
 if TYPE_CHECKING:
-    from smerteagent.storage.services import Services
+    from smerteagent.usecases.services import Services
 
 DRUG, DOSE, DAILY, STARTED, RE_EVALUATE, TAPERING, UNIT, MME, INDICATION, EVALUATED, RESULT = range(11)
 TEXT_COLUMNS = (DOSE, DAILY, STARTED, RE_EVALUATE, INDICATION, EVALUATED, RESULT)  # typed by the clinician

@@ -7,7 +7,7 @@ dates in order) before the dialog closes, so a plan that could harm is never sav
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,17 +27,9 @@ from PySide6.QtWidgets import (
 from smerteagent.core.careplan.medication import Catalogue, Medication, display_mme
 from smerteagent.core.careplan.plan import PlannedMedication, TaperingPlan
 from smerteagent.core.careplan.tapering import TaperingError, TaperStep
-from smerteagent.i18n import N_, _
+from smerteagent.i18n import _
 from smerteagent.ui.careplan.entries import EntryProblem, RowTable, date_text, number_text, parse_date, parse_number
-
-# CDC 2022: 10 % of the dose a month (or slower) after more than 3 months of use; 10 % a week may suit use for
-# weeks to months. The slow pace is the default whenever the start date is older than 90 days or unknown.
-PACES = {
-    "monthly": (N_("10 % a month (use for more than 3 months, CDC 2022)"), 10.0, 30),
-    "weekly": (N_("10 % a week (use for weeks to months, CDC 2022)"), 10.0, 7),
-    "own": (N_("own choice"), None, None),
-}
-LONG_TERM_DAYS = 90
+from smerteagent.usecases.tapering import PACES, default_pace, default_step, first_step_on
 
 
 class TaperingDialog(QDialog):
@@ -57,10 +49,9 @@ class TaperingDialog(QDialog):
         self.setWindowTitle(_("Tapering plan — {name}").format(name=medication.name))
         plan = medication.tapering
         today = today or date.today()
-        start = today + timedelta(days=7)
-        started = medication.started_on
-        pace = "weekly" if started is not None and (today - started).days <= LONG_TERM_DAYS else "monthly"
-        _label, default_step, default_interval = PACES[pace]
+        start = first_step_on(today)
+        pace = default_pace(medication.started_on, today)
+        step_default, default_interval = default_step(pace)
         self.pace = QComboBox(self)
         for key, (label, _step, _days) in PACES.items():
             self.pace.addItem(_(label), key)
@@ -71,7 +62,7 @@ class TaperingDialog(QDialog):
         self.strengths = QLineEdit("; ".join(number_text(s) for s in strengths), self)
         self.strengths.setPlaceholderText(_("e.g. 5; 10 (the product's tablet or patch strengths)"))
         self.start_dose = QLineEdit(number_text(plan.start_dose if plan else medication.daily_dose), self)
-        self.step = QLineEdit(number_text(plan.step if plan else default_step), self)
+        self.step = QLineEdit(number_text(plan.step if plan else step_default), self)
         self.step_unit = QComboBox(self)
         self.step_unit.addItem(_("% of the start dose"), True)
         self.step_unit.addItem(_("µg/h per step") if found.unit == "microgram_per_hour" else _("mg per step"), False)
