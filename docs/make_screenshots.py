@@ -44,6 +44,31 @@ def save(widget: QWidget, folder: Path, name: str) -> None:
     print(folder / f"{name}.png")
 
 
+# The rest of the first consultation (the keyboard scenario's answers): PHQ-4 positive, so GAD-7 and PHQ-9
+# follow; PHQ-9 item 9 = 1, so the C-SSRS screener follows; ORT and CAGE-AID for the opioid.
+VISIT = {
+    "peg": {"q1": 7, "q2": 8, "q3": 6},
+    "psfs": {"q1_activity": "Lege med børnebørnene", "q1": 3, "q2_activity": "Gå tur med hunden", "q2": 4},
+    "phq4": {"q1": 2, "q2": 1, "q3": 2, "q4": 2},
+    "gad7": {"q3": 1, "q4": 2, "q5": 0, "q6": 1, "q7": 1},
+    "phq9": {"q3": 2, "q4": 2, "q5": 1, "q6": 1, "q7": 1, "q8": 0, "q9": 1},
+    "cssrs_screener": {"q1": 1, "q2": 0, "q6": 0},
+}
+
+
+def finish_battery(window: MainWindow) -> None:
+    """Answer what is left of the battery on screen (unlisted items no), then show the visit overview."""
+    assert window.screening is not None
+    session = window.screening.session
+    while not session.flow.done:
+        flow = session.flow
+        value = VISIT.get(flow.form.id, {}).get(flow.item.id, 0 if flow.item.type in ("yes_no", "choice") else None)
+        if flow.current_answer() is None and value is not None:
+            session.answer(value)
+        session.advance()
+    window.screening_finished()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", type=Path, default=Path("docs/screenshots"))
@@ -102,6 +127,8 @@ def main() -> None:
     save(patient_mode, arguments.out, "6-self-completion")
     patient_mode._left_by = "pin"
     patient_mode.close()
+    finish_battery(window)
+    save(window, arguments.out, "5b-visit-overview")
     settings = SettingsDialog(context, window)
     settings.show()
     save(settings, arguments.out, "7-settings")
