@@ -5,6 +5,8 @@
 Both are started the same way (a new Python process, offscreen) and timed from process start:
 first paint, ready (the patient list on screen; compared with the bare window's whole process), storage
 (search and opening patients work: SQLAlchemy, forms, database checks), peak memory.
+A third process shows the floor under "storage ready": the bare window that, once painted, only imports
+SQLAlchemy's ORM and the app's table mapping (what search and opening a patient run on), nothing else.
 Targets: first paint <= 1.5x the bare window, ready <= 2x, storage ready <= 4x the bare window's first
 paint, peak memory <= bare + 80 MB.
 The same app is also started on an encrypted copy of the database (passphrase from a file), interleaved
@@ -47,6 +49,19 @@ window.show()
 app.exec()
 """
 
+# The bare window that, after its first paint, imports what search runs on and nothing more.
+ORM_FLOOR = BARE.replace(
+    "            QTimer.singleShot(0, app.quit)",
+    "            QTimer.singleShot(0, orm)",
+).replace(
+    "painter = FirstPaint()",
+    """def orm():
+    import sqlalchemy.orm
+    import smerteagent.storage.models
+    print(json.dumps({"first_paint_ms": 0, "orm_ms": round((time.perf_counter() - started) * 1000, 1)}), flush=True)
+    app.quit()
+painter = FirstPaint()""",
+)
 
 PASSPHRASE = "benchmark passphrase"
 
@@ -99,14 +114,17 @@ def main() -> None:
                         "--patients", str(arguments.patients)], check=True, stderr=subprocess.DEVNULL)  # fmt: skip
     bare_script = Path(tempfile.mkdtemp()) / "bare_window.py"
     bare_script.write_text(BARE)
+    floor_script = bare_script.with_name("orm_floor.py")
+    floor_script.write_text(ORM_FLOOR)
     app = [sys.executable, "-m", "smerteagent.cli.main", "--db", str(database), "--exit-after-startup"]
     measure(app)  # warm the file cache and take the day's backup outside the measured runs
     encrypted_app = [] if arguments.no_encrypted else encrypted_command(database)
     if encrypted_app:
         measure(encrypted_app)
-    bare_runs, app_runs, encrypted_runs = [], [], []
+    bare_runs, app_runs, encrypted_runs, floor_runs = [], [], [], []
     for _ in range(arguments.runs):
         bare_runs.append(measure([sys.executable, str(bare_script)]))
+        floor_runs.append(measure([sys.executable, str(floor_script)]))
         app_runs.append(measure(app))
         if encrypted_app:
             encrypted_runs.append(measure(encrypted_app))
@@ -122,6 +140,9 @@ def main() -> None:
           f"process (target <= 2x); storage {storage / bare_wall:.2f}x; memory +{peak - bare_peak:.1f} MB "
           "(target <= 80 MB)")  # fmt: skip
     print(f"storage ready {storage / bare_paint:.2f}x the bare window's first paint (target <= 4x)")
+    floor = median(floor_runs, "orm_ms")
+    print(f"floor: the bare window, then only SQLAlchemy's ORM and the table mapping imported, ready at {floor:.0f} ms "
+          f"= {floor / bare_paint:.2f}x the bare window's first paint")  # fmt: skip
     if encrypted_runs:
         keyed = {key: median(encrypted_runs, key) for key in ("first_paint_ms", "ready_ms", "storage_ms", "peak_mb")}
         print(f"encrypted copy: first paint {keyed['first_paint_ms']:.0f} ms, list ready {keyed['ready_ms']:.0f} ms, "
