@@ -15,9 +15,9 @@ from pytestqt.qtbot import QtBot
 from smerteagent.storage import conversion, encryption
 from smerteagent.storage.services import Services
 from smerteagent.ui.app import StorageLoader, _storage_failed
-from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.unlock_dialog import UnlockDialog
+from tests.ui.helpers import StartMainWindow
 
 PASSPHRASE = "sommerfugl på engen 7"
 
@@ -32,10 +32,8 @@ def encrypted(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.fixture
-def window(qtbot: QtBot) -> MainWindow:
-    shown = MainWindow(AppContext(), greeting=False)
-    qtbot.addWidget(shown)
-    return shown
+def window(start_main_window: StartMainWindow) -> MainWindow:
+    return start_main_window(show=False, greeting=False)
 
 
 class Start:

@@ -98,8 +98,7 @@ class AccountsDialog(QDialog):
             return
         name, username, password = dialog.display_name.text(), dialog.username.text(), dialog.password.text()
         role = dialog.role.currentData()
-        made = operations.run(self, lambda: self.accounts.create(username, name, password, role))
-        if made is not None:
+        if operations.run(self, lambda: self.accounts.create(username, name, password, role)).succeeded:
             self.refresh()
 
     def set_password(self) -> None:
@@ -116,12 +115,12 @@ class AccountsDialog(QDialog):
         if account is None:
             return
         other = CLINICIAN if account.is_administrator else ADMINISTRATOR
-        if operations.run(self, lambda: self.accounts.update(account.id, role=other)) is not None:
+        if operations.run(self, lambda: self.accounts.update(account.id, role=other)).succeeded:
             self.refresh()
 
     def toggle_active(self) -> None:
         account = self.selected()
         if account is None:
             return
-        if operations.run(self, lambda: self.accounts.update(account.id, active=not account.active)) is not None:
+        if operations.run(self, lambda: self.accounts.update(account.id, active=not account.active)).succeeded:
             self.refresh()

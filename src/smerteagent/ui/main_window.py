@@ -292,7 +292,7 @@ class MainWindow(QMainWindow):
                 self, _("Demo patients"), _("Demo patients can only be loaded into an empty database.")
             )
             return
-        if operations.run(self, lambda: load_demo(self.context.services, 200)) is not None:
+        if operations.run(self, lambda: load_demo(self.context.services, 200)).succeeded:
             self.show_list()
 
     def new_patient(self) -> None:
@@ -301,8 +301,8 @@ class MainWindow(QMainWindow):
         dialog = PatientDialog(self)
         while dialog.exec() == PatientDialog.DialogCode.Accepted:
             saved = operations.run(self, lambda: self.context.services.patients.add(dialog.details()))
-            if saved is not None:
-                self.open_patient(saved[0].id)
+            if saved.succeeded:
+                self.open_patient(saved.value[0].id)
                 return
 
     def edit_patient(self) -> None:
@@ -343,9 +343,10 @@ class MainWindow(QMainWindow):
     def open_patient(self, patient_id: int) -> None:
         if self.account is None:
             return
-        patient = operations.run(self, lambda: self.context.services.patients.get(patient_id))
-        if patient is None:
+        found = operations.run(self, lambda: self.context.services.patients.get(patient_id))
+        if found.failed:
             return
+        patient = found.value
         self._ensure_patient_page()
         assert self.patient_page is not None
         self.patient = patient
@@ -362,7 +363,7 @@ class MainWindow(QMainWindow):
             return
         self.care_plan_editor = operations.run(
             self, lambda: CarePlanEditor(self.context.services, patient, self, clipboard=self.clipboard_guard)
-        )
+        ).value_or(None)
         if self.care_plan_editor is not None:
             self.care_plan_editor.finished.connect(lambda _code: self._care_plan_closed(patient))
             self.care_plan_editor.open()
@@ -381,8 +382,8 @@ class MainWindow(QMainWindow):
             return
         session = operations.run(self, lambda: ScreeningSession.start(
             self.context.services, patient, setting, battery_id=battery_id, context=context))  # fmt: skip
-        if session is not None:
-            self.run_screening(session)
+        if session.succeeded:
+            self.run_screening(session.value)
 
     def start_form(self, form_id: str, setting: str) -> None:
         from smerteagent.storage.screening_session import ScreeningSession
@@ -392,8 +393,8 @@ class MainWindow(QMainWindow):
             return
         session = operations.run(self, lambda: ScreeningSession.start(
             self.context.services, patient, setting, form_id=form_id))  # fmt: skip
-        if session is not None:
-            self.run_screening(session)
+        if session.succeeded:
+            self.run_screening(session.value)
 
     def resume(self, encounter_id: int) -> None:
         from smerteagent.storage.screening_session import ScreeningSession
@@ -402,8 +403,8 @@ class MainWindow(QMainWindow):
         if patient is None:
             return
         session = operations.run(self, lambda: ScreeningSession.resume(self.context.services, patient, encounter_id))
-        if session is not None:
-            self.run_screening(session)
+        if session.succeeded:
+            self.run_screening(session.value)
 
     def run_screening(self, session: ScreeningSession) -> None:
         from smerteagent.ui.screening_view import ScreeningView
@@ -464,7 +465,7 @@ class MainWindow(QMainWindow):
             left = _("The questions left are asked by the clinician; there is nothing for the patient to answer alone.")
             QMessageBox.information(self, _("Nothing for the patient"), left)
             return
-        if operations.run(self, lambda: mode.hand_over(session.patient.id, session.encounter.id)) is None:
+        if operations.run(self, lambda: mode.hand_over(session.patient.id, session.encounter.id)).failed:
             return  # a hand-over that could not be audited does not happen
         self.clipboard_guard.clear()
         self.cover_windows()

@@ -177,9 +177,10 @@ class PatientPage(QWidget):
                 return None
             path = Path(name)
         chosen = path
-        report = operations.run(self, lambda: import_responses(self.context.services, patient.id, chosen))
-        if report is None:
+        outcome = operations.run(self, lambda: import_responses(self.context.services, patient.id, chosen))
+        if outcome.failed:
             return None
+        report = outcome.value
         self.refresh()
         QMessageBox.information(self, _("FHIR responses"), import_summary(report))
         return report
@@ -220,7 +221,7 @@ class PatientPage(QWidget):
             return
         services = self.context.services
         shown = operations.run(self, lambda: medication.patient_warnings(services, patient.id, date.today()))
-        self.medication_warnings.show_warnings(shown or [], can_acknowledge=True)
+        self.medication_warnings.show_warnings(shown.value_or([]), can_acknowledge=True)
 
     def acknowledge_medication_warning(self, warning: object, reason: str) -> None:
         from smerteagent.core.careplan.medication import MedicationWarning
@@ -242,7 +243,7 @@ class PatientPage(QWidget):
         does not know as an opioid must not silently drop the battery's opioid questions."""
         from smerteagent.core.careplan.medication import battery_context, bundled_catalogue
 
-        plan = operations.run(self, lambda: self.context.services.careplans.current(patient.id))
+        plan = operations.run(self, lambda: self.context.services.careplans.current(patient.id)).value_or(None)
         taken = battery_context((m.name for m in plan.medications), bundled_catalogue()) if plan else set()
         for key, box in self.context_boxes.items():
             box.setChecked(key in taken or (keep_ticked and box.isChecked()))
@@ -251,10 +252,10 @@ class PatientPage(QWidget):
         if self.patient is None:
             return
         screenings = self.context.services.screenings
-        records = operations.run(self, lambda: screenings.responses(self.patient.id)) or []  # type: ignore[union-attr]
-        self.alerts = operations.run(self, lambda: screenings.open_alerts(self.patient.id)) or []  # type: ignore[union-attr]
+        records = operations.run(self, lambda: screenings.responses(self.patient.id)).value_or([])  # type: ignore[union-attr]
+        self.alerts = operations.run(self, lambda: screenings.open_alerts(self.patient.id)).value_or([])  # type: ignore[union-attr]
         self._records = records
-        actions = operations.run(self, lambda: screenings.safety_actions(self.patient.id)) or []  # type: ignore[union-attr]
+        actions = operations.run(self, lambda: screenings.safety_actions(self.patient.id)).value_or([])  # type: ignore[union-attr]
         self._actions_by_response = {action.response_id: action for action in actions}
         self._handled_flags = {(action.response_id, action.flag) for action in actions}
         self.results.clear()

@@ -179,9 +179,10 @@ class QualityDialog(QDialog):
         return self.start.date().toPython(), self.end.date().toPython()  # type: ignore[return-value]
 
     def refresh(self) -> None:
-        report = operations.run(self, lambda: self.make(*self._period(), "view"))
-        if report is None:
+        made = operations.run(self, lambda: self.make(*self._period(), "view"))
+        if made.failed:
             return
+        report = made.value
         self.report = report
         self.summary.setText(_("{count} patients seen in the period (a visit or a care plan).").format(
             count=report.patients))  # fmt: skip
@@ -228,9 +229,9 @@ class QualityDialog(QDialog):
                                                     f"kvalitet-{start}-{end}.pdf", "PDF (*.pdf)")  # fmt: skip
         if not name:
             return
-        report = operations.run(self, lambda: self.make(start, end, "pdf"))
-        if report is not None:
-            operations.run(self, lambda: self.write_pdf(report, Path(name)))
+        made = operations.run(self, lambda: self.make(start, end, "pdf"))
+        if made.succeeded:
+            operations.run(self, lambda: self.write_pdf(made.value, Path(name)))
 
 
 def show_quality(parent: QWidget, services: Services, open_patient: Callable[[int], None]) -> QualityDialog:

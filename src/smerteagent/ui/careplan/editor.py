@@ -197,7 +197,8 @@ class CarePlanEditor(QDialog):
         self.medication_tab.show_warnings(plan.medications)
 
     def save(self) -> CarePlan | None:
-        saved = operations.run(self, lambda: self.services.careplans.save(self.plan()))
+        outcome = operations.run(self, lambda: self.services.careplans.save(self.plan()))
+        saved = outcome.value_or(None)
         if saved is not None:
             self.current = saved
             self.shown_at_save = self.plan(strict=False)
@@ -229,9 +230,10 @@ class CarePlanEditor(QDialog):
     def saved(self) -> CarePlan | None:
         """The plan as shown, stored: saved when it differs from the stored version, else that version (so
         reading a summary after printing does not start a new, identical version)."""
-        shown = operations.run(self, self.plan)
-        if shown is None:
+        outcome = operations.run(self, self.plan)
+        if outcome.failed:
             return None
+        shown = outcome.value
         if self.current is not None and same_content(shown, self.current) and not problems(shown):
             return self.current
         return self.save()  # a stored plan with a problem (a taper older rules allowed) is named, not printed
@@ -244,8 +246,9 @@ class CarePlanEditor(QDialog):
         return plan, patient_plan_pdf(plan, self.patient, self.inputs, language())
 
     def _freeze(self, action: str, printed: CarePlan) -> None:
-        frozen = operations.run(self, lambda: self.services.careplans.freeze(self.patient.id, action, printed=printed))
-        if frozen is not None:
+        outcome = operations.run(self, lambda: self.services.careplans.freeze(self.patient.id, action, printed=printed))
+        if outcome.succeeded:
+            frozen = outcome.value
             self.current = frozen
             self.status.setText(_("Version {number} printed and frozen").format(number=frozen.number))
 
@@ -256,10 +259,10 @@ class CarePlanEditor(QDialog):
             return False
         plan, pdf = made
         title = _("Care plan — {name}").format(name=self.patient.name)
-        printed = operations.run(self, lambda: print_pdf(pdf, self, title))
+        printed = operations.run(self, lambda: print_pdf(pdf, self, title)).value_or(False)
         if printed:
             self._freeze("print", plan)
-        return bool(printed)
+        return printed
 
     def open_pdf(self) -> PdfViewer | None:
         """Save, then show the patient's plan in the app's own viewer; the version shown is frozen (what the
@@ -280,7 +283,7 @@ class CarePlanEditor(QDialog):
             recorded = operations.run(
                 self, lambda: self.services.careplans.record_output(self.patient.id, "export", document)
             )
-            return recorded is not None
+            return recorded.succeeded
 
         viewer = PdfViewer(pdf, title, f"{file_name}.pdf", audit_export, self)
         viewer.show()
@@ -295,7 +298,7 @@ class CarePlanEditor(QDialog):
         audited = operations.run(
             self, lambda: self.services.careplans.record_output(self.patient.id, "print", "clinician_summary")
         )
-        if audited is None:
+        if audited.failed:
             return None  # a document that could not be audited is not shown
         name = _("Clinician summary {name} version {number}").format(name=self.patient.name, number=plan.number)
         return self.show_pdf(pdf, _("Clinician summary"), name, "clinician_summary")
@@ -309,8 +312,8 @@ class CarePlanEditor(QDialog):
         audited = operations.run(
             self, lambda: self.services.audit.record("export", "patient", self.patient.id, {"document": "journal_note"})
         )
-        if audited is None:
-            return None
+        if audited.failed:
+            return None  # a note whose copying could not be audited is not copied
         self.clipboard.put(note)  # cleared after a while, on the next patient, on lock and on hand-over
         self.status.setText(_("Journal note copied"))
         return note
