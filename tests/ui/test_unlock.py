@@ -16,7 +16,7 @@ from smerteagent.storage import conversion, encryption
 from smerteagent.storage.services import Services
 from smerteagent.ui.app import StorageLoader, _storage_failed
 from smerteagent.ui.main_window import MainWindow
-from smerteagent.ui.unlock_dialog import UnlockDialog
+from smerteagent.ui.passphrase_dialog import PassphraseDialog
 from tests.ui.helpers import StartMainWindow
 
 PASSPHRASE = "sommerfugl på engen 7"
@@ -64,8 +64,8 @@ class Synchronous:
         self.loader.run()
 
 
-def the_dialog() -> UnlockDialog:
-    [dialog] = [w for w in QApplication.topLevelWidgets() if isinstance(w, UnlockDialog) and w.isVisible()]
+def the_dialog() -> PassphraseDialog:
+    [dialog] = [w for w in QApplication.topLevelWidgets() if isinstance(w, PassphraseDialog) and w.isVisible()]
     return dialog
 
 

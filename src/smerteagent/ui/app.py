@@ -25,8 +25,8 @@ from smerteagent.i18n import language as current_language
 from smerteagent.paths import bundled_resources_dir
 from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
+from smerteagent.ui.passphrase_dialog import ask_passphrase
 from smerteagent.ui.system_libraries import explanation, missing_packages
-from smerteagent.ui.unlock_dialog import ask_passphrase
 
 UNLOCK_REASONS = ("passphrase_needed", "wrong_passphrase")
 
