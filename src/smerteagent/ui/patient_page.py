@@ -54,8 +54,8 @@ SETTINGS = {"gp": N_("General practice"), "physiotherapy": N_("Physiotherapy"), 
 def change_text(history: InstrumentHistory) -> str:
     """'Change since last time: PHQ-9 sum −9' for every series with two or more values."""
     changes = history.change_since_last()
-    parts = [f"{split_unit(s.label)[0]} {number(changes[s.result_id], split_unit(s.label)[1], sign=True)}"
-             for s in history.series if changes.get(s.result_id) is not None]  # fmt: skip
+    parts = [f"{split_unit(s.label)[0]} {number(change, split_unit(s.label)[1], sign=True)}"
+             for s in history.series if (change := changes.get(s.result_id)) is not None]  # fmt: skip
     return _("Change since last time: {changes}").format(changes=", ".join(parts)) if parts else ""
 
 

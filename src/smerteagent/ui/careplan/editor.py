@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -344,7 +344,7 @@ def table_page(table: RowTable, parent: QWidget, below: QWidget | None = None) -
 
 def same_content(shown: CarePlan, stored: CarePlan) -> bool:
     """Equal in everything the clinician edits (not in version number, status or times)."""
-    keep = {"number": stored.number, "status": stored.status, "created_at": stored.created_at,
+    keep: dict[str, Any] = {"number": stored.number, "status": stored.status, "created_at": stored.created_at,
             "frozen_at": stored.frozen_at, "revision": stored.revision}  # fmt: skip
     return replace(shown, **keep) == stored
 
