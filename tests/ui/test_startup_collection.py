@@ -61,3 +61,19 @@ def test_a_collector_that_was_off_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_command_pauses_the_collector_for_the_apps_start_and_turns_it_on_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from smerteagent.cli.main import main
+
+    seen: list[bool] = []
+
+    def run(*_arguments: object, **_options: object) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr("smerteagent.ui.app.run", run)
+    assert main(["--exit-after-startup"]) == 0
+    assert seen == [False] and gc.isenabled()

@@ -232,10 +232,13 @@ def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_
     window.list_did_fill.connect(lambda: timings.setdefault("ready_ms", _since_start()))
     if exit_after_startup:
         context.services_did_load.connect(lambda: _report_ready(app, timings))
-    # Storage loads once the window has painted, so its imports do not compete with the first paint.
+    # Storage loads once the window has painted, so its imports do not compete with the first paint. The
+    # garbage collector, paused by the command for the start (cli/main.py), runs again from then on.
+    painter.painted.connect(lambda _ms: gc.enable())
     painter.painted.connect(lambda _ms: QTimer.singleShot(0, loader.start))
 
     def start_if_idle() -> None:  # in case the first paint never comes (e.g. a minimised start)
+        gc.enable()
         if not (loader.isRunning() or loader.isFinished()):
             loader.start()
 
