@@ -205,7 +205,7 @@ def test_no_hand_over_with_a_pin_shorter_than_the_clinics_minimum(
     window: MainWindow, services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     told: list[str] = []
-    monkeypatch.setattr("smerteagent.ui.main_window.QMessageBox.information", lambda _p, _t, text: told.append(text))
+    monkeypatch.setattr("smerteagent.ui.window_screening.QMessageBox.information", lambda _p, _t, t: told.append(t))
     services.settings.save(services.settings.load().with_text("pin_min_length", "8"))
     window.start_form("peg", "gp")
     window.start_self_completion()

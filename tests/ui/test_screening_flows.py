@@ -242,7 +242,7 @@ def test_hand_over_needs_the_patient_on_screen(
 ) -> None:
     services.settings.save(services.settings.load().with_text("self_completion_pin", "471108"))
     told: list[str] = []
-    monkeypatch.setattr("smerteagent.ui.main_window.QMessageBox.information", lambda *a: told.append(a[1]))
+    monkeypatch.setattr("smerteagent.ui.window_screening.QMessageBox.information", lambda *a: told.append(a[1]))
     window.show_list()
     window.start_self_completion()
     assert told and window.screening is None, "from the list nobody is handed over"
@@ -264,7 +264,7 @@ def test_a_clinician_administered_form_is_never_handed_to_the_patient_alone(
 ) -> None:
     services.settings.save(services.settings.load().with_text("self_completion_pin", "471108"))
     told: list[str] = []
-    monkeypatch.setattr("smerteagent.ui.main_window.QMessageBox.information", lambda *a: told.append(a[2]))
+    monkeypatch.setattr("smerteagent.ui.window_screening.QMessageBox.information", lambda *a: told.append(a[2]))
     window.start_form(form_id, "gp")
     window.start_self_completion()
     assert not window.findChildren(SelfCompletionWindow)

@@ -51,7 +51,7 @@ class Outcome(Generic[T]):
         return default if self.error is not None else self.value
 
 
-def run(parent: QWidget | None, action: Callable[[], T]) -> Outcome[T]:
+def attempt(parent: QWidget | None, action: Callable[[], T]) -> Outcome[T]:
     """Run ``action``; an expected failure is shown in a dialog and comes back as a failed Outcome, distinct
     from an action that succeeded and returned None. Bugs are not caught."""
     try:
@@ -60,3 +60,9 @@ def run(parent: QWidget | None, action: Callable[[], T]) -> Outcome[T]:
         title, text = explain(error)
         QMessageBox.warning(parent, title, text)
         return Outcome(error=error)
+
+
+def run(parent: QWidget | None, action: Callable[[], T]) -> T | None:
+    """The older form of :func:`attempt`: None both after a failure (shown) and for an action that returned
+    None. Kept only so that code written against it keeps its meaning; new code calls ``attempt``."""
+    return attempt(parent, action).value_or(None)

@@ -177,7 +177,7 @@ class PatientPage(QWidget):
                 return None
             path = Path(name)
         chosen = path
-        outcome = operations.run(self, lambda: import_responses(self.context.services, patient.id, chosen))
+        outcome = operations.attempt(self, lambda: import_responses(self.context.services, patient.id, chosen))
         if outcome.failed:
             return None
         report = outcome.value
@@ -220,7 +220,7 @@ class PatientPage(QWidget):
         if patient is None:
             return
         services = self.context.services
-        shown = operations.run(self, lambda: medication.patient_warnings(services, patient.id, date.today()))
+        shown = operations.attempt(self, lambda: medication.patient_warnings(services, patient.id, date.today()))
         self.medication_warnings.show_warnings(shown.value_or([]), can_acknowledge=True)
 
     def acknowledge_medication_warning(self, warning: object, reason: str) -> None:
@@ -243,7 +243,7 @@ class PatientPage(QWidget):
         does not know as an opioid must not silently drop the battery's opioid questions."""
         from smerteagent.core.careplan.medication import battery_context, bundled_catalogue
 
-        plan = operations.run(self, lambda: self.context.services.careplans.current(patient.id)).value_or(None)
+        plan = operations.attempt(self, lambda: self.context.services.careplans.current(patient.id)).value_or(None)
         taken = battery_context((m.name for m in plan.medications), bundled_catalogue()) if plan else set()
         for key, box in self.context_boxes.items():
             box.setChecked(key in taken or (keep_ticked and box.isChecked()))
@@ -252,10 +252,10 @@ class PatientPage(QWidget):
         if self.patient is None:
             return
         screenings = self.context.services.screenings
-        records = operations.run(self, lambda: screenings.responses(self.patient.id)).value_or([])  # type: ignore[union-attr]
-        self.alerts = operations.run(self, lambda: screenings.open_alerts(self.patient.id)).value_or([])  # type: ignore[union-attr]
+        records = operations.attempt(self, lambda: screenings.responses(self.patient.id)).value_or([])  # type: ignore[union-attr]
+        self.alerts = operations.attempt(self, lambda: screenings.open_alerts(self.patient.id)).value_or([])  # type: ignore[union-attr]
         self._records = records
-        actions = operations.run(self, lambda: screenings.safety_actions(self.patient.id)).value_or([])  # type: ignore[union-attr]
+        actions = operations.attempt(self, lambda: screenings.safety_actions(self.patient.id)).value_or([])  # type: ignore[union-attr]
         self._actions_by_response = {action.response_id: action for action in actions}
         self._handled_flags = {(action.response_id, action.flag) for action in actions}
         self.results.clear()
@@ -363,7 +363,7 @@ class PatientPage(QWidget):
         if dialog.exec() == SafetyActionDialog.DialogCode.Accepted:
             action, note = dialog.choice()
             flags = [(a.response_id, a.flag) for a in alerts]
-            operations.run(self, lambda: screenings.record_safety_actions(flags, action, note))
+            operations.attempt(self, lambda: screenings.record_safety_actions(flags, action, note))
         self.refresh()
 
     def _show_last_safety_action(self, actions: list[SafetyAction]) -> None:

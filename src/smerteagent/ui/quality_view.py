@@ -179,7 +179,7 @@ class QualityDialog(QDialog):
         return self.start.date().toPython(), self.end.date().toPython()  # type: ignore[return-value]
 
     def refresh(self) -> None:
-        made = operations.run(self, lambda: self.make(*self._period(), "view"))
+        made = operations.attempt(self, lambda: self.make(*self._period(), "view"))
         if made.failed:
             return
         report = made.value
@@ -229,9 +229,9 @@ class QualityDialog(QDialog):
                                                     f"kvalitet-{start}-{end}.pdf", "PDF (*.pdf)")  # fmt: skip
         if not name:
             return
-        made = operations.run(self, lambda: self.make(start, end, "pdf"))
+        made = operations.attempt(self, lambda: self.make(start, end, "pdf"))
         if made.succeeded:
-            operations.run(self, lambda: self.write_pdf(made.value, Path(name)))
+            operations.attempt(self, lambda: self.write_pdf(made.value, Path(name)))
 
 
 def show_quality(parent: QWidget, services: Services, open_patient: Callable[[int], None]) -> QualityDialog:

@@ -104,7 +104,7 @@ class SettingsDialog(QDialog):
         except SmerteAgentError as error:
             self.error.setText(str(error))
             return
-        if operations.run(self, lambda: service.save(updated)).failed:
+        if operations.attempt(self, lambda: service.save(updated)).failed:
             return
         self.context.settings_did_change.emit()
         if updated.language != language():

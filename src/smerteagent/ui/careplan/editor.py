@@ -197,7 +197,7 @@ class CarePlanEditor(QDialog):
         self.medication_tab.show_warnings(plan.medications)
 
     def save(self) -> CarePlan | None:
-        outcome = operations.run(self, lambda: self.services.careplans.save(self.plan()))
+        outcome = operations.attempt(self, lambda: self.services.careplans.save(self.plan()))
         saved = outcome.value_or(None)
         if saved is not None:
             self.current = saved
@@ -230,7 +230,7 @@ class CarePlanEditor(QDialog):
     def saved(self) -> CarePlan | None:
         """The plan as shown, stored: saved when it differs from the stored version, else that version (so
         reading a summary after printing does not start a new, identical version)."""
-        outcome = operations.run(self, self.plan)
+        outcome = operations.attempt(self, self.plan)
         if outcome.failed:
             return None
         shown = outcome.value
@@ -246,7 +246,8 @@ class CarePlanEditor(QDialog):
         return plan, patient_plan_pdf(plan, self.patient, self.inputs, language())
 
     def _freeze(self, action: str, printed: CarePlan) -> None:
-        outcome = operations.run(self, lambda: self.services.careplans.freeze(self.patient.id, action, printed=printed))
+        careplans = self.services.careplans
+        outcome = operations.attempt(self, lambda: careplans.freeze(self.patient.id, action, printed=printed))
         if outcome.succeeded:
             frozen = outcome.value
             self.current = frozen
@@ -259,7 +260,7 @@ class CarePlanEditor(QDialog):
             return False
         plan, pdf = made
         title = _("Care plan — {name}").format(name=self.patient.name)
-        printed = operations.run(self, lambda: print_pdf(pdf, self, title)).value_or(False)
+        printed = operations.attempt(self, lambda: print_pdf(pdf, self, title)).value_or(False)
         if printed:
             self._freeze("print", plan)
         return printed
@@ -280,7 +281,7 @@ class CarePlanEditor(QDialog):
         """The app's own viewer, with a neutral title; saving a copy is audited as an export first."""
 
         def audit_export() -> bool:
-            recorded = operations.run(
+            recorded = operations.attempt(
                 self, lambda: self.services.careplans.record_output(self.patient.id, "export", document)
             )
             return recorded.succeeded
@@ -295,7 +296,7 @@ class CarePlanEditor(QDialog):
         if plan is None:
             return None
         pdf = clinician_summary_pdf(plan, self.patient, self.inputs, language())
-        audited = operations.run(
+        audited = operations.attempt(
             self, lambda: self.services.careplans.record_output(self.patient.id, "print", "clinician_summary")
         )
         if audited.failed:
@@ -309,7 +310,7 @@ class CarePlanEditor(QDialog):
         if plan is None:
             return None
         note = self.inputs.journal(self.patient, plan, language(), date.today())
-        audited = operations.run(
+        audited = operations.attempt(
             self, lambda: self.services.audit.record("export", "patient", self.patient.id, {"document": "journal_note"})
         )
         if audited.failed:
