@@ -87,7 +87,8 @@ def measure(command: list[str]) -> dict[str, float]:
 
 
 def median(runs: list[dict[str, float]], key: str) -> float:
-    return statistics.median(run[key] for run in runs)
+    """The median of one figure; NaN when the app measured does not report it (an older version)."""
+    return statistics.median(run.get(key, float("nan")) for run in runs)
 
 
 def encrypted_command(database: Path) -> list[str]:
