@@ -147,16 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from smerteagent.storage.audit_key import KEY_VARIABLE
 
             os.environ[KEY_VARIABLE] = str(options.audit_key_file)
-        import gc
+        from smerteagent.ui.app import run as run_app
 
-        gc.disable()  # Qt and the window's modules make little garbage: on again at the first paint (ui/app.py)
-        try:
-            from smerteagent.ui.app import run as run_app
-
-            return run_app(options.db, options.forms_dir, exit_after_startup=options.exit_after_startup,
-                           language_forced=options.lang, passphrase=passphrase)  # fmt: skip
-        finally:
-            gc.enable()
+        return run_app(options.db, options.forms_dir, exit_after_startup=options.exit_after_startup,
+                       language_forced=options.lang, passphrase=passphrase)  # fmt: skip
     parser = build_parser()
     # ITEM=VALUE pairs may follow options (score phq9 --sex female q1=2); argparse leaves those over.
     arguments, leftover = parser.parse_known_args(argv)

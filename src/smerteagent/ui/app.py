@@ -7,13 +7,11 @@ opens on a worker thread; the list's search and the patients open once it is rea
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,20 +49,6 @@ def _process_start() -> float:
 STARTED = _process_start()
 
 
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Storage's start (SQLAlchemy, the form model, every form parsed) allocates many long-lived objects
-    and little garbage; the cyclic collector's passes over them cost about a sixth of that start's CPU.
-    It is paused for the start only and runs as before afterwards (also after a failure)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 class StorageLoader(QThread):
     """First a read-only preview of the list (standard library only), then storage: imports, forms,
     and the database opened with its checks, backup and migration."""
@@ -90,15 +74,13 @@ class StorageLoader(QThread):
             # Let the GUI thread show the list before the heavy imports compete with it for the GIL.
             self.list_shown.wait(timeout=1.0)
         try:
-            with collection_paused():
-                from smerteagent.core.forms.loader import FormLibrary
-                from smerteagent.paths import form_folders
-                from smerteagent.storage.services import open_services
+            from smerteagent.core.forms.loader import FormLibrary
+            from smerteagent.paths import form_folders
+            from smerteagent.storage.services import open_services
 
-                forms = FormLibrary.load(form_folders(self.forms_dir))
-                # The full integrity check and the daily backup follow in the background (IntegrityWatcher).
-                services = open_services(url, forms, passphrase=self.passphrase, daily_backup=False)
-            self.loaded.emit(services)
+            forms = FormLibrary.load(form_folders(self.forms_dir))
+            # The full integrity check and the daily backup follow in the background (IntegrityWatcher).
+            self.loaded.emit(open_services(url, forms, passphrase=self.passphrase, daily_backup=False))
         except SmerteAgentError as error:
             file = sqlite_file(url)
             message = _("{problem}\n\nDatabase: {where}").format(problem=error, where=describe_url(url))
@@ -232,13 +214,10 @@ def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_
     window.list_did_fill.connect(lambda: timings.setdefault("ready_ms", _since_start()))
     if exit_after_startup:
         context.services_did_load.connect(lambda: _report_ready(app, timings))
-    # Storage loads once the window has painted, so its imports do not compete with the first paint. The
-    # garbage collector, paused by the command for the start (cli/main.py), runs again from then on.
-    painter.painted.connect(lambda _ms: gc.enable())
+    # Storage loads once the window has painted, so its imports do not compete with the first paint.
     painter.painted.connect(lambda _ms: QTimer.singleShot(0, loader.start))
 
     def start_if_idle() -> None:  # in case the first paint never comes (e.g. a minimised start)
-        gc.enable()
         if not (loader.isRunning() or loader.isFinished()):
             loader.start()
 
