@@ -5,8 +5,12 @@
 Both are started the same way (a new Python process, offscreen) and timed from process start:
 first paint, ready (the patient list on screen; compared with the bare window's whole process), storage
 (search and opening patients work: SQLAlchemy, forms, database checks), peak memory.
+A third process shows the floor under "storage ready": the bare window that, once painted, only imports
+SQLAlchemy's ORM and the app's table mapping (what search and opening a patient run on), nothing else.
 Targets: first paint <= 1.5x the bare window, ready <= 2x, storage ready <= 4x the bare window's first
 paint, peak memory <= bare + 80 MB.
+The app's own modules are byte-compiled first (as an installed wheel or bundle has them; a shell with
+PYTHONDONTWRITEBYTECODE set would otherwise compile all of them at every start): --no-compile measures that.
 The same app is also started on an encrypted copy of the database (passphrase from a file), interleaved
 with the plain runs: ready and storage <= 1.3x the plain file's.
 """
@@ -38,7 +42,8 @@ class FirstPaint(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            print(json.dumps({"first_paint_ms": round((time.perf_counter() - started) * 1000, 1)}), flush=True)
+            print(json.dumps({"first_paint_ms": round((time.perf_counter() - started) * 1000, 1),
+                              "first_paint_cpu_ms": round(time.process_time() * 1000, 1)}), flush=True)
             QTimer.singleShot(0, app.quit)
         return False
 painter = FirstPaint()
@@ -47,6 +52,20 @@ window.show()
 app.exec()
 """
 
+# The bare window that, after its first paint, imports what search runs on and nothing more.
+ORM_FLOOR = BARE.replace(
+    "            QTimer.singleShot(0, app.quit)",
+    "            QTimer.singleShot(0, orm)",
+).replace(
+    "painter = FirstPaint()",
+    """def orm():
+    import sqlalchemy.orm
+    import smerteagent.storage.models
+    print(json.dumps({"first_paint_ms": 0, "orm_ms": round((time.perf_counter() - started) * 1000, 1),
+                      "orm_cpu_ms": round(time.process_time() * 1000, 1)}), flush=True)
+    app.quit()
+painter = FirstPaint()""",
+)
 
 PASSPHRASE = "benchmark passphrase"
 
@@ -68,7 +87,8 @@ def measure(command: list[str]) -> dict[str, float]:
 
 
 def median(runs: list[dict[str, float]], key: str) -> float:
-    return statistics.median(run[key] for run in runs)
+    """The median of one figure; NaN when the app measured does not report it (an older version)."""
+    return statistics.median(run.get(key, float("nan")) for run in runs)
 
 
 def encrypted_command(database: Path) -> list[str]:
@@ -92,21 +112,31 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=10_000)
     parser.add_argument("--db", type=Path, help="reuse this database (created with demo data if missing)")
     parser.add_argument("--no-encrypted", action="store_true", help="skip the runs on an encrypted copy")
+    parser.add_argument("--no-compile", action="store_true", help="do not byte-compile the app's modules first")
     arguments = parser.parse_args()
+    if not arguments.no_compile:
+        import compileall
+
+        import smerteagent
+
+        compileall.compile_dir(Path(smerteagent.__file__).parent, quiet=1)
     database = arguments.db or Path(tempfile.mkdtemp()) / "startup.sqlite"
     if not database.exists():
         subprocess.run([sys.executable, "-m", "smerteagent.cli.main", "--db", str(database), "demo",
                         "--patients", str(arguments.patients)], check=True, stderr=subprocess.DEVNULL)  # fmt: skip
     bare_script = Path(tempfile.mkdtemp()) / "bare_window.py"
     bare_script.write_text(BARE)
+    floor_script = bare_script.with_name("orm_floor.py")
+    floor_script.write_text(ORM_FLOOR)
     app = [sys.executable, "-m", "smerteagent.cli.main", "--db", str(database), "--exit-after-startup"]
     measure(app)  # warm the file cache and take the day's backup outside the measured runs
     encrypted_app = [] if arguments.no_encrypted else encrypted_command(database)
     if encrypted_app:
         measure(encrypted_app)
-    bare_runs, app_runs, encrypted_runs = [], [], []
+    bare_runs, app_runs, encrypted_runs, floor_runs = [], [], [], []
     for _ in range(arguments.runs):
         bare_runs.append(measure([sys.executable, str(bare_script)]))
+        floor_runs.append(measure([sys.executable, str(floor_script)]))
         app_runs.append(measure(app))
         if encrypted_app:
             encrypted_runs.append(measure(encrypted_app))
@@ -122,6 +152,14 @@ def main() -> None:
           f"process (target <= 2x); storage {storage / bare_wall:.2f}x; memory +{peak - bare_peak:.1f} MB "
           "(target <= 80 MB)")  # fmt: skip
     print(f"storage ready {storage / bare_paint:.2f}x the bare window's first paint (target <= 4x)")
+    floor = median(floor_runs, "orm_ms")
+    bare_cpu, storage_cpu, floor_cpu = (median(bare_runs, "first_paint_cpu_ms"), median(app_runs, "storage_cpu_ms"),
+                                        median(floor_runs, "orm_cpu_ms"))  # fmt: skip
+    print(f"floor: the bare window, then only SQLAlchemy's ORM and the table mapping imported, ready at {floor:.0f} ms "
+          f"= {floor / bare_paint:.2f}x the bare window's first paint")  # fmt: skip
+    print(f"CPU time (steadier on a loaded machine): bare window to first paint {bare_cpu:.0f} ms; "
+          f"SmerteAgent to storage ready {storage_cpu:.0f} ms = {storage_cpu / bare_cpu:.2f}x; "
+          f"floor {floor_cpu / bare_cpu:.2f}x")  # fmt: skip
     if encrypted_runs:
         keyed = {key: median(encrypted_runs, key) for key in ("first_paint_ms", "ready_ms", "storage_ms", "peak_mb")}
         print(f"encrypted copy: first paint {keyed['first_paint_ms']:.0f} ms, list ready {keyed['ready_ms']:.0f} ms, "

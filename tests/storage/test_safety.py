@@ -114,6 +114,20 @@ def test_newer_schema_is_refused_untouched(sqlite_url: str, forms: FormLibrary) 
     assert path.read_bytes() == before
 
 
+def test_an_older_schema_is_called_older_when_not_upgraded(sqlite_url: str, forms: FormLibrary) -> None:
+    from smerteagent.storage.revisions import HEAD, KNOWN_REVISIONS
+
+    path = sqlite_path(sqlite_url)
+    older = KNOWN_REVISIONS[-2]
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = ?", (older,))
+    with pytest.raises(StorageUnavailable) as caught:
+        open_services(sqlite_url, forms, upgrade=False)
+    assert caught.value.reason == "older_schema"
+    assert "newer" not in str(caught.value) and "db upgrade" in str(caught.value)
+    assert older in str(caught.value) and HEAD in str(caught.value)
+
+
 def test_read_only_database_gives_a_clear_message(sqlite_url: str, forms: FormLibrary) -> None:
     read_only = f"sqlite:///file:{sqlite_path(sqlite_url)}?mode=ro&uri=true"
     services = open_services(read_only, forms)

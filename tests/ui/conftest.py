@@ -1,4 +1,5 @@
-"""UI fixtures: offscreen Qt, a fresh migrated SQLite database per test, services and the main window."""
+"""UI fixtures: offscreen Qt, a fresh migrated SQLite database per test, services and the main window
+(``main_window``, or ``start_main_window`` for one started another way)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,6 +22,12 @@ from smerteagent.storage.database import Database
 from smerteagent.storage.migrate import upgrade
 from smerteagent.storage.services import Services, open_services
 from smerteagent.usecases.clinic import skip_clinic_details
+from tests.ui.helpers import StartMainWindow
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from smerteagent.ui.main_window import MainWindow
 
 
 @pytest.fixture(scope="session")
@@ -84,3 +92,36 @@ def no_unexpected_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for kind in ("warning", "critical", "information", "question"):
         monkeypatch.setattr(QMessageBox, kind, unexpected(kind))
+
+
+@pytest.fixture
+def start_main_window(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> StartMainWindow:
+    """Starts main windows as the app does: the window first (its own AppContext), then storage handed to it.
+
+    ``services=None`` leaves it before storage (the login page); ``show=False`` keeps it hidden. The modal
+    first-start greeting and the clinic-details question are replaced by nothing (they would wait for a click);
+    a test that wants to see one patches ``MainWindow.greet`` itself after this fixture.
+    """
+    from smerteagent.ui.context import AppContext
+    from smerteagent.ui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
+    # The first-start question for the clinic's details is modal too (tests/ui/test_clinic_dialog.py asks it).
+    monkeypatch.setattr(MainWindow, "ask_clinic_details", lambda self: None)
+
+    def start(services: Services | None = None, *, show: bool = True, greeting: bool = True) -> MainWindow:
+        window = MainWindow(AppContext(), greeting=greeting)
+        qtbot.addWidget(window)
+        if show:
+            window.show()
+        if services is not None:
+            window.context.set_services(services)
+        return window
+
+    return start
+
+
+@pytest.fixture
+def main_window(start_main_window: StartMainWindow, services: Services) -> MainWindow:
+    """The main window, shown, on the test's services, logged in as the administrator, on the patient list."""
+    return start_main_window(services)

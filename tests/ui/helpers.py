@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from smerteagent.ui.screening_view import ScreeningView
+
+if TYPE_CHECKING:
+    from smerteagent.storage.services import Services
+    from smerteagent.ui.main_window import MainWindow
+
+
+class StartMainWindow(Protocol):
+    """The ``start_main_window`` fixture (tests/ui/conftest.py)."""
+
+    def __call__(self, services: Services | None = None, *, show: bool = True, greeting: bool = True) -> MainWindow: ...
 
 
 @dataclass

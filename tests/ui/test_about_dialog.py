@@ -8,20 +8,13 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from smerteagent import __version__, i18n
-from smerteagent.storage.services import Services
 from smerteagent.ui.about_dialog import AboutDialog
-from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
-    main = MainWindow(AppContext())
-    qtbot.addWidget(main)
-    main.show()
-    main.context.set_services(services)
-    yield main
+def window(main_window: MainWindow) -> Iterator[MainWindow]:
+    yield main_window
 
 
 def test_help_menu_opens_about_with_version_licence_and_wording_notice(qtbot: QtBot, window: MainWindow) -> None:

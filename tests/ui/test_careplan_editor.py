@@ -19,9 +19,8 @@ from smerteagent.i18n import _
 from smerteagent.reports import patient_plan_pdf
 from smerteagent.storage.services import Services
 from smerteagent.ui.careplan import CarePlanEditor
-from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
-from tests.ui.helpers import alt_letters
+from tests.ui.helpers import StartMainWindow, alt_letters
 
 STARTBACK_MEDIUM = [1, 0, 1, 0, 1, 1, 0, 0, 3]
 
@@ -286,15 +285,8 @@ def test_safety_plan_shown_after_a_suicide_risk_flag(qtbot: QtBot, services: Ser
     assert dialog.plan().safety_plan.warning_signs == ("Isolerer mig", "sover ikke")  # type: ignore[union-attr]
 
 
-def test_patient_page_opens_the_editor(
-    qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
-    context = AppContext()
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.show()
-    context.set_services(services)
+def test_patient_page_opens_the_editor(qtbot: QtBot, main_window: MainWindow, patient: Patient) -> None:
+    window = main_window
     window.open_patient(patient.id)
     assert window.patient_page is not None
     window.patient_page.care_plan_requested.emit()
@@ -389,17 +381,13 @@ def test_add_row_starts_typing_and_remove_is_not_on_the_tab_path(editor: CarePla
 
 
 def test_the_patient_page_ticks_the_drug_classes_on_the_plan(
-    qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+    start_main_window: StartMainWindow, services: Services, patient: Patient
 ) -> None:
     from smerteagent.core.careplan.plan import CarePlan, PlannedMedication
 
     drugs = (PlannedMedication("OxyContin", "10 mg x 2", 20), PlannedMedication("Paracetamol", "1 g x 3", 3000))
     services.careplans.save(CarePlan(patient.id, medications=drugs))
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
-    context = AppContext()
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    context.set_services(services)
+    window = start_main_window(services, show=False)
     window.open_patient(patient.id)
     page = window.patient_page
     assert page is not None
@@ -481,15 +469,8 @@ def test_buttons_keep_their_alt_letter_beside_their_ctrl_shortcut(editor: CarePl
     assert editor.current is not None and not editor.has_unsaved_changes()
 
 
-def test_closing_the_plan_keeps_a_drug_tick_the_clinician_set(
-    qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
-) -> None:  # fmt: skip
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
-    context = AppContext()
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.show()
-    context.set_services(services)
+def test_closing_the_plan_keeps_a_drug_tick_the_clinician_set(main_window: MainWindow, patient: Patient) -> None:
+    window = main_window
     window.open_patient(patient.id)
     page = window.patient_page
     assert page is not None

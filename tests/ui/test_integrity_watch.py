@@ -17,9 +17,8 @@ from smerteagent.storage import backup
 from smerteagent.storage.services import open_services
 from smerteagent.ui import app
 from smerteagent.ui.app import IntegrityWatcher, StorageLoader, _storage_failed
-from smerteagent.ui.context import AppContext
-from smerteagent.ui.main_window import MainWindow
 from tests.storage.damage import misdirect_index
+from tests.ui.helpers import StartMainWindow
 
 
 @pytest.fixture
@@ -35,13 +34,12 @@ def clinic(template: Path, tmp_path: Path, forms: FormLibrary) -> Path:
 
 
 def test_damage_found_behind_the_window_is_shown_at_once_and_stops_writing(
-    qtbot: QtBot, clinic: Path, forms: FormLibrary, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, clinic: Path, forms: FormLibrary, monkeypatch: pytest.MonkeyPatch, start_main_window: StartMainWindow
 ) -> None:
     misdirect_index(clinic)
     services = open_services(f"sqlite:///{clinic}", forms, actor="ui-test", daily_backup=False)  # as the app opens
     try:
-        window = MainWindow(AppContext(), greeting=False)
-        qtbot.addWidget(window)
+        window = start_main_window(show=False, greeting=False)
         shown: list[str] = []
         monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
         watcher = IntegrityWatcher(services.database)
@@ -78,7 +76,7 @@ def test_a_sound_database_gets_its_daily_backup_behind_the_window(
 
 
 def test_a_zero_byte_register_beside_backups_offers_the_restore(
-    qtbot: QtBot, clinic: Path, monkeypatch: pytest.MonkeyPatch
+    clinic: Path, monkeypatch: pytest.MonkeyPatch, start_main_window: StartMainWindow
 ) -> None:
     [newest] = backup.list_backups(clinic)
     clinic.write_bytes(b"")
@@ -92,8 +90,7 @@ def test_a_zero_byte_register_beside_backups_offers_the_restore(
     monkeypatch.setattr(app, "offer_restore", lambda _window, path, _message, _passphrase=None: offered.append(path))
     monkeypatch.setattr(QMessageBox, "critical", lambda *args: None)
     monkeypatch.setattr(QApplication, "exit", lambda code: None)
-    window = MainWindow(AppContext(), greeting=False)
-    qtbot.addWidget(window)
+    window = start_main_window(show=False, greeting=False)
     _storage_failed(window, message, reason, file, lambda: loader)
     assert offered == [clinic]
     assert clinic.read_bytes() == b""

@@ -19,10 +19,9 @@ from smerteagent.core.patients import PatientInput
 from smerteagent.storage.database import Database
 from smerteagent.storage.migrate import upgrade
 from smerteagent.storage.services import Services, open_services
-from smerteagent.ui.context import AppContext
 from smerteagent.ui.login import FIRST_ACCOUNT, LOGIN
-from smerteagent.ui.main_window import MainWindow
 from tests.ui.conftest import ADMIN_PASSWORD
+from tests.ui.helpers import StartMainWindow
 
 
 @pytest.fixture
@@ -48,19 +47,10 @@ def clinic(template: Path, tmp_path: Path, forms: FormLibrary) -> Iterator[Servi
     services.close()
 
 
-def start(qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
-    monkeypatch.setattr(MainWindow, "ask_clinic_details", lambda self: None)  # modal too (test_clinic_dialog.py)
-    context = AppContext()
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.show()
-    context.set_services(services)
-    return window
-
-
-def test_first_start_creates_the_administrator(qtbot: QtBot, fresh: Services, monkeypatch: pytest.MonkeyPatch) -> None:
-    window = start(qtbot, fresh, monkeypatch)
+def test_first_start_creates_the_administrator(
+    qtbot: QtBot, fresh: Services, start_main_window: StartMainWindow
+) -> None:
+    window = start_main_window(fresh)
     page = window.login_page
     assert page.mode == FIRST_ACCOUNT and window.stack.currentWidget() is page
     page.display_name.setText("Åse Ærø")
@@ -78,9 +68,9 @@ def test_first_start_creates_the_administrator(qtbot: QtBot, fresh: Services, mo
 
 
 def test_nothing_of_a_patient_shows_before_login(
-    qtbot: QtBot, clinic: Services, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, clinic: Services, start_main_window: StartMainWindow
 ) -> None:
-    window = start(qtbot, clinic, monkeypatch)
+    window = start_main_window(clinic)
     summaries = clinic.patients.recent(10, 0)
     window.show_preview(summaries, False)  # even a start-up preview stays behind the login page
     window.open_patient(summaries[0].id)
@@ -98,12 +88,12 @@ def test_nothing_of_a_patient_shows_before_login(
 
 
 def test_a_clinician_gets_no_settings_or_accounts(
-    qtbot: QtBot, clinic: Services, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, clinic: Services, start_main_window: StartMainWindow
 ) -> None:
     clinic.accounts.log_in("mette", ADMIN_PASSWORD)
     clinic.accounts.create("lars", "Lars Bæk", "lars-har-et-kodeord", CLINICIAN)
     clinic.accounts.lock()
-    window = start(qtbot, clinic, monkeypatch)
+    window = start_main_window(clinic)
     window.login_page.username.setText("lars")
     window.login_page.password.setText("lars-har-et-kodeord")
     window.login_page.submit()
@@ -113,12 +103,12 @@ def test_a_clinician_gets_no_settings_or_accounts(
 
 
 def test_a_lock_covers_an_open_dialog_and_keeps_what_was_typed(
-    qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, services: Services, start_main_window: StartMainWindow
 ) -> None:
     from smerteagent.ui.lock import Curtain, UnlockDialog
 
     patient, _ = services.patients.add(PatientInput("Søren", "Ærø", cpr="070761-4285"))
-    window = start(qtbot, services, monkeypatch)
+    window = start_main_window(services)
     window.open_patient(patient.id)
     window.open_care_plan()
     editor = window.care_plan_editor
@@ -139,8 +129,10 @@ def test_a_lock_covers_an_open_dialog_and_keeps_what_was_typed(
     assert events[-2:] == ["lock", "login"]
 
 
-def test_the_login_page_follows_the_language(qtbot: QtBot, clinic: Services, monkeypatch: pytest.MonkeyPatch) -> None:
-    window = start(qtbot, clinic, monkeypatch)
+def test_the_login_page_follows_the_language(
+    qtbot: QtBot, clinic: Services, start_main_window: StartMainWindow
+) -> None:
+    window = start_main_window(clinic)
     window.login_page.username.setText("mette")
     assert window.login_page.title.text() == "Log ind"
     i18n.set_language("en")
@@ -151,12 +143,12 @@ def test_the_login_page_follows_the_language(qtbot: QtBot, clinic: Services, mon
 
 
 def test_the_login_page_and_the_unlock_dialog_both_make_a_guesser_wait(
-    qtbot: QtBot, clinic: Services, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, clinic: Services, start_main_window: StartMainWindow
 ) -> None:
     from smerteagent.core.accounts import FREE_FAILURES
     from smerteagent.ui.lock import UnlockDialog
 
-    window = start(qtbot, clinic, monkeypatch)
+    window = start_main_window(clinic)
     page = window.login_page
     for _ in range(FREE_FAILURES + 1):
         page.username.setText("mette")

@@ -19,9 +19,7 @@ from smerteagent.storage.services import Services
 from smerteagent.ui.careplan import CarePlanEditor
 from smerteagent.ui.careplan.medication_tab import DAILY, DOSE, DRUG, MME, UNIT, FoldingCompleter, drug_suggestions
 from smerteagent.ui.careplan.tapering_dialog import TaperingDialog
-from smerteagent.ui.context import AppContext
-from smerteagent.ui.main_window import MainWindow
-from tests.ui.helpers import add_editor
+from tests.ui.helpers import StartMainWindow, add_editor
 
 
 @pytest.fixture
@@ -110,15 +108,11 @@ def test_warnings_in_colour_most_severe_first_and_acknowledged_with_a_reason(
 
 
 def test_the_patient_page_shows_and_acknowledges_the_plans_warnings(
-    qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+    start_main_window: StartMainWindow, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     drugs = (PlannedMedication("Ketogan 60 mg", None, 60), PlannedMedication("Stesolid 10 mg", None, 10))
     services.careplans.save(CarePlan(patient.id, medications=drugs))
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
-    context = AppContext()
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    context.set_services(services)
+    window = start_main_window(services, show=False)
     window.open_patient(patient.id)
     page = window.patient_page
     assert page is not None

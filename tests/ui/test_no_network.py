@@ -16,17 +16,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pytestqt.qtbot import QtBot
 
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.patients import PatientInput
 from smerteagent.paths import bundled_forms_dir
 from smerteagent.storage.services import open_services
-from smerteagent.ui.context import AppContext
-from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.patient_dialog import PatientDialog
 from tests.ui.conftest import ADMIN_PASSWORD
-from tests.ui.helpers import Keyboard
+from tests.ui.helpers import Keyboard, StartMainWindow
 from tests.ui.test_careplan_editor import answer_print_dialog, fill_value_goal_action
 
 INTERNET = (socket.AF_INET, socket.AF_INET6)
@@ -79,7 +76,11 @@ def internet_sockets_held() -> list[str]:
 
 
 def test_a_whole_consultation_without_network(
-    qtbot: QtBot, attempts: list[str], template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    attempts: list[str],
+    template: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    start_main_window: StartMainWindow,
 ) -> None:
     if not Path("/proc/self/net/tcp").exists():
         pytest.skip("needs Linux /proc to see sockets opened in C")
@@ -88,12 +89,7 @@ def test_a_whole_consultation_without_network(
     path.write_bytes(template.read_bytes())
     services = open_services(f"sqlite:///{path}", FormLibrary.load([bundled_forms_dir()]), actor="offline")
     try:
-        monkeypatch.setattr(MainWindow, "greet", lambda self: None)
-        context = AppContext()
-        window = MainWindow(context)
-        qtbot.addWidget(window)
-        window.show()
-        context.set_services(services)
+        window = start_main_window(services)
         window.login_page.username.setText("mette")
         window.login_page.password.setText(ADMIN_PASSWORD)
         window.login_page.submit()

@@ -15,21 +15,15 @@ from pytestqt.qtbot import QtBot
 
 from smerteagent.core.patients import Patient, PatientInput
 from smerteagent.storage.services import Services
-from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.patient_dialog import PatientDialog
 from smerteagent.ui.patient_list import DEBOUNCE_MS, PatientListModel
+from tests.ui.helpers import StartMainWindow
 
 
 @pytest.fixture
-def window(qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)  # a modal greeting would wait for a click
-    context = AppContext()
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    main.show()
-    context.set_services(services)
-    yield main
+def window(main_window: MainWindow) -> Iterator[MainWindow]:
+    yield main_window
 
 
 def test_patient_list_model_passes_the_model_tester(qtmodeltester: object, services: Services) -> None:
@@ -117,24 +111,21 @@ def test_duplicate_cpr_shows_a_dialog_not_a_traceback(
     assert services.patients.count() == 1
 
 
-def test_empty_database_greets_the_user(qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_empty_database_greets_the_user(
+    start_main_window: StartMainWindow, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     greeted: list[bool] = []
     monkeypatch.setattr(MainWindow, "greet", lambda self: greeted.append(True))
     monkeypatch.setattr(MainWindow, "show_list", lambda self: None)
-    context = AppContext()
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    context.set_services(services)
+    start_main_window(services, show=False)
     assert greeted == [True]
 
 
 def test_preview_list_then_storage_keeps_what_was_typed(
-    qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+    start_main_window: StartMainWindow, services: Services, patient: Patient
 ) -> None:
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
-    context = AppContext()
-    main = MainWindow(context)
-    qtbot.addWidget(main)
+    main = start_main_window(show=False)
+    context = main.context
     filled: list[bool] = []
     main.list_did_fill.connect(lambda: filled.append(True))
     main.show_preview([patient], False)

@@ -17,12 +17,11 @@ from pytestqt.qtbot import QtBot
 from smerteagent.core.patients import Patient, PatientInput
 from smerteagent.storage.services import Services
 from smerteagent.ui.careplan import CarePlanEditor
-from smerteagent.ui.context import AppContext
 from smerteagent.ui.lock import Curtain, UnlockDialog
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.self_completion import SelfCompletionWindow
 from tests.ui.conftest import ADMIN_PASSWORD
-from tests.ui.helpers import Keyboard
+from tests.ui.helpers import Keyboard, StartMainWindow
 
 # What this file needs of the new modules is imported inside the tests, so that each test fails on its own
 # (for its own reason) on a build without them, instead of the whole file failing to import.
@@ -32,15 +31,12 @@ CPR_B = "010203-4567"
 
 
 @pytest.fixture
-def window(qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
+def window(
+    start_main_window: StartMainWindow, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MainWindow]:
     monkeypatch.setattr(SelfCompletionWindow, "showFullScreen", SelfCompletionWindow.show)
     services.settings.save(services.settings.load().with_text("self_completion_pin", PIN))
-    context = AppContext()
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    main.show()
-    context.set_services(services)
+    main = start_main_window(services)
     main.open_patient(patient.id)
     yield main
     QApplication.clipboard().clear()
@@ -209,7 +205,7 @@ def test_no_hand_over_with_a_pin_shorter_than_the_clinics_minimum(
     window: MainWindow, services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     told: list[str] = []
-    monkeypatch.setattr("smerteagent.ui.main_window.QMessageBox.information", lambda _p, _t, text: told.append(text))
+    monkeypatch.setattr("smerteagent.ui.window_screening.QMessageBox.information", lambda _p, _t, t: told.append(t))
     services.settings.save(services.settings.load().with_text("pin_min_length", "8"))
     window.start_form("peg", "gp")
     window.start_self_completion()
@@ -404,12 +400,9 @@ def test_the_inactivity_lock_covers_a_modal_dialog_too(qtbot: QtBot, window: Mai
     run_modal(window.new_patient, visible(PatientDialog), check)
 
 
-def test_ctrl_l_does_nothing_before_a_login(qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ctrl_l_does_nothing_before_a_login(start_main_window: StartMainWindow, services: Services) -> None:
     services.accounts.identity.account = None
-    main = MainWindow(AppContext(), greeting=False)
-    qtbot.addWidget(main)
-    main.show()
-    main.context.set_services(services)
+    main = start_main_window(services, greeting=False)
     press_ctrl_l(main)
     assert not main.findChildren(UnlockDialog) and main.findChild(Curtain) is None
 

@@ -16,7 +16,6 @@ from smerteagent.core.forms.model import Text
 from smerteagent.core.patients import Patient
 from smerteagent.storage.screening_session import ScreeningSession
 from smerteagent.storage.services import Services
-from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.self_completion import SelfCompletionWindow
 from smerteagent.usecases.patient_mode import PatientMode
@@ -65,14 +64,8 @@ def clinician_texts(forms: FormLibrary) -> set[str]:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
-    context = AppContext()
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    main.show()
-    context.set_services(services)
-    yield main
+def window(main_window: MainWindow) -> Iterator[MainWindow]:
+    yield main_window
 
 
 def walk(patient_window: SelfCompletionWindow) -> list[str]:

@@ -17,22 +17,16 @@ from smerteagent.core.errors import StorageUnavailable
 from smerteagent.core.quality.report import QualityReport
 from smerteagent.storage.demo import load_demo
 from smerteagent.storage.services import Services
-from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.quality_view import QualityDialog, RowsModel
 from smerteagent.usecases.quality import quality_report
+from tests.ui.helpers import StartMainWindow
 
 
 @pytest.fixture
-def window(qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
+def window(start_main_window: StartMainWindow, services: Services) -> Iterator[MainWindow]:
     load_demo(services, 80, seed=3)
-    context = AppContext()
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    main.show()
-    context.set_services(services)
-    yield main
+    yield start_main_window(services)
 
 
 def _dialog(window: MainWindow, qtbot: QtBot) -> QualityDialog:

@@ -16,7 +16,6 @@ from smerteagent.core.careplan.suggestions import bundled_recommendations
 from smerteagent.core.patients import Patient
 from smerteagent.storage.screening_session import ScreeningSession
 from smerteagent.storage.services import Services, open_services
-from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.safety_banner import SafetyActionDialog
 from smerteagent.ui.screening_view import ScreeningView
@@ -26,15 +25,9 @@ from tests.ui.helpers import Keyboard
 
 
 @pytest.fixture
-def window(qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
-    context = AppContext()
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    main.show()
-    context.set_services(services)
-    main.open_patient(patient.id)
-    yield main
+def window(main_window: MainWindow, patient: Patient) -> Iterator[MainWindow]:
+    main_window.open_patient(patient.id)
+    yield main_window
 
 
 def answer_choices(keyboard: Keyboard, form_id: str, values: list[int]) -> None:
@@ -249,7 +242,7 @@ def test_hand_over_needs_the_patient_on_screen(
 ) -> None:
     services.settings.save(services.settings.load().with_text("self_completion_pin", "471108"))
     told: list[str] = []
-    monkeypatch.setattr("smerteagent.ui.main_window.QMessageBox.information", lambda *a: told.append(a[1]))
+    monkeypatch.setattr("smerteagent.ui.window_screening.QMessageBox.information", lambda *a: told.append(a[1]))
     window.show_list()
     window.start_self_completion()
     assert told and window.screening is None, "from the list nobody is handed over"
@@ -271,7 +264,7 @@ def test_a_clinician_administered_form_is_never_handed_to_the_patient_alone(
 ) -> None:
     services.settings.save(services.settings.load().with_text("self_completion_pin", "471108"))
     told: list[str] = []
-    monkeypatch.setattr("smerteagent.ui.main_window.QMessageBox.information", lambda *a: told.append(a[2]))
+    monkeypatch.setattr("smerteagent.ui.window_screening.QMessageBox.information", lambda *a: told.append(a[2]))
     window.start_form(form_id, "gp")
     window.start_self_completion()
     assert not window.findChildren(SelfCompletionWindow)

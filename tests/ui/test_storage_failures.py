@@ -12,8 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from smerteagent.i18n import _
 from smerteagent.ui.app import StorageLoader, _storage_failed
-from smerteagent.ui.context import AppContext
-from smerteagent.ui.main_window import MainWindow
+from tests.ui.helpers import StartMainWindow
 
 
 def newer_schema(path: Path) -> None:
@@ -35,8 +34,8 @@ def truncated(path: Path) -> None:
     ],
 )
 def test_the_message_names_the_problem_and_the_file(
-    qtbot: QtBot, template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: object, reason: str,
-    problem: str,
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: object, reason: str, problem: str,
+    start_main_window: StartMainWindow,
 ) -> None:  # fmt: skip
     path = tmp_path / "klinik æøå.sqlite"
     shutil.copy(template, path)
@@ -53,8 +52,7 @@ def test_the_message_names_the_problem_and_the_file(
     monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
     monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)  # a damaged file first offers a restore: declined
     monkeypatch.setattr(QApplication, "exit", lambda code: None)
-    window = MainWindow(AppContext(), greeting=False)
-    qtbot.addWidget(window)
+    window = start_main_window(show=False, greeting=False)
     _storage_failed(window, message, got_reason, file, lambda: loader)
     assert shown == [message]
     assert path.read_bytes() == before

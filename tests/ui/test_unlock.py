@@ -15,9 +15,9 @@ from pytestqt.qtbot import QtBot
 from smerteagent.storage import conversion, encryption
 from smerteagent.storage.services import Services
 from smerteagent.ui.app import StorageLoader, _storage_failed
-from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
-from smerteagent.ui.unlock_dialog import UnlockDialog
+from smerteagent.ui.passphrase_dialog import PassphraseDialog
+from tests.ui.helpers import StartMainWindow
 
 PASSPHRASE = "sommerfugl på engen 7"
 
@@ -32,10 +32,8 @@ def encrypted(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.fixture
-def window(qtbot: QtBot) -> MainWindow:
-    shown = MainWindow(AppContext(), greeting=False)
-    qtbot.addWidget(shown)
-    return shown
+def window(start_main_window: StartMainWindow) -> MainWindow:
+    return start_main_window(show=False, greeting=False)
 
 
 class Start:
@@ -66,8 +64,8 @@ class Synchronous:
         self.loader.run()
 
 
-def the_dialog() -> UnlockDialog:
-    [dialog] = [w for w in QApplication.topLevelWidgets() if isinstance(w, UnlockDialog) and w.isVisible()]
+def the_dialog() -> PassphraseDialog:
+    [dialog] = [w for w in QApplication.topLevelWidgets() if isinstance(w, PassphraseDialog) and w.isVisible()]
     return dialog
 
 

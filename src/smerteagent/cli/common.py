@@ -10,23 +10,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from smerteagent.cli.errors import EXIT_FAILED as EXIT_FAILED
+from smerteagent.cli.errors import EXIT_OK as EXIT_OK
+from smerteagent.cli.errors import EXIT_USAGE as EXIT_USAGE
+from smerteagent.cli.errors import InputError as InputError
 from smerteagent.core.errors import SmerteAgentError
 
 if TYPE_CHECKING:
     from smerteagent.core.forms.loader import FormLibrary
     from smerteagent.usecases.services import Services
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # scheme://user:secret@host — the secret runs to the last @ of the address, as SQLAlchemy reads it.
 _PASSWORD = re.compile(r"((?:[A-Za-z][\w+.-]*)?://[^:/@\s]*):\S*@")
-
-
-class InputError(SmerteAgentError):
-    """Input named on the command line (a file, a line, an item) that cannot be used, and where."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
 
 
 def load_library(arguments: argparse.Namespace, *, quiet: bool = False) -> FormLibrary:

@@ -11,7 +11,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from smerteagent.cli.common import InputError
+from smerteagent.cli.errors import InputError
 
 
 def read_passphrase_file(path: Path, option: str = "--passphrase-file") -> str:

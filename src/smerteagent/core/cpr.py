@@ -9,22 +9,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from smerteagent.core.errors import SmerteAgentError
 from smerteagent.i18n import _
 
 _CPR = re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{2})-?([0-9]{4})$")
 _WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
+CprProblem = Literal["format", "date"]  # the digits are not a CPR number / they name no real date
 
 
 class CprError(SmerteAgentError):
     """A CPR number that cannot be right: wrong format or a date that does not exist."""
 
-    def __init__(self, text: str, problem: str, kind: str) -> None:
+    def __init__(self, text: str, problem: str, kind: CprProblem) -> None:
         super().__init__(f"CPR {text!r}: {problem}")
         self.text = text
         self.problem = problem
-        self.kind = kind  # "format" or "date"
+        self.kind: CprProblem = kind
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,10 @@ class StorageUnavailable(SmerteAgentError):
         "corrupt": N_("the database file is damaged; restore a backup (smerteagent db restore)"),
         "backup_failed": N_("the backup was not made; the previous backups are kept"),
         "newer_schema": N_("the database was made by a newer SmerteAgent; update the program"),
+        "older_schema": N_(
+            "the database's schema is older than this program's (or not made yet); upgrade it with "
+            "'smerteagent db upgrade', which backs it up first"
+        ),
         "unreachable": N_("the database cannot be reached"),
         "passphrase_needed": N_(
             "the database is encrypted; give its passphrase (SMERTEAGENT_DB_PASSPHRASE or --passphrase-file)"

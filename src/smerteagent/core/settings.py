@@ -7,11 +7,13 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, Literal, get_args
 
 from smerteagent.core.errors import SmerteAgentError
 
 PIN_ROUNDS = 100_000
+Language = Literal["da", "en"]  # the languages the app and its documents are written in
+LANGUAGES: tuple[Language, ...] = get_args(Language)
 PIN_LENGTHS = range(4, 13)  # what a clinic may require as the PIN's minimum length; a PIN has at most 12 digits
 
 
@@ -30,7 +32,7 @@ class Settings:
     clinic_phone: str = ""
     logo_path: str = ""
     default_battery: str = "gp_first_back"
-    language: str = "da"
+    language: Language = "da"
     mask_cpr_in_lists: bool = False
     inactivity_lock_minutes: int = 10
     self_completion_pin: str = ""
@@ -43,12 +45,15 @@ class Settings:
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any]) -> Settings:
-        """Known keys only; a stored value of the wrong type falls back to the default."""
+        """Known keys only; a stored value of the wrong type (or a language the app does not speak) falls back
+        to the default."""
         values = {}
         for item in fields(cls):
             value = stored.get(item.name)
             if value is not None and isinstance(value, type(getattr(cls(), item.name))):
                 values[item.name] = value
+        if values.get("language", "da") not in LANGUAGES:
+            del values["language"]
         return cls(**values)
 
     def with_text(self, key: str, text: str) -> Settings:
@@ -68,7 +73,7 @@ class Settings:
                 raise SettingError(key, "expected a whole number") from None
             if value < 1:
                 raise SettingError(key, "must be at least 1")
-        if key == "language" and value not in ("da", "en"):
+        if key == "language" and value not in LANGUAGES:
             raise SettingError(key, "expected da or en")
         if key == "pin_min_length" and value not in PIN_LENGTHS:
             raise SettingError(key, f"a PIN's minimum length is {PIN_LENGTHS[0]} to {PIN_LENGTHS[-1]} digits")

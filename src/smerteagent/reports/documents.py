@@ -21,11 +21,21 @@ from smerteagent.reports.clinician_summary import render_clinician_summary
 class PlanSources(Protocol):
     """What storage gathers once per patient (storage.report_inputs.ReportInputs is one)."""
 
-    settings: Settings
-    catalogue: Catalogue
-    safety_contacts: list[dict[str, Any]]
-    latest: dict[str, ScoreResult]
-    open_alerts: int
+    # Read-only members: a frozen dataclass (ReportInputs) provides them as plain fields.
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def catalogue(self) -> Catalogue: ...
+
+    @property
+    def safety_contacts(self) -> list[dict[str, Any]]: ...
+
+    @property
+    def latest(self) -> dict[str, ScoreResult]: ...
+
+    @property
+    def open_alerts(self) -> int: ...
 
     @property
     def forms(self) -> Mapping[str, CompiledForm]: ...

@@ -132,7 +132,7 @@ def _tune_sqlite(engine: Engine, guard: WriteGuard, path: Path | None, *, encryp
     # which needs the key. SQLCipher's log would print a wrong key to stderr; we report it ourselves.
     # An encrypted page is decrypted and authenticated each time it is read into the page cache; a larger
     # cache (filled only as pages are used) keeps search as fast as on a plain file, which the OS caches.
-    pragmas = ("foreign_keys=ON", "busy_timeout=5000", "journal_mode=WAL", "synchronous=FULL")
+    pragmas: tuple[str, ...] = ("foreign_keys=ON", "busy_timeout=5000", "journal_mode=WAL", "synchronous=FULL")
     if encrypted:
         pragmas = ("cipher_log_level=NONE", *pragmas, f"cache_size=-{ENCRYPTED_CACHE_KIB}")
 

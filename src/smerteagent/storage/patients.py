@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Table, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -174,7 +174,10 @@ class PatientService:
     def touch(self, session: Session, patient_id: int) -> None:
         """Mark activity (a screening, a plan) so the patient rises in the list."""
         session.execute(
-            PatientRow.__table__.update().where(PatientRow.id == patient_id).values(last_activity_at=datetime.now())
+            cast(Table, PatientRow.__table__)
+            .update()
+            .where(PatientRow.id == patient_id)
+            .values(last_activity_at=datetime.now())
         )
 
     def _row(self, session: Session, patient_id: int) -> PatientRow:

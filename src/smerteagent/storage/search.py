@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Date, DateTime, Integer, String, TextClause, text
+from sqlalchemy import Date, DateTime, Integer, String, TextualSelect, text
 
 from smerteagent.core.text import fold
 
@@ -19,9 +19,9 @@ _TYPES = {"id": Integer, "cpr": String, "given_name": String, "family_name": Str
           "sex": String, "last_activity_at": DateTime}  # fmt: skip
 
 
-def summary_statement(sql: str) -> TextClause:
+def summary_statement(sql: str) -> TextualSelect:
     """A raw SELECT of COLUMNS, typed so that dates come back as dates on every database."""
-    return text(sql).columns(**{name: kind() for name, kind in _TYPES.items()})  # type: ignore[arg-type]
+    return text(sql).columns(**{name: kind() for name, kind in _TYPES.items()})
 
 
 def search_terms(query: str) -> list[str]:

@@ -77,10 +77,10 @@ def prepare(database: Database, *, upgrade: bool = True, daily_backup: bool = Tr
     migration; returns the backup taken, if any. The full integrity check runs before every backup, in
     ``db check``, and in the app's background after start (``daily_backup=False``: the app backs up there)."""
     database.refuse_known_damage()
-    migrate.check_schema(database)
+    current = migrate.check_schema(database)
     taken = None
     path = database.sqlite_path
-    needs = migrate.needs_upgrade(database)
+    needs = current != migrate.head_revision()
     if path is not None and path.exists() and database.has_data():
         if needs and upgrade:
             taken = backup.backup(path, f"before-upgrade-to-{migrate.head_revision()}", passphrase=database.passphrase)
@@ -88,9 +88,7 @@ def prepare(database: Database, *, upgrade: bool = True, daily_backup: bool = Tr
             taken = backup.backup(path, "daily", passphrase=database.passphrase)
     if needs:
         if not upgrade:
-            raise StorageUnavailable(
-                "newer_schema", "the schema is older than this program; run 'smerteagent db upgrade'"
-            )
+            raise StorageUnavailable("older_schema", f"schema {current or 'none'}, this program's is {migrate.HEAD}")
         migrate.upgrade(database)
     return taken
 

@@ -98,8 +98,7 @@ class AccountsDialog(QDialog):
             return
         name, username, password = dialog.display_name.text(), dialog.username.text(), dialog.password.text()
         role = dialog.role.currentData()
-        made = operations.run(self, lambda: self.accounts.create(username, name, password, role))
-        if made is not None:
+        if operations.attempt(self, lambda: self.accounts.create(username, name, password, role)).succeeded:
             self.refresh()
 
     def set_password(self) -> None:
@@ -109,19 +108,19 @@ class AccountsDialog(QDialog):
         password, ok = QInputDialog.getText(self, _("Set password"), _("New password for {name}").format(
             name=account.display_name), QLineEdit.EchoMode.Password)  # fmt: skip
         if ok:
-            operations.run(self, lambda: self.accounts.set_password(account.id, password))
+            operations.attempt(self, lambda: self.accounts.set_password(account.id, password))
 
     def toggle_role(self) -> None:
         account = self.selected()
         if account is None:
             return
         other = CLINICIAN if account.is_administrator else ADMINISTRATOR
-        if operations.run(self, lambda: self.accounts.update(account.id, role=other)) is not None:
+        if operations.attempt(self, lambda: self.accounts.update(account.id, role=other)).succeeded:
             self.refresh()
 
     def toggle_active(self) -> None:
         account = self.selected()
         if account is None:
             return
-        if operations.run(self, lambda: self.accounts.update(account.id, active=not account.active)) is not None:
+        if operations.attempt(self, lambda: self.accounts.update(account.id, active=not account.active)).succeeded:
             self.refresh()

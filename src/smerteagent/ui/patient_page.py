@@ -58,8 +58,8 @@ OVERVIEW_ROLE = Qt.ItemDataRole.UserRole + 1  # on the visit-overview row: the e
 def change_text(history: InstrumentHistory) -> str:
     """'Change since last time: PHQ-9 sum −9' for every series with two or more values."""
     changes = history.change_since_last()
-    parts = [f"{split_unit(s.label)[0]} {number(changes[s.result_id], split_unit(s.label)[1], sign=True)}"
-             for s in history.series if changes.get(s.result_id) is not None]  # fmt: skip
+    parts = [f"{split_unit(s.label)[0]} {number(change, split_unit(s.label)[1], sign=True)}"
+             for s in history.series if (change := changes.get(s.result_id)) is not None]  # fmt: skip
     return _("Change since last time: {changes}").format(changes=", ".join(parts)) if parts else ""
 
 
@@ -197,9 +197,10 @@ class PatientPage(QWidget):
                 return None
             path = Path(name)
         chosen = path
-        report = operations.run(self, lambda: import_responses(self.context.services, patient.id, chosen))
-        if report is None:
+        outcome = operations.attempt(self, lambda: import_responses(self.context.services, patient.id, chosen))
+        if outcome.failed:
             return None
+        report = outcome.value
         self.context.changed(patient.id, "import")
         QMessageBox.information(self, _("FHIR responses"), import_summary(report))
         return report
@@ -239,8 +240,8 @@ class PatientPage(QWidget):
         if patient is None:
             return
         services = self.context.services
-        shown = operations.run(self, lambda: medication.patient_warnings(services, patient.id, date.today()))
-        self.medication_warnings.show_warnings(shown or [], can_acknowledge=True)
+        shown = operations.attempt(self, lambda: medication.patient_warnings(services, patient.id, date.today()))
+        self.medication_warnings.show_warnings(shown.value_or([]), can_acknowledge=True)
 
     def acknowledge_medication_warning(self, warning: object, reason: str) -> None:
         from smerteagent.core.careplan.medication import MedicationWarning
@@ -262,7 +263,7 @@ class PatientPage(QWidget):
         does not know as an opioid must not silently drop the battery's opioid questions."""
         from smerteagent.core.careplan.medication import battery_context, bundled_catalogue
 
-        plan = operations.run(self, lambda: self.context.services.careplans.current(patient.id))
+        plan = operations.attempt(self, lambda: self.context.services.careplans.current(patient.id)).value_or(None)
         taken = battery_context((m.name for m in plan.medications), bundled_catalogue()) if plan else set()
         for key, box in self.context_boxes.items():
             box.setChecked(key in taken or (keep_ticked and box.isChecked()))
@@ -271,8 +272,8 @@ class PatientPage(QWidget):
         if self.patient is None:
             return
         screenings = self.context.services.screenings
-        records = operations.run(self, lambda: screenings.responses(self.patient.id)) or []  # type: ignore[union-attr]
-        self.alerts = operations.run(self, lambda: screenings.open_alerts(self.patient.id)) or []  # type: ignore[union-attr]
+        records = operations.attempt(self, lambda: screenings.responses(self.patient.id)).value_or([])  # type: ignore[union-attr]
+        self.alerts = operations.attempt(self, lambda: screenings.open_alerts(self.patient.id)).value_or([])  # type: ignore[union-attr]
         self._records = records
         actions = operations.run(self, lambda: screenings.safety_actions(self.patient.id)) or []  # type: ignore[union-attr]
         self._actions = actions
@@ -389,8 +390,8 @@ class PatientPage(QWidget):
         if dialog.exec() == SafetyActionDialog.DialogCode.Accepted:
             action, note = dialog.choice()
             flags = [(a.response_id, a.flag) for a in alerts]
-            recorded = operations.run(self, lambda: screenings.record_safety_actions(flags, action, note) or True)
-            if recorded and self.patient is not None:
+            recorded = operations.attempt(self, lambda: screenings.record_safety_actions(flags, action, note))
+            if recorded.succeeded and self.patient is not None:
                 self.context.changed(self.patient.id, "safety_action")  # this page and every other screen
                 return
         self.refresh()

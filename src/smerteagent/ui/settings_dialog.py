@@ -4,7 +4,7 @@ lock, CPR masking, the self-completion PIN, and the clinic's own forms folder.""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from smerteagent.core.errors import SmerteAgentError
-from smerteagent.core.settings import PIN_LENGTHS, Settings, check_phone
+from smerteagent.core.settings import PIN_LENGTHS, Language, Settings, check_phone
 from smerteagent.i18n import _, language, set_language
 from smerteagent.ui import operations
 from smerteagent.ui.clinic_dialog import phone_ok, phone_problem
@@ -56,8 +56,8 @@ class SettingsDialog(QDialog):
         self.language.addItem("English", "en")
         self.language.setCurrentIndex(max(0, self.language.findData(current.language)))
         self.lock = QSpinBox(self, minimum=1, maximum=240, value=current.inactivity_lock_minutes, suffix=_(" min"))
-        self.mask = QCheckBox(_("Show CPR numbers as ddmmyy-xxxx in lists"), self)
-        self.mask.setChecked(current.mask_cpr_in_lists)
+        self.mask_cpr = QCheckBox(_("Show CPR numbers as ddmmyy-xxxx in lists"), self)
+        self.mask_cpr.setChecked(current.mask_cpr_in_lists)
         self.pin = QLineEdit(self, echoMode=QLineEdit.EchoMode.Password)
         self.pin.setPlaceholderText(_("unchanged") if current.self_completion_pin else _("not set"))
         self.pin_length = QSpinBox(self, minimum=PIN_LENGTHS[0], maximum=PIN_LENGTHS[-1],
@@ -71,8 +71,8 @@ class SettingsDialog(QDialog):
             (_("Clinic name"), self.clinic_name), (_("Clinic address"), self.clinic_address),
             (_("Clinic phone"), self.clinic_phone),
             (_("Logo for printouts"), logo_row), (_("Default battery"), self.battery), (_("Language"), self.language),
-            (_("Lock after inactivity"), self.lock), ("", self.mask), (_("Clinician PIN (self-completion)"), self.pin),
-            (_("Shortest PIN allowed"), self.pin_length),
+            (_("Lock after inactivity"), self.lock), ("", self.mask_cpr),
+            (_("Clinician PIN (self-completion)"), self.pin), (_("Shortest PIN allowed"), self.pin_length),
             (_("Data location"), location), (_("The clinic's own forms"), FormsFolderRow(self)),
         ]  # fmt: skip
         for label, field in rows:
@@ -93,8 +93,8 @@ class SettingsDialog(QDialog):
         updated = replace(
             current, clinic_name=self.clinic_name.text().strip(), clinic_address=self.clinic_address.text().strip(),
             logo_path=self.logo.text().strip(), default_battery=str(self.battery.currentData()),
-            language=str(self.language.currentData()), inactivity_lock_minutes=self.lock.value(),
-            mask_cpr_in_lists=self.mask.isChecked(), pin_min_length=self.pin_length.value(),
+            language=cast(Language, self.language.currentData()), inactivity_lock_minutes=self.lock.value(),
+            mask_cpr_in_lists=self.mask_cpr.isChecked(), pin_min_length=self.pin_length.value(),
             clinic_phone=check_phone(self.clinic_phone.text()),
         )  # fmt: skip
         if self.pin.text():
@@ -112,7 +112,7 @@ class SettingsDialog(QDialog):
         except SmerteAgentError as error:
             self.error.setText(str(error))
             return
-        if not operations.run(self, lambda: service.save(updated) or True):
+        if operations.attempt(self, lambda: service.save(updated)).failed:
             return
         self.context.settings_did_change.emit()
         if updated.language != language():

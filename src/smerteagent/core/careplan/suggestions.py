@@ -9,11 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
 STRENGTH_ORDER = ("strong_for", "weak_for", "good_practice", "weak_against")
+SuggestionKind = Literal["matched", "guideline", "offer"]
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Suggestion:
     id: str
     text: str
     strength: str | None  # None for STarT Back matched treatment and offers
-    kind: str  # "matched", "guideline" or "offer"
+    kind: SuggestionKind
     patient_text: str = ""  # the same advice as the patient reads it
 
 

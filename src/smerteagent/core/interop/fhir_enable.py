@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from smerteagent.core.expr import Call, Compare, Const, ExprError, Logic, Member, Name, Node, Not, numeric, parse_tree
 from smerteagent.core.expr import to_source as expression_text
@@ -21,13 +21,15 @@ _TESTS: dict[str, Callable[[int, int], bool]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
 }  # fmt: skip
 _FHIR_OPERATOR = {"==": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+QuestionKind = Literal["choice", "integer", "text"]
+ImportedKind = Literal["choice", "boolean", "integer", "text"]
 
 
 @dataclass(frozen=True)
 class Question:
     """What a condition needs to know of the item it reads: its kind and, for a choice, its answer codings."""
 
-    kind: str  # "choice", "integer" or "text"
+    kind: QuestionKind
     options: dict[int, Json] = field(default_factory=dict)
 
 
@@ -101,7 +103,7 @@ class ImportedQuestion:
     """An earlier item as an enableWhen on import sees it: our id, its kind and answer keys -> values."""
 
     item_id: str
-    kind: str  # "choice", "boolean", "integer" or "text"
+    kind: ImportedKind
     values: dict[tuple[str, ...], int] = field(default_factory=dict)
 
 

@@ -32,7 +32,7 @@ from smerteagent.core.interop.fhir_common import (
     resource_id,
     translated,
 )
-from smerteagent.core.interop.fhir_enable import Question, to_enable_when
+from smerteagent.core.interop.fhir_enable import Question, QuestionKind, to_enable_when
 from smerteagent.core.interop.fhir_scoring import sum_expression
 from smerteagent.core.scoring.computations import term_tables
 from smerteagent.core.scoring.engine import CompiledForm
@@ -143,7 +143,8 @@ def _question(form: CompiledForm, item: Item, weights: Mapping[str, Mapping[int,
 def _questions(form: CompiledForm) -> dict[str, Question]:
     found = {}
     for item in form.definition.items:
-        kind = {"choice": "choice", "yes_no": "choice", "numeric": "integer"}.get(item.type, "text")
+        kinds: dict[str, QuestionKind] = {"choice": "choice", "yes_no": "choice", "numeric": "integer"}
+        kind = kinds.get(item.type, "text")
         options = {o.value: _answer_coding(form.id, o) for o in form.options.get(item.id, ())}
         found[item.id] = Question(kind, options)
     return found

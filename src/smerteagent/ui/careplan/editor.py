@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -275,7 +275,8 @@ class CarePlanEditor(QDialog):
         self.show_status()
 
     def save(self) -> CarePlan | None:
-        saved = operations.run(self, lambda: self.services.careplans.save(self.plan()))
+        outcome = operations.attempt(self, lambda: self.services.careplans.save(self.plan()))
+        saved = outcome.value_or(None)
         if saved is not None:
             self.current, self.kept = saved, None
             self.shown_at_save = self.plan(strict=False)
@@ -309,9 +310,10 @@ class CarePlanEditor(QDialog):
     def saved(self) -> CarePlan | None:
         """The plan as shown, stored: saved when it differs from the stored version, else that version (so
         reading a summary after printing does not start a new, identical version)."""
-        shown = operations.run(self, self.plan)
-        if shown is None:
+        outcome = operations.attempt(self, self.plan)
+        if outcome.failed:
             return None
+        shown = outcome.value
         if self.current is not None and same_content(shown, self.current) and not problems(shown):
             return self.current
         return self.save()  # a stored plan with a problem (a taper older rules allowed) is named, not printed
@@ -340,10 +342,10 @@ class CarePlanEditor(QDialog):
             return False
         plan, pdf = made
         title = _("Care plan — {name}").format(name=self.patient.name)
-        printed = operations.run(self, lambda: print_pdf(pdf, self, title))
+        printed = operations.attempt(self, lambda: print_pdf(pdf, self, title)).value_or(False)
         if printed:
             self._freeze("print", plan)
-        return bool(printed)
+        return printed
 
     def open_pdf(self) -> PdfViewer | None:
         """Save, then show the patient's plan in the app's own viewer; the version shown is frozen (what the
@@ -439,7 +441,7 @@ def watch_edits(tab: QWidget, slot: Callable[[], None]) -> None:
 
 def same_content(shown: CarePlan, stored: CarePlan) -> bool:
     """Equal in everything the clinician edits (not in version number, status or times)."""
-    keep = {"number": stored.number, "status": stored.status, "created_at": stored.created_at,
+    keep: dict[str, Any] = {"number": stored.number, "status": stored.status, "created_at": stored.created_at,
             "frozen_at": stored.frozen_at, "revision": stored.revision}  # fmt: skip
     return replace(shown, **keep) == stored
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 from smerteagent.i18n import _
 
 
-class UnlockDialog(QDialog):
+class PassphraseDialog(QDialog):
     """One password field; OK only when something is typed."""
 
     def __init__(self, database: str, *, wrong: bool, parent: QWidget | None = None) -> None:
@@ -39,7 +39,7 @@ class UnlockDialog(QDialog):
 
 def ask_passphrase(parent: QWidget | None, database: str, *, wrong: bool) -> str | None:
     """The passphrase typed, or None when the user cancels."""
-    dialog = UnlockDialog(database, wrong=wrong, parent=parent)
+    dialog = PassphraseDialog(database, wrong=wrong, parent=parent)
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     typed = dialog.passphrase.text()
     dialog.passphrase.clear()
