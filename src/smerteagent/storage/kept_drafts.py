@@ -4,8 +4,7 @@ next login. Keeping and handing back are audited in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.careplan.snapshot import KeptPlan, SnapshotError, plan_from_json, plan_to_json
 from smerteagent.storage.audit import record_event
-from smerteagent.storage.database import reading_session, storage_errors
+from smerteagent.storage.database import reading_session, writing_session
 from smerteagent.storage.models import KeptDraftRow, PatientRow, UserRow
 from smerteagent.storage.patients import NotFound
 
@@ -26,14 +25,9 @@ class KeptDraftService:
         self._sessions = sessions
         self._actor = actor
 
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        with storage_errors(), self._sessions.begin() as session:
-            yield session
-
     def keep_plan(self, user_id: int, plan: CarePlan) -> int:
         """Keep ``plan`` (as shown in the editor, saved or not) for the clinician ``user_id``; its id."""
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             if session.get(PatientRow, plan.patient_id) is None:
                 raise NotFound("patient", plan.patient_id)
             if session.get(UserRow, user_id) is None:
@@ -65,7 +59,7 @@ class KeptDraftService:
 
     def take(self, kept_id: int, user_id: int) -> None:
         """The kept work is back in its clinician's editor: removed, audited. Only its owner takes it."""
-        with self._write() as session:
+        with writing_session(self._sessions) as session:
             row = session.get(KeptDraftRow, kept_id)
             if row is None or row.user_id != user_id:
                 raise NotFound("kept_draft", kept_id)
