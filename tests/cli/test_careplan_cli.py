@@ -33,6 +33,7 @@ def db(tmp_path: Path) -> str:
     for value in (1, 1, 1, 1, 0, 0, 0, 0, 0):
         session.answer(value)
         session.advance()
+    session.advance()  # q10, the optional unscored difficulty question, left open: completes the PHQ-9
     services.careplans.save(CarePlan(
         patient.id, values=(ValueRating("family", 9, 3, chosen=True),),
         goals=(Goal("family", "Gå tur med hunden i 30 minutter", "PSFS", 3, 7, date(2027, 3, 1)),),

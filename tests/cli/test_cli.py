@@ -70,7 +70,7 @@ def test_score_accepts_request_shaped_file(tmp_path: Path, capsys: pytest.Captur
 @pytest.mark.parametrize(
     ("arguments", "named"),
     [
-        (["score", "phq9", "q10=1", "--json"], "q10"),
+        (["score", "phq9", "q11=1", "--json"], "q11"),
         (["score", "phq9", "q3=7", "--json"], "q3"),
         (["score", "phq9", "q3=x", "--json"], "q3"),
         (["score", "nosuchform", "--json"], "nosuchform"),

@@ -119,3 +119,19 @@ def test_a_score_read_as_intended_is_a_warning_on_stderr_and_in_the_form_file(tm
     assert "READ AS INTENDED" in yaml.safe_load(written)["source"]
     score = run("score", "sdc_phq9", *[f"h1_t1_q{n}=1" for n in range(1, 10)], "--forms-dir", str(folder), "--json")
     assert json.loads(score.stdout)["results"]["total"] == 9
+
+
+def test_an_lforms_total_read_by_its_loinc_code_is_a_warning_on_stderr_and_scores(tmp_path: Path) -> None:
+    from tests.core.interop.test_published_forms import PHQ9_LOINC, lforms, lforms_total
+
+    folder = tmp_path / "forms"
+    path = write(tmp_path / "lforms-phq9.json", lforms(PHQ9_LOINC, "44249-1", lforms_total("44261-6"), difficulty=True))
+    result = run("forms", "import-fhir", str(path), "--id", "lf_phq9", "--forms-dir", str(folder))
+    assert result.returncode == 0, result.stderr
+    [warning] = [line for line in result.stderr.splitlines() if "READ BY ITS LOINC CODE" in line]
+    assert warning.startswith("WARNING: /44261-6: score total:") and "LOINC 44261-6" in warning
+    written = yaml.safe_load((folder / "lf_phq9.yaml").read_text(encoding="utf-8"))
+    assert "READ BY THEIR LOINC CODE" in written["source"]
+    ids = [item["id"] for item in written["items"]][:9]
+    score = run("score", "lf_phq9", *[f"{i}=2" for i in ids], "--forms-dir", str(folder), "--json")
+    assert json.loads(score.stdout)["results"]["total"] == 18

@@ -72,3 +72,21 @@ def test_a_flag_asking_for_gad7_says_it_was_followed_up_once_gad7_is_complete(li
     overview = encounter_overview(both, library.forms, bundled_recommendations(), "da", completed=both)
     [(title, flag)] = overview.flags_by_severity()
     assert title == "PHQ-4" and flag.text == "Angstdelen (GAD-2) er positiv (≥ 3) — fulgt op med GAD-7"
+
+
+def test_phq4s_band_advice_counts_as_followed_up_once_each_positive_part_has_its_instrument(
+    library: FormLibrary,
+) -> None:
+    """The PHQ-4 row said 'udfyld GAD-7/PHQ-9 ved positiv del' after both were done: the band's advice depends
+    on which part is positive, so it is followed up when every raised part's instrument is complete."""
+    from smerteagent.core.flag_status import band_followed_up
+
+    phq4 = Stored(1, "phq4", library.forms["phq4"].score({"q1": 2, "q2": 2, "q3": 2, "q4": 1}))
+    assert phq4.score is not None and phq4.score.band == "moderate"
+    assert set(phq4.score.flags) == {"anxiety_positive", "depression_positive"}
+    gad7 = Stored(2, "gad7", library.forms["gad7"].score({f"q{n}": 1 for n in range(1, 8)}))
+    phq9 = Stored(3, "phq9", library.forms["phq9"].score({f"q{n}": 1 for n in range(1, 10)}))
+    assert band_followed_up(phq4, [phq4, gad7], library.forms, "da") == ()  # PHQ-9 still to do
+    assert band_followed_up(phq4, [phq4, gad7, phq9], library.forms, "da") == ("GAD-7", "PHQ-9")
+    calm = Stored(4, "phq4", library.forms["phq4"].score({"q1": 1, "q2": 1, "q3": 1, "q4": 1}))
+    assert band_followed_up(calm, [calm, gad7, phq9], library.forms, "da") == ()  # nothing was asked for

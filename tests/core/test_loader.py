@@ -36,7 +36,7 @@ def load_error(tmp_path: Path, document: object) -> FormError:
 def test_bundled_phq9_loads() -> None:
     form = load_form(PHQ9)
     assert form.id == "phq9"
-    assert list(form.items) == [f"q{i}" for i in range(1, 10)]
+    assert list(form.items) == [f"q{i}" for i in range(1, 11)]  # q10: the unscored difficulty question
 
 
 def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_unparsable_rule(tmp_path: Path) -> None:
 
 def test_term_on_unknown_item(tmp_path: Path) -> None:
     document = phq9_document()
-    document["scoring"]["results"][0]["items"].append("q10")
+    document["scoring"]["results"][0]["items"].append("q11")
     error = load_error(tmp_path, document)
     assert error.field_path == "scoring.results[0].items[9]"
 
@@ -191,8 +191,8 @@ def test_unknown_form_lists_known_ones(library: FormLibrary) -> None:
 def test_answer_errors_name_the_item(library: FormLibrary) -> None:
     phq9 = library.get("phq9")
     with pytest.raises(AnswerError) as unknown:
-        phq9.score({"q10": 1})
-    assert unknown.value.item == "q10"
+        phq9.score({"q11": 1})
+    assert unknown.value.item == "q11"
     with pytest.raises(AnswerError) as out_of_range:
         phq9.score({"q3": 4})
     assert (out_of_range.value.item, out_of_range.value.value) == ("q3", 4)

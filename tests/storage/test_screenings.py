@@ -47,7 +47,7 @@ def test_bad_answer_is_refused_and_earlier_answers_stay(services: Services, pati
     encounter = services.screenings.start_encounter(patient_id, "gp")
     draft = services.screenings.start_response(encounter.id, "phq9")
     services.screenings.answer(draft.id, "q1", 3)
-    for item, value in (("q1", 4), ("q10", 1), ("q2", "2")):
+    for item, value in (("q1", 4), ("q11", 1), ("q2", "2")):
         with pytest.raises(AnswerError):
             services.screenings.answer(draft.id, item, value)
     assert services.screenings.get(draft.id).answers == {"q1": 3}

@@ -13,20 +13,14 @@ from pytestqt.qtbot import QtBot
 from smerteagent.core.patients import Patient
 from smerteagent.storage.services import Services
 from smerteagent.ui.careplan import CarePlanEditor
-from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.screening_view import ScreeningView
-from tests.ui.helpers import Keyboard, add_editor
+from tests.ui.helpers import Keyboard, StartMainWindow, add_editor
 
 
 @pytest.fixture
-def window(qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
-    context = AppContext()
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    main.show()
-    context.set_services(services)
+def window(start_main_window: StartMainWindow, services: Services, qtbot: QtBot) -> Iterator[MainWindow]:
+    main = start_main_window(services)
     yield main
 
 

@@ -19,9 +19,8 @@ from pytestqt.qtbot import QtBot
 
 from smerteagent.i18n import _
 from smerteagent.storage.services import Services
-from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
-from tests.ui.helpers import alt_letters
+from tests.ui.helpers import StartMainWindow, alt_letters
 from tests.ui.keyboard_user import KeyboardUser, Press, Scenario, Type, Until, alt, ctrl, focused, press
 
 K = Qt.Key
@@ -29,13 +28,8 @@ DEBUG = bool(os.environ.get("KEYBOARD_DEBUG"))
 
 
 @pytest.fixture
-def window(qtbot: QtBot, services: Services, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
-    context = AppContext()
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    main.show()
-    context.set_services(services)
+def window(start_main_window: StartMainWindow, services: Services, qtbot: QtBot) -> Iterator[MainWindow]:
+    main = start_main_window(services)
     main.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is main)
     yield main

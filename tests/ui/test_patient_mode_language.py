@@ -17,11 +17,11 @@ from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.patients import Patient
 from smerteagent.paths import bundled_forms_dir
 from smerteagent.storage.services import Services
-from smerteagent.ui.context import AppContext
 from smerteagent.ui.lock import UnlockDialog
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.self_completion import SelfCompletionWindow
 from tests.core.test_patient_wording import patient_texts
+from tests.ui.helpers import StartMainWindow
 
 PIN = "471108"
 CATALOGUE = "resources/locale/da/LC_MESSAGES/smerteagent.po"
@@ -84,15 +84,12 @@ def danish_in(texts: list[str], patient: Patient) -> list[str]:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
+def window(
+    start_main_window: StartMainWindow, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MainWindow]:
     monkeypatch.setattr(SelfCompletionWindow, "showFullScreen", SelfCompletionWindow.show)
     services.settings.save(services.settings.load().with_text("self_completion_pin", PIN))
-    context = AppContext()
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    main.show()
-    context.set_services(services)
+    main = start_main_window(services)
     main.open_patient(patient.id)
     yield main
     for widget in QApplication.topLevelWidgets():

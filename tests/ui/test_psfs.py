@@ -13,21 +13,17 @@ from smerteagent import i18n
 from smerteagent.core.forms.loader import FormLibrary
 from smerteagent.core.patients import Patient
 from smerteagent.storage.services import Services
-from smerteagent.ui.context import AppContext
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.ui.result_view import result_html
 from smerteagent.ui.screening_view import ScreeningView
-from tests.ui.helpers import Keyboard
+from tests.ui.helpers import Keyboard, StartMainWindow
 
 
 @pytest.fixture
-def window(qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
-    context = AppContext()
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    main.show()
-    context.set_services(services)
+def window(
+    start_main_window: StartMainWindow, services: Services, patient: Patient, qtbot: QtBot
+) -> Iterator[MainWindow]:
+    main = start_main_window(services)
     main.open_patient(patient.id)
     yield main
 

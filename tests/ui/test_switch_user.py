@@ -16,12 +16,11 @@ from smerteagent.core.accounts import CLINICIAN, Account
 from smerteagent.core.patients import Patient
 from smerteagent.storage.services import Services
 from smerteagent.ui.careplan import CarePlanEditor
-from smerteagent.ui.context import AppContext
 from smerteagent.ui.lock import UnlockDialog
 from smerteagent.ui.main_window import MainWindow
 from smerteagent.usecases.switch_user import kept_work
 from tests.ui.conftest import ADMIN_PASSWORD
-from tests.ui.helpers import Keyboard, add_editor
+from tests.ui.helpers import Keyboard, StartMainWindow, add_editor
 
 JONAS_PASSWORD = "blå-hest-på-taget-9"
 
@@ -32,13 +31,10 @@ def jonas(services: Services) -> Account:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, services: Services, patient: Patient, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
-    monkeypatch.setattr(MainWindow, "greet", lambda self: None)
-    context = AppContext()
-    main = MainWindow(context)
-    qtbot.addWidget(main)
-    main.show()
-    context.set_services(services)
+def window(
+    start_main_window: StartMainWindow, services: Services, patient: Patient, qtbot: QtBot
+) -> Iterator[MainWindow]:
+    main = start_main_window(services)
     main.open_patient(patient.id)
     yield main
     for widget in QApplication.topLevelWidgets():

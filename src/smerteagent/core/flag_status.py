@@ -99,7 +99,17 @@ def band_followed_up(
     if form is None or record.score is None:
         return ()
     band = next((b for b in form.definition.scoring.bands if b.id == record.score.band), None)
-    return _followed_up(record, band.answered_by, completed, forms, language) if band is not None else ()
+    if band is None:
+        return ()
+    if band.answered_by:
+        return _followed_up(record, band.answered_by, completed, forms, language)
+    # A band whose advice depends on which part is positive (PHQ-4: "complete GAD-7/PHQ-9 where a part is
+    # positive") is followed up when every raised flag that asks for an instrument has had it completed.
+    asking = [f for f in form.definition.scoring.flags if f.id in record.score.flags and f.answered_by]
+    done = [_followed_up(record, f.answered_by, completed, forms, language) for f in asking]
+    if not asking or not all(done):
+        return ()
+    return tuple(dict.fromkeys(title for titles in done for title in titles))
 
 
 def flag_words(

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from smerteagent.core.careplan.plan import CarePlan, InformedConsent, PlannedMedication
 from smerteagent.core.quality.records import PatientRecord, Screening
-from smerteagent.core.quality.summary import PatientSummary, SummaryRequest
+from smerteagent.core.quality.summary import QualitySummary, SummaryRequest
 from smerteagent.storage.careplans import letters_from_json, tapering_from_json
 from smerteagent.storage.database import Database, reading
 from smerteagent.storage.models import (
@@ -201,7 +201,7 @@ class QualitySummaries:
     def __init__(self, database: Database) -> None:
         self._engine = database.engine
 
-    def summaries(self, request: SummaryRequest) -> list[PatientSummary]:
+    def summaries(self, request: SummaryRequest) -> list[QualitySummary]:
         start, end = _midnight(request.start), _midnight(request.day + timedelta(days=1))
         seen = _seen(start, end)
         with reading(self._engine) as connection:
@@ -217,7 +217,7 @@ class QualitySummaries:
         found = []
         for pid, (name, cpr) in sorted(names.items()):
             hits, answered = windows.get(pid, (none, none))
-            found.append(PatientSummary(
+            found.append(QualitySummary(
                 request, pid, name, cpr, hits, answered, tuple(flagged.get(pid, ())), actions.get(pid, empty),
                 tuple(plans.get(pid, ())), visits.get(pid, ()), startback.get(pid), changes.get(pid, empty),
                 peg.get(pid, empty),

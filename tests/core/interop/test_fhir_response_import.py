@@ -228,7 +228,8 @@ def test_the_loinc_answer_codes_are_on_our_phq_and_gad_options() -> None:
     for form_id in ("phq9", "gad7", "phq4", "phq2", "gad2"):
         for item_id, options in LIBRARY.get(form_id).options.items():
             codes = [next(c.code for c in o.codes if c.system == LOINC) for o in sorted(options, key=lambda o: o.value)]
-            assert codes == expected, (form_id, item_id)
+            difficulty = ["LA6572-7", "LA6573-5", "LA6575-0", "LA6574-3"]  # LOINC LL359-1, not difficult … extremely
+            assert codes == (difficulty if (form_id, item_id) == ("phq9", "q10") else expected), (form_id, item_id)
 
 
 @pytest.mark.parametrize(
@@ -245,7 +246,7 @@ def test_responses_with_loinc_item_and_answer_codes_fill_our_forms(
     [taken] = read_all(loinc_response(panel, link_ids, answers))
     form = LIBRARY.get(form_id)
     assert taken.form_id == form_id
-    assert taken.answers == dict(zip(form.items, answers, strict=True))
+    assert taken.answers == dict(zip(list(form.items)[: len(link_ids)], answers, strict=True))
     assert form.score(taken.answers).results["total"] == sum(answers)
 
 
@@ -271,3 +272,17 @@ def test_an_la_code_from_another_answer_list_is_refused() -> None:
     response["item"][3]["answer"] = [{"valueCoding": {"system": LOINC, "code": "LA6572-7"}}]  # "Not difficult at all"
     with pytest.raises(Refused, match="LA6572-7 is not an option"):
         read_all(response)
+
+
+def test_the_phq9_difficulty_question_69722_7_is_taken_and_never_scored() -> None:
+    """LHC-Forms and other LOINC-based systems answer the PHQ-9's 10th, unscored question; ours asks it too."""
+    for code, value in (("LA6572-7", 0), ("LA6573-5", 1), ("LA6575-0", 2), ("LA6574-3", 3)):  # LOINC list LL359-1
+        response = loinc_response("44249-1", PHQ9_ITEMS, [1] * 9)
+        response["item"].append({"linkId": "/69722-7", "answer": [{"valueCoding": {"system": LOINC, "code": code}}]})
+        [taken] = read_all(response)
+        assert taken.answers["q10"] == value and not taken.ignored
+        score = LIBRARY.get("phq9").score(taken.answers)
+        assert score.results["total"] == 9 and score.band == LIBRARY.get("phq9").score(
+            {f"q{n}": 1 for n in range(1, 10)}).band  # fmt: skip
+    [without] = read_all(loinc_response("44249-1", PHQ9_ITEMS, [1] * 9))
+    assert "q10" not in without.answers and LIBRARY.get("phq9").score(without.answers).status == "scored"

@@ -209,3 +209,73 @@ def test_a_missing_answer_withholds_every_published_score_as_it_withholds_ours()
     for found in (SDC_CURRENT, SDC_CURRENT_CODE_SYSTEM):
         form = compiled(found)
         assert form.score(dict.fromkeys(list(form.items)[:9], 2)).results["total"] == ours == 18
+
+
+# --- LHC-Forms (NLM Form Builder) as published in FHIR: weights on the answers, a total item coded with the
+# LOINC total-score code and no calculation at all. Scored by the code's LOINC definition, said loudly.
+
+
+def lforms_total(code: str, kind: str = "decimal") -> dict[str, Any]:
+    return {"linkId": f"/{code}", "type": kind, "readOnly": True, "text": "Total score",
+            "code": [{"system": LOINC, "code": code}]}  # fmt: skip
+
+
+def lforms(codes: list[str], panel: str, total: dict[str, Any], url: str = ORDINAL_VALUE,
+           difficulty: bool = False) -> dict[str, Any]:  # fmt: skip
+    questions = [{"linkId": f"/{code}", "type": "choice", "code": [{"system": LOINC, "code": code}], "text": code,
+                  "answerOption": [option(answer, label, n, url=url) for n, (answer, label) in enumerate(FREQUENCY)]}
+                 for code in codes]  # fmt: skip
+    extra = [{"linkId": "/69722-7", "type": "choice", "code": [{"system": LOINC, "code": "69722-7"}],
+              "text": "How difficult …", "answerOption": [option("LA6572-7", "Not difficult at all", None),
+                                                          option("LA6573-5", "Somewhat difficult", None)]}]  # fmt: skip
+    return questionnaire([*questions, *(extra if difficulty else []), total],
+                         code=[{"system": LOINC, "code": panel}], url=f"http://loinc.org/q/{panel}")  # fmt: skip
+
+
+LFORMS_PHQ9 = import_questionnaire(lforms(PHQ9_LOINC, "44249-1", lforms_total("44261-6"), difficulty=True), "lf.json")
+LFORMS_GAD7 = import_questionnaire(lforms(GAD7_LOINC, "69737-5", lforms_total("70274-6", "integer"), ITEM_WEIGHT),
+                                   "lf-gad7.json")  # fmt: skip
+
+
+def test_an_lforms_total_without_a_calculation_is_scored_by_its_loinc_code_and_said_loudly() -> None:
+    for found, code, count, high in ((LFORMS_PHQ9, "44261-6", 9, 27), (LFORMS_GAD7, "70274-6", 7, 21)):
+        assert found.scored
+        [line] = [line for line in found.report if line.loud]
+        assert line.link_id == f"/{code}" and line.outcome == "changed"
+        assert "READ BY ITS LOINC CODE" in line.message and "no calculatedExpression" in line.message  # lacks
+        assert f"LOINC {code}" in line.message and "total score" in line.message  # on what authority
+        assert f"weighted sum of the form's {count} weighted questions" in line.message  # how we read it
+        assert "withholds" in line.message
+        assert found.warnings == [f"{line.link_id}: {line.message}"]
+        assert "READ BY THEIR LOINC CODE" in found.document["source"]
+        result = compiled(found).definition.scoring.results[0]
+        assert result.range == (0, high) and result.codes[0].code == code and len(result.items) == count
+    assert "/69722-7" not in str(compiled(LFORMS_PHQ9).definition.scoring.results[0].items)  # unweighted: not summed
+
+
+@settings(max_examples=200, deadline=None)
+@given(ANSWERS)
+def test_lforms_phq9_and_gad7_score_exactly_like_ours_missing_answers_withheld(answers: list[int | None]) -> None:
+    for found, ours, n in ((LFORMS_PHQ9, "phq9", 9), (LFORMS_GAD7, "gad7", 7)):
+        expected = BUNDLED.get(ours).score({f"q{i}": a for i, a in enumerate(answers[:n], 1) if a is not None})
+        form = compiled(found)
+        got = form.score({k: v for k, v in zip(list(form.items)[:n], answers[:n], strict=True) if v is not None})
+        assert got.results["total"] == expected.results["total"]
+        if None in answers[:n]:
+            assert got.results["total"] is None and got.status == "withheld"
+
+
+def test_a_total_with_an_unknown_code_or_the_wrong_questions_stays_unscored() -> None:
+    unknown = import_questionnaire(lforms(PHQ9_LOINC, "44249-1", lforms_total("99999-9")), "unknown.json")
+    assert not unknown.scored and not unknown.warnings
+    assert any(line.link_id == "(scoring)" and "answer weights but no calculated score" in line.message
+               for line in unknown.report)  # fmt: skip
+    # 69725-0 is the first GAD-7 question in LOINC, not a GAD-2 total: never read as a total
+    not_total = import_questionnaire(lforms(PHQ9_LOINC[:2], "55757-9", lforms_total("69725-0")), "gad2.json")
+    assert not not_total.scored
+    # the PHQ-9 total code over the 7 GAD-7 questions: the definition says 9 questions, so not scored
+    wrong = import_questionnaire(lforms(GAD7_LOINC, "69737-5", lforms_total("44261-6")), "wrong.json")
+    lines = {line.link_id: line for line in wrong.report}
+    assert not wrong.scored and lines["/44261-6"].outcome == "refused" and "not 9" in lines["/44261-6"].message
+    phq2 = import_questionnaire(lforms(PHQ9_LOINC[:2], "55757-9", lforms_total("55758-7")), "phq2.json")
+    assert phq2.scored and compiled(phq2).definition.scoring.results[0].range == (0, 6)

@@ -63,6 +63,7 @@ from smerteagent.core.interop.fhir_fhirpath import (
     unknown_variables,
 )
 from smerteagent.core.interop.fhir_input import MAX_DEPTH, clean_line, clean_text, nesting_depth
+from smerteagent.core.interop.fhir_loinc_totals import LoincTotal, loinc_total
 from smerteagent.core.interop.fhir_valuesets import find_value_set, options_from
 
 QUESTION_TYPES = ("choice", "boolean", "integer", "decimal", "string", "text")
@@ -149,6 +150,8 @@ class _Importer:
         self.danish_given = self.language == "da"
         self.read_as_intended: list[str] = []  # result ids
         self.intended_notes: dict[str, str] = {}  # linkId -> how a score was read as intended
+        self.by_definition: dict[str, LoincTotal] = {}  # linkId -> the LOINC total it is coded as (no calculation)
+        self.read_by_code: list[str] = []  # result ids scored by their LOINC definition
 
     def fail(self, path: str, problem: str) -> FormError:
         return FormError(self.file, path, problem)
@@ -218,6 +221,11 @@ class _Importer:
         if prefilled and (kind not in QUESTION_TYPES or calculation(item) is not None):
             self.note(link_id, "changed", prefilled)
         if calculation(item) is not None:
+            self.calculated.append((link_id, item))
+            return
+        total = loinc_total(item)
+        if total is not None:  # a total by its LOINC code, with no calculation in the file
+            self.by_definition[link_id] = total
             self.calculated.append((link_id, item))
             return
         if kind not in QUESTION_TYPES:
@@ -409,7 +417,8 @@ class _Importer:
         for position, (link_id, item) in enumerate(self.calculated):
             first_is_total = position == 0 and "total" not in names
             name = "total" if first_is_total else names[position]
-            result, why = self.result(item, name, link_id)
+            total = self.by_definition.get(link_id)
+            result, why = self.result(item, name, link_id) if total is None else self.by_loinc(item, name, total)
             if result is None:
                 self.note(link_id, "refused", f"score not imported: {why}")
                 return self.unscored(link_id)
@@ -420,6 +429,11 @@ class _Importer:
                           f"or when it gives no single number in {result['range']}")  # fmt: skip
                 continue
             described = f"{_DESCRIBED[result['method']]} of {len(result['items'])} items"
+            if total is not None:
+                self.read_by_code.append(name)
+                self.note(link_id, "changed", f"score {name}: weighted sum of {len(result['items'])} items, READ BY "
+                          f"ITS LOINC CODE: {why}", loud=True)  # fmt: skip
+                continue
             intended = self.intended_notes.pop(link_id, None)
             if intended is not None:
                 self.read_as_intended.append(name)
@@ -431,6 +445,42 @@ class _Importer:
         if not results and any(i.weights for i in self.items.values()):
             self.note("(scoring)", "changed", "answer weights but no calculated score: the form is unscored")
         return results
+
+    def by_loinc(self, item: Json, name: str, total: LoincTotal) -> tuple[dict[str, Any] | None, str]:
+        """A numeric item coded as an instrument's total (``total``) with no calculation in the file: the
+        weighted sum of the form's weighted questions, when they are exactly as many and span exactly the range
+        the LOINC definition names; otherwise None and why. On success the second value is the report's note."""
+        calculated = {link for link, _ in self.calculated}
+        weighted = [link for link, i in self.items.items()
+                    if link not in calculated and i.document["type"] == "choice" and not i.weightless]  # fmt: skip
+        lacks = (
+            f"the file gives this item no calculation (no calculatedExpression); its code is defined by "
+            f"{total.authority}"
+        )
+        if len(weighted) != total.questions:
+            return None, (f"{lacks}; but the form has {len(weighted)} questions with answer weights, not "
+                          f"{total.questions}, so it is not read by that definition")  # fmt: skip
+        try:
+            terms, low, high = self.terms(tuple(weighted), True, "sum")
+        except NotTranslatable as why:
+            return None, f"{lacks}; but {why}, so it is not read by that definition"
+        if (low, high) != (total.low, total.high):
+            return None, (f"{lacks}; but the weighted questions span {number(low)}-{number(high)}, not "
+                          f"{total.low}-{total.high}, so it is not read by that definition")  # fmt: skip
+        result: dict[str, Any] = {"id": name, "method": "sum", "items": [t[2] for t in terms],
+                                  "range": [number(low), number(high)]}  # fmt: skip
+        label = self.text(item.get("text"), item.get("_text"))
+        if label is not None:
+            result["label"] = label
+        result["codes"] = [c for c in (coding_of(c) for c in item.get("code") or []) if c is not None]
+        note = (
+            f"{lacks}. SmerteAgent therefore scores it as the {total.instrument} total: the weighted sum of the "
+            f"form's {len(terms)} weighted questions ({', '.join(repr(link) for link in weighted)}), range "
+            f"{number(low)}-{number(high)}. A system that runs only the file's expressions shows no score; "
+            "SmerteAgent withholds the score until every item is answered (a hidden conditional item counts as its "
+            "zero answer). Check the score against the instrument before clinical use"
+        )
+        return result, note
 
     def unscored(self, link_id: str) -> list[dict[str, Any]]:
         self.note("(scoring)", "changed", f"the form is imported UNSCORED because {link_id!r} cannot be translated")
@@ -608,6 +658,12 @@ class _Importer:
                 f" The score(s) {', '.join(self.read_as_intended)} are READ AS INTENDED, not as written: the file's "
                 "expression sums top-level items only, which hold no answer (0 for every response); they are "
                 "summed over the questions inside the groups (see the import report)."
+            )
+        if self.read_by_code:
+            scoring_note += (
+                f" The score(s) {', '.join(self.read_by_code)} are READ BY THEIR LOINC CODE: the file has no "
+                "calculation for them, only answer weights; by the code's LOINC definition (an instrument's total "
+                "score) they are the weighted sum of the form's weighted questions (see the import report)."
             )
         document: dict[str, Any] = {
             "id": name, "version": f"{version}-fhir", "title": title,

@@ -130,7 +130,7 @@ class PatientRecord:
 
 class RecordView(Protocol):
     """What the rules and the outcomes read of a patient's record: the full record (``PatientRecord``) or the
-    summary SQL made of it for one report (``PatientSummary``) answer alike."""
+    summary SQL made of it for one report (``QualitySummary``) answer alike."""
 
     @property
     def patient_id(self) -> int: ...

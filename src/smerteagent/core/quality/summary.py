@@ -49,7 +49,7 @@ def summary_request(rules: RuleSet, start: date, end: date) -> SummaryRequest:
 
 
 @dataclass(slots=True)
-class PatientSummary:
+class QualitySummary:
     """One patient seen in the request's period, as the storage summarised them."""
 
     request: SummaryRequest

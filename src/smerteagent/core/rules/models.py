@@ -107,7 +107,7 @@ class MedicationFile(Strict):
 # -- medication/thresholds.yaml ------------------------------------------------------------------------------
 
 
-class Threshold(Strict):
+class MmeThreshold(Strict):
     value: float = Field(gt=0)
     unit: Literal["MME/day", "days"]
     source: str
@@ -117,11 +117,11 @@ class Threshold(Strict):
 class ThresholdsFile(Strict):
     """The limits the medication warnings are decided on (MME/day and days of use)."""
 
-    thresholds: dict[ThresholdKey, Threshold]
+    thresholds: dict[ThresholdKey, MmeThreshold]
 
     @field_validator("thresholds")
     @classmethod
-    def _complete(cls, thresholds: dict[str, Threshold]) -> dict[str, Threshold]:
+    def _complete(cls, thresholds: dict[str, MmeThreshold]) -> dict[str, MmeThreshold]:
         missing = sorted(set(get_args(ThresholdKey)) - set(thresholds))
         if missing:
             raise ValueError(f"every threshold needs a value; missing: {', '.join(missing)}")
