@@ -469,10 +469,7 @@ class _Importer:
                           f"{total.low}-{total.high}, so it is not read by that definition")  # fmt: skip
         result: dict[str, Any] = {"id": name, "method": "sum", "items": [t[2] for t in terms],
                                   "range": [number(low), number(high)]}  # fmt: skip
-        label = self.text(item.get("text"), item.get("_text"))
-        if label is not None:
-            result["label"] = label
-        result["codes"] = [c for c in (coding_of(c) for c in item.get("code") or []) if c is not None]
+        self.describe(result, item)
         note = (
             f"{lacks}. SmerteAgent therefore scores it as the {total.instrument} total: the weighted sum of the "
             f"form's {len(terms)} weighted questions ({', '.join(repr(link) for link in weighted)}), range "
@@ -521,13 +518,17 @@ class _Importer:
             low, high = 0, len(terms)
         result: dict[str, Any] = {"id": name, "method": method, "items": [t[2] for t in terms],
                                   "range": [number(low), number(high)]}  # fmt: skip
+        self.describe(result, item)
+        return result, ""
+
+    def describe(self, result: dict[str, Any], item: Json) -> None:
+        """A computed result's label and codes, taken from the item it replaces."""
         label = self.text(item.get("text"), item.get("_text"))
         if label is not None:
             result["label"] = label
-        codes = [coding_of(c) for c in item.get("code") or []]
-        if any(codes):
-            result["codes"] = [c for c in codes if c is not None]
-        return result, ""
+        codes = [c for c in (coding_of(c) for c in item.get("code") or []) if c is not None]
+        if codes:
+            result["codes"] = codes
 
     def as_intended(
         self, source: str, full: str, literal: Aggregate
@@ -580,12 +581,7 @@ class _Importer:
         self.evaluate_at_score_time = True
         result: dict[str, Any] = {"id": name, "method": "fhirpath", "fhirpath": full, "items": items,
                                   "range": [number(low), number(high)]}  # fmt: skip
-        label = self.text(item.get("text"), item.get("_text"))
-        if label is not None:
-            result["label"] = label
-        codes = [coding_of(c) for c in item.get("code") or []]
-        if any(codes):
-            result["codes"] = [c for c in codes if c is not None]
+        self.describe(result, item)
         return result, ""
 
     def terms(
