@@ -108,7 +108,7 @@ class KeyboardUser:
         self.failure = error
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QDialog) and widget.isVisible():
-                widget.reject()
+                widget.done(QDialog.DialogCode.Rejected.value)  # not reject(): that may ask about typing
 
     def play(self, scenario: Scenario, poll_ms: int = 5, timeout_s: float = 60) -> None:
         """Run the scenario from the event loop; ``done`` or ``failure`` tells how it ended."""

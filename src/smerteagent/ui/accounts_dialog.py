@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from smerteagent.core.accounts import ADMINISTRATOR, CLINICIAN, ROLES, Account
 from smerteagent.i18n import _
 from smerteagent.ui import operations
+from smerteagent.ui.discard_guard import may_close, remember_fields
 
 if TYPE_CHECKING:
     from smerteagent.usecases.services import AccountService
@@ -47,6 +48,12 @@ class NewAccountDialog(QDialog):
         form.addRow(_("Password"), self.password)
         form.addRow(_("Role"), self.role)
         form.addRow(buttons)
+        remember_fields(self)
+
+    def reject(self) -> None:
+        """Esc, Cancel and ✕: a new account's typed details are not dropped without asking."""
+        if may_close(self):
+            super().reject()
 
 
 class AccountsDialog(QDialog):

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 from smerteagent.core.settings import SettingError, check_phone
 from smerteagent.i18n import _
 from smerteagent.ui import operations
+from smerteagent.ui.discard_guard import may_close, remember_fields
 from smerteagent.usecases.clinic import ClinicDetails, clinic_details, set_clinic_details, skip_clinic_details
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ class ClinicDialog(QDialog):
         form.addRow(self.error)
         form.addRow(buttons)
         self.name.setFocus()
+        remember_fields(self)
 
     def save(self) -> None:
         details = ClinicDetails(self.name.text(), self.address.text(), self.phone.text())
@@ -73,4 +75,6 @@ class ClinicDialog(QDialog):
         super().reject()
 
     def reject(self) -> None:
-        self.skip()
+        """Esc and ✕: typed details are not dropped without asking."""
+        if may_close(self):
+            self.skip()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from smerteagent.core.cpr import CprError, parse_cpr
 from smerteagent.core.patients import Patient, PatientInput
 from smerteagent.i18n import _, day
+from smerteagent.ui.discard_guard import may_close, remember_fields
 
 UNKNOWN_DATE = QDate(1900, 1, 1)
 
@@ -93,6 +94,12 @@ class PatientDialog(QDialog):
         if patient is not None:
             self._fill(patient)
         self._update()
+        remember_fields(self)
+
+    def reject(self) -> None:
+        """Esc, Cancel and ✕: what was typed is not dropped without asking."""
+        if may_close(self):
+            super().reject()
 
     def _fill(self, patient: Patient) -> None:
         self.given.setText(patient.given_name)

@@ -22,6 +22,7 @@ from smerteagent.core.patients import PatientSummary
 from smerteagent.core.safety import SAFETY_ACTIONS
 from smerteagent.i18n import _
 from smerteagent.ui.banner import PatientBanner
+from smerteagent.ui.discard_guard import may_close, remember_fields
 
 
 class SafetyActionDialog(QDialog):
@@ -56,6 +57,12 @@ class SafetyActionDialog(QDialog):
         layout.addRow(_("Action taken"), self.action)
         layout.addRow(_("Note"), self.note)
         layout.addRow(buttons)
+        remember_fields(self)
+
+    def reject(self) -> None:
+        """Esc, Cancel and ✕: a note typed about the suicide-risk assessment is not dropped without asking."""
+        if may_close(self):
+            super().reject()
 
     def _accept_if_complete(self) -> None:
         if self.action.currentData() is None:

@@ -26,6 +26,7 @@ from smerteagent.core.settings import PIN_LENGTHS, Language, Settings, check_pho
 from smerteagent.i18n import _, language, set_language
 from smerteagent.ui import operations
 from smerteagent.ui.clinic_dialog import phone_ok, phone_problem
+from smerteagent.ui.discard_guard import may_close, remember_fields
 from smerteagent.ui.forms_folder import FormsFolderRow
 
 if TYPE_CHECKING:
@@ -83,6 +84,12 @@ class SettingsDialog(QDialog):
         form.addRow(buttons)
         self.error = QLabel(self, wordWrap=True)
         form.addRow(self.error)
+        remember_fields(self)
+
+    def reject(self) -> None:
+        """Esc, Cancel and ✕: changed settings are not dropped without asking."""
+        if may_close(self):
+            super().reject()
 
     def _choose_logo(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, _("Logo"), "", _("Images (*.png *.jpg *.jpeg)"))

@@ -116,7 +116,7 @@ class Locking(WindowState):
         self.care_plan_editor = None
         for window in QApplication.topLevelWidgets():
             if isinstance(window, QDialog) and window.isVisible() and window is not self.unlock_dialog:
-                window.reject()
+                window.done(QDialog.DialogCode.Rejected.value)  # not reject(): the next user is not asked
         close_viewers()
         self.clipboard_guard.clear()
         patient_id = self.patient.id if self.patient is not None else None

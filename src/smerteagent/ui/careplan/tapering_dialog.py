@@ -29,6 +29,7 @@ from smerteagent.core.careplan.plan import PlannedMedication, TaperingPlan
 from smerteagent.core.careplan.tapering import TaperingError, TaperStep
 from smerteagent.i18n import _
 from smerteagent.ui.careplan.entries import EntryProblem, RowTable, date_text, number_text, parse_date, parse_number
+from smerteagent.ui.discard_guard import may_close, remember_fields
 from smerteagent.usecases.tapering import PACES, default_pace, default_step, first_step_on
 
 
@@ -89,6 +90,12 @@ class TaperingDialog(QDialog):
         if plan is not None:
             self._show(plan.schedule())
             self.rows_from, self.hand_edited = _dose_fields(plan), bool(plan.steps)
+        remember_fields(self)
+
+    def reject(self) -> None:
+        """Esc, Cancel and ✕: a schedule typed or edited by hand is not dropped without asking."""
+        if may_close(self):
+            super().reject()
 
     def _build_layout(self) -> None:
         form = QFormLayout()
