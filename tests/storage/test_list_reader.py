@@ -34,8 +34,9 @@ def clinic(sqlite_template: Path, tmp_path: Path, forms: FormLibrary) -> Path:
     services = open_services(f"sqlite:///{path}", forms)
     for index in range(70):  # more than a page of the list
         given, family, cpr = NAMES[index % len(NAMES)]
-        services.patients.add(PatientInput(given, f"{family}{index // len(NAMES) or ''}", cpr=cpr if index < 6 else None,
-                                           no_cpr=cpr is None or index >= 6))  # fmt: skip
+        first = index < len(NAMES)
+        services.patients.add(PatientInput(given, f"{family}{index // len(NAMES) or ''}", cpr=cpr if first else None,
+                                           no_cpr=cpr is None or not first))  # fmt: skip
     services.close()
     return path
 
@@ -137,11 +138,25 @@ def test_no_reader_unless_every_cheap_check_passes(
     assert "no-such.key" in _refused(f"sqlite:///{sealed}", forms)
 
 
-def test_an_encrypted_file_keeps_the_services_path(tmp_path: Path, forms: FormLibrary) -> None:
+def test_an_encrypted_file_is_read_once_its_passphrase_is_known(
+    tmp_path: Path, forms: FormLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("sqlcipher3")
-    path = tmp_path / "encrypted.sqlite"
-    open_services(f"sqlite:///{path}", forms, passphrase="en lang nok passphrase").close()
-    assert open_list_reader(f"sqlite:///{path}") is None
+    monkeypatch.delenv("SMERTEAGENT_DB_PASSPHRASE", raising=False)
+    path, passphrase = tmp_path / "encrypted.sqlite", "en lang nok passphrase"
+    url = f"sqlite:///{path}"
+    services = open_services(url, forms, passphrase=passphrase)
+    services.patients.add(PatientInput("Søren", "Ærø", cpr="070761-4285"))
+    assert open_list_reader(url) is None  # the app asks for it first
+    assert open_list_reader(url, passphrase="en forkert passphrase") is None
+    reader = open_list_reader(url, passphrase=passphrase)
+    assert reader is not None
+    try:
+        assert reader.search("søren") == services.patients.search("søren") and len(reader.search("søren")) == 1
+        assert reader.recent(50, 0) == services.patients.recent(50, 0)
+    finally:
+        reader.close()
+        services.close()
 
 
 def test_the_reader_imports_no_sqlalchemy(clinic: Path) -> None:

@@ -6,9 +6,10 @@ services (:func:`smerteagent.storage.services.open_services`) behind it.
 
 The reader is made only when every cheap check that opening a database runs has passed on the file as it
 is: no copy left by a killed conversion, not empty, a sound header and size, no damage found by the last
-full integrity check, the schema this program knows (no migration due), and the clinic's audit key (if one
-is kept) fits the audit trail. Otherwise, and for an encrypted file or a server database, it is None and
-the app waits for the services, whose opening refuses the file with its usual message. The reader opens
+full integrity check, the passphrase of an encrypted file (when it is known already: else the app asks it
+first), the schema this program knows (no migration due), and the clinic's audit key (if one is kept) fits
+the audit trail. Otherwise, and for a server database (PostgreSQL), it is None and the app waits for the
+services, whose opening refuses the file with its usual message (or opens it). The reader opens
 the file read-only and writes nothing (no audit event: listing and searching are not audited; opening a
 patient goes through the services and is). Search and the recent list run the very statements the patient
 service runs (:mod:`smerteagent.storage.search`).
@@ -21,6 +22,7 @@ import sqlite3
 import threading
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from smerteagent.core.patients import PatientSummary
@@ -33,13 +35,14 @@ from smerteagent.storage.search import DEFAULT_LIMIT, RECENT_SQL, patient_search
 
 LEFTOVER_SUFFIX = ".converting"  # storage.conversion.working_file: a conversion's copy beside the database
 BUSY_TIMEOUT_S = 5.0  # as the services' busy_timeout: a bounded wait on a locked file
+ENCRYPTED_CACHE_KIB = 32 * 1024  # as the services' encrypted connections: search as fast as on a plain file
 
 
 class ListReader:
     """Recent patients and search over one checked, plain SQLite file, read-only; one caller at a time
     (the GUI thread), whichever thread opened it."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, connection: Any) -> None:  # sqlite3's, or sqlcipher3's for an encrypted file
         self.path = path
         self._connection = connection
         self._lock = threading.Lock()
@@ -76,21 +79,30 @@ class ListReader:
         ]  # fmt: skip
 
 
-def open_list_reader(url: str, audit_key_file: Path | None = None) -> ListReader | None:
-    """A reader over the plain SQLite file of ``url`` once the cheap checks pass; None whenever the
-    services must decide (encrypted, server, new, damaged, locked, older schema, a wrong audit key...)."""
+def open_list_reader(url: str, passphrase: str | None = None, audit_key_file: Path | None = None) -> ListReader | None:
+    """A reader over the SQLite file of ``url`` once the cheap checks pass; None whenever the services must
+    decide (a server, a new or empty file, damage, a lock, an older schema, an encrypted file whose passphrase
+    is not known or wrong, a wrong audit key...)."""
     path = sqlite_file(url)
     if path is None or not path.is_file() or Path(f"{path}{LEFTOVER_SUFFIX}").exists():
         return None
-    connection = None
+    connection: Any = None
     try:
-        if path.stat().st_size == 0 or encryption.is_encrypted(path) or integrity.header_problem(path) is not None:
+        if path.stat().st_size == 0 or integrity.header_problem(path) is not None:
             return None
         if integrity.last_damage(path) is not None:
             return None
         audit_key = load_key(audit_key_file)
-        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
-                                     check_same_thread=False)  # fmt: skip
+        if encryption.is_encrypted(path):
+            chosen = encryption.resolve_passphrase(passphrase)
+            if chosen is None:
+                return None
+            connection = encryption.connect(path, chosen, read_only=True, timeout=BUSY_TIMEOUT_S,
+                                            check_same_thread=False)  # fmt: skip
+            connection.execute(f"PRAGMA cache_size = -{ENCRYPTED_CACHE_KIB}")
+        else:
+            connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+                                         check_same_thread=False)  # fmt: skip
         if connection.execute("SELECT version_num FROM alembic_version").fetchall() != [(HEAD,)]:
             connection.close()
             return None

@@ -75,7 +75,7 @@ class StorageLoader(QThread):
         from smerteagent.usecases.location import describe_url, recent_patients, resolve_url, sqlite_file
 
         url = resolve_url(self.db_url)
-        reader = open_list_reader(url)
+        reader = open_list_reader(url, passphrase=self.passphrase)
         if reader is not None:
             self.reader_opened.emit(reader)
             # The list and its search are in use before the heavy imports compete with them for the GIL.
