@@ -1,7 +1,8 @@
-"""The app's first screen on the standard library: the patient list and its search, read with ``sqlite3``.
+"""The app's first screen without SQLAlchemy: the patient list and its search, read with ``sqlite3`` (or
+``sqlcipher3``, the same interface, for an encrypted file).
 
 Importing SQLAlchemy's ORM and mapping our tables costs about as much as starting Qt and showing a window
-(benchmarks/startup.py), so the app opens a plain SQLite file through this reader first and builds the
+(benchmarks/startup.py), so the app opens a SQLite file through this reader first and builds the
 services (:func:`smerteagent.storage.services.open_services`) behind it.
 
 The reader is made only when every cheap check that opening a database runs has passed on the file as it

@@ -1,10 +1,11 @@
 """Starting the desktop app: paint the window first, bring storage in behind it.
 
 Importing SQLAlchemy and reading the forms costs more than showing a window, so the main window is shown
-with its login page while storage opens on a worker thread. A plain SQLite file that passes the cheap checks
-gets the patient list and its search at once, read with the standard library (usecases.list_reader); the
+with its login page while storage opens on a worker thread. A SQLite file that passes the cheap checks
+gets the patient list and its search at once, read without SQLAlchemy (usecases.list_reader); the
 services (SQLAlchemy's ORM, the forms, the audit trail) load behind it, and logging in and opening a patient
-use them. An encrypted file or a server gets a read-only preview of the list (or nothing) until then.
+use them; an encrypted file too, once its passphrase is known. A server (PostgreSQL), or a file the reader
+declines (the services then say why), gets a read-only preview of the list, or nothing, until then.
 """
 
 from __future__ import annotations
@@ -239,8 +240,8 @@ def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_
     QTimer.singleShot(500, start_if_idle)
     window.show()
     code = app.exec()
-    for loader in loaders:
-        loader.list_shown.set()  # a loader still waiting for the list to show goes on (and ends)
+    for waiting in loaders:
+        waiting.list_shown.set()  # a loader still waiting for the list to show goes on (and ends)
     for started in [*loaders, *watchers]:
         started.wait()
     if context.loaded:
