@@ -23,12 +23,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from smerteagent.core.errors import SmerteAgentError
 from smerteagent.i18n import _
-from smerteagent.storage.audit_key import AuditKeyProblem, fingerprint, seal
+from smerteagent.storage.audit_key import KEY_CHECK_WINDOW, AuditKeyProblem, fingerprint, refuse_foreign_key, seal
 from smerteagent.storage.database import reading_session, writing_session
 from smerteagent.storage.models import AuditEventRow
 
 GENESIS = "0" * 64
-KEY_CHECK_WINDOW = 50  # newest events looked at on opening to tell a wrong key from a forged tail
 KEY_INFO = "audit_key"  # where a session finds the clinic's audit key (sessionmaker info), if one is kept
 ACTIONS = frozenset(
     {
@@ -177,12 +176,7 @@ def check_key(session: Session, audit_key: bytes | None) -> None:
     recent = session.execute(
         select(AuditEventRow.hash, AuditEventRow.seal).order_by(AuditEventRow.id.desc()).limit(KEY_CHECK_WINDOW)
     ).all()
-    seals = [(row.hash, row.seal) for row in recent if row.seal is not None]
-    if seals and not any(hmac.compare_digest(made, seal(audit_key, digest)) for digest, made in seals):
-        raise AuditKeyProblem(
-            _("the audit key (fingerprint {fingerprint}) is not the key this database's audit trail is sealed "
-              "with; nothing was changed").format(fingerprint=fingerprint(audit_key))
-        )  # fmt: skip
+    refuse_foreign_key(audit_key, [(row.hash, row.seal) for row in recent])
 
 
 def events_for(session: Session, record_type: str, record_id: object) -> list[AuditEvent]:

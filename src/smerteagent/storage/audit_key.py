@@ -19,6 +19,7 @@ from smerteagent.i18n import _
 
 KEY_VARIABLE = "SMERTEAGENT_AUDIT_KEY_FILE"
 KEY_BYTES = 32
+KEY_CHECK_WINDOW = 50  # newest events looked at on opening to tell a wrong key from a forged tail
 
 
 class AuditKeyProblem(SmerteAgentError):
@@ -88,3 +89,15 @@ def seal(key: bytes, digest: str) -> str:
 def fingerprint(key: bytes) -> str:
     """A short name for a key that reveals nothing of it, to tell two keys apart in messages."""
     return hashlib.sha256(b"smerteagent-audit-key" + key).hexdigest()[:12]
+
+
+def refuse_foreign_key(audit_key: bytes, newest: list[tuple[str, str | None]]) -> None:
+    """On opening: ``newest`` are the (hash, seal) of the newest KEY_CHECK_WINDOW events, newest first. The
+    sealed ones must include one this key made (not just the newest, which may be a forgery that ``audit
+    verify`` is there to name); else the key file is the wrong one, said at once."""
+    seals = [(digest, made) for digest, made in newest if made is not None]
+    if seals and not any(hmac.compare_digest(made, seal(audit_key, digest)) for digest, made in seals):
+        raise AuditKeyProblem(
+            _("the audit key (fingerprint {fingerprint}) is not the key this database's audit trail is sealed "
+              "with; nothing was changed").format(fingerprint=fingerprint(audit_key))
+        )  # fmt: skip

@@ -123,12 +123,13 @@ def key_statements(key: str) -> list[str]:
     return ["PRAGMA cipher_log_level = NONE", f"PRAGMA key = {literal(key)}"]
 
 
-def connect(path: Path, passphrase: str, *, read_only: bool = False) -> Any:
-    """A keyed ``sqlcipher3`` connection, checked: a wrong passphrase raises ``wrong_passphrase``."""
+def connect(path: Path, passphrase: str, *, read_only: bool = False, **options: Any) -> Any:
+    """A keyed ``sqlcipher3`` connection, checked: a wrong passphrase raises ``wrong_passphrase``.
+    ``options`` go to the driver's connect (timeout, check_same_thread)."""
     import sqlcipher3
 
     target = f"file:{path}?mode=ro" if read_only else f"file:{path}"
-    connection = sqlcipher3.connect(target, uri=True)
+    connection = sqlcipher3.connect(target, uri=True, **options)
     try:
         for statement in key_statements(file_key(path, passphrase)):
             connection.execute(statement)

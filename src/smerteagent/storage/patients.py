@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, func, select
+from sqlalchemy import Date, DateTime, Engine, Integer, String, Table, TextualSelect, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,23 +14,20 @@ from sqlalchemy.orm.exc import StaleDataError
 from smerteagent.core.cpr import format_cpr
 from smerteagent.core.errors import ConflictError, SmerteAgentError
 from smerteagent.core.patients import Patient, PatientInput, PatientSummary, ValidPatient, validate_patient
-from smerteagent.core.text import TextError, clean_text, fold
+from smerteagent.core.text import fold
 from smerteagent.i18n import N_, _
 from smerteagent.storage.audit import record_event
 from smerteagent.storage.database import reading, reading_session, writing_session
 from smerteagent.storage.models import PatientRow
-from smerteagent.storage.search import COLUMNS, build_search, search_key, search_terms, summary_statement
+from smerteagent.storage.search import DEFAULT_LIMIT, RECENT_SQL, patient_search, row_count, search_key
 
-DEFAULT_LIMIT = 50
-MAX_ROWS = 2**62  # beyond any register; a larger count asks for "all" and is read as such (SQLite's integers)
-MAX_QUERY = 200
+_TYPES = {"id": Integer, "cpr": String, "given_name": String, "family_name": String, "birth_date": Date,
+          "sex": String, "last_activity_at": DateTime}  # fmt: skip
 
 
-def _rows(name: str, value: int) -> int:
-    """A row count or offset as the database can take it: negative refused, astronomically large = all."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise TextError(name, _("must be a whole number of 0 or more (got {value})").format(value=value))
-    return min(value, MAX_ROWS)
+def summary_statement(sql: str) -> TextualSelect:
+    """A raw SELECT of search.COLUMNS, typed so that dates come back as dates on every database."""
+    return text(sql).columns(**{name: kind() for name, kind in _TYPES.items()})
 
 
 class NotFound(SmerteAgentError):
@@ -148,21 +145,17 @@ class PatientService:
 
     def recent(self, limit: int = DEFAULT_LIMIT, offset: int = 0) -> list[PatientSummary]:
         """The patient list: most recent activity first."""
-        limit, offset = _rows("limit", limit), _rows("offset", offset)
-        sql = summary_statement(
-            f"SELECT {COLUMNS} FROM patients p ORDER BY p.last_activity_at DESC, p.id DESC LIMIT :limit OFFSET :offset"
-        )
+        limit, offset = row_count("limit", limit), row_count("offset", offset)
+        sql = summary_statement(RECENT_SQL)
         with reading(self._engine) as connection:
             return [summary_from_row(r) for r in connection.execute(sql, {"limit": limit, "offset": offset})]
 
     def search(self, query: str, limit: int = DEFAULT_LIMIT) -> list[PatientSummary]:
         """Patients whose name or CPR contains every word of ``query``; empty query lists recent ones.
         A query with a NUL or other control character, or broken text, is refused naming the problem."""
-        terms = search_terms(clean_text(_("search"), query, limit=MAX_QUERY) or "")
-        limit = _rows("limit", limit)
-        if not terms:
+        statement = patient_search(self._engine.dialect.name, query, limit)
+        if statement is None:
             return self.recent(limit)
-        statement = build_search(self._engine.dialect.name, terms, limit)
         with reading(self._engine) as connection:
             rows = connection.execute(summary_statement(statement.sql), statement.parameters)
             return [summary_from_row(r) for r in rows]

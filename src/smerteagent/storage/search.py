@@ -2,6 +2,10 @@
 
 SQLite answers 3+ character terms from an FTS5 trigram index; PostgreSQL from a pg_trgm index. Terms of
 1-2 characters match the start of the given name, family name or CPR through ordinary indexes.
+
+Plain SQL and the standard library only (no SQLAlchemy): the patient service runs these statements through
+its engine, and the app's first screen (:mod:`smerteagent.storage.list_reader`) through ``sqlite3``, so both
+find exactly the same patients.
 """
 
 from __future__ import annotations
@@ -9,19 +13,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Date, DateTime, Integer, String, TextualSelect, text
-
-from smerteagent.core.text import fold
+from smerteagent.core.text import TextError, clean_text, fold
+from smerteagent.i18n import _
 
 _CPR_WITH_DASH = re.compile(r"^(\d{6})-(\d{0,4})$")
 COLUMNS = "p.id, p.cpr, p.given_name, p.family_name, p.birth_date, p.sex, p.last_activity_at"
-_TYPES = {"id": Integer, "cpr": String, "given_name": String, "family_name": String, "birth_date": Date,
-          "sex": String, "last_activity_at": DateTime}  # fmt: skip
+RECENT_SQL = f"SELECT {COLUMNS} FROM patients p ORDER BY p.last_activity_at DESC, p.id DESC LIMIT :limit OFFSET :offset"
+DEFAULT_LIMIT = 50
+MAX_ROWS = 2**62  # beyond any register; a larger count asks for "all" and is read as such (SQLite's integers)
+MAX_QUERY = 200
 
 
-def summary_statement(sql: str) -> TextualSelect:
-    """A raw SELECT of COLUMNS, typed so that dates come back as dates on every database."""
-    return text(sql).columns(**{name: kind() for name, kind in _TYPES.items()})
+def row_count(name: str, value: int) -> int:
+    """A row count or offset as the database can take it: negative refused, astronomically large = all."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TextError(name, _("must be a whole number of 0 or more (got {value})").format(value=value))
+    return min(value, MAX_ROWS)
 
 
 def search_terms(query: str) -> list[str]:
@@ -75,6 +82,14 @@ def build_search(dialect: str, terms: list[str], limit: int) -> SearchQuery:
     where = " AND ".join(conditions) or "1 = 1"
     sql = f"SELECT {COLUMNS} FROM {source} WHERE {where} ORDER BY p.last_activity_at DESC, p.id DESC LIMIT :limit"
     return SearchQuery(sql, parameters)
+
+
+def patient_search(dialect: str, query: str, limit: int) -> SearchQuery | None:
+    """The search for ``query`` (None: no terms, the caller lists recent patients instead). A query with a
+    NUL or other control character, or broken text, is refused naming the problem (TextError)."""
+    terms = search_terms(clean_text(_("search"), query, limit=MAX_QUERY) or "")
+    limit = row_count("limit", limit)
+    return build_search(dialect, terms, limit) if terms else None
 
 
 def _prefix_condition(dialect: str) -> str:

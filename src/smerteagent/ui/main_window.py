@@ -63,6 +63,7 @@ class MainWindow(Navigation, Menus, Locking, ScreeningLaunch, QMainWindow):
         self.who = QLabel(self)
         self.statusBar().addPermanentWidget(self.who)
         self.list_page = None
+        self.list_reader = None
         self.patient_page = None
         self.screening = None
         self.patient = None

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from smerteagent.core.patients import Patient, PatientSummary
     from smerteagent.ui.main_window import MainWindow
     from smerteagent.ui.patient_page import PatientPage
+    from smerteagent.usecases.list_reader import ListReader
 
 
 class Navigation(WindowState):
@@ -33,6 +34,30 @@ class Navigation(WindowState):
         self.list_page = PatientListPage(model, self)
         self.list_page.patient_chosen.connect(self._open_when_loaded)
         self.stack.addWidget(self.list_page)
+        self.show_list()
+        self.list_did_fill.emit()
+
+    def show_reader(self: MainWindow, reader: ListReader) -> None:
+        """The list and its search over the checked file, read with the standard library until the services
+        have loaded; a patient chosen opens through the services (audited)."""
+        from smerteagent.ui.patient_list import PatientListModel, PatientListPage
+
+        if self.context.loaded:
+            reader.close()
+            return
+        if self.list_reader is not None:  # a second start (after a restore): its reader replaces the first
+            self.list_reader.close()
+        self.list_reader = reader
+
+        def masked() -> bool:
+            return reader.settings().mask_cpr_in_lists
+
+        if self.list_page is None:
+            self.list_page = PatientListPage(PatientListModel(reader.search, reader.recent, masked), self)
+            self.list_page.patient_chosen.connect(self._open_when_loaded)
+            self.stack.addWidget(self.list_page)
+        else:
+            self.list_page.model.set_source(reader.search, reader.recent, masked)
         self.show_list()
         self.list_did_fill.emit()
 
@@ -56,6 +81,9 @@ class Navigation(WindowState):
         self.list_page.model.set_source(services.patients.search, services.patients.recent,
                                         lambda: services.settings.load().mask_cpr_in_lists)  # fmt: skip
         self.list_page.patient_chosen.connect(self.open_patient)
+        if self.list_reader is not None:  # the services take over the list from here
+            self.list_reader.close()
+            self.list_reader = None
         self.show_list()
         self.list_did_fill.emit()
         account = services.accounts.identity.account

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from smerteagent.ui.patient_list import PatientListPage
     from smerteagent.ui.patient_page import PatientPage
     from smerteagent.ui.screening_view import ScreeningView
+    from smerteagent.usecases.list_reader import ListReader
     from smerteagent.usecases.patient_mode import PatientMode
 
 
@@ -40,6 +41,7 @@ class WindowState:
     inactivity: InactivityWatch | None
     who: QLabel
     list_page: PatientListPage | None
+    list_reader: ListReader | None  # the first screen's reader, until the services have loaded
     patient_page: PatientPage | None
     screening: ScreeningView | None
     patient: Patient | None
