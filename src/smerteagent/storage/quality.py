@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from smerteagent.storage.models import (
     PlanMedicationRow,
     ResponseRow,
     SafetyActionRow,
+    ScreeningFactRow,
 )
 
 AnySelect = Select[*tuple[Any, ...]]  # any columns
@@ -165,14 +167,36 @@ def _medications(connection: Connection, seen: Any, end: datetime) -> defaultdic
     if seen is not None:
         statement = statement.where(CarePlanRow.patient_id.in_(select(seen.c.patient_id)))
     found: defaultdict[int, list[PlannedMedication]] = defaultdict(list)
-    for version, name, dose, daily, started, again, tapering, indication, evaluated, result in connection.execute(
-        statement
-    ).all():
-        taper = tapering_from_json(_decoded(tapering)) if tapering and tapering != "null" else None
-        found[version].append(
-            PlannedMedication(name, dose, daily, started, again, taper, indication, evaluated, result)
-        )
+    made: dict[tuple[Any, ...], PlannedMedication] = {}  # a plan's next version mostly repeats its drugs
+    tapers = _Decoded(lambda text: tapering_from_json(_decoded(text)))
+    for version, *fields in connection.execute(statement).all():
+        if not isinstance(fields[5], str | None):  # PostgreSQL hands the tapering plan over read
+            fields[5] = json.dumps(fields[5], sort_keys=True)
+        key = tuple(fields)
+        medication = made.get(key)
+        if medication is None:
+            name, dose, daily, started, again, tapering, indication, evaluated, result = fields
+            taper = tapers(tapering) if tapering and tapering != "null" else None
+            medication = made[key] = PlannedMedication(name, dose, daily, started, again, taper, indication,
+                                                       evaluated, result)  # fmt: skip
+        found[version].append(medication)
     return found
+
+
+class _Decoded(dict[str, Any]):
+    """A JSON text read into its value once per distinct text (the values are immutable: shared safely); a
+    value the driver has read already (PostgreSQL) is converted as it is."""
+
+    def __init__(self, read: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._read = read
+
+    def __missing__(self, text: str) -> Any:
+        value = self[text] = self._read(text)
+        return value
+
+    def __call__(self, text: Any) -> Any:
+        return self[text] if isinstance(text, str) else self._read(text)
 
 
 def _plan(row: Any, medications: tuple[PlannedMedication, ...]) -> CarePlan:
@@ -226,38 +250,42 @@ class QualitySummaries:
 
     @staticmethod
     def _completed(statement: AnySelect, end: datetime) -> AnySelect:
-        """Completed screenings by the end, of every patient: the few rows per patient of the patients not
-        seen in the period cost less than asking SQL for the period's patients again in every query."""
-        return statement.join(EncounterRow, EncounterRow.id == ResponseRow.encounter_id).where(
-            ResponseRow.status == "complete", ResponseRow.completed_at < end)  # fmt: skip
+        """Completed screenings by the end, of every patient, from the narrow screening facts: the few rows per
+        patient of the patients not seen in the period cost less than asking SQL for the period's patients
+        again in every query."""
+        return statement.where(ScreeningFactRow.completed_at < end)
 
     def _windows(
         self, connection: Connection, end: datetime, request: SummaryRequest
     ) -> dict[int, tuple[frozenset[tuple[tuple[str, ...], date]], frozenset[date]]]:
         """Per patient: which windows hold a completed form, since which days PHQ-9 item 9 was answered."""
-        r = ResponseRow
+        r = ScreeningFactRow
         tests: list[ColumnElement[bool]] = [
             r.form_id.in_(forms)
             if first == date.min
             else and_(r.form_id.in_(forms), r.completed_at >= _midnight(first))
             for forms, first in request.windows
         ]
-        answered = not_(func.coalesce(cast(r.flags, Text), "").like('%"suicide_item_missing"%'))
-        tests += [and_(r.form_id == "phq9", r.completed_at >= _midnight(first), answered)
+        tests += [and_(r.form_id == "phq9", r.completed_at >= _midnight(first), not_(r.item9_missing))
                   for first in request.suicide_item]  # fmt: skip
-        columns: AnySelect = select(EncounterRow.patient_id, *(func.max(case((test, 1), else_=0)) for test in tests))
+        columns: AnySelect = select(r.patient_id, *(func.max(case((test, 1), else_=0)) for test in tests))
         statement = (
             self._completed(columns, end)
             .where(r.form_id.in_(sorted(request.forms())))
-            .group_by(EncounterRow.patient_id)
+            .group_by(r.patient_id)
         )
         count = len(request.windows)
         found = {}
+        alike: dict[tuple[Any, ...], tuple[frozenset[tuple[tuple[str, ...], date]], frozenset[date]]] = {}
         for pid, *hits in connection.execute(statement).all():
-            found[pid] = (
-                frozenset(w for w, hit in zip(request.windows, hits[:count], strict=True) if hit),
-                frozenset(d for d, hit in zip(request.suicide_item, hits[count:], strict=True) if hit),
-            )
+            key = tuple(hits)
+            sets = alike.get(key)
+            if sets is None:  # a few combinations of windows filled, shared by many patients
+                sets = alike[key] = (
+                    frozenset(w for w, hit in zip(request.windows, hits[:count], strict=True) if hit),
+                    frozenset(d for d, hit in zip(request.suicide_item, hits[count:], strict=True) if hit),
+                )
+            found[pid] = sets
         return found
 
     def _totals(
@@ -265,16 +293,15 @@ class QualitySummaries:
     ) -> tuple[dict[int, str], dict[int, dict[str, tuple[float, float]]], dict[int, dict[int, float]]]:
         """The latest STarT Back group; first and latest total of each change form (two or more); the latest
         PEG total per trend month — read from the rows that carry them, in time order."""
-        r = ResponseRow
-        total = r.results["total"].as_float()
+        r = ScreeningFactRow
         months = case(*((and_(r.completed_at >= _midnight(first), r.completed_at < _midnight(last + timedelta(days=1))),
                          index) for index, (first, last) in enumerate(request.months)), else_=-1)  # fmt: skip
         month = case((r.form_id == "peg", months), else_=-1)  # only the PEG's month is read: spare the others
-        columns: AnySelect = select(EncounterRow.patient_id, r.form_id, month, total, r.band)
+        columns: AnySelect = select(r.patient_id, r.form_id, month, r.total, r.band)
         statement = self._completed(columns, end).where(
             or_(r.form_id.in_(request.change_forms),
                 and_(r.form_id == "startback", r.band.in_(request.startback_bands)))
-        ).order_by(EncounterRow.patient_id, r.completed_at, r.id)  # fmt: skip
+        ).order_by(r.form_id, r.patient_id, r.completed_at, r.response_id)  # the index's order: no sorting
         startback: dict[int, str] = {}
         totals: dict[int, dict[str, list[float]]] = {}
         peg: dict[int, dict[int, float]] = {}
@@ -333,6 +360,8 @@ class QualitySummaries:
         latest = {row[0]: index for index, row in enumerate(rows)}
         found: dict[int, list[CarePlan]] = {}
         none: tuple[PlannedMedication, ...] = ()
+        risk_lists = _Decoded(lambda text: tuple(_decoded(text) or ()))  # a clinic ticks the same few checklists
+        letter_lists = _Decoded(lambda text: letters_from_json(_decoded(text)))
         for index, (pid, version, number, status, created, *rest) in enumerate(rows):
             medications = tuple(drugs[version]) if version in drugs else none
             if latest[pid] != index:
@@ -341,25 +370,24 @@ class QualitySummaries:
                 follow_up, ticked, reviewed, stance, consent_on, covers, risks, by, reviewed_on, letters = rest
                 consent = None
                 if consent_on:
-                    risks = tuple(_decoded(risks) or ()) if risks and risks not in ("[]", "null") else ()
+                    risks = risk_lists(risks) if risks and risks not in ("[]", "null") else ()
                     consent = InformedConsent(consent_on, covers or "", risks, by)
                 plan = CarePlan(
                     pid, number=number, status=status, medications=medications, follow_up_on=follow_up,
                     consent_given=ticked, medication_reviewed=reviewed, abuse_stance=stance, created_at=created,
                     consent=consent, medication_reviewed_on=reviewed_on,
-                    letters=letters_from_json(_decoded(letters)) if letters and letters not in ("[]", "null") else (),
+                    letters=letter_lists(letters) if letters and letters not in ("[]", "null") else (),
                 )  # fmt: skip
             found.setdefault(pid, []).append(plan)
         return found
 
     def _flagged(self, connection: Connection, end: datetime) -> dict[int, list[Screening]]:
         """The completed screenings that raised a suicide-risk flag, in time order."""
-        r = ResponseRow
-        columns: AnySelect = select(
-            EncounterRow.patient_id, r.id, r.form_id, r.completed_at, r.band, type_coerce(r.flags, Text)
+        r = ScreeningFactRow
+        columns: AnySelect = select(r.patient_id, r.response_id, r.form_id, r.completed_at, r.band, r.suicide_flags)
+        statement = (
+            self._completed(columns, end).where(r.suicide_flags.is_not(None)).order_by(r.completed_at, r.response_id)
         )
-        flagged = cast(r.flags, Text).like('%"suicide_risk%')
-        statement = self._completed(columns, end).where(flagged).order_by(r.completed_at, r.id)
         found: dict[int, list[Screening]] = {}
         for pid, rid, form_id, completed, band, flags in connection.execute(statement).all():
             found.setdefault(pid, []).append(Screening(rid, form_id, completed, band, None, frozenset(_decoded(flags))))

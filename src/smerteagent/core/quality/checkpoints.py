@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from smerteagent.core.careplan.plan import LETTER_KINDS, CarePlan, PlannedMedication
-from smerteagent.core.quality.records import SUICIDE_FLAGS, DrugFacts, RecordView, addictive, long_term
+from smerteagent.core.quality.records import (
+    SUICIDE_FLAGS,
+    DrugFacts,
+    PlanFactsMemo,
+    RecordView,
+    addictive,
+    long_term,
+)
 from smerteagent.core.quality.rules import CheckpointRule, RuleSet
 from smerteagent.i18n import _, day
 
@@ -154,33 +161,47 @@ RULE_FUNCTIONS: dict[str, Callable[[CheckpointRule, Context], list[str]]] = {
 }
 
 
-def evaluate(record: RecordView, rules: RuleSet, day: date) -> list[Finding]:
-    """Every checkpoint for one patient, as the record stood at the end of ``day``."""
+def evaluate(record: RecordView, rules: RuleSet, day: date, facts: PlanFactsMemo | None = None,
+             plain: dict[tuple[str, str], Finding] | None = None) -> list[Finding]:  # fmt: skip
+    """Every checkpoint for one patient, as the record stood at the end of ``day``. ``facts``: the report's
+    plan facts (read once per plan); ``plain``: the findings without reasons, shared (they are alike)."""
     plan = record.plan_on(day)
-    context = Context(record, day, plan, rules, addictive(plan))
+    drugs = (facts(plan).drugs if facts is not None else addictive(plan)) if plan is not None else []
+    context = Context(record, day, plan, rules, drugs)
+    plain = {} if plain is None else plain
     findings = []
     for rule in rules.checkpoints:
         if not _applies(rule, context):
-            findings.append(Finding(rule.id, NOT_RELEVANT))
+            status, reasons = NOT_RELEVANT, []
+        else:
+            reasons = RULE_FUNCTIONS[rule.rule](rule, context)
+            status = NOT_FULFILLED if reasons else FULFILLED
+        if reasons:
+            findings.append(Finding(rule.id, status, tuple(reasons)))
             continue
-        reasons = RULE_FUNCTIONS[rule.rule](rule, context)
-        findings.append(Finding(rule.id, NOT_FULFILLED if reasons else FULFILLED, tuple(reasons)))
+        finding = plain.get((rule.id, status))
+        if finding is None:
+            finding = plain[rule.id, status] = Finding(rule.id, status)
+        findings.append(finding)
     return findings
 
 
-def evaluate_all(records: Iterable[RecordView], rules: RuleSet, day: date) -> dict[int, list[Finding]]:
+def evaluate_all(records: Iterable[RecordView], rules: RuleSet, day: date,
+                 facts: PlanFactsMemo | None = None) -> dict[int, list[Finding]]:  # fmt: skip
     """Every checkpoint for each patient; records with the same ``memo_key`` (the same inputs to every rule:
     no plan, no flag, the same screenings in reach) are evaluated once."""
     found: dict[int, list[Finding]] = {}
     known: dict[object, list[Finding]] = {}
+    facts = PlanFactsMemo() if facts is None else facts
+    plain: dict[tuple[str, str], Finding] = {}
     for record in records:
         key = record.memo_key(day)
         if key is None:
-            found[record.patient_id] = evaluate(record, rules, day)
+            found[record.patient_id] = evaluate(record, rules, day, facts, plain)
             continue
         findings = known.get(key)
         if findings is None:
-            findings = known[key] = evaluate(record, rules, day)
+            findings = known[key] = evaluate(record, rules, day, facts, plain)
         found[record.patient_id] = findings
     return found
 
