@@ -227,19 +227,19 @@ class QualitySummaries:
 
     def summaries(self, request: SummaryRequest) -> list[QualitySummary]:
         start, end = _midnight(request.start), _midnight(request.day + timedelta(days=1))
-        seen = _seen(start, end)
         with reading(self._engine) as connection:
-            names = QualityRecords._names(connection, seen)
+            visits, visited = self._months(connection, start, end, request)
+            plans, planned = self._plans(connection, start, end)
+            names = self._names(connection)
             windows = self._windows(connection, end, request)
             startback, changes, peg = self._totals(connection, end, request)
             flagged = self._flagged(connection, end)
             actions = self._actions(connection) if flagged else {}
-            plans = self._plans(connection, seen, end)
-            visits = self._months(connection, end, request)
+        seen = visited | planned  # a visit or a care-plan version in the period
         none: frozenset[Any] = frozenset()
         empty: dict[Any, Any] = {}
         found = []
-        for pid, (name, cpr) in sorted(names.items()):
+        for pid, (name, cpr) in sorted((pid, names[pid]) for pid in seen):
             hits, answered = windows.get(pid, (none, none))
             found.append(QualitySummary(
                 request, pid, name, cpr, hits, answered, tuple(flagged.get(pid, ())), actions.get(pid, empty),
@@ -342,9 +342,16 @@ class QualitySummaries:
         return found
 
     @staticmethod
-    def _plans(connection: Connection, seen: Any, end: datetime) -> dict[int, list[CarePlan]]:
-        """The care-plan versions by the end. Only the latest is read whole (the checkpoints read the plan
-        that stood at the end: the latest); the earlier ones only for their drugs (trends, tapering)."""
+    def _names(connection: Connection) -> dict[int, tuple[str, str | None]]:
+        """Every patient's name and CPR (a plain pass costs less than asking for the period's patients)."""
+        statement = select(PatientRow.id, PatientRow.given_name, PatientRow.family_name, PatientRow.cpr)
+        return {pid: (f"{given} {family}", cpr) for pid, given, family, cpr in connection.execute(statement)}
+
+    @staticmethod
+    def _plans(connection: Connection, start: datetime, end: datetime) -> tuple[dict[int, list[CarePlan]], set[int]]:
+        """The care-plan versions by the end, of every patient, and the patients with a version made in the
+        period. Only the latest is read whole (the checkpoints read the plan that stood at the end: the
+        latest); the earlier ones only for their drugs (trends, tapering)."""
         v = CarePlanVersionRow
         statement = (
             select(CarePlanRow.patient_id, v.id, v.number, v.status, v.created_at, v.follow_up_on, v.consent_given,
@@ -352,11 +359,12 @@ class QualitySummaries:
                    type_coerce(v.consent_risks, Text), v.consent_by, v.medication_reviewed_on,
                    type_coerce(v.letters, Text))
             .join(v, v.care_plan_id == CarePlanRow.id)
-            .where(CarePlanRow.patient_id.in_(select(seen.c.patient_id)), v.created_at < end)
+            .where(v.created_at < end)
             .order_by(v.created_at, v.number)
         )  # fmt: skip
         rows = connection.execute(statement).all()
         drugs = _medications(connection, None, end)
+        planned = {row[0] for row in rows if row[4] >= start}
         latest = {row[0]: index for index, row in enumerate(rows)}
         found: dict[int, list[CarePlan]] = {}
         none: tuple[PlannedMedication, ...] = ()
@@ -379,7 +387,7 @@ class QualitySummaries:
                     letters=letter_lists(letters) if letters and letters not in ("[]", "null") else (),
                 )  # fmt: skip
             found.setdefault(pid, []).append(plan)
-        return found
+        return found, planned
 
     def _flagged(self, connection: Connection, end: datetime) -> dict[int, list[Screening]]:
         """The completed screenings that raised a suicide-risk flag, in time order."""
@@ -394,22 +402,26 @@ class QualitySummaries:
         return found
 
     @staticmethod
-    def _months(connection: Connection, end: datetime, request: SummaryRequest) -> dict[int, tuple[str, ...]]:
-        """The trend months with a visit (any day of the calendar month), per patient."""
+    def _months(
+        connection: Connection, start: datetime, end: datetime, request: SummaryRequest
+    ) -> tuple[dict[int, tuple[str, ...]], set[int]]:
+        """The trend months with a visit (any day of the calendar month), per patient; and the patients with
+        a visit in the period itself (the first month may begin before it)."""
         e, starts = EncounterRow, request.month_starts()
-        if not starts:
-            return {}
         bounds = [*starts[1:], request.day + timedelta(days=1)]
         spans = enumerate(zip(starts, bounds, strict=True))
         month = case(*((and_(e.started_at >= _midnight(first), e.started_at < _midnight(following)), index)
                        for index, (first, following) in spans), else_=-1)  # fmt: skip
         statement = (
-            select(e.patient_id, month)
-            .where(e.started_at >= _midnight(starts[0]), e.started_at < end)
+            select(e.patient_id, month, case((e.started_at >= start, 1), else_=0))
+            .where(e.started_at >= _midnight(starts[0]), e.started_at < end)  # starts[0]: at or before start
             .distinct()
         )  # fmt: skip
         keys = [f"{first:%Y-%m}" for first in starts]
-        found: dict[int, list[str]] = {}
-        for pid, index in connection.execute(statement).all():
-            found.setdefault(pid, []).append(keys[index])
-        return {pid: tuple(sorted(found_months)) for pid, found_months in found.items()}
+        found: dict[int, set[str]] = {}
+        visited = set()
+        for pid, index, in_period in connection.execute(statement).all():
+            found.setdefault(pid, set()).add(keys[index])
+            if in_period:
+                visited.add(pid)
+        return {pid: tuple(sorted(found_months)) for pid, found_months in found.items()}, visited

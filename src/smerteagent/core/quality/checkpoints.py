@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from smerteagent.core.careplan.plan import LETTER_KINDS, CarePlan, PlannedMedication
 from smerteagent.core.quality.records import (
@@ -161,28 +162,34 @@ RULE_FUNCTIONS: dict[str, Callable[[CheckpointRule, Context], list[str]]] = {
 }
 
 
+class _Step(NamedTuple):
+    """A checkpoint ready to read records: its rule function, and its findings without reasons (shared)."""
+
+    rule: CheckpointRule
+    check: Callable[[CheckpointRule, Context], list[str]]
+    fulfilled: Finding
+    not_relevant: Finding
+
+
+def _steps(rules: RuleSet) -> list[_Step]:
+    return [_Step(rule, RULE_FUNCTIONS[rule.rule], Finding(rule.id, FULFILLED), Finding(rule.id, NOT_RELEVANT))
+            for rule in rules.checkpoints]  # fmt: skip
+
+
 def evaluate(record: RecordView, rules: RuleSet, day: date, facts: PlanFactsMemo | None = None,
-             plain: dict[tuple[str, str], Finding] | None = None) -> list[Finding]:  # fmt: skip
+             steps: list[_Step] | None = None) -> list[Finding]:  # fmt: skip
     """Every checkpoint for one patient, as the record stood at the end of ``day``. ``facts``: the report's
-    plan facts (read once per plan); ``plain``: the findings without reasons, shared (they are alike)."""
+    plan facts (read once per plan); ``steps``: the rules made ready once per report."""
     plan = record.plan_on(day)
     drugs = (facts(plan).drugs if facts is not None else addictive(plan)) if plan is not None else []
     context = Context(record, day, plan, rules, drugs)
-    plain = {} if plain is None else plain
     findings = []
-    for rule in rules.checkpoints:
+    for rule, check, fulfilled, not_relevant in _steps(rules) if steps is None else steps:
         if not _applies(rule, context):
-            status, reasons = NOT_RELEVANT, []
-        else:
-            reasons = RULE_FUNCTIONS[rule.rule](rule, context)
-            status = NOT_FULFILLED if reasons else FULFILLED
-        if reasons:
-            findings.append(Finding(rule.id, status, tuple(reasons)))
+            findings.append(not_relevant)
             continue
-        finding = plain.get((rule.id, status))
-        if finding is None:
-            finding = plain[rule.id, status] = Finding(rule.id, status)
-        findings.append(finding)
+        reasons = check(rule, context)
+        findings.append(Finding(rule.id, NOT_FULFILLED, tuple(reasons)) if reasons else fulfilled)
     return findings
 
 
@@ -193,15 +200,15 @@ def evaluate_all(records: Iterable[RecordView], rules: RuleSet, day: date,
     found: dict[int, list[Finding]] = {}
     known: dict[object, list[Finding]] = {}
     facts = PlanFactsMemo() if facts is None else facts
-    plain: dict[tuple[str, str], Finding] = {}
+    steps = _steps(rules)
     for record in records:
         key = record.memo_key(day)
         if key is None:
-            found[record.patient_id] = evaluate(record, rules, day, facts, plain)
+            found[record.patient_id] = evaluate(record, rules, day, facts, steps)
             continue
         findings = known.get(key)
         if findings is None:
-            findings = known[key] = evaluate(record, rules, day, facts, plain)
+            findings = known[key] = evaluate(record, rules, day, facts, steps)
         found[record.patient_id] = findings
     return found
 
