@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import groupby
+from operator import itemgetter
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -269,11 +271,7 @@ class QualitySummaries:
         tests += [and_(r.form_id == "phq9", r.completed_at >= _midnight(first), not_(r.item9_missing))
                   for first in request.suicide_item]  # fmt: skip
         columns: AnySelect = select(r.patient_id, *(func.max(case((test, 1), else_=0)) for test in tests))
-        statement = (
-            self._completed(columns, end)
-            .where(r.form_id.in_(sorted(request.forms())))
-            .group_by(r.patient_id)
-        )
+        statement = self._completed(columns, end).where(r.form_id.in_(sorted(request.forms()))).group_by(r.patient_id)
         count = len(request.windows)
         found = {}
         alike: dict[tuple[Any, ...], tuple[frozenset[tuple[tuple[str, ...], date]], frozenset[date]]] = {}
@@ -298,31 +296,30 @@ class QualitySummaries:
                          index) for index, (first, last) in enumerate(request.months)), else_=-1)  # fmt: skip
         month = case((r.form_id == "peg", months), else_=-1)  # only the PEG's month is read: spare the others
         columns: AnySelect = select(r.patient_id, r.form_id, month, r.total, r.band)
-        statement = self._completed(columns, end).where(
-            or_(r.form_id.in_(request.change_forms),
-                and_(r.form_id == "startback", r.band.in_(request.startback_bands)))
-        ).order_by(r.form_id, r.patient_id, r.completed_at, r.response_id)  # the index's order: no sorting
+        statement = (
+            self._completed(columns, end)
+            .where(
+                or_(
+                    and_(r.form_id.in_(request.change_forms), r.total.is_not(None)),
+                    and_(r.form_id == "startback", r.band.in_(request.startback_bands)),
+                )
+            )
+            .order_by(r.form_id, r.patient_id, r.completed_at, r.response_id)
+        )  # the index's order: no sorting
         startback: dict[int, str] = {}
-        totals: dict[int, dict[str, list[float]]] = {}
+        changes: dict[int, dict[str, tuple[float, float]]] = {}
         peg: dict[int, dict[int, float]] = {}
-        for pid, form_id, index, value, band in connection.execute(statement).all():
+        for (form_id, pid), group in groupby(connection.execute(statement).all(), key=itemgetter(1, 0)):
+            rows = list(group)  # one patient's rows of one form, in time order
             if form_id == "startback":
-                startback[pid] = band
+                startback[pid] = rows[-1][4]
                 continue
-            if value is None:  # a change form without a total (filtered here: SQL would extract it twice)
-                continue
-            forms = totals.get(pid)
-            if forms is None:
-                forms = totals[pid] = {}
-            seen_totals = forms.get(form_id)
-            if seen_totals is None:
-                forms[form_id] = [value, value, 1]
-            else:
-                seen_totals[1] = value
-                seen_totals[2] += 1
-            if form_id == "peg" and index >= 0:
-                peg.setdefault(pid, {})[index] = value
-        changes = {pid: {f: (t[0], t[1]) for f, t in forms.items() if t[2] >= 2} for pid, forms in totals.items()}
+            if len(rows) >= 2:
+                changes.setdefault(pid, {})[form_id] = (rows[0][3], rows[-1][3])
+            if form_id == "peg":
+                months_read = {index: value for _pid, _form, index, value, _band in rows if index >= 0}
+                if months_read:
+                    peg[pid] = months_read
         return startback, changes, peg
 
     @staticmethod

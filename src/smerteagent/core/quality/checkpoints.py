@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -30,15 +30,15 @@ class Finding:
     reasons: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Context:
-    """What every rule reads: the record, the end of the period and the plan that stood then."""
+class Context(NamedTuple):
+    """What every rule reads: the record, the end of the period and the plan that stood then (a tuple: one
+    is made per patient and report)."""
 
     record: RecordView
     day: date
     plan: CarePlan | None
     rules: RuleSet
-    drugs: list[tuple[PlannedMedication, DrugFacts]] = field(default_factory=list)  # the addictive ones
+    drugs: list[tuple[PlannedMedication, DrugFacts]]  # the addictive ones
 
     def recent(self, forms: tuple[str, ...], within_days: int | None) -> bool:
         start = self.day - timedelta(days=within_days) if within_days else date.min
@@ -48,6 +48,8 @@ class Context:
 def _applies(rule: CheckpointRule, context: Context) -> bool:
     if rule.applies_to == "all":
         return True
+    if context.plan is None:  # every other rule concerns what a plan holds
+        return False
     if rule.applies_to == "letters":
         return context.plan is not None and any(x.received_on <= context.day for x in context.plan.letters)
     drugs = context.drugs

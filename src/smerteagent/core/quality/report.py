@@ -129,6 +129,6 @@ def build_report(records: Sequence[RecordView], rules: RuleSet, start: date, end
         sample = tuple(SampledRecord(p, by_id[p].name, by_id[p].cpr, tuple(findings[p])) for p in drawn)
     return QualityReport(
         start, end, len(seen), tuple(rows), outcomes(seen, start, end, rules.long_term_days, facts),
-        tuple(trends(seen, start, end, rules.long_term_days, facts)), {r.patient_id: r.name for r in seen}, sample, seed,
-        reasons, {r.patient_id: r.cpr for r in seen},
+        tuple(trends(seen, start, end, rules.long_term_days, facts)), {r.patient_id: r.name for r in seen}, sample,
+        seed, reasons, {r.patient_id: r.cpr for r in seen},
     )  # fmt: skip
