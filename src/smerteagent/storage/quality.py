@@ -334,7 +334,7 @@ class QualitySummaries:
             .group_by(EncounterRow.patient_id, SafetyActionRow.response_id, SafetyActionRow.flag)
         )  # fmt: skip
         found: dict[int, dict[tuple[int, str], datetime]] = {}
-        for pid, rid, flag, first in connection.execute(statement):
+        for pid, rid, flag, first in connection.execute(statement).all():
             found.setdefault(pid, {})[(rid, flag)] = first
         return found
 
@@ -342,7 +342,7 @@ class QualitySummaries:
     def _names(connection: Connection) -> dict[int, tuple[str, str | None]]:
         """Every patient's name and CPR (a plain pass costs less than asking for the period's patients)."""
         statement = select(PatientRow.id, PatientRow.given_name, PatientRow.family_name, PatientRow.cpr)
-        return {pid: (f"{given} {family}", cpr) for pid, given, family, cpr in connection.execute(statement)}
+        return {pid: (f"{given} {family}", cpr) for pid, given, family, cpr in connection.execute(statement).all()}
 
     @staticmethod
     def _plans(connection: Connection, start: datetime, end: datetime) -> tuple[dict[int, list[CarePlan]], set[int]]:

@@ -183,9 +183,23 @@ class PlanFacts(NamedTuple):
 
 
 def plan_facts(plan: CarePlan) -> PlanFacts:
-    drugs = addictive(plan)
-    return PlanFacts(opioid_mme(plan), drugs, {facts.drug_class for _m, facts in drugs},
-                     any(m.tapering is not None for m, _f in drugs))  # fmt: skip
+    """``addictive`` and ``opioid_mme`` of the plan, in one pass over its drugs."""
+    drugs: list[tuple[PlannedMedication, DrugFacts]] = []
+    classes: set[str] = set()
+    on_opioid, counted, total, tapering = False, True, 0.0, False
+    for medication in plan.medications:
+        facts = _drug_facts(medication.name, medication.daily_dose)
+        if facts.drug_class == "opioid":
+            on_opioid = True
+            if facts.daily_mme is None:
+                counted = False
+            else:
+                total += facts.daily_mme
+        if facts.drug_class in ADDICTIVE:
+            drugs.append((medication, facts))
+            classes.add(facts.drug_class)
+            tapering = tapering or medication.tapering is not None
+    return PlanFacts((on_opioid, total if on_opioid and counted else None), drugs, classes, tapering)
 
 
 class PlanFactsMemo:

@@ -96,22 +96,30 @@ def draw_sample(patient_ids: Sequence[int], size: int, seed: int) -> list[int]:
 
 def _rows(rules: RuleSet, findings: dict[int, list[Finding]],
           language: str) -> tuple[list[CheckpointRow], dict[str, dict[int, tuple[str, ...]]]]:  # fmt: skip
-    """One row per checkpoint from every patient's findings, and the reasons of those failing, in one pass."""
+    """One row per checkpoint from every patient's findings, and the reasons of those failing: patients who
+    share their findings (evaluated once, see ``evaluate_all``) are counted together."""
+    alike: dict[int, tuple[list[Finding], list[int]]] = {}
+    for patient_id, found in findings.items():
+        group = alike.get(id(found))
+        if group is None:
+            alike[id(found)] = (found, [patient_id])
+        else:
+            group[1].append(patient_id)
     counts = [{FULFILLED: 0, NOT_RELEVANT: 0} for _rule in rules.checkpoints]
     failing: list[list[int]] = [[] for _rule in rules.checkpoints]
     reasons: list[dict[int, tuple[str, ...]]] = [{} for _rule in rules.checkpoints]
-    for patient_id, found in findings.items():
+    for found, patients in alike.values():
         for index, finding in enumerate(found):
+            if finding.status != NOT_FULFILLED:
+                counts[index][finding.status] += len(patients)
+                continue
+            failing[index].extend(patients)
             if finding.reasons:
-                reasons[index][patient_id] = finding.reasons
-            if finding.status == NOT_FULFILLED:
-                failing[index].append(patient_id)
-            else:
-                counts[index][finding.status] += 1
+                reasons[index].update(dict.fromkeys(patients, finding.reasons))
     rows = [CheckpointRow(rule.id, rule.number, rule.label(language), len(findings) - counts[i][NOT_RELEVANT],
-                          counts[i][FULFILLED], counts[i][NOT_RELEVANT], tuple(failing[i]))
+                          counts[i][FULFILLED], counts[i][NOT_RELEVANT], tuple(sorted(failing[i])))
             for i, rule in enumerate(rules.checkpoints)]  # fmt: skip
-    return rows, {rule.id: reasons[i] for i, rule in enumerate(rules.checkpoints)}
+    return rows, {rule.id: {p: reasons[i][p] for p in sorted(reasons[i])} for i, rule in enumerate(rules.checkpoints)}
 
 
 def build_report(records: Sequence[RecordView], rules: RuleSet, start: date, end: date, language: str = "da",
