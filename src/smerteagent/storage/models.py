@@ -135,7 +135,8 @@ class ScreeningFactRow(Base):
     suicide_flags: Mapped[str | None] = mapped_column(Text, doc="the flags (JSON) when a suicide-risk flag is one")
 
     __table_args__ = (
-        Index("ix_screening_facts_form", "form_id", "patient_id", "completed_at", "total", "band", "item9_missing"),
+        Index("ix_screening_facts_form", "form_id", "patient_id", "completed_at", "response_id", "total", "band",
+              "item9_missing"),  # read in its order (no sorting) and nothing else: the report's rows
         Index("ix_screening_facts_suicide", "completed_at", sqlite_where=text("suicide_flags IS NOT NULL"),
               postgresql_where=text("suicide_flags IS NOT NULL")),
     )  # fmt: skip

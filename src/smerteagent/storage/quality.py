@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from operator import itemgetter
-from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Text, and_, case, cast, func, not_, or_, select, type_coerce, union
@@ -299,13 +299,14 @@ class QualitySummaries:
         statement = (
             self._completed(columns, end)
             .where(
+                r.form_id.in_([*request.change_forms, "startback"]),  # one range of the index, read in its order
                 or_(
-                    and_(r.form_id.in_(request.change_forms), r.total.is_not(None)),
+                    and_(r.form_id != "startback", r.total.is_not(None)),
                     and_(r.form_id == "startback", r.band.in_(request.startback_bands)),
-                )
+                ),
             )
             .order_by(r.form_id, r.patient_id, r.completed_at, r.response_id)
-        )  # the index's order: no sorting
+        )
         startback: dict[int, str] = {}
         changes: dict[int, dict[str, tuple[float, float]]] = {}
         peg: dict[int, dict[int, float]] = {}

@@ -88,8 +88,11 @@ def upgrade() -> None:
     )
     sqlite = op.get_bind().dialect.name == "sqlite"
     op.execute(f"{INTO}{(SQLITE_FACT if sqlite else POSTGRES_FACT).format(r='r')} {ALL_ROWS}")
-    op.create_index("ix_screening_facts_form", "screening_facts",
-                    ["form_id", "patient_id", "completed_at", "total", "band", "item9_missing"])  # fmt: skip
+    op.create_index(
+        "ix_screening_facts_form",
+        "screening_facts",  # read in its order: the report's rows
+        ["form_id", "patient_id", "completed_at", "response_id", "total", "band", "item9_missing"],
+    )
     op.create_index("ix_screening_facts_suicide", "screening_facts", ["completed_at"],
                     sqlite_where=sa.text("suicide_flags IS NOT NULL"),
                     postgresql_where=sa.text("suicide_flags IS NOT NULL"))  # fmt: skip
