@@ -299,7 +299,7 @@ class QualitySummaries:
         statement = (
             self._completed(columns, end)
             .where(
-                r.form_id.in_([*request.change_forms, "startback"]),  # one range of the index, read in its order
+                r.form_id.in_(sorted({*request.change_forms, "startback"})),  # one range of the index, in its order
                 or_(
                     and_(r.form_id != "startback", r.total.is_not(None)),
                     and_(r.form_id == "startback", r.band.in_(request.startback_bands)),
