@@ -384,7 +384,11 @@ class QualitySummaries:
                     consent=consent, medication_reviewed_on=reviewed_on,
                     letters=letter_lists(letters) if letters and letters not in ("[]", "null") else (),
                 )  # fmt: skip
-            found.setdefault(pid, []).append(plan)
+            versions = found.get(pid)
+            if versions is None:
+                found[pid] = [plan]
+            else:
+                versions.append(plan)
         return found, planned
 
     def _flagged(self, connection: Connection, end: datetime) -> dict[int, list[Screening]]:
@@ -416,10 +420,14 @@ class QualitySummaries:
             .distinct()
         )  # fmt: skip
         keys = [f"{first:%Y-%m}" for first in starts]
-        found: dict[int, set[str]] = {}
+        found: dict[int, list[str]] = {}
         visited = set()
         for pid, index, in_period in connection.execute(statement).all():
-            found.setdefault(pid, set()).add(keys[index])
+            seen_months = found.get(pid)
+            if seen_months is None:
+                found[pid] = [keys[index]]
+            elif keys[index] not in seen_months:  # the first month twice: before the period and in it
+                seen_months.append(keys[index])
             if in_period:
                 visited.add(pid)
         return {pid: tuple(sorted(found_months)) for pid, found_months in found.items()}, visited
