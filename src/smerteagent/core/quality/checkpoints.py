@@ -12,7 +12,7 @@ from smerteagent.core.careplan.plan import LETTER_KINDS, CarePlan, PlannedMedica
 from smerteagent.core.quality.records import (
     SUICIDE_FLAGS,
     DrugFacts,
-    PlanFactsMemo,
+    PlanDrugsMemo,
     RecordView,
     addictive,
     long_term,
@@ -178,7 +178,7 @@ def _steps(rules: RuleSet) -> list[_Step]:
             for rule in rules.checkpoints]  # fmt: skip
 
 
-def evaluate(record: RecordView, rules: RuleSet, day: date, facts: PlanFactsMemo | None = None,
+def evaluate(record: RecordView, rules: RuleSet, day: date, facts: PlanDrugsMemo | None = None,
              steps: list[_Step] | None = None) -> list[Finding]:  # fmt: skip
     """Every checkpoint for one patient, as the record stood at the end of ``day``. ``facts``: the report's
     plan facts (read once per plan); ``steps``: the rules made ready once per report."""
@@ -196,12 +196,12 @@ def evaluate(record: RecordView, rules: RuleSet, day: date, facts: PlanFactsMemo
 
 
 def evaluate_all(records: Iterable[RecordView], rules: RuleSet, day: date,
-                 facts: PlanFactsMemo | None = None) -> dict[int, list[Finding]]:  # fmt: skip
+                 facts: PlanDrugsMemo | None = None) -> dict[int, list[Finding]]:  # fmt: skip
     """Every checkpoint for each patient; records with the same ``memo_key`` (the same inputs to every rule:
     no plan, no flag, the same screenings in reach) are evaluated once."""
     found: dict[int, list[Finding]] = {}
     known: dict[object, list[Finding]] = {}
-    facts = PlanFactsMemo() if facts is None else facts
+    facts = PlanDrugsMemo() if facts is None else facts
     steps = _steps(rules)
     for record in records:
         key = record.memo_key(day)

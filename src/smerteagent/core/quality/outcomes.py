@@ -12,7 +12,7 @@ from statistics import median
 from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.quality.records import (
     SUICIDE_FLAGS,
-    PlanFactsMemo,
+    PlanDrugsMemo,
     RecordView,
     drug_facts,
     long_term,
@@ -79,9 +79,9 @@ def _median(values: Sequence[float]) -> float | None:
 class _Tally:
     """Counts over the patients of one period, read at its last day."""
 
-    def __init__(self, day: date, long_term_days: int, facts: PlanFactsMemo | None = None) -> None:
+    def __init__(self, day: date, long_term_days: int, facts: PlanDrugsMemo | None = None) -> None:
         self.day, self.long_term_days = day, long_term_days
-        self.facts = PlanFactsMemo() if facts is None else facts
+        self.facts = PlanDrugsMemo() if facts is None else facts
         self.patients = self.opioid = self.opioid_long = self.not_counted = 0
         self.levels = dict.fromkeys(MME_LEVELS, 0)
         self.with_sedative = self.with_gabapentinoid = self.on_addictive = self.tapering = 0
@@ -177,7 +177,7 @@ def _flag_delays(records: Iterable[RecordView], start: date, end: date) -> tuple
 
 
 def outcomes(records: Sequence[RecordView], start: date, end: date, long_term_days: int,
-             facts: PlanFactsMemo | None = None) -> dict[str, float | None]:  # fmt: skip
+             facts: PlanDrugsMemo | None = None) -> dict[str, float | None]:  # fmt: skip
     """Every outcome over ``records`` (the patients seen in the period), read at ``end``."""
     tally = _Tally(end, long_term_days, facts)
     for record in records:
@@ -200,14 +200,14 @@ def months(start: date, end: date) -> list[tuple[date, date]]:
 
 
 def trends(records: Sequence[RecordView], start: date, end: date, long_term_days: int,
-           facts: PlanFactsMemo | None = None) -> list[MonthTrend]:  # fmt: skip
+           facts: PlanDrugsMemo | None = None) -> list[MonthTrend]:  # fmt: skip
     """Month by month: the patients seen that month, read at its last day (a few outcomes)."""
     seen: dict[str, list[RecordView]] = {}
     for record in records:
         for month in record.visit_months():
             seen.setdefault(month, []).append(record)
     found: list[MonthTrend] = []
-    facts = PlanFactsMemo() if facts is None else facts
+    facts = PlanDrugsMemo() if facts is None else facts
     for first, last in months(start, end):
         tally = _Tally(last, long_term_days, facts)
         for record in seen.get(f"{first:%Y-%m}", []):

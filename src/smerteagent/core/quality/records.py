@@ -173,7 +173,7 @@ def opioid_mme(plan: CarePlan | None) -> tuple[bool, float | None]:
     return True, sum(f.daily_mme or 0.0 for f in opioids)
 
 
-class PlanFacts(NamedTuple):
+class PlanDrugs(NamedTuple):
     """What the rules and the outcomes read of a plan's drugs."""
 
     opioid_mme: tuple[bool, float | None]
@@ -182,7 +182,7 @@ class PlanFacts(NamedTuple):
     tapering: bool  # a tapering plan for one of them
 
 
-def plan_facts(plan: CarePlan) -> PlanFacts:
+def plan_drugs(plan: CarePlan) -> PlanDrugs:
     """``addictive`` and ``opioid_mme`` of the plan, in one pass over its drugs."""
     drugs: list[tuple[PlannedMedication, DrugFacts]] = []
     classes: set[str] = set()
@@ -199,20 +199,20 @@ def plan_facts(plan: CarePlan) -> PlanFacts:
             drugs.append((medication, facts))
             classes.add(facts.drug_class)
             tapering = tapering or medication.tapering is not None
-    return PlanFacts((on_opioid, total if on_opioid and counted else None), drugs, classes, tapering)
+    return PlanDrugs((on_opioid, total if on_opioid and counted else None), drugs, classes, tapering)
 
 
-class PlanFactsMemo:
+class PlanDrugsMemo:
     """Each plan's drug facts worked out once per report, though the rules, the outcomes and every month of
     the trends read them (a plan is known by its identity, and kept, so an id is never taken for another's)."""
 
     def __init__(self) -> None:
-        self._known: dict[int, tuple[CarePlan, PlanFacts]] = {}
+        self._known: dict[int, tuple[CarePlan, PlanDrugs]] = {}
 
-    def __call__(self, plan: CarePlan) -> PlanFacts:
+    def __call__(self, plan: CarePlan) -> PlanDrugs:
         known = self._known.get(id(plan))
         if known is None or known[0] is not plan:
-            known = self._known[id(plan)] = (plan, plan_facts(plan))
+            known = self._known[id(plan)] = (plan, plan_drugs(plan))
         return known[1]
 
 

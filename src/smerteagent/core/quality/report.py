@@ -13,7 +13,7 @@ from typing import Any
 from smerteagent.core.errors import SmerteAgentError
 from smerteagent.core.quality.checkpoints import FULFILLED, NOT_FULFILLED, NOT_RELEVANT, Finding, evaluate_all
 from smerteagent.core.quality.outcomes import MonthTrend, outcomes, trends
-from smerteagent.core.quality.records import PlanFactsMemo, RecordView
+from smerteagent.core.quality.records import PlanDrugsMemo, RecordView
 from smerteagent.core.quality.rules import RuleSet
 
 
@@ -127,7 +127,7 @@ def build_report(records: Sequence[RecordView], rules: RuleSet, start: date, end
     """The report over the patients seen between ``start`` and ``end`` (both included)."""
     check_period(start, end)
     seen = sorted((r for r in records if r.seen_between(start, end)), key=lambda r: r.patient_id)
-    facts = PlanFactsMemo()  # each plan's drugs read once, for the rules, the outcomes and the trends
+    facts = PlanDrugsMemo()  # each plan's drugs read once, for the rules, the outcomes and the trends
     findings = evaluate_all(seen, rules, end, facts)
     rows, reasons = _rows(rules, findings, language)
     sample = None
