@@ -94,7 +94,9 @@ class _Tally:
     def add(self, record: RecordView, since: date, *, whole: bool = True) -> None:
         """Count one patient; ``whole=False`` (a month of the trends): the drugs and the latest PEG only."""
         self.patients += 1
-        self._drugs(record, record.plan_on(self.day), whole)
+        plan = record.plan_on(self.day)
+        if plan is not None and plan.medications:  # most patients: no drugs to count
+            self._drugs(record, plan, whole)
         if not whole:
             peg = record.latest_total("peg", since, self.day)
             if peg is not None:
@@ -108,9 +110,7 @@ class _Tally:
             if totals is not None:
                 self.changes[form].append(totals[1] - totals[0])
 
-    def _drugs(self, record: RecordView, plan: CarePlan | None, whole: bool) -> None:
-        if plan is None or not plan.medications:
-            return
+    def _drugs(self, record: RecordView, plan: CarePlan, whole: bool) -> None:
         (on_opioid, mme), drugs, classes, tapering = self.facts(plan)
         self.on_addictive += bool(drugs)
         self.tapering += tapering
