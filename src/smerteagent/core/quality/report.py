@@ -119,7 +119,7 @@ def _rows(rules: RuleSet, findings: dict[int, list[Finding]],
     rows = [CheckpointRow(rule.id, rule.number, rule.label(language), len(findings) - counts[i][NOT_RELEVANT],
                           counts[i][FULFILLED], counts[i][NOT_RELEVANT], tuple(sorted(failing[i])))
             for i, rule in enumerate(rules.checkpoints)]  # fmt: skip
-    return rows, {rule.id: {p: reasons[i][p] for p in sorted(reasons[i])} for i, rule in enumerate(rules.checkpoints)}
+    return rows, {rule.id: reasons[i] for i, rule in enumerate(rules.checkpoints)}  # looked up by patient
 
 
 def build_report(records: Sequence[RecordView], rules: RuleSet, start: date, end: date, language: str = "da",
