@@ -160,7 +160,7 @@ def _medications(connection: Connection, seen: Any, end: datetime) -> defaultdic
     m = PlanMedicationRow
     statement = (
         select(m.plan_version_id, m.drug, m.dose, m.daily_dose_mg, m.started_on, m.re_evaluate_on,
-               type_coerce(m.tapering, Text), m.indication, m.evaluated_on, m.evaluation_result)
+               cast(m.tapering, Text), m.indication, m.evaluated_on, m.evaluation_result)  # text on both databases
         .join(CarePlanVersionRow, CarePlanVersionRow.id == m.plan_version_id)
         .join(CarePlanRow, CarePlanRow.id == CarePlanVersionRow.care_plan_id)
         .where(CarePlanVersionRow.created_at < end)
@@ -171,17 +171,15 @@ def _medications(connection: Connection, seen: Any, end: datetime) -> defaultdic
     found: defaultdict[int, list[PlannedMedication]] = defaultdict(list)
     made: dict[tuple[Any, ...], PlannedMedication] = {}  # a plan's next version mostly repeats its drugs
     tapers = _Decoded(lambda text: tapering_from_json(_decoded(text)))
-    for version, *fields in connection.execute(statement).all():
-        if not isinstance(fields[5], str | None):  # PostgreSQL hands the tapering plan over read
-            fields[5] = json.dumps(fields[5], sort_keys=True)
-        key = tuple(fields)
+    for row in connection.execute(statement).all():
+        key = row[1:]
         medication = made.get(key)
         if medication is None:
-            name, dose, daily, started, again, tapering, indication, evaluated, result = fields
+            name, dose, daily, started, again, tapering, indication, evaluated, result = key
             taper = tapers(tapering) if tapering and tapering != "null" else None
             medication = made[key] = PlannedMedication(name, dose, daily, started, again, taper, indication,
                                                        evaluated, result)  # fmt: skip
-        found[version].append(medication)
+        found[row[0]].append(medication)
     return found
 
 
