@@ -239,7 +239,8 @@ class QualitySummaries:
         none: frozenset[Any] = frozenset()
         empty: dict[Any, Any] = {}
         found = []
-        for pid, (name, cpr) in sorted((pid, names[pid]) for pid in seen):
+        for pid in sorted(seen):
+            name, cpr = names[pid]
             hits, answered = windows.get(pid, (none, none))
             found.append(QualitySummary(
                 request, pid, name, cpr, hits, answered, tuple(flagged.get(pid, ())), actions.get(pid, empty),

@@ -187,7 +187,7 @@ def evaluate(record: RecordView, rules: RuleSet, day: date, facts: PlanDrugsMemo
     context = Context(record, day, plan, rules, drugs)
     findings = []
     for rule, check, fulfilled, not_relevant in _steps(rules) if steps is None else steps:
-        if not _applies(rule, context):
+        if rule.applies_to != "all" and not _applies(rule, context):
             findings.append(not_relevant)
             continue
         reasons = check(rule, context)

@@ -102,7 +102,7 @@ class _Tally:
             if peg is not None:
                 self.latest_peg.append(peg)
             return
-        startback = record.latest_band("startback", self.day, self.groups)
+        startback = record.latest_band("startback", self.day, STARTBACK_GROUPS)
         if startback is not None:
             self.groups[startback] += 1
         for form in CHANGE_FORMS:
