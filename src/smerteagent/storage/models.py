@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -113,6 +115,31 @@ class ResponseRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (Index("ix_responses_form", "form_id", "status"),)
+
+
+class ScreeningFactRow(Base):
+    """A completed questionnaire as the quality report reads it: narrow (no answers), with its patient, total
+    and flags at hand. Kept by database triggers on ``responses`` and ``encounters`` (migration 0007i16), so
+    every write — screenings, imports, demo data, corrections — updates it in its own transaction; the
+    program never writes it."""
+
+    __tablename__ = "screening_facts"
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    patient_id: Mapped[int] = mapped_column(Integer)
+    form_id: Mapped[str] = mapped_column(String(64))
+    completed_at: Mapped[datetime] = mapped_column(DateTime)
+    total: Mapped[float | None] = mapped_column(Float, doc="results.total, as the report reads it")
+    band: Mapped[str | None] = mapped_column(String(64))
+    item9_missing: Mapped[bool] = mapped_column(Boolean, doc="the flags hold suicide_item_missing")
+    suicide_flags: Mapped[str | None] = mapped_column(Text, doc="the flags (JSON) when a suicide-risk flag is one")
+
+    __table_args__ = (
+        Index("ix_screening_facts_form", "form_id", "patient_id", "completed_at", "response_id", "total", "band",
+              "item9_missing"),  # read in its order (no sorting) and nothing else: the report's rows
+        Index("ix_screening_facts_suicide", "completed_at", sqlite_where=text("suicide_flags IS NOT NULL"),
+              postgresql_where=text("suicide_flags IS NOT NULL")),
+    )  # fmt: skip
 
 
 class SafetyActionRow(Base):

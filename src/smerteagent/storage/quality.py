@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Text, and_, case, cast, func, not_, or_, select, type_coerce, union
@@ -24,6 +27,7 @@ from smerteagent.storage.models import (
     PlanMedicationRow,
     ResponseRow,
     SafetyActionRow,
+    ScreeningFactRow,
 )
 
 AnySelect = Select[*tuple[Any, ...]]  # any columns
@@ -156,7 +160,7 @@ def _medications(connection: Connection, seen: Any, end: datetime) -> defaultdic
     m = PlanMedicationRow
     statement = (
         select(m.plan_version_id, m.drug, m.dose, m.daily_dose_mg, m.started_on, m.re_evaluate_on,
-               type_coerce(m.tapering, Text), m.indication, m.evaluated_on, m.evaluation_result)
+               cast(m.tapering, Text), m.indication, m.evaluated_on, m.evaluation_result)  # text on both databases
         .join(CarePlanVersionRow, CarePlanVersionRow.id == m.plan_version_id)
         .join(CarePlanRow, CarePlanRow.id == CarePlanVersionRow.care_plan_id)
         .where(CarePlanVersionRow.created_at < end)
@@ -165,14 +169,34 @@ def _medications(connection: Connection, seen: Any, end: datetime) -> defaultdic
     if seen is not None:
         statement = statement.where(CarePlanRow.patient_id.in_(select(seen.c.patient_id)))
     found: defaultdict[int, list[PlannedMedication]] = defaultdict(list)
-    for version, name, dose, daily, started, again, tapering, indication, evaluated, result in connection.execute(
-        statement
-    ).all():
-        taper = tapering_from_json(_decoded(tapering)) if tapering and tapering != "null" else None
-        found[version].append(
-            PlannedMedication(name, dose, daily, started, again, taper, indication, evaluated, result)
-        )
+    made: dict[tuple[Any, ...], PlannedMedication] = {}  # a plan's next version mostly repeats its drugs
+    tapers = _Decoded(lambda text: tapering_from_json(_decoded(text)))
+    for row in connection.execute(statement).all():
+        key = row[1:]
+        medication = made.get(key)
+        if medication is None:
+            name, dose, daily, started, again, tapering, indication, evaluated, result = key
+            taper = tapers(tapering) if tapering and tapering != "null" else None
+            medication = made[key] = PlannedMedication(name, dose, daily, started, again, taper, indication,
+                                                       evaluated, result)  # fmt: skip
+        found[row[0]].append(medication)
     return found
+
+
+class _Decoded(dict[str, Any]):
+    """A JSON text read into its value once per distinct text (the values are immutable: shared safely); a
+    value the driver has read already (PostgreSQL) is converted as it is."""
+
+    def __init__(self, read: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._read = read
+
+    def __missing__(self, text: str) -> Any:
+        value = self[text] = self._read(text)
+        return value
+
+    def __call__(self, text: Any) -> Any:
+        return self[text] if isinstance(text, str) else self._read(text)
 
 
 def _plan(row: Any, medications: tuple[PlannedMedication, ...]) -> CarePlan:
@@ -203,19 +227,20 @@ class QualitySummaries:
 
     def summaries(self, request: SummaryRequest) -> list[QualitySummary]:
         start, end = _midnight(request.start), _midnight(request.day + timedelta(days=1))
-        seen = _seen(start, end)
         with reading(self._engine) as connection:
-            names = QualityRecords._names(connection, seen)
+            visits, visited = self._months(connection, start, end, request)
+            plans, planned = self._plans(connection, start, end)
+            names = self._names(connection)
             windows = self._windows(connection, end, request)
             startback, changes, peg = self._totals(connection, end, request)
             flagged = self._flagged(connection, end)
             actions = self._actions(connection) if flagged else {}
-            plans = self._plans(connection, seen, end)
-            visits = self._months(connection, end, request)
+        seen = visited | planned  # a visit or a care-plan version in the period
         none: frozenset[Any] = frozenset()
         empty: dict[Any, Any] = {}
         found = []
-        for pid, (name, cpr) in sorted(names.items()):
+        for pid in sorted(seen):
+            name, cpr = names[pid]
             hits, answered = windows.get(pid, (none, none))
             found.append(QualitySummary(
                 request, pid, name, cpr, hits, answered, tuple(flagged.get(pid, ())), actions.get(pid, empty),
@@ -226,38 +251,38 @@ class QualitySummaries:
 
     @staticmethod
     def _completed(statement: AnySelect, end: datetime) -> AnySelect:
-        """Completed screenings by the end, of every patient: the few rows per patient of the patients not
-        seen in the period cost less than asking SQL for the period's patients again in every query."""
-        return statement.join(EncounterRow, EncounterRow.id == ResponseRow.encounter_id).where(
-            ResponseRow.status == "complete", ResponseRow.completed_at < end)  # fmt: skip
+        """Completed screenings by the end, of every patient, from the narrow screening facts: the few rows per
+        patient of the patients not seen in the period cost less than asking SQL for the period's patients
+        again in every query."""
+        return statement.where(ScreeningFactRow.completed_at < end)
 
     def _windows(
         self, connection: Connection, end: datetime, request: SummaryRequest
     ) -> dict[int, tuple[frozenset[tuple[tuple[str, ...], date]], frozenset[date]]]:
         """Per patient: which windows hold a completed form, since which days PHQ-9 item 9 was answered."""
-        r = ResponseRow
+        r = ScreeningFactRow
         tests: list[ColumnElement[bool]] = [
             r.form_id.in_(forms)
             if first == date.min
             else and_(r.form_id.in_(forms), r.completed_at >= _midnight(first))
             for forms, first in request.windows
         ]
-        answered = not_(func.coalesce(cast(r.flags, Text), "").like('%"suicide_item_missing"%'))
-        tests += [and_(r.form_id == "phq9", r.completed_at >= _midnight(first), answered)
+        tests += [and_(r.form_id == "phq9", r.completed_at >= _midnight(first), not_(r.item9_missing))
                   for first in request.suicide_item]  # fmt: skip
-        columns: AnySelect = select(EncounterRow.patient_id, *(func.max(case((test, 1), else_=0)) for test in tests))
-        statement = (
-            self._completed(columns, end)
-            .where(r.form_id.in_(sorted(request.forms())))
-            .group_by(EncounterRow.patient_id)
-        )
+        columns: AnySelect = select(r.patient_id, *(func.max(case((test, 1), else_=0)) for test in tests))
+        statement = self._completed(columns, end).where(r.form_id.in_(sorted(request.forms()))).group_by(r.patient_id)
         count = len(request.windows)
         found = {}
+        alike: dict[tuple[Any, ...], tuple[frozenset[tuple[tuple[str, ...], date]], frozenset[date]]] = {}
         for pid, *hits in connection.execute(statement).all():
-            found[pid] = (
-                frozenset(w for w, hit in zip(request.windows, hits[:count], strict=True) if hit),
-                frozenset(d for d, hit in zip(request.suicide_item, hits[count:], strict=True) if hit),
-            )
+            key = tuple(hits)
+            sets = alike.get(key)
+            if sets is None:  # a few combinations of windows filled, shared by many patients
+                sets = alike[key] = (
+                    frozenset(w for w, hit in zip(request.windows, hits[:count], strict=True) if hit),
+                    frozenset(d for d, hit in zip(request.suicide_item, hits[count:], strict=True) if hit),
+                )
+            found[pid] = sets
         return found
 
     def _totals(
@@ -265,37 +290,36 @@ class QualitySummaries:
     ) -> tuple[dict[int, str], dict[int, dict[str, tuple[float, float]]], dict[int, dict[int, float]]]:
         """The latest STarT Back group; first and latest total of each change form (two or more); the latest
         PEG total per trend month — read from the rows that carry them, in time order."""
-        r = ResponseRow
-        total = r.results["total"].as_float()
+        r = ScreeningFactRow
         months = case(*((and_(r.completed_at >= _midnight(first), r.completed_at < _midnight(last + timedelta(days=1))),
                          index) for index, (first, last) in enumerate(request.months)), else_=-1)  # fmt: skip
         month = case((r.form_id == "peg", months), else_=-1)  # only the PEG's month is read: spare the others
-        columns: AnySelect = select(EncounterRow.patient_id, r.form_id, month, total, r.band)
-        statement = self._completed(columns, end).where(
-            or_(r.form_id.in_(request.change_forms),
-                and_(r.form_id == "startback", r.band.in_(request.startback_bands)))
-        ).order_by(EncounterRow.patient_id, r.completed_at, r.id)  # fmt: skip
+        columns: AnySelect = select(r.patient_id, r.form_id, month, r.total, r.band)
+        statement = (
+            self._completed(columns, end)
+            .where(
+                r.form_id.in_(sorted({*request.change_forms, "startback"})),  # one range of the index, in its order
+                or_(
+                    and_(r.form_id != "startback", r.total.is_not(None)),
+                    and_(r.form_id == "startback", r.band.in_(request.startback_bands)),
+                ),
+            )
+            .order_by(r.form_id, r.patient_id, r.completed_at, r.response_id)
+        )
         startback: dict[int, str] = {}
-        totals: dict[int, dict[str, list[float]]] = {}
+        changes: dict[int, dict[str, tuple[float, float]]] = {}
         peg: dict[int, dict[int, float]] = {}
-        for pid, form_id, index, value, band in connection.execute(statement).all():
+        for (form_id, pid), group in groupby(connection.execute(statement).all(), key=itemgetter(1, 0)):
+            rows = list(group)  # one patient's rows of one form, in time order
             if form_id == "startback":
-                startback[pid] = band
+                startback[pid] = rows[-1][4]
                 continue
-            if value is None:  # a change form without a total (filtered here: SQL would extract it twice)
-                continue
-            forms = totals.get(pid)
-            if forms is None:
-                forms = totals[pid] = {}
-            seen_totals = forms.get(form_id)
-            if seen_totals is None:
-                forms[form_id] = [value, value, 1]
-            else:
-                seen_totals[1] = value
-                seen_totals[2] += 1
-            if form_id == "peg" and index >= 0:
-                peg.setdefault(pid, {})[index] = value
-        changes = {pid: {f: (t[0], t[1]) for f, t in forms.items() if t[2] >= 2} for pid, forms in totals.items()}
+            if len(rows) >= 2:
+                changes.setdefault(pid, {})[form_id] = (rows[0][3], rows[-1][3])
+            if form_id == "peg":
+                months_read = {index: value for _pid, _form, index, value, _band in rows if index >= 0}
+                if months_read:
+                    peg[pid] = months_read
         return startback, changes, peg
 
     @staticmethod
@@ -310,14 +334,21 @@ class QualitySummaries:
             .group_by(EncounterRow.patient_id, SafetyActionRow.response_id, SafetyActionRow.flag)
         )  # fmt: skip
         found: dict[int, dict[tuple[int, str], datetime]] = {}
-        for pid, rid, flag, first in connection.execute(statement):
+        for pid, rid, flag, first in connection.execute(statement).all():
             found.setdefault(pid, {})[(rid, flag)] = first
         return found
 
     @staticmethod
-    def _plans(connection: Connection, seen: Any, end: datetime) -> dict[int, list[CarePlan]]:
-        """The care-plan versions by the end. Only the latest is read whole (the checkpoints read the plan
-        that stood at the end: the latest); the earlier ones only for their drugs (trends, tapering)."""
+    def _names(connection: Connection) -> dict[int, tuple[str, str | None]]:
+        """Every patient's name and CPR (a plain pass costs less than asking for the period's patients)."""
+        statement = select(PatientRow.id, PatientRow.given_name, PatientRow.family_name, PatientRow.cpr)
+        return {pid: (f"{given} {family}", cpr) for pid, given, family, cpr in connection.execute(statement).all()}
+
+    @staticmethod
+    def _plans(connection: Connection, start: datetime, end: datetime) -> tuple[dict[int, list[CarePlan]], set[int]]:
+        """The care-plan versions by the end, of every patient, and the patients with a version made in the
+        period. Only the latest is read whole (the checkpoints read the plan that stood at the end: the
+        latest); the earlier ones only for their drugs (trends, tapering)."""
         v = CarePlanVersionRow
         statement = (
             select(CarePlanRow.patient_id, v.id, v.number, v.status, v.created_at, v.follow_up_on, v.consent_given,
@@ -325,14 +356,17 @@ class QualitySummaries:
                    type_coerce(v.consent_risks, Text), v.consent_by, v.medication_reviewed_on,
                    type_coerce(v.letters, Text))
             .join(v, v.care_plan_id == CarePlanRow.id)
-            .where(CarePlanRow.patient_id.in_(select(seen.c.patient_id)), v.created_at < end)
+            .where(v.created_at < end)
             .order_by(v.created_at, v.number)
         )  # fmt: skip
         rows = connection.execute(statement).all()
         drugs = _medications(connection, None, end)
+        planned = {row[0] for row in rows if row[4] >= start}
         latest = {row[0]: index for index, row in enumerate(rows)}
         found: dict[int, list[CarePlan]] = {}
         none: tuple[PlannedMedication, ...] = ()
+        risk_lists = _Decoded(lambda text: tuple(_decoded(text) or ()))  # a clinic ticks the same few checklists
+        letter_lists = _Decoded(lambda text: letters_from_json(_decoded(text)))
         for index, (pid, version, number, status, created, *rest) in enumerate(rows):
             medications = tuple(drugs[version]) if version in drugs else none
             if latest[pid] != index:
@@ -341,47 +375,58 @@ class QualitySummaries:
                 follow_up, ticked, reviewed, stance, consent_on, covers, risks, by, reviewed_on, letters = rest
                 consent = None
                 if consent_on:
-                    risks = tuple(_decoded(risks) or ()) if risks and risks not in ("[]", "null") else ()
+                    risks = risk_lists(risks) if risks and risks not in ("[]", "null") else ()
                     consent = InformedConsent(consent_on, covers or "", risks, by)
                 plan = CarePlan(
                     pid, number=number, status=status, medications=medications, follow_up_on=follow_up,
                     consent_given=ticked, medication_reviewed=reviewed, abuse_stance=stance, created_at=created,
                     consent=consent, medication_reviewed_on=reviewed_on,
-                    letters=letters_from_json(_decoded(letters)) if letters and letters not in ("[]", "null") else (),
+                    letters=letter_lists(letters) if letters and letters not in ("[]", "null") else (),
                 )  # fmt: skip
-            found.setdefault(pid, []).append(plan)
-        return found
+            versions = found.get(pid)
+            if versions is None:
+                found[pid] = [plan]
+            else:
+                versions.append(plan)
+        return found, planned
 
     def _flagged(self, connection: Connection, end: datetime) -> dict[int, list[Screening]]:
         """The completed screenings that raised a suicide-risk flag, in time order."""
-        r = ResponseRow
-        columns: AnySelect = select(
-            EncounterRow.patient_id, r.id, r.form_id, r.completed_at, r.band, type_coerce(r.flags, Text)
+        r = ScreeningFactRow
+        columns: AnySelect = select(r.patient_id, r.response_id, r.form_id, r.completed_at, r.band, r.suicide_flags)
+        statement = (
+            self._completed(columns, end).where(r.suicide_flags.is_not(None)).order_by(r.completed_at, r.response_id)
         )
-        flagged = cast(r.flags, Text).like('%"suicide_risk%')
-        statement = self._completed(columns, end).where(flagged).order_by(r.completed_at, r.id)
         found: dict[int, list[Screening]] = {}
         for pid, rid, form_id, completed, band, flags in connection.execute(statement).all():
             found.setdefault(pid, []).append(Screening(rid, form_id, completed, band, None, frozenset(_decoded(flags))))
         return found
 
     @staticmethod
-    def _months(connection: Connection, end: datetime, request: SummaryRequest) -> dict[int, tuple[str, ...]]:
-        """The trend months with a visit (any day of the calendar month), per patient."""
+    def _months(
+        connection: Connection, start: datetime, end: datetime, request: SummaryRequest
+    ) -> tuple[dict[int, tuple[str, ...]], set[int]]:
+        """The trend months with a visit (any day of the calendar month), per patient; and the patients with
+        a visit in the period itself (the first month may begin before it)."""
         e, starts = EncounterRow, request.month_starts()
-        if not starts:
-            return {}
         bounds = [*starts[1:], request.day + timedelta(days=1)]
         spans = enumerate(zip(starts, bounds, strict=True))
         month = case(*((and_(e.started_at >= _midnight(first), e.started_at < _midnight(following)), index)
                        for index, (first, following) in spans), else_=-1)  # fmt: skip
         statement = (
-            select(e.patient_id, month)
-            .where(e.started_at >= _midnight(starts[0]), e.started_at < end)
+            select(e.patient_id, month, case((e.started_at >= start, 1), else_=0))
+            .where(e.started_at >= _midnight(starts[0]), e.started_at < end)  # starts[0]: at or before start
             .distinct()
         )  # fmt: skip
         keys = [f"{first:%Y-%m}" for first in starts]
         found: dict[int, list[str]] = {}
-        for pid, index in connection.execute(statement).all():
-            found.setdefault(pid, []).append(keys[index])
-        return {pid: tuple(sorted(found_months)) for pid, found_months in found.items()}
+        visited = set()
+        for pid, index, in_period in connection.execute(statement).all():
+            seen_months = found.get(pid)
+            if seen_months is None:
+                found[pid] = [keys[index]]
+            elif keys[index] not in seen_months:  # the first month twice: before the period and in it
+                seen_months.append(keys[index])
+            if in_period:
+                visited.add(pid)
+        return {pid: tuple(sorted(found_months)) for pid, found_months in found.items()}, visited

@@ -16,5 +16,6 @@ KNOWN_REVISIONS = (
     "0005i16",
     "0006i15b",
     "0006i15c",
+    "0007i16",
 )
 HEAD = KNOWN_REVISIONS[-1]

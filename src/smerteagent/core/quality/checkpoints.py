@@ -4,11 +4,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from smerteagent.core.careplan.plan import LETTER_KINDS, CarePlan, PlannedMedication
-from smerteagent.core.quality.records import SUICIDE_FLAGS, DrugFacts, RecordView, addictive, long_term
+from smerteagent.core.quality.records import (
+    SUICIDE_FLAGS,
+    DrugFacts,
+    PlanDrugsMemo,
+    RecordView,
+    addictive,
+    long_term,
+)
 from smerteagent.core.quality.rules import CheckpointRule, RuleSet
 from smerteagent.i18n import _, day
 
@@ -22,15 +30,15 @@ class Finding:
     reasons: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Context:
-    """What every rule reads: the record, the end of the period and the plan that stood then."""
+class Context(NamedTuple):
+    """What every rule reads: the record, the end of the period and the plan that stood then (a tuple: one
+    is made per patient and report)."""
 
     record: RecordView
     day: date
     plan: CarePlan | None
     rules: RuleSet
-    drugs: list[tuple[PlannedMedication, DrugFacts]] = field(default_factory=list)  # the addictive ones
+    drugs: list[tuple[PlannedMedication, DrugFacts]]  # the addictive ones
 
     def recent(self, forms: tuple[str, ...], within_days: int | None) -> bool:
         start = self.day - timedelta(days=within_days) if within_days else date.min
@@ -40,6 +48,8 @@ class Context:
 def _applies(rule: CheckpointRule, context: Context) -> bool:
     if rule.applies_to == "all":
         return True
+    if context.plan is None:  # every other rule concerns what a plan holds
+        return False
     if rule.applies_to == "letters":
         return context.plan is not None and any(x.received_on <= context.day for x in context.plan.letters)
     drugs = context.drugs
@@ -154,33 +164,53 @@ RULE_FUNCTIONS: dict[str, Callable[[CheckpointRule, Context], list[str]]] = {
 }
 
 
-def evaluate(record: RecordView, rules: RuleSet, day: date) -> list[Finding]:
-    """Every checkpoint for one patient, as the record stood at the end of ``day``."""
+class _Step(NamedTuple):
+    """A checkpoint ready to read records: its rule function, and its findings without reasons (shared)."""
+
+    rule: CheckpointRule
+    check: Callable[[CheckpointRule, Context], list[str]]
+    fulfilled: Finding
+    not_relevant: Finding
+
+
+def _steps(rules: RuleSet) -> list[_Step]:
+    return [_Step(rule, RULE_FUNCTIONS[rule.rule], Finding(rule.id, FULFILLED), Finding(rule.id, NOT_RELEVANT))
+            for rule in rules.checkpoints]  # fmt: skip
+
+
+def evaluate(record: RecordView, rules: RuleSet, day: date, facts: PlanDrugsMemo | None = None,
+             steps: list[_Step] | None = None) -> list[Finding]:  # fmt: skip
+    """Every checkpoint for one patient, as the record stood at the end of ``day``. ``facts``: the report's
+    plan facts (read once per plan); ``steps``: the rules made ready once per report."""
     plan = record.plan_on(day)
-    context = Context(record, day, plan, rules, addictive(plan))
+    drugs = (facts(plan).drugs if facts is not None else addictive(plan)) if plan is not None else []
+    context = Context(record, day, plan, rules, drugs)
     findings = []
-    for rule in rules.checkpoints:
-        if not _applies(rule, context):
-            findings.append(Finding(rule.id, NOT_RELEVANT))
+    for rule, check, fulfilled, not_relevant in _steps(rules) if steps is None else steps:
+        if rule.applies_to != "all" and not _applies(rule, context):
+            findings.append(not_relevant)
             continue
-        reasons = RULE_FUNCTIONS[rule.rule](rule, context)
-        findings.append(Finding(rule.id, NOT_FULFILLED if reasons else FULFILLED, tuple(reasons)))
+        reasons = check(rule, context)
+        findings.append(Finding(rule.id, NOT_FULFILLED, tuple(reasons)) if reasons else fulfilled)
     return findings
 
 
-def evaluate_all(records: Iterable[RecordView], rules: RuleSet, day: date) -> dict[int, list[Finding]]:
+def evaluate_all(records: Iterable[RecordView], rules: RuleSet, day: date,
+                 facts: PlanDrugsMemo | None = None) -> dict[int, list[Finding]]:  # fmt: skip
     """Every checkpoint for each patient; records with the same ``memo_key`` (the same inputs to every rule:
     no plan, no flag, the same screenings in reach) are evaluated once."""
     found: dict[int, list[Finding]] = {}
     known: dict[object, list[Finding]] = {}
+    facts = PlanDrugsMemo() if facts is None else facts
+    steps = _steps(rules)
     for record in records:
         key = record.memo_key(day)
         if key is None:
-            found[record.patient_id] = evaluate(record, rules, day)
+            found[record.patient_id] = evaluate(record, rules, day, facts, steps)
             continue
         findings = known.get(key)
         if findings is None:
-            findings = known[key] = evaluate(record, rules, day)
+            findings = known[key] = evaluate(record, rules, day, facts, steps)
         found[record.patient_id] = findings
     return found
 

@@ -8,16 +8,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import median
-from typing import NamedTuple
 
-from smerteagent.core.careplan.plan import CarePlan, PlannedMedication
+from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.quality.records import (
     SUICIDE_FLAGS,
-    DrugFacts,
+    PlanDrugsMemo,
     RecordView,
-    addictive,
     drug_facts,
     long_term,
+    opioid_mme,
 )
 from smerteagent.i18n import N_, _, number
 
@@ -77,36 +76,12 @@ def _median(values: Sequence[float]) -> float | None:
     return round(median(values), 2) if values else None
 
 
-def _opioid_mme(plan: CarePlan | None) -> tuple[bool, float | None]:
-    """On an opioid, and the total daily MME (None when any opioid cannot be counted)."""
-    opioids = [drug_facts(m) for m in plan.medications] if plan else []
-    opioids = [f for f in opioids if f.drug_class == "opioid"]
-    if not opioids:
-        return False, None
-    if any(f.daily_mme is None for f in opioids):
-        return True, None
-    return True, sum(f.daily_mme or 0.0 for f in opioids)
-
-
-class _PlanFacts(NamedTuple):
-    opioid_mme: tuple[bool, float | None]
-    drugs: list[tuple[PlannedMedication, DrugFacts]]  # the dependence-forming ones
-    classes: set[str]
-    tapering: bool  # a tapering plan for one of them
-
-
-def _plan_facts(plan: CarePlan) -> _PlanFacts:
-    drugs = addictive(plan)
-    return _PlanFacts(_opioid_mme(plan), drugs, {facts.drug_class for _m, facts in drugs},
-                      any(m.tapering is not None for m, _f in drugs))  # fmt: skip
-
-
 class _Tally:
     """Counts over the patients of one period, read at its last day."""
 
-    def __init__(self, day: date, long_term_days: int, known: dict[int, _PlanFacts] | None = None) -> None:
+    def __init__(self, day: date, long_term_days: int, facts: PlanDrugsMemo | None = None) -> None:
         self.day, self.long_term_days = day, long_term_days
-        self.known = {} if known is None else known  # by id() of a plan the records hold: read once per report
+        self.facts = PlanDrugsMemo() if facts is None else facts
         self.patients = self.opioid = self.opioid_long = self.not_counted = 0
         self.levels = dict.fromkeys(MME_LEVELS, 0)
         self.with_sedative = self.with_gabapentinoid = self.on_addictive = self.tapering = 0
@@ -119,13 +94,15 @@ class _Tally:
     def add(self, record: RecordView, since: date, *, whole: bool = True) -> None:
         """Count one patient; ``whole=False`` (a month of the trends): the drugs and the latest PEG only."""
         self.patients += 1
-        self._drugs(record, record.plan_on(self.day), whole)
+        plan = record.plan_on(self.day)
+        if plan is not None and plan.medications:  # most patients: no drugs to count
+            self._drugs(record, plan, whole)
         if not whole:
             peg = record.latest_total("peg", since, self.day)
             if peg is not None:
                 self.latest_peg.append(peg)
             return
-        startback = record.latest_band("startback", self.day, self.groups)
+        startback = record.latest_band("startback", self.day, STARTBACK_GROUPS)
         if startback is not None:
             self.groups[startback] += 1
         for form in CHANGE_FORMS:
@@ -133,13 +110,8 @@ class _Tally:
             if totals is not None:
                 self.changes[form].append(totals[1] - totals[0])
 
-    def _drugs(self, record: RecordView, plan: CarePlan | None, whole: bool) -> None:
-        if plan is None or not plan.medications:
-            return
-        known = self.known.get(id(plan))
-        if known is None:
-            known = self.known[id(plan)] = _plan_facts(plan)
-        (on_opioid, mme), drugs, classes, tapering = known
+    def _drugs(self, record: RecordView, plan: CarePlan, whole: bool) -> None:
+        (on_opioid, mme), drugs, classes, tapering = self.facts(plan)
         self.on_addictive += bool(drugs)
         self.tapering += tapering
         if not on_opioid:
@@ -165,7 +137,7 @@ class _Tally:
         self.tapering_opioid += 1
         first = next(p for p in record.plans if any(m.tapering and drug_facts(m).drug_class == "opioid"
                                                     for m in p.medications))  # fmt: skip
-        before = _opioid_mme(first)[1]
+        before = opioid_mme(first)[1]
         self.reduced += before is not None and mme is not None and mme < before
 
     def values(self) -> dict[str, float | None]:
@@ -204,9 +176,10 @@ def _flag_delays(records: Iterable[RecordView], start: date, end: date) -> tuple
     return delays, open_flags
 
 
-def outcomes(records: Sequence[RecordView], start: date, end: date, long_term_days: int) -> dict[str, float | None]:
+def outcomes(records: Sequence[RecordView], start: date, end: date, long_term_days: int,
+             facts: PlanDrugsMemo | None = None) -> dict[str, float | None]:  # fmt: skip
     """Every outcome over ``records`` (the patients seen in the period), read at ``end``."""
-    tally = _Tally(end, long_term_days)
+    tally = _Tally(end, long_term_days, facts)
     for record in records:
         tally.add(record, start)
     found = tally.values()
@@ -226,16 +199,17 @@ def months(start: date, end: date) -> list[tuple[date, date]]:
     return found
 
 
-def trends(records: Sequence[RecordView], start: date, end: date, long_term_days: int) -> list[MonthTrend]:
+def trends(records: Sequence[RecordView], start: date, end: date, long_term_days: int,
+           facts: PlanDrugsMemo | None = None) -> list[MonthTrend]:  # fmt: skip
     """Month by month: the patients seen that month, read at its last day (a few outcomes)."""
     seen: dict[str, list[RecordView]] = {}
     for record in records:
         for month in record.visit_months():
             seen.setdefault(month, []).append(record)
     found: list[MonthTrend] = []
-    known: dict[int, _PlanFacts] = {}
+    facts = PlanDrugsMemo() if facts is None else facts
     for first, last in months(start, end):
-        tally = _Tally(last, long_term_days, known)
+        tally = _Tally(last, long_term_days, facts)
         for record in seen.get(f"{first:%Y-%m}", []):
             tally.add(record, first, whole=False)
         values = tally.values()

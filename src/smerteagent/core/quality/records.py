@@ -162,6 +162,60 @@ def addictive(plan: CarePlan | None) -> list[tuple[PlannedMedication, DrugFacts]
     return [(m, facts) for m, facts in found if facts.drug_class in ADDICTIVE]
 
 
+def opioid_mme(plan: CarePlan | None) -> tuple[bool, float | None]:
+    """On an opioid, and the total daily MME (None when any opioid cannot be counted)."""
+    opioids = [drug_facts(m) for m in plan.medications] if plan else []
+    opioids = [f for f in opioids if f.drug_class == "opioid"]
+    if not opioids:
+        return False, None
+    if any(f.daily_mme is None for f in opioids):
+        return True, None
+    return True, sum(f.daily_mme or 0.0 for f in opioids)
+
+
+class PlanDrugs(NamedTuple):
+    """What the rules and the outcomes read of a plan's drugs."""
+
+    opioid_mme: tuple[bool, float | None]
+    drugs: list[tuple[PlannedMedication, DrugFacts]]  # the dependence-forming ones
+    classes: set[str]  # of the dependence-forming ones
+    tapering: bool  # a tapering plan for one of them
+
+
+def plan_drugs(plan: CarePlan) -> PlanDrugs:
+    """``addictive`` and ``opioid_mme`` of the plan, in one pass over its drugs."""
+    drugs: list[tuple[PlannedMedication, DrugFacts]] = []
+    classes: set[str] = set()
+    on_opioid, counted, total, tapering = False, True, 0.0, False
+    for medication in plan.medications:
+        facts = _drug_facts(medication.name, medication.daily_dose)
+        if facts.drug_class == "opioid":
+            on_opioid = True
+            if facts.daily_mme is None:
+                counted = False
+            else:
+                total += facts.daily_mme
+        if facts.drug_class in ADDICTIVE:
+            drugs.append((medication, facts))
+            classes.add(facts.drug_class)
+            tapering = tapering or medication.tapering is not None
+    return PlanDrugs((on_opioid, total if on_opioid and counted else None), drugs, classes, tapering)
+
+
+class PlanDrugsMemo:
+    """Each plan's drug facts worked out once per report, though the rules, the outcomes and every month of
+    the trends read them (a plan is known by its identity, and kept, so an id is never taken for another's)."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[CarePlan, PlanDrugs]] = {}
+
+    def __call__(self, plan: CarePlan) -> PlanDrugs:
+        known = self._known.get(id(plan))
+        if known is None or known[0] is not plan:
+            known = self._known[id(plan)] = (plan, plan_drugs(plan))
+        return known[1]
+
+
 def long_term(medication: PlannedMedication, day: date, days: int) -> bool:
     """Used more than ``days`` at ``day``; a drug without a start date cannot be shown to be short."""
     return medication.started_on is None or (day - medication.started_on).days > days

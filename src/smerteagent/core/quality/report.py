@@ -13,7 +13,7 @@ from typing import Any
 from smerteagent.core.errors import SmerteAgentError
 from smerteagent.core.quality.checkpoints import FULFILLED, NOT_FULFILLED, NOT_RELEVANT, Finding, evaluate_all
 from smerteagent.core.quality.outcomes import MonthTrend, outcomes, trends
-from smerteagent.core.quality.records import RecordView
+from smerteagent.core.quality.records import PlanDrugsMemo, RecordView
 from smerteagent.core.quality.rules import RuleSet
 
 
@@ -94,19 +94,32 @@ def draw_sample(patient_ids: Sequence[int], size: int, seed: int) -> list[int]:
     return sorted(random.Random(seed).sample(ordered, min(size, len(ordered))))
 
 
-def _rows(rules: RuleSet, findings: dict[int, list[Finding]], language: str) -> list[CheckpointRow]:
-    """One row per checkpoint from every patient's findings, counted in one pass."""
+def _rows(rules: RuleSet, findings: dict[int, list[Finding]],
+          language: str) -> tuple[list[CheckpointRow], dict[str, dict[int, tuple[str, ...]]]]:  # fmt: skip
+    """One row per checkpoint from every patient's findings, and the reasons of those failing: patients who
+    share their findings (evaluated once, see ``evaluate_all``) are counted together."""
+    alike: dict[int, tuple[list[Finding], list[int]]] = {}
+    for patient_id, found in findings.items():
+        group = alike.get(id(found))
+        if group is None:
+            alike[id(found)] = (found, [patient_id])
+        else:
+            group[1].append(patient_id)
     counts = [{FULFILLED: 0, NOT_RELEVANT: 0} for _rule in rules.checkpoints]
     failing: list[list[int]] = [[] for _rule in rules.checkpoints]
-    for patient_id, found in findings.items():
+    reasons: list[dict[int, tuple[str, ...]]] = [{} for _rule in rules.checkpoints]
+    for found, patients in alike.values():
         for index, finding in enumerate(found):
-            if finding.status == NOT_FULFILLED:
-                failing[index].append(patient_id)
-            else:
-                counts[index][finding.status] += 1
-    return [CheckpointRow(rule.id, rule.number, rule.label(language), len(findings) - counts[i][NOT_RELEVANT],
-                          counts[i][FULFILLED], counts[i][NOT_RELEVANT], tuple(failing[i]))
+            if finding.status != NOT_FULFILLED:
+                counts[index][finding.status] += len(patients)
+                continue
+            failing[index].extend(patients)
+            if finding.reasons:
+                reasons[index].update(dict.fromkeys(patients, finding.reasons))
+    rows = [CheckpointRow(rule.id, rule.number, rule.label(language), len(findings) - counts[i][NOT_RELEVANT],
+                          counts[i][FULFILLED], counts[i][NOT_RELEVANT], tuple(sorted(failing[i])))
             for i, rule in enumerate(rules.checkpoints)]  # fmt: skip
+    return rows, {rule.id: reasons[i] for i, rule in enumerate(rules.checkpoints)}  # looked up by patient
 
 
 def build_report(records: Sequence[RecordView], rules: RuleSet, start: date, end: date, language: str = "da",
@@ -114,17 +127,16 @@ def build_report(records: Sequence[RecordView], rules: RuleSet, start: date, end
     """The report over the patients seen between ``start`` and ``end`` (both included)."""
     check_period(start, end)
     seen = sorted((r for r in records if r.seen_between(start, end)), key=lambda r: r.patient_id)
-    findings = evaluate_all(seen, rules, end)
-    rows = _rows(rules, findings, language)
-    reasons = {rule.id: {p: found[i].reasons for p, found in findings.items() if found[i].reasons}
-               for i, rule in enumerate(rules.checkpoints)}  # fmt: skip
+    facts = PlanDrugsMemo()  # each plan's drugs read once, for the rules, the outcomes and the trends
+    findings = evaluate_all(seen, rules, end, facts)
+    rows, reasons = _rows(rules, findings, language)
     sample = None
     if sample_size is not None:
         by_id = {r.patient_id: r for r in seen}
         drawn = draw_sample(list(by_id), sample_size, seed or 0)
         sample = tuple(SampledRecord(p, by_id[p].name, by_id[p].cpr, tuple(findings[p])) for p in drawn)
     return QualityReport(
-        start, end, len(seen), tuple(rows), outcomes(seen, start, end, rules.long_term_days),
-        tuple(trends(seen, start, end, rules.long_term_days)), {r.patient_id: r.name for r in seen}, sample, seed,
-        reasons, {r.patient_id: r.cpr for r in seen},
+        start, end, len(seen), tuple(rows), outcomes(seen, start, end, rules.long_term_days, facts),
+        tuple(trends(seen, start, end, rules.long_term_days, facts)), {r.patient_id: r.name for r in seen}, sample,
+        seed, reasons, {r.patient_id: r.cpr for r in seen},
     )  # fmt: skip

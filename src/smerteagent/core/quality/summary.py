@@ -30,9 +30,11 @@ class SummaryRequest:
     startback_bands: tuple[str, ...] = STARTBACK_GROUPS
     change_forms: tuple[str, ...] = CHANGE_FORMS
     known_windows: frozenset[tuple[tuple[str, ...], date]] = field(init=False, repr=False, compare=False)
+    month_index: dict[tuple[date, date], int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "known_windows", frozenset(self.windows))
+        object.__setattr__(self, "month_index", {month: index for index, month in enumerate(self.months)})
 
     def forms(self) -> frozenset[str]:
         """The forms the windows read (PHQ-9 for its item 9)."""
@@ -102,9 +104,10 @@ class QualitySummary:
         return [s for s in self.flagged if s.at.date() <= day]
 
     def latest_total(self, form_id: str, start: date, end: date) -> float | None:
-        if form_id != "peg" or (start, end) not in self.request.months:
+        index = self.request.month_index.get((start, end))
+        if form_id != "peg" or index is None:
             raise KeyError(f"not summarised: the latest {form_id} of {start}..{end}")
-        return self.peg.get(self.request.months.index((start, end)))
+        return self.peg.get(index)
 
     def latest_band(self, form_id: str, end: date, bands: Collection[str]) -> str | None:
         self._at_day(end)
