@@ -191,7 +191,7 @@ def run_records(arguments: argparse.Namespace) -> int:
     with open_services_for(arguments) as services:
         plans = plans_at_end(services, start, end)
         try:
-            with arguments.out.open("w", encoding="utf-8-sig", newline="") as out:
+            with open_private(arguments.out, "w", encoding="utf-8-sig", newline="") as out:
                 count = write_records(plans, out, delimiter=arguments.delimiter, pseudonymise=pseudonymise)
             services.exports.record_export("care_plan", None, {
                 "format": "csv", "rows": count, "plans": len(plans), "from": str(start), "to": str(end),
