@@ -81,13 +81,28 @@ def check_run(lane: Lane, services: Services, patient: Patient, lines: list[str]
     stored = {(r.encounter_id, r.form_id, item): value for r in services.screenings.responses(patient.id)
               for item, value in r.answers.items()}  # fmt: skip
     missing = {key: value for key, value in lane.reported.items() if stored.get(key) != value}
-    assert not missing, f"answers shown as given but not stored: {missing}"
+    told = history(services, patient, missing, lines) if missing else ""
+    assert not missing, f"answers shown as given but not stored: {missing}\n{told}"
     encounters = services.screenings.encounters(patient.id)
     latest = max((e.id for e in encounters), default=None)
     lane.resumable = None
     started = latest is not None and any(r.encounter_id == latest for r in services.screenings.responses(patient.id))
     if started and latest is not None and not ScreeningSession.resume(services, patient, latest).done:
         lane.resumable = latest
+
+
+def history(services: Services, patient: Patient, missing: dict[Key, object], lines: list[str]) -> str:
+    """What the record says about each missing answer: the responses of its encounter and every audited
+    write to them, so that a failure tells a lost write from an answer never written."""
+    told = []
+    for encounter, form, item in missing:
+        responses = [r for r in services.screenings.responses(patient.id) if r.encounter_id == encounter]
+        ids = {str(r.id) for r in responses}
+        told.append(f"{encounter} {form} {item}: responses " + "; ".join(
+            f"{r.id} {r.form_id} {r.status} {r.answers}" for r in responses))  # fmt: skip
+        told += [f"  {e.at:%H:%M:%S.%f} {e.action} {e.record_id} {e.detail}" for e in services.audit.events()
+                 if e.record_type == "response" and e.record_id in ids]  # fmt: skip
+    return "\n".join([*told, "child's last lines:", *lines[-12:]])
 
 
 def run_lane(lane: Lane, kills: int, forms: FormLibrary) -> Lane:
