@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -190,3 +191,83 @@ def test_encrypt_decrypt_rekey_keep_the_file_owner_only(db: Path, tmp_path: Path
         result = run("--db", str(db), *step)
         assert result.returncode == 0, result.stderr
         assert mode(db) == 0o600, step
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_export_records_is_created_owner_only(db: Path, tmp_path: Path) -> None:
+    os.umask(0o022)
+    out = tmp_path / "records.csv"
+    result = run("--db", str(db), "export", "records", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert mode(out) == 0o600
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_quality_report_pdf_is_created_owner_only(db: Path, tmp_path: Path) -> None:
+    os.umask(0o022)
+    out = tmp_path / "tilsyn.pdf"
+    result = run("--db", str(db), "quality", "report", "--out", str(out), "--cpr")
+    assert result.returncode == 0, result.stderr
+    assert mode(out) == 0o600
+
+
+def _plan_exports(db: Path) -> tuple[int, list[tuple[str, str]], list[str]]:
+    """A patient with a plan, the plan's export events and its versions' status."""
+    with sqlite3.connect(db) as connection:
+        patient = connection.execute("SELECT patient_id FROM care_plans ORDER BY id LIMIT 1").fetchone()[0]
+        events = connection.execute(
+            "SELECT action, detail FROM audit_events WHERE record_type = 'care_plan' AND action = 'export'"
+        ).fetchall()
+        statuses = [row[0] for row in connection.execute(
+            "SELECT v.status FROM care_plan_versions v JOIN care_plans p ON v.care_plan_id = p.id"
+            " WHERE p.patient_id = ? ORDER BY v.id", (patient,))]  # fmt: skip
+    return patient, events, statuses
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+@pytest.mark.parametrize("summary", [False, True], ids=["patient_plan", "clinician_summary"])
+def test_careplan_export_to_a_read_only_folder_is_not_audited(db: Path, tmp_path: Path, summary: bool) -> None:
+    """Written first, audited (and frozen) after: a PDF that could not be written leaves no "export" event."""
+    patient, events_before, statuses_before = _plan_exports(db)
+    folder = tmp_path / "skrivebeskyttet"
+    folder.mkdir()
+    folder.chmod(0o500)
+    out = folder / "plan.pdf"
+    try:
+        result = run("--db", str(db), "careplan", "export", "--patient", str(patient), "--out", str(out),
+                     *(["--summary"] if summary else []), unprivileged=True)  # fmt: skip
+    finally:
+        folder.chmod(0o700)
+    message = one_line(result, 2)
+    assert str(out) in message and "ermission denied" in message
+    assert not out.exists() and list(folder.iterdir()) == []
+    _patient, events_after, statuses_after = _plan_exports(db)
+    assert events_after == events_before, "no export event for a file that was not written"
+    assert statuses_after == statuses_before, "nothing frozen for a file that was not written"
+    result = run("--db", str(db), "careplan", "export", "--patient", str(patient), "--out", str(out),
+                 *(["--summary"] if summary else []))  # fmt: skip
+    assert result.returncode == 0 and out.is_file(), result.stderr
+    assert len(_plan_exports(db)[1]) == len(events_before) + 1
+    assert [name for name in os.listdir(folder) if name != "plan.pdf"] == [], "no temporary file left"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_fhir_export_to_a_read_only_folder_is_not_audited(db: Path, tmp_path: Path) -> None:
+    def exports() -> int:
+        with sqlite3.connect(db) as connection:
+            query = "SELECT count(*) FROM audit_events WHERE action = 'export' AND record_type = 'patient'"
+            return int(connection.execute(query).fetchone()[0])
+
+    before = exports()
+    folder = tmp_path / "skrivebeskyttet"
+    folder.mkdir()
+    folder.chmod(0o500)
+    out = folder / "bundle.json"
+    try:
+        result = run("--db", str(db), "export", "fhir", "--patient", "1", "--out", str(out), unprivileged=True)
+    finally:
+        folder.chmod(0o700)
+    assert str(out) in one_line(result, 2) and not out.exists()
+    assert exports() == before, "no export event for a file that was not written"
+    assert run("--db", str(db), "export", "fhir", "--patient", "1", "--out", str(out)).returncode == 0
+    assert exports() == before + 1 and mode(out) == 0o600 and os.listdir(folder) == ["bundle.json"]

@@ -210,3 +210,22 @@ def test_answers_are_not_changed_by_scoring(library: FormLibrary) -> None:
     library.get("phq9").score(answers)
     assert answers == before
     assert library.get("phq9").check_answers(answers) == {"q1": 3, "q9": 0}
+
+
+def test_an_item_may_have_its_own_stem_or_none(tmp_path: Path) -> None:
+    """The PHQ-9's q10 (how difficult) does not continue "how often have you been bothered by"."""
+    library = FormLibrary.load([bundled_forms_dir()])
+    definition = library.get("phq9").definition
+    items = {item.id: item for item in definition.items}
+    assert definition.stem(items["q1"]) is definition.instructions and definition.stem(items["q10"]) is None
+    document = phq9_document()
+    document["items"][9]["instructions"] = {"da": "Til sidst:", "en": "Finally:"}
+    own = load_form(write(tmp_path, "phq9.yaml", document)).definition
+    stem = own.stem(own.items[9])
+    assert stem is not None and (stem.da, stem.en) == ("Til sidst:", "Finally:")
+
+
+def test_an_item_stem_of_true_is_refused(tmp_path: Path) -> None:
+    document = phq9_document()
+    document["items"][9]["instructions"] = True
+    assert load_error(tmp_path, document).field_path.startswith("items[9].instructions")

@@ -3,8 +3,9 @@
 Once storage has loaded it opens the patient, resumes the newest unfinished screening (printing
 ``resumed ENCOUNTER ANSWERS-JSON`` with the answers the screen has) or starts a battery, then answers
 question after question through key presses. Each answer is printed as
-``answered ENCOUNTER FORM ITEM VALUE-JSON`` only after the screen holds it as given — the parent kills
-this process at a random moment and then checks that every printed answer is in the database.
+``answered ENCOUNTER FORM ITEM VALUE-JSON`` only after the screen holds it as given, and announced as
+``answering …`` before its key is pressed — the parent kills this process at a random moment and then checks
+that every printed answer is in the database (or, for the one being answered at the kill, the newer one).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from smerteagent.ui.app import run
 from smerteagent.ui.main_window import MainWindow
@@ -100,23 +101,45 @@ class Answerer:
         flow = view.session.flow
         form, item = flow.form.id, flow.item
         last = flow.at_last_item()
-        if view._keys:
-            digit = self.rng.choice(sorted(view._keys))
+        encounter = view.session.encounter.id
+        digit = self.rng.choice(sorted(view._keys)) if view._keys else None
+        if digit is not None:
             value: int | str = view._keys[digit]
-            QTest.keyClick(view, getattr(Qt.Key, f"Key_{digit}"))
         else:
             value = self.rng.randint(item.min or 0, item.max or 0) if item.type == "numeric" else "Gå tur æøå"
+        # Said before the key: a kill after the answer is stored but before "answered" is printed leaves this
+        # answer in the record (an item answered again on a resumed screen then differs from the one before).
+        print(f"answering {encounter} {form} {item.id} {json.dumps(value)}", flush=True)
+        if digit is not None:
+            QTest.keyClick(view, getattr(Qt.Key, f"Key_{digit}"))
+        else:
             view.entry.setText(str(value))
             QTest.keyClick(view.entry, Qt.Key.Key_Return)
         assert flow.answers.get(form, {}).get(item.id) == value, "the screen holds the answer"
-        print(f"answered {view.session.encounter.id} {form} {item.id} {json.dumps(value)}", flush=True)
+        print(f"answered {encounter} {form} {item.id} {json.dumps(value)}", flush=True)
         if last and view._keys:
             QTest.keyClick(view, Qt.Key.Key_Return)  # a questionnaire's last choice is confirmed with Enter
         QTimer.singleShot(0, self.step)
 
 
+def no_message_boxes() -> None:
+    """A message box (a storage error under load) would wait for a click forever while the parent waits for
+    output: said on stderr and the process ends, so the parent fails with the message instead of hanging."""
+
+    def said(kind: str) -> Callable[..., object]:
+        def show(_parent: object, title: str, text: str, *_args: object, **_options: object) -> object:
+            print(f"unexpected {kind} message box: {title}: {text}", file=sys.stderr, flush=True)
+            os._exit(4)
+
+        return show
+
+    for kind in ("information", "warning", "critical", "question"):
+        setattr(QMessageBox, kind, staticmethod(said(kind)))
+
+
 def main(url: str, cpr: str, seed: int) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    no_message_boxes()
     answerer = Answerer(cpr, seed)
     QTimer.singleShot(0, answerer.wait_for_storage)
     del app

@@ -4,6 +4,8 @@ completeness checklist, the journal note on the clipboard, and a printed (frozen
 from __future__ import annotations
 
 import io
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -500,3 +502,28 @@ def test_the_editor_fits_a_1366_by_768_laptop_screen(editor: CarePlanEditor) -> 
     """With room left for the window frame and a task bar."""
     needed = editor.minimumSizeHint()
     assert needed.width() <= 1280 and needed.height() <= 700, needed
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_save_as_writes_owner_only_and_audits_only_a_written_copy(
+    editor: CarePlanEditor, services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    os.umask(0o022)
+    fill_value_goal_action(editor)
+    viewer = editor.open_pdf()
+    assert viewer is not None
+    exports = lambda: [e for e in services.audit.events() if e.action == "export"]  # noqa: E731
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr("smerteagent.ui.operations.QMessageBox.warning",
+                        lambda parent, title, text: shown.append((title, text)))  # fmt: skip
+    folder = tmp_path / "udskrifter"
+    folder.mkdir()
+    missing = folder / "ingen-mappe" / "plan.pdf"
+    assert viewer.save_to(missing) is None
+    assert exports() == [], "a copy that could not be written is not audited as exported"
+    assert shown and shown[0][0] == "Ikke gemt" and str(missing) in shown[0][1]
+    saved = viewer.save_to(folder / "plan.pdf")
+    assert saved is not None and saved.read_bytes() == viewer.pdf
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert len(exports()) == 1 and sorted(p.name for p in folder.iterdir()) == ["plan.pdf"]
+    viewer.close()

@@ -3,6 +3,8 @@ opens the patient; the models pass the model tester."""
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -135,3 +137,16 @@ def test_a_failure_in_the_background_is_explained(qtbot: QtBot, window: MainWind
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: bool(shown) and not dialog.working)
     assert "the server went away" in shown[0] and dialog.update_button.isEnabled() and not dialog.busy.isVisible()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_the_pdf_is_created_owner_only(qtbot: QtBot, window: MainWindow, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The sample names patients: the file is the user's alone, whatever the umask."""
+    os.umask(0o022)
+    dialog = _dialog(window, qtbot)
+    target = tmp_path / "kvalitet.pdf"
+    monkeypatch.setattr("smerteagent.ui.quality_view.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog.save_pdf()
+    qtbot.waitUntil(lambda: not dialog.working and target.exists())
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

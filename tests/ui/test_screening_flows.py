@@ -435,3 +435,24 @@ def test_prefilled_age_is_shown_with_its_origin_and_changeable(
     assert view._buttons[0].isChecked(), "born 1961: not 16-45, pre-selected"
     keyboard.digit(1)
     assert services.screenings.get(session.responses["ort"]).origins == {}
+
+
+@pytest.mark.parametrize("patient_mode", [False, True], ids=["desk", "patient"])
+def test_phq9_difficulty_question_is_not_shown_under_the_how_often_stem(
+    qtbot: QtBot, services: Services, patient: Patient, patient_mode: bool
+) -> None:
+    """q10 asks how difficult the problems made daily life: the stem 'how often have you been bothered by'
+    heads q1–q9 only (the item's ``instructions: false``)."""
+    session = ScreeningSession.start(services, patient, "gp", form_id="phq9")
+    view = ScreeningView(session, patient_mode=patient_mode)
+    qtbot.addWidget(view)
+    view.show()
+    keyboard = Keyboard(view)
+    stem = "Hvor ofte har du inden for de sidste 2 uger været plaget af følgende problemer?"
+    assert view.session.flow.item.id == "q1" and stem in view.instructions.text()
+    for _question in range(9):
+        assert stem in view.instructions.text(), view.session.flow.item.id
+        keyboard.digit(0)
+    assert view.session.flow.item.id == "q10"
+    assert stem not in view.instructions.text() and "plaget" not in view.instructions.text()
+    assert view.question.text().startswith("Hvis du har haft nogen af problemerne: Hvor svært")

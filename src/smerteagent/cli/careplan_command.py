@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from smerteagent.cli.common import EXIT_OK, EXIT_USAGE, fail, open_services_for, storage_command
-from smerteagent.private_files import write_private_bytes
 
 
 def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -48,13 +47,9 @@ def run_export(arguments: argparse.Namespace) -> int:
             return fail(f"patient {patient.id} has no care plan yet", EXIT_USAGE)
         inputs = careplan.report_inputs(services, patient)
         language = getattr(arguments, "lang", None) or inputs.settings.language
-        with speaking(language):
-            if arguments.summary:
-                pdf = careplan.clinician_summary(services, patient, plan, inputs, language, "export")
-            else:
-                pdf = careplan.patient_plan(plan, patient, inputs, language)
-                careplan.record_patient_plan(services, patient.id, plan, "export")
-        write_private_bytes(arguments.out, pdf)
+        document: careplan.Document = "clinician_summary" if arguments.summary else "patient_plan"
+        with speaking(language):  # written first, audited (and frozen) only once the file is there
+            pdf = careplan.export_document(services, patient, plan, inputs, language, document, arguments.out)
     print(f"wrote {arguments.out} ({len(pdf)} bytes)")
     return EXIT_OK
 

@@ -25,7 +25,7 @@ from smerteagent.cli.common import (
     open_services_for,
     storage_command,
 )
-from smerteagent.private_files import open_private, write_private_text
+from smerteagent.private_files import open_private, publish_private, write_private_text
 
 KEY_VARIABLE = "SMERTEAGENT_PSEUDONYM_KEY"
 
@@ -80,8 +80,12 @@ def _date_range(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD", help="last day included")
 
 
+def _json_text(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
 def _write_json(document: dict[str, Any], out: Path | None) -> None:
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = _json_text(document)
     if out is None:
         sys.stdout.write(text)
     else:
@@ -104,8 +108,12 @@ def run_fhir(arguments: argparse.Namespace) -> int:
                                   "to": str(arguments.out or "stdout")}  # fmt: skip
         if plan is not None:
             detail["care_plan"] = plan.number  # its drugs, consent, review and letters went out too
-        services.exports.record_export("patient", patient.id, detail)
-        _write_json(bundle, arguments.out)
+        if arguments.out is None:
+            services.exports.record_export("patient", patient.id, detail)
+            _write_json(bundle, None)
+        else:  # written first, audited, then named: a file that could not be written leaves no export event
+            publish_private(arguments.out, _json_text(bundle).encode("utf-8"),
+                            lambda: services.exports.record_export("patient", patient.id, detail))  # fmt: skip
     if arguments.out is not None:
         print(f"wrote {arguments.out} ({len(responses)} responses, {len(bundle['entry'])} resources)")
     return EXIT_OK
@@ -191,7 +199,7 @@ def run_records(arguments: argparse.Namespace) -> int:
     with open_services_for(arguments) as services:
         plans = plans_at_end(services, start, end)
         try:
-            with arguments.out.open("w", encoding="utf-8-sig", newline="") as out:
+            with open_private(arguments.out, "w", encoding="utf-8-sig", newline="") as out:
                 count = write_records(plans, out, delimiter=arguments.delimiter, pseudonymise=pseudonymise)
             services.exports.record_export("care_plan", None, {
                 "format": "csv", "rows": count, "plans": len(plans), "from": str(start), "to": str(end),

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smerteagent.cli.common import EXIT_OK, InputError, open_services_for, storage_command
+from smerteagent.private_files import write_private_bytes
 
 if TYPE_CHECKING:
     from smerteagent.core.quality.report import QualityReport
@@ -72,7 +73,7 @@ def run_report(arguments: argparse.Namespace) -> int:
             if arguments.out is not None:
                 pdf = quality_pdf(services, report, language, with_cpr=arguments.cpr)
         if arguments.out is not None:
-            arguments.out.write_bytes(pdf)
+            write_private_bytes(arguments.out, pdf)  # owner-only: it names patients
     if arguments.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     elif arguments.out is not None:

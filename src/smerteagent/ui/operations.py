@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from smerteagent.core.errors import ConflictError, SmerteAgentError, StorageUnavailable
 from smerteagent.i18n import _
+from smerteagent.private_files import OutputError
 
 T = TypeVar("T")
 D = TypeVar("D")
@@ -23,6 +24,9 @@ def explain(error: SmerteAgentError) -> tuple[str, str]:
         return _("The database cannot be used"), str(error)
     if isinstance(error, ConflictError):
         return _("Changed on another workstation"), str(error)
+    if isinstance(error, OutputError):
+        text = _("{file} could not be written: {problem}").format(file=error.path, problem=error.problem)
+        return _("Not saved"), text
     return _("Could not be saved"), str(error)
 
 

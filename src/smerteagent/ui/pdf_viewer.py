@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -54,10 +53,11 @@ def render_pages(pdf: bytes, dpi: int = SCREEN_DPI) -> list[QImage]:
 class PdfViewer(QDialog):
     """One document, its pages one under the other; Ctrl+S saves a copy, Escape closes."""
 
-    def __init__(self, pdf: bytes, title: str, file_name: str, before_save: Callable[[], bool],
+    def __init__(self, pdf: bytes, title: str, file_name: str, write_copy: Callable[[Path, bytes], bool],
                  parent: QWidget | None = None) -> None:  # fmt: skip
+        """``write_copy(path, pdf)`` writes the copy and audits it (a failure already shown), True once saved."""
         super().__init__(parent, Qt.WindowType.Window)
-        self.pdf, self.file_name, self.before_save = pdf, safe_file_name(file_name), before_save
+        self.pdf, self.file_name, self.write_copy = pdf, safe_file_name(file_name), write_copy
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("pdfViewer")
         self.setWindowTitle(title)
@@ -95,18 +95,11 @@ class PdfViewer(QDialog):
         return self.save_to(Path(chosen)) if chosen else None
 
     def save_to(self, path: Path) -> Path | None:
-        """Audited first (a copy that could not be audited is not written), then written."""
+        """Written (owner-only), audited, then named: a copy that could not be written leaves no audit event,
+        one that could not be audited leaves no file."""
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
-        if not self.before_save():
-            return None
-        try:
-            path.write_bytes(self.pdf)
-        except OSError as error:
-            QMessageBox.warning(self, _("Not saved"), _("{file} could not be written: {problem}")
-                                .format(file=path, problem=error.strerror or error))  # fmt: skip
-            return None
-        return path
+        return path if self.write_copy(path, self.pdf) else None
 
 
 def close_viewers() -> None:

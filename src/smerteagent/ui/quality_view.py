@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smerteagent.core.errors import SmerteAgentError
 from smerteagent.core.quality.outcomes import TREND_KEYS, MonthTrend, outcome_label, outcome_text
 from smerteagent.core.quality.report import QualityReport
 from smerteagent.i18n import _, language
+from smerteagent.private_files import write_private_bytes
 from smerteagent.ui import operations
 
 if TYPE_CHECKING:
@@ -291,10 +291,7 @@ def show_quality(parent: QWidget, services: Services, open_patient: Callable[[in
 
     def write_pdf(report: QualityReport, path: Path) -> None:
         pdf = quality_pdf(services, report, language())
-        try:
-            path.write_bytes(pdf)
-        except OSError as error:
-            raise SmerteAgentError(f"{path}: {error.strerror or error}") from None
+        write_private_bytes(path, pdf)  # owner-only: the sample names patients (a failure names the file)
 
     dialog = QualityDialog(make, write_pdf, *default_period(date.today()), parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

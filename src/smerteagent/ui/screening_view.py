@@ -162,7 +162,7 @@ class ScreeningView(QWidget):
         place, count = flow.place()
         self.instrument.setText(f"{title}  ({place}/{count})")
         reason = None if self.patient_mode else flow.planned[flow.position.instrument].reason
-        texts = (reason, definition.instructions)
+        texts = (reason, definition.stem(item))  # an item may have its own stem, or none
         shown = [t for t in texts if t and (t.for_patient or not self.patient_mode)]
         self.instructions.setText("\n".join(t.get(lang) for t in shown))
         answered, asked = flow.progress()

@@ -14,10 +14,12 @@ was audited as "print" before, although nothing was printed; it is "view" now, a
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Literal
 
 from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.patients import Patient
+from smerteagent.private_files import publish_private
 from smerteagent.reports import clinician_summary_pdf, patient_plan_pdf
 from smerteagent.storage.report_inputs import ReportInputs, report_inputs
 from smerteagent.storage.services import Services
@@ -26,8 +28,8 @@ Act = Literal["view", "print", "export"]
 Document = Literal["patient_plan", "clinician_summary"]
 
 __all__ = [
-    "Act", "Document", "ReportInputs", "clinician_summary", "journal_note", "patient_plan", "record_copy",
-    "record_patient_plan", "report_inputs",
+    "Act", "Document", "ReportInputs", "clinician_summary", "export_document", "journal_note", "patient_plan",
+    "record_copy", "record_patient_plan", "report_inputs", "save_copy",
 ]  # fmt: skip
 
 
@@ -55,6 +57,26 @@ def clinician_summary(services: Services, patient: Patient, plan: CarePlan, inpu
 def record_copy(services: Services, patient_id: int, document: Document) -> int:
     """A copy of a document already shown, written to a file (the viewer's "Save as…"): audited as an export."""
     return services.careplans.record_output(patient_id, "export", document)
+
+
+def export_document(services: Services, patient: Patient, plan: CarePlan, inputs: ReportInputs, language: str,
+                    document: Document, out: Path) -> bytes:  # fmt: skip
+    """The patient's plan or the clinician summary written to ``out`` (the CLI's ``careplan export``): the file
+    is written first, then the export is audited (the patient's plan frozen), then the file takes its name —
+    a read-only folder or a full disk leaves no "export" event, a failed audit leaves no file."""
+    if document == "clinician_summary":
+        pdf = clinician_summary_pdf(plan, patient, inputs, language)
+        publish_private(out, pdf, lambda: services.careplans.record_output(patient.id, "export", document))
+    else:
+        pdf = patient_plan(plan, patient, inputs, language)
+        publish_private(out, pdf, lambda: record_patient_plan(services, patient.id, plan, "export"))
+    return pdf
+
+
+def save_copy(services: Services, patient_id: int, document: Document, pdf: bytes, out: Path) -> None:
+    """A document already shown, saved to ``out`` (the viewer's "Save as…"): written, then audited as an export,
+    then named — as :func:`export_document`."""
+    publish_private(out, pdf, lambda: record_copy(services, patient_id, document))
 
 
 def journal_note(services: Services, patient: Patient, plan: CarePlan | None, inputs: ReportInputs, language: str,

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from smerteagent.core.forms.compiler import compile_form
 from smerteagent.core.forms.loader import FormLibrary
+from smerteagent.core.forms.model import Text
 from smerteagent.core.interop.fhir_common import ITEM_WEIGHT, LOINC, ORDINAL_VALUE, extension_value, translations
 from smerteagent.core.interop.fhir_export import export_questionnaire
 
@@ -72,3 +74,22 @@ def test_what_fhir_cannot_say_is_reported(library: FormLibrary, form_id: str, wa
     assert any(warned in warning for warning in exported.warnings)
     if form_id == "ort":  # sex-dependent points: no calculated total rather than a wrong one
         assert "total" not in items_by_link(exported.resource)
+
+
+def test_an_items_own_stem_is_a_display_item_just_before_it(library: FormLibrary, fhir_r4: Any) -> None:
+    """PHQ-9 q10 has no stem (``instructions: false``): the export is as before, the form's instructions
+    heading the questionnaire; an item with its own stem gets a display item just before it."""
+    phq9 = library.get("phq9")
+    resource = export_questionnaire(phq9).resource
+    assert [i["linkId"] for i in resource["item"] if i["type"] == "display"] == ["form-instructions"]
+    assert resource["item"][0]["text"].startswith("Hvor ofte har du inden for de sidste 2 uger")
+    items = list(phq9.definition.items)
+    items[9] = items[9].model_copy(update={"instructions": Text(da="Til sidst:", en="Finally:")})
+    definition = phq9.definition.model_copy(update={"items": items})
+    own = export_questionnaire(compile_form(definition, "phq9.yaml")).resource
+    validate(fhir_r4, own)
+    links = [i["linkId"] for i in own["item"]]
+    assert links[links.index("q10") - 1] == "q10-instructions"
+    stem = items_by_link(own)["q10-instructions"]
+    assert stem["type"] == "display" and stem["text"] == "Til sidst:"
+    assert translations(stem["_text"]) == {"en": "Finally:"}

@@ -110,6 +110,12 @@ class Item(_Strict):
     named_by: Identifier | None = Field(
         default=None, description="A free-text item naming what this item rates; charts follow the name over time."
     )
+    instructions: Text | Literal[False] | None = Field(
+        default=None,
+        description="The stem shown above this question instead of the form's instructions; false: none, for a "
+        "question that does not continue the form's stem (the PHQ-9's 'how difficult' question under 'how often "
+        "have you been bothered by'). None: the form's instructions.",
+    )
 
 
 class Term(_Strict):
@@ -279,6 +285,12 @@ class Form(_Strict):
     def display_title(self, language: str) -> str:
         """The title every screen and paper shows: the short title (PHQ-9) when the form has one."""
         return (self.short_title or self.title).get(language)
+
+    def stem(self, item: Item) -> Text | None:
+        """The instructions shown above ``item``: its own, none (``instructions: false``), or the form's."""
+        if item.instructions is False:
+            return None
+        return item.instructions or self.instructions
 
     def item_for_patient(self, item: Item) -> bool:
         """The patient may read this question alone: the form and the item both allow it."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from datetime import date
-from typing import TextIO
+from typing import IO
 
 from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.cpr import format_cpr
@@ -43,7 +43,7 @@ def record_lines(plan: CarePlan) -> list[Line]:
     return lines
 
 
-def write_records(plans: Iterable[tuple[int, str | None, CarePlan]], out: TextIO, *, delimiter: str = ",",
+def write_records(plans: Iterable[tuple[int, str | None, CarePlan]], out: IO[str], *, delimiter: str = ",",
                   pseudonymise: Pseudonymiser | None = None) -> int:  # fmt: skip
     """Write the header and every plan's rows (patient id, CPR digits or None, plan); returns the row count."""
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")

@@ -39,6 +39,7 @@ from smerteagent.core.scoring.engine import CompiledForm
 from smerteagent.core.scoring.result import Number
 
 INSTRUCTIONS_LINK = "form-instructions"
+STEM_SUFFIX = "-instructions"  # an item's own stem: a display item "<item id>-instructions" just before it
 
 
 @dataclass
@@ -221,6 +222,9 @@ def export_questionnaire(form: CompiledForm) -> QuestionnaireExport:
         text, element = translated(definition.instructions)
         items.append({"linkId": INSTRUCTIONS_LINK, "type": "display", "text": text, "_text": element})
     for item in definition.items:
+        if item.instructions:  # the item's own stem, read just before it (false: none, and nothing to say)
+            text, element = translated(item.instructions)
+            items.append({"linkId": f"{item.id}{STEM_SUFFIX}", "type": "display", "text": text, "_text": element})
         question = _question(form, item, weights)
         if item.enable_when is not None:
             condition = _condition(item, {k: v for k, v in questions.items() if k != item.id}, warnings)

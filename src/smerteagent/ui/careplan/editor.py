@@ -54,6 +54,8 @@ from smerteagent.ui.pdf_viewer import PdfViewer
 from smerteagent.usecases import careplan as documents
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from smerteagent.core.careplan.snapshot import KeptPlan
     from smerteagent.core.patients import Patient
     from smerteagent.ui.context import AppContext
@@ -362,11 +364,12 @@ class CarePlanEditor(QDialog):
     def show_pdf(self, pdf: bytes, title: str, file_name: str, document: documents.Document) -> PdfViewer:
         """The app's own viewer, with a neutral title; saving a copy is audited as an export first."""
 
-        def audit_export() -> bool:
-            recorded = operations.run(self, lambda: documents.record_copy(self.services, self.patient.id, document))
-            return recorded is not None
+        def save_copy(path: Path, shown: bytes) -> bool:
+            return operations.attempt(
+                self, lambda: documents.save_copy(self.services, self.patient.id, document, shown, path)
+            ).succeeded
 
-        viewer = PdfViewer(pdf, title, f"{file_name}.pdf", audit_export, self)
+        viewer = PdfViewer(pdf, title, f"{file_name}.pdf", save_copy, self)
         viewer.show()
         return viewer
 
