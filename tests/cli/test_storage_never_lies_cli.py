@@ -271,3 +271,25 @@ def test_fhir_export_to_a_read_only_folder_is_not_audited(db: Path, tmp_path: Pa
     assert exports() == before, "no export event for a file that was not written"
     assert run("--db", str(db), "export", "fhir", "--patient", "1", "--out", str(out)).returncode == 0
     assert exports() == before + 1 and mode(out) == 0o600 and os.listdir(folder) == ["bundle.json"]
+
+
+def test_audit_export_to_a_read_only_folder_is_not_audited(db: Path, tmp_path: Path) -> None:
+    def exports() -> int:
+        with sqlite3.connect(db) as connection:
+            query = "SELECT count(*) FROM audit_events WHERE action = 'export' AND record_type = 'audit_trail'"
+            return int(connection.execute(query).fetchone()[0])
+
+    before = exports()
+    folder = tmp_path / "skrivebeskyttet"
+    folder.mkdir()
+    folder.chmod(0o500)
+    out = folder / "revisionsspor.csv"
+    try:
+        result = run("--db", str(db), "audit", "export", "--out", str(out), unprivileged=True)
+    finally:
+        folder.chmod(0o700)
+    assert str(out) in one_line(result, 2) and not out.exists()
+    assert exports() == before, "no export event for a file that was not written"
+    assert run("--db", str(db), "audit", "export", "--out", str(out)).returncode == 0
+    assert exports() == before + 1 and mode(out) == 0o600 and os.listdir(folder) == ["revisionsspor.csv"]
+    assert out.read_text(encoding="utf-8").startswith("id,"), "the CSV itself"

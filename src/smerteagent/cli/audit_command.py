@@ -28,7 +28,6 @@ from smerteagent.cli.common import (
     open_services_for,
     storage_command,
 )
-from smerteagent.private_files import write_private_text
 
 if TYPE_CHECKING:
     from smerteagent.usecases.audit import ChainReport
@@ -125,14 +124,13 @@ def run_export(arguments: argparse.Namespace) -> int:
     try:
         with open_services_for(arguments) as services:
             made = export_trail(services, first, last, arguments.format, allow_broken=arguments.allow_broken,
-                                target=target)  # fmt: skip
+                                target=target, out=arguments.out)  # fmt: skip
     except BrokenTrail as broken:
         return fail(f"{broken} (--allow-broken exports it anyway, marked as broken; `smerteagent audit verify` "
                     "tells more)", EXIT_FAILED)  # fmt: skip
     if arguments.out is None:
         sys.stdout.write(made.text)
     else:
-        write_private_text(arguments.out, made.text)
         print(f"wrote {arguments.out} ({made.events} events)", file=sys.stderr)
     if made.report.first_break is not None:
         print(f"warning: audit trail broken at {made.report.first_break}", file=sys.stderr)

@@ -267,10 +267,24 @@ class AuditService:
         """The events of a period for someone outside the clinic; the export itself is audited."""
         with writing_session(self._sessions) as session:
             found = [_event(row) for row in session.scalars(self._between(start, end))]
-            period = {"from": start.isoformat() if start else None, "to": end.isoformat() if end else None}
-            record_event(session, self._actor(), "export", "audit_trail", None,
-                         {**period, "events": len(found), "to_file": target})  # fmt: skip
+            self._record_export(session, start, end, len(found), target)
         return found
+
+    def events_between(self, start: datetime | None, end: datetime | None) -> list[AuditEvent]:
+        """The events of a period, read only: for an export to a file, audited by :meth:`record_export` once
+        the file is written (a file that cannot be written leaves no export event)."""
+        with reading_session(self._sessions) as session:
+            return [_event(row) for row in session.scalars(self._between(start, end))]
+
+    def record_export(self, start: datetime | None, end: datetime | None, events: int, target: str) -> None:
+        with writing_session(self._sessions) as session:
+            self._record_export(session, start, end, events, target)
+
+    def _record_export(self, session: Session, start: datetime | None, end: datetime | None, events: int,
+                       target: str) -> None:  # fmt: skip
+        period = {"from": start.isoformat() if start else None, "to": end.isoformat() if end else None}
+        record_event(session, self._actor(), "export", "audit_trail", None,
+                     {**period, "events": events, "to_file": target})  # fmt: skip
 
     @staticmethod
     def _between(start: datetime | None, end: datetime | None) -> Any:

@@ -14,10 +14,12 @@ import io
 import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any, Literal
 
 from smerteagent.core.errors import SmerteAgentError
 from smerteagent.core.interop.csv_export import spreadsheet_safe
+from smerteagent.private_files import publish_private
 from smerteagent.storage.audit import AuditEvent, ChainReport
 from smerteagent.storage.services import Services
 
@@ -44,17 +46,26 @@ class AuditExport:
 
 
 def export_trail(services: Services, first: date | None, last: date, form: Format, *, allow_broken: bool,
-                 target: str) -> AuditExport:  # fmt: skip
+                 target: str, out: Path | None = None) -> AuditExport:  # fmt: skip
     """The events from ``first`` (None: the beginning) to ``last`` inclusive, as CSV or JSON text; ``target``
-    (where it goes) is recorded in the export's own audit event."""
+    (where it goes) is recorded in the export's own audit event. With ``out`` the text is written there
+    (owner-only) before the event is recorded: a file that cannot be written leaves no export event."""
     start = datetime.combine(first, time()) if first else None
     end = datetime.combine(last + timedelta(days=1), time())
     report = services.audit.verify()
     if report.first_break is not None and not allow_broken:
         raise BrokenTrail(report)
-    events = services.audit.export(start, end, target)
-    text = _json(events, first, last, report) if form == "json" else _csv(events, report)
+    if out is None:
+        events = services.audit.export(start, end, target)
+        return AuditExport(_text(events, first, last, report, form), len(events), report)
+    events = services.audit.events_between(start, end)
+    text = _text(events, first, last, report, form)
+    publish_private(out, text.encode("utf-8"), lambda: services.audit.record_export(start, end, len(events), target))
     return AuditExport(text, len(events), report)
+
+
+def _text(events: list[AuditEvent], first: date | None, last: date, report: ChainReport, form: Format) -> str:
+    return _json(events, first, last, report) if form == "json" else _csv(events, report)
 
 
 def _row(event: AuditEvent) -> dict[str, Any]:
