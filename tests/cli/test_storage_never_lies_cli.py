@@ -293,3 +293,14 @@ def test_audit_export_to_a_read_only_folder_is_not_audited(db: Path, tmp_path: P
     assert run("--db", str(db), "audit", "export", "--out", str(out)).returncode == 0
     assert exports() == before + 1 and mode(out) == 0o600 and os.listdir(folder) == ["revisionsspor.csv"]
     assert out.read_text(encoding="utf-8").startswith("id,"), "the CSV itself"
+
+
+def test_tables_that_do_not_match_their_schema_version_are_named_not_a_traceback(db: Path) -> None:
+    """A file whose tables were changed behind the program's back (another tool, a development build) while
+    its recorded schema version stayed: every command says so in one line, none shows a traceback."""
+    with sqlite3.connect(db) as connection:
+        connection.execute("ALTER TABLE audit_events DROP COLUMN seal")
+    for command in (["patients", "show", "1"], ["audit", "verify"]):
+        line = one_line(run("--db", str(db), *command), 1)
+        assert "do not match the schema version" in line and "audit_events.seal" in line, line
+    assert run("--db", str(db), "patients", "list").returncode == 0, "what does not need the column still works"

@@ -65,6 +65,10 @@ class StorageUnavailable(SmerteAgentError):
             "the database's schema is older than this program's (or not made yet); upgrade it with "
             "'smerteagent db upgrade', which backs it up first"
         ),
+        "schema_mismatch": N_(
+            "the database's tables do not match the schema version it records (changed by another program or "
+            "a development build); restore a backup (smerteagent db restore)"
+        ),
         "unreachable": N_("the database cannot be reached"),
         "passphrase_needed": N_(
             "the database is encrypted; give its passphrase (SMERTEAGENT_DB_PASSPHRASE or --passphrase-file)"

@@ -49,7 +49,10 @@ _SQLITE_MESSAGES = (
     ("timeout expired", "unreachable"),
     ("could not connect", "unreachable"),
     ("password authentication failed", "unreachable"),
+    ("no such column", "schema_mismatch"),
+    ("no such table", "schema_mismatch"),
 )
+_POSTGRES_STATES = {"42703": "schema_mismatch", "42P01": "schema_mismatch"}  # undefined column, undefined table
 
 
 PATH_NOTE = "smerteagent_path"  # set on a driver error by the engine it came from: the SQLite file
@@ -61,6 +64,9 @@ def classify(error: BaseException, path: Path | None = None) -> StorageUnavailab
     original = getattr(error, "orig", error)
     path = path or getattr(original, PATH_NOTE, None)
     message = str(original).lower()
+    state = getattr(original, "sqlstate", None)
+    if state in _POSTGRES_STATES:
+        return StorageUnavailable(_POSTGRES_STATES[state], str(original).splitlines()[0])
     for fragment, reason in _SQLITE_MESSAGES:
         if fragment in message:
             precise, where = integrity.refine(reason, path)
