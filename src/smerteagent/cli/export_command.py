@@ -1,8 +1,9 @@
 """``smerteagent export``: questionnaires and responses as FHIR R4, the register as CSV.
 
 Exports that take patient data out (a patient's Bundle, the CSV register) are recorded in the audit trail,
-and no such file is left behind without its audit event: the Bundle is audited before it is written, and
-the CSV file (whose row count the event records) is removed again if its event cannot be recorded.
+and a file and its audit event go together: the Bundle is written to an owner-only temporary file first,
+then audited, then named (a file that cannot be written leaves no event), and the CSV file (whose row count
+the event records) is removed again if its event cannot be recorded.
 """
 
 from __future__ import annotations
