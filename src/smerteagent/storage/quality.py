@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import MISSING, fields
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from operator import itemgetter
@@ -32,6 +33,33 @@ from smerteagent.storage.models import (
 
 AnySelect = Select[*tuple[Any, ...]]  # any columns
 TOTAL_FORMS = frozenset({"peg", "odi", "rmdq"})  # the forms whose totals the outcomes read
+
+
+def _builder(cls: type[Any]) -> Callable[..., Any]:
+    """A frozen dataclass made from its field values without its generated ``__init__`` (which sets each
+    field through ``object.__setattr__``: 52,000 plan versions cost 0.14 s so, 0.02 s this way). Every field
+    is set (the defaults first), so the object equals, hashes and reads as one made the ordinary way; a field
+    left out that has no default raises."""
+    names = frozenset(f.name for f in fields(cls))
+    defaults = {f.name: f.default for f in fields(cls) if f.default is not MISSING}
+    if hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
+        raise TypeError(f"{cls.__name__} cannot be made without its __init__")
+    new = object.__new__
+
+    def build(**values: Any) -> Any:
+        made = new(cls)
+        state = made.__dict__
+        state.update(defaults)
+        state.update(values)
+        if len(state) != len(names):
+            raise TypeError(f"{cls.__name__}: fields missing or unknown: {sorted(names ^ state.keys())}")
+        return made
+
+    return build
+
+
+_care_plan: Callable[..., CarePlan] = _builder(CarePlan)
+_planned_medication: Callable[..., PlannedMedication] = _builder(PlannedMedication)
 
 
 def _decoded(value: Any) -> Any:
@@ -177,8 +205,9 @@ def _medications(connection: Connection, seen: Any, end: datetime) -> defaultdic
         if medication is None:
             name, dose, daily, started, again, tapering, indication, evaluated, result = key
             taper = tapers(tapering) if tapering and tapering != "null" else None
-            medication = made[key] = PlannedMedication(name, dose, daily, started, again, taper, indication,
-                                                       evaluated, result)  # fmt: skip
+            medication = made[key] = _planned_medication(
+                name=name, dose_text=dose, daily_dose=daily, started_on=started, re_evaluate_on=again, tapering=taper,
+                indication=indication, evaluated_on=evaluated, evaluation_result=result)  # fmt: skip
         found[row[0]].append(medication)
     return found
 
@@ -370,15 +399,16 @@ class QualitySummaries:
         for index, (pid, version, number, status, created, *rest) in enumerate(rows):
             medications = tuple(drugs[version]) if version in drugs else none
             if latest[pid] != index:
-                plan = CarePlan(pid, number=number, status=status, medications=medications, created_at=created)
+                plan = _care_plan(patient_id=pid, number=number, status=status, medications=medications,
+                                  created_at=created)
             else:
                 follow_up, ticked, reviewed, stance, consent_on, covers, risks, by, reviewed_on, letters = rest
                 consent = None
                 if consent_on:
                     risks = risk_lists(risks) if risks and risks not in ("[]", "null") else ()
                     consent = InformedConsent(consent_on, covers or "", risks, by)
-                plan = CarePlan(
-                    pid, number=number, status=status, medications=medications, follow_up_on=follow_up,
+                plan = _care_plan(
+                    patient_id=pid, number=number, status=status, medications=medications, follow_up_on=follow_up,
                     consent_given=ticked, medication_reviewed=reviewed, abuse_stance=stance, created_at=created,
                     consent=consent, medication_reviewed_on=reviewed_on,
                     letters=letter_lists(letters) if letters and letters not in ("[]", "null") else (),

@@ -106,10 +106,9 @@ def abuse_stance(rule: CheckpointRule, context: Context) -> list[str]:
 
 
 def medication_review(rule: CheckpointRule, context: Context) -> list[str]:
-    reviewed = context.plan.medication_reviewed_on if context.plan else None
-    days = rule.parameters.within_days or 36500
-    if reviewed is not None and 0 <= (context.day - reviewed).days <= days:
+    if _reviewed_within(rule, context.plan.medication_reviewed_on if context.plan else None, context.day):
         return []
+    days = rule.parameters.within_days or 36500
     return _no_plan(context) or [_("no medication review within {days} days").format(days=days)]
 
 
@@ -195,16 +194,46 @@ def evaluate(record: RecordView, rules: RuleSet, day: date, facts: PlanDrugsMemo
     return findings
 
 
+def _reviewed_within(rule: CheckpointRule, reviewed: date | None, day: date) -> bool:
+    days = rule.parameters.within_days or 36500
+    return reviewed is not None and 0 <= (day - reviewed).days <= days
+
+
+def plan_key(plan: CarePlan, rules: RuleSet, day: date,
+             drugs: list[tuple[PlannedMedication, DrugFacts]]) -> object | None:  # fmt: skip
+    """What the rule functions above read of a plan at ``day``, when it holds no dependence-forming drug and
+    no letter received by then (None otherwise: such a plan is read on its own): whether it takes a stance on
+    abuse, whether each medication-review rule finds a review in its window, and whether a consent dated by
+    then says what it covers and who obtained it (the risks explained are read only for dependence-forming
+    drugs). Plans with the same key evaluate alike under every rule, whatever its parameters and whatever
+    it applies to; keep it in step with the rule functions."""
+    if drugs or any(letter.received_on <= day for letter in plan.letters):
+        return None
+    consent = plan.consent
+    given = None
+    if consent is not None and consent.given_on <= day:
+        given = (bool(consent.covers.strip()), bool((consent.by or "").strip()))
+    reviewed = tuple(_reviewed_within(rule, plan.medication_reviewed_on, day)
+                     for rule in rules.checkpoints if rule.rule == "medication_review")  # fmt: skip
+    return bool((plan.abuse_stance or "").strip()), reviewed, given
+
+
 def evaluate_all(records: Iterable[RecordView], rules: RuleSet, day: date,
                  facts: PlanDrugsMemo | None = None) -> dict[int, list[Finding]]:  # fmt: skip
-    """Every checkpoint for each patient; records with the same ``memo_key`` (the same inputs to every rule:
-    no plan, no flag, the same screenings in reach) are evaluated once."""
+    """Every checkpoint for each patient; records with the same ``memo_key`` (the same inputs to every rule
+    but their plan: no flag, the same screenings in reach) and no plan, or plans alike by ``plan_key``, are
+    evaluated once."""
     found: dict[int, list[Finding]] = {}
     known: dict[object, list[Finding]] = {}
     facts = PlanDrugsMemo() if facts is None else facts
     steps = _steps(rules)
     for record in records:
         key = record.memo_key(day)
+        if key is not None and record.plans:
+            plan = record.plan_on(day)
+            if plan is not None:
+                alike = plan_key(plan, rules, day, facts(plan).drugs)
+                key = None if alike is None else (key, alike)
         if key is None:
             found[record.patient_id] = evaluate(record, rules, day, facts, steps)
             continue
