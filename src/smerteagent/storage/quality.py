@@ -338,17 +338,31 @@ class QualitySummaries:
         startback: dict[int, str] = {}
         changes: dict[int, dict[str, tuple[float, float]]] = {}
         peg: dict[int, dict[int, float]] = {}
-        for (form_id, pid), group in groupby(connection.execute(statement).all(), key=itemgetter(1, 0)):
-            rows = list(group)  # one patient's rows of one form, in time order
+        for form_id, rows in groupby(connection.execute(statement).all(), key=itemgetter(1)):
+            # one form's rows, by patient and in time order within each: the last row read wins
             if form_id == "startback":
-                startback[pid] = rows[-1][4]
+                for pid, _form, _index, _value, band in rows:
+                    startback[pid] = band
                 continue
-            if len(rows) >= 2:
-                changes.setdefault(pid, {})[form_id] = (rows[0][3], rows[-1][3])
-            if form_id == "peg":
-                months_read = {index: value for _pid, _form, index, value, _band in rows if index >= 0}
-                if months_read:
-                    peg[pid] = months_read
+            first: dict[int, float] = {}
+            latest: dict[int, float] = {}  # of the patients with two or more
+            for pid, _form, index, value, _band in rows:
+                if pid in first:
+                    latest[pid] = value
+                else:
+                    first[pid] = value
+                if index >= 0:  # a PEG in a trend month
+                    months_read = peg.get(pid)
+                    if months_read is None:
+                        peg[pid] = {index: value}
+                    else:
+                        months_read[index] = value
+            for pid, value in latest.items():
+                found = changes.get(pid)
+                if found is None:
+                    changes[pid] = {form_id: (first[pid], value)}
+                else:
+                    found[form_id] = (first[pid], value)
         return startback, changes, peg
 
     @staticmethod
