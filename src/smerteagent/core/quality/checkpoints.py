@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from smerteagent.core.careplan.plan import LETTER_KINDS, CarePlan, PlannedMedication
@@ -89,13 +89,22 @@ def suicide_risk(rule: CheckpointRule, context: Context) -> list[str]:
     )
     if not assessed:
         reasons.append(_("suicide risk not assessed within {days} days").format(days=rule.parameters.within_days))
-    for screening in context.record.flagged_until(context.day):
-        for flag in SUICIDE_FLAGS:
-            acted = context.record.actions.get((screening.response_id, flag))
-            if flag in screening.flags and (acted is None or acted.date() > context.day):
-                reasons.append(_("suicide-risk flag of {day} ({form}) without a recorded action").format(
-                    day=day(screening.at), form=screening.form_id))  # fmt: skip
+    for at, form_id in open_flags(context.record, context.day):
+        reasons.append(_("suicide-risk flag of {day} ({form}) without a recorded action").format(
+            day=day(at), form=form_id))  # fmt: skip
     return reasons
+
+
+def open_flags(record: RecordView, day: date) -> tuple[tuple[datetime, str], ...]:
+    """Each suicide-risk flag raised by ``day`` without an action recorded by then: when, and on which form
+    (all the rules read of the flags and their actions)."""
+    found = []
+    for screening in record.flagged_until(day):
+        for flag in SUICIDE_FLAGS:
+            acted = record.actions.get((screening.response_id, flag))
+            if flag in screening.flags and (acted is None or acted.date() > day):
+                found.append((screening.at, screening.form_id))
+    return tuple(found)
 
 
 def abuse_stance(rule: CheckpointRule, context: Context) -> list[str]:
@@ -221,14 +230,16 @@ def plan_key(plan: CarePlan, rules: RuleSet, day: date,
 def evaluate_all(records: Iterable[RecordView], rules: RuleSet, day: date,
                  facts: PlanDrugsMemo | None = None) -> dict[int, list[Finding]]:  # fmt: skip
     """Every checkpoint for each patient; records with the same ``memo_key`` (the same inputs to every rule
-    but their plan: no flag, the same screenings in reach) and no plan, or plans alike by ``plan_key``, are
-    evaluated once."""
+    but their plan and flags: the same screenings in reach), the same ``open_flags`` and no plan, or plans
+    alike by ``plan_key``, are evaluated once."""
     found: dict[int, list[Finding]] = {}
     known: dict[object, list[Finding]] = {}
     facts = PlanDrugsMemo() if facts is None else facts
     steps = _steps(rules)
     for record in records:
         key = record.memo_key(day)
+        if key is not None and record.flagged_until(day):
+            key = (key, open_flags(record, day))
         if key is not None and record.plans:
             plan = record.plan_on(day)
             if plan is not None:

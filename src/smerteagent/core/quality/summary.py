@@ -127,7 +127,7 @@ class QualitySummary:
         return self.months
 
     def memo_key(self, day: date) -> object | None:
-        """Without a flag, the rules read only which windows hold a form, and the plan: alike patients alike."""
-        if self.flagged or day != self.request.day:
+        """The rules read which windows hold a form, the flags and the plan: alike patients alike."""
+        if day != self.request.day:
             return None
         return self.windows, self.suicide_item
