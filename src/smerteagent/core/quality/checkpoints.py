@@ -192,10 +192,17 @@ def evaluate(record: RecordView, rules: RuleSet, day: date, facts: PlanDrugsMemo
     plan facts (read once per plan); ``steps``: the rules made ready once per report."""
     plan = record.plan_on(day)
     drugs = (facts(plan).drugs if facts is not None else addictive(plan)) if plan is not None else []
-    context = Context(record, day, plan, rules, drugs)
+    return _evaluated(Context(record, day, plan, rules, drugs), _steps(rules) if steps is None else steps)
+
+
+def _evaluated(context: Context, steps: list[_Step]) -> list[Finding]:
     findings = []
-    for rule, check, fulfilled, not_relevant in _steps(rules) if steps is None else steps:
-        if rule.applies_to != "all" and not _applies(rule, context):
+    applies: dict[str, bool] = {"all": True}  # the rules sharing what they apply to ask once
+    for rule, check, fulfilled, not_relevant in steps:
+        relevant = applies.get(rule.applies_to)
+        if relevant is None:
+            relevant = applies[rule.applies_to] = _applies(rule, context)
+        if not relevant:
             findings.append(not_relevant)
             continue
         reasons = check(rule, context)
@@ -240,17 +247,17 @@ def evaluate_all(records: Iterable[RecordView], rules: RuleSet, day: date,
         key = record.memo_key(day)
         if key is not None and record.flagged_until(day):
             key = (key, open_flags(record, day))
-        if key is not None and record.plans:
-            plan = record.plan_on(day)
-            if plan is not None:
-                alike = plan_key(plan, rules, day, facts(plan).drugs)
-                key = None if alike is None else (key, alike)
+        plan = record.plan_on(day) if record.plans else None
+        drugs = facts(plan).drugs if plan is not None else []
+        if key is not None and plan is not None:
+            alike = plan_key(plan, rules, day, drugs)
+            key = None if alike is None else (key, alike)
         if key is None:
-            found[record.patient_id] = evaluate(record, rules, day, facts, steps)
+            found[record.patient_id] = _evaluated(Context(record, day, plan, rules, drugs), steps)
             continue
         findings = known.get(key)
         if findings is None:
-            findings = known[key] = evaluate(record, rules, day, facts, steps)
+            findings = known[key] = _evaluated(Context(record, day, plan, rules, drugs), steps)
         found[record.patient_id] = findings
     return found
 

@@ -118,10 +118,11 @@ class QualitySummary:
         return self.startback
 
     def first_and_latest_total(self, form_id: str, end: date) -> tuple[float, float] | None:
-        self._at_day(end)
-        if form_id not in self.request.change_forms:
+        request = self.request
+        if end != request.day or form_id not in request.change_forms:
+            self._at_day(end)
             raise KeyError(f"not summarised: the totals of {form_id}")
-        return self.changes.get(form_id)
+        return self.changes.get(form_id) if self.changes else None
 
     def visit_months(self) -> Iterable[str]:
         return self.months
