@@ -199,17 +199,23 @@ def _medications(connection: Connection, seen: Any, end: datetime) -> defaultdic
     found: defaultdict[int, list[PlannedMedication]] = defaultdict(list)
     made: dict[tuple[Any, ...], PlannedMedication] = {}  # a plan's next version mostly repeats its drugs
     tapers = _Decoded(lambda text: tapering_from_json(_decoded(text)))
-    for row in connection.execute(statement).all():
-        key = row[1:]
+    for version, *columns in _plain_rows(connection, statement):  # the dates read once per distinct drug row
+        key = tuple(columns)
         medication = made.get(key)
         if medication is None:
             name, dose, daily, started, again, tapering, indication, evaluated, result = key
             taper = tapers(tapering) if tapering and tapering != "null" else None
             medication = made[key] = _planned_medication(
-                name=name, dose_text=dose, daily_dose=daily, started_on=started, re_evaluate_on=again, tapering=taper,
-                indication=indication, evaluated_on=evaluated, evaluation_result=result)  # fmt: skip
-        found[row[0]].append(medication)
+                name=name, dose_text=dose, daily_dose=daily, started_on=_day(started), re_evaluate_on=_day(again),
+                tapering=taper, indication=indication, evaluated_on=_day(evaluated), evaluation_result=result,
+            )  # fmt: skip
+        found[version].append(medication)
     return found
+
+
+def _day(value: Any) -> date | None:
+    """A date column read raw: SQLite's text (as SQLAlchemy writes it, YYYY-MM-DD), PostgreSQL's date."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 class _Decoded(dict[str, Any]):
