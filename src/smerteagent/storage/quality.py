@@ -8,11 +8,23 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import MISSING, fields
 from datetime import date, datetime, time, timedelta
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, and_, case, cast, func, not_, or_, select, type_coerce, union
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    type_coerce,
+    union,
+)
 from sqlalchemy.engine import Connection
 
 from smerteagent.core.careplan.plan import CarePlan, InformedConsent, PlannedMedication
@@ -288,7 +300,8 @@ class QualitySummaries:
         found = []
         nothing = (none, none)
         name_of, windows_of, flagged_of, actions_of = names.__getitem__, windows.get, flagged.get, actions.get
-        plans_of, visits_of, startback_of, changes_of, peg_of = plans.get, visits.get, startback.get, changes.get, peg.get
+        plans_of, visits_of, startback_of = plans.get, visits.get, startback.get
+        changes_of, peg_of = changes.get, peg.get
         for pid in sorted(seen):  # 100,000 patients: the lookups bound once
             name, cpr = name_of(pid)
             hits, answered = windows_of(pid, nothing)
@@ -340,40 +353,35 @@ class QualitySummaries:
         self, connection: Connection, end: datetime, request: SummaryRequest
     ) -> tuple[dict[int, str], dict[int, dict[str, tuple[float, float]]], dict[int, dict[int, float]]]:
         """The latest STarT Back group; first and latest total of each change form (two or more); the latest
-        PEG total per trend month — read from the rows that carry them, in time order."""
+        PEG total per trend month — read from the rows that carry them, in time order, one form at a time (a
+        range of the index each, only the columns that form needs: the driver makes half the values)."""
         r = ScreeningFactRow
-        months = case(*((and_(r.completed_at >= _midnight(first), r.completed_at < _midnight(last + timedelta(days=1))),
-                         index) for index, (first, last) in enumerate(request.months)), else_=-1)  # fmt: skip
-        month = case((r.form_id == "peg", months), else_=-1)  # only the PEG's month is read: spare the others
-        columns: AnySelect = select(r.patient_id, r.form_id, month, r.total, r.band)
+        in_order = (r.patient_id, r.completed_at, r.response_id)
         statement = (
-            self._completed(columns, end)
-            .where(
-                r.form_id.in_(sorted({*request.change_forms, "startback"})),  # one range of the index, in its order
-                or_(
-                    and_(r.form_id != "startback", r.total.is_not(None)),
-                    and_(r.form_id == "startback", r.band.in_(request.startback_bands)),
-                ),
-            )
-            .order_by(r.form_id, r.patient_id, r.completed_at, r.response_id)
+            self._completed(select(r.patient_id, r.band), end)
+            .where(r.form_id == "startback", r.band.in_(request.startback_bands))
+            .order_by(*in_order)
         )
         startback: dict[int, str] = {}
+        for pid, band in _plain_rows(connection, statement):  # by patient, in time order: the last one wins
+            startback[pid] = band
+        months = case(*((and_(r.completed_at >= _midnight(first), r.completed_at < _midnight(last + timedelta(days=1))),
+                         index) for index, (first, last) in enumerate(request.months)), else_=-1)  # fmt: skip
         changes: dict[int, dict[str, tuple[float, float]]] = {}
         peg: dict[int, dict[int, float]] = {}
-        for form_id, rows in groupby(_plain_rows(connection, statement), key=itemgetter(1)):
-            # one form's rows, by patient and in time order within each: the last row read wins
-            if form_id == "startback":
-                for pid, _form, _index, _value, band in rows:
-                    startback[pid] = band
-                continue
+        for form_id in request.change_forms:
+            columns: AnySelect = select(r.patient_id, r.total, months if form_id == "peg" else literal(-1))
+            statement = (
+                self._completed(columns, end).where(r.form_id == form_id, r.total.is_not(None)).order_by(*in_order)
+            )
             first: dict[int, float] = {}
             latest: dict[int, float] = {}  # of the patients with two or more
-            for pid, _form, index, value, _band in rows:
+            for pid, value, index in _plain_rows(connection, statement):
                 if pid in first:
                     latest[pid] = value
                 else:
                     first[pid] = value
-                if index >= 0:  # a PEG in a trend month
+                if index >= 0:  # a PEG in a trend month: the last one read wins
                     months_read = peg.get(pid)
                     if months_read is None:
                         peg[pid] = {index: value}
@@ -435,8 +443,9 @@ class QualitySummaries:
         for index, (pid, version, number, status, created, *rest) in enumerate(rows):
             medications = tuple(drugs[version]) if version in drugs else none
             if latest[pid] != index:
-                plan = _care_plan(patient_id=pid, number=number, status=status, medications=medications,
-                                  created_at=created)
+                plan = _care_plan(
+                    patient_id=pid, number=number, status=status, medications=medications, created_at=created
+                )
             else:
                 follow_up, ticked, reviewed, stance, consent_on, covers, risks, by, reviewed_on, letters = rest
                 consent = None
