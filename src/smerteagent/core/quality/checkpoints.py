@@ -197,12 +197,8 @@ def evaluate(record: RecordView, rules: RuleSet, day: date, facts: PlanDrugsMemo
 
 def _evaluated(context: Context, steps: list[_Step]) -> list[Finding]:
     findings = []
-    applies: dict[str, bool] = {"all": True}  # the rules sharing what they apply to ask once
     for rule, check, fulfilled, not_relevant in steps:
-        relevant = applies.get(rule.applies_to)
-        if relevant is None:
-            relevant = applies[rule.applies_to] = _applies(rule, context)
-        if not relevant:
+        if rule.applies_to != "all" and not _applies(rule, context):
             findings.append(not_relevant)
             continue
         reasons = check(rule, context)
