@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from smerteagent.core.careplan.plan import LETTER_KINDS, CarePlan, PlannedMedication
@@ -95,15 +95,15 @@ def suicide_risk(rule: CheckpointRule, context: Context) -> list[str]:
     return reasons
 
 
-def open_flags(record: RecordView, day: date) -> tuple[tuple[datetime, str], ...]:
-    """Each suicide-risk flag raised by ``day`` without an action recorded by then: when, and on which form
-    (all the rules read of the flags and their actions)."""
+def open_flags(record: RecordView, day: date) -> tuple[tuple[date, str], ...]:
+    """Each suicide-risk flag raised by ``day`` without an action recorded by then: the day, and on which
+    form (all the rules read of the flags and their actions)."""
     found = []
     for screening in record.flagged_until(day):
         for flag in SUICIDE_FLAGS:
             acted = record.actions.get((screening.response_id, flag))
             if flag in screening.flags and (acted is None or acted.date() > day):
-                found.append((screening.at, screening.form_id))
+                found.append((screening.at.date(), screening.form_id))
     return tuple(found)
 
 
