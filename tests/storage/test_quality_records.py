@@ -3,13 +3,16 @@ them (screenings with totals and suicide flags, actions, dated plans with their 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import FrozenInstanceError
+from datetime import date, datetime, timedelta
+
+import pytest
 
 from smerteagent.core.careplan.plan import CarePlan, InformedConsent, PlannedMedication, ReceivedLetter
 from smerteagent.core.patients import PatientInput
 from smerteagent.core.quality.outcomes import OUTCOME_FORMS
 from smerteagent.core.quality.rules import bundled_rules
-from smerteagent.storage.quality import QualityRecords
+from smerteagent.storage.quality import QualityRecords, _builder
 from smerteagent.storage.services import Services
 
 
@@ -46,3 +49,16 @@ def test_the_reader_returns_what_the_services_wrote(services: Services) -> None:
     assert plan is not None and plan.medications == (drug,) and plan.consent == consent
     assert plan.letters == (letter,) and plan.medication_reviewed_on == today
     assert record.plan_on(today - timedelta(days=1)) is None
+
+
+def test_plans_made_without_their_init_equal_plans_made_with_it() -> None:
+    made = datetime(2026, 1, 10, 9)
+    built = _builder(CarePlan)(patient_id=7, number=2, status="frozen", created_at=made)
+    assert built == CarePlan(7, number=2, status="frozen", created_at=made)
+    assert hash(built.medications) == hash(()) and built.letters == () and built.consent is None
+    with pytest.raises(FrozenInstanceError):
+        built.status = "draft"  # type: ignore[misc]
+    with pytest.raises(TypeError, match="patient_id"):
+        _builder(CarePlan)(number=2, created_at=made)  # no silent default for a field without one
+    with pytest.raises(TypeError, match="unknown_field"):
+        _builder(PlannedMedication)(name="Oxycodon", unknown_field=1)

@@ -89,13 +89,22 @@ def suicide_risk(rule: CheckpointRule, context: Context) -> list[str]:
     )
     if not assessed:
         reasons.append(_("suicide risk not assessed within {days} days").format(days=rule.parameters.within_days))
-    for screening in context.record.flagged_until(context.day):
-        for flag in SUICIDE_FLAGS:
-            acted = context.record.actions.get((screening.response_id, flag))
-            if flag in screening.flags and (acted is None or acted.date() > context.day):
-                reasons.append(_("suicide-risk flag of {day} ({form}) without a recorded action").format(
-                    day=day(screening.at), form=screening.form_id))  # fmt: skip
+    for at, form_id in open_flags(context.record, context.day):
+        reasons.append(_("suicide-risk flag of {day} ({form}) without a recorded action").format(
+            day=day(at), form=form_id))  # fmt: skip
     return reasons
+
+
+def open_flags(record: RecordView, day: date) -> tuple[tuple[date, str], ...]:
+    """Each suicide-risk flag raised by ``day`` without an action recorded by then: the day, and on which
+    form (all the rules read of the flags and their actions)."""
+    found = []
+    for screening in record.flagged_until(day):
+        for flag in SUICIDE_FLAGS:
+            acted = record.actions.get((screening.response_id, flag))
+            if flag in screening.flags and (acted is None or acted.date() > day):
+                found.append((screening.at.date(), screening.form_id))
+    return tuple(found)
 
 
 def abuse_stance(rule: CheckpointRule, context: Context) -> list[str]:
@@ -106,10 +115,9 @@ def abuse_stance(rule: CheckpointRule, context: Context) -> list[str]:
 
 
 def medication_review(rule: CheckpointRule, context: Context) -> list[str]:
-    reviewed = context.plan.medication_reviewed_on if context.plan else None
-    days = rule.parameters.within_days or 36500
-    if reviewed is not None and 0 <= (context.day - reviewed).days <= days:
+    if _reviewed_within(rule, context.plan.medication_reviewed_on if context.plan else None, context.day):
         return []
+    days = rule.parameters.within_days or 36500
     return _no_plan(context) or [_("no medication review within {days} days").format(days=days)]
 
 
@@ -184,9 +192,12 @@ def evaluate(record: RecordView, rules: RuleSet, day: date, facts: PlanDrugsMemo
     plan facts (read once per plan); ``steps``: the rules made ready once per report."""
     plan = record.plan_on(day)
     drugs = (facts(plan).drugs if facts is not None else addictive(plan)) if plan is not None else []
-    context = Context(record, day, plan, rules, drugs)
+    return _evaluated(Context(record, day, plan, rules, drugs), _steps(rules) if steps is None else steps)
+
+
+def _evaluated(context: Context, steps: list[_Step]) -> list[Finding]:
     findings = []
-    for rule, check, fulfilled, not_relevant in _steps(rules) if steps is None else steps:
+    for rule, check, fulfilled, not_relevant in steps:
         if rule.applies_to != "all" and not _applies(rule, context):
             findings.append(not_relevant)
             continue
@@ -195,22 +206,54 @@ def evaluate(record: RecordView, rules: RuleSet, day: date, facts: PlanDrugsMemo
     return findings
 
 
+def _reviewed_within(rule: CheckpointRule, reviewed: date | None, day: date) -> bool:
+    days = rule.parameters.within_days or 36500
+    return reviewed is not None and 0 <= (day - reviewed).days <= days
+
+
+def plan_key(plan: CarePlan, rules: RuleSet, day: date,
+             drugs: list[tuple[PlannedMedication, DrugFacts]]) -> object | None:  # fmt: skip
+    """What the rule functions above read of a plan at ``day``, when it holds no dependence-forming drug and
+    no letter received by then (None otherwise: such a plan is read on its own): whether it takes a stance on
+    abuse, whether each medication-review rule finds a review in its window, and whether a consent dated by
+    then says what it covers and who obtained it (the risks explained are read only for dependence-forming
+    drugs). Plans with the same key evaluate alike under every rule, whatever its parameters and whatever
+    it applies to; keep it in step with the rule functions."""
+    if drugs or any(letter.received_on <= day for letter in plan.letters):
+        return None
+    consent = plan.consent
+    given = None
+    if consent is not None and consent.given_on <= day:
+        given = (bool(consent.covers.strip()), bool((consent.by or "").strip()))
+    reviewed = tuple(_reviewed_within(rule, plan.medication_reviewed_on, day)
+                     for rule in rules.checkpoints if rule.rule == "medication_review")  # fmt: skip
+    return bool((plan.abuse_stance or "").strip()), reviewed, given
+
+
 def evaluate_all(records: Iterable[RecordView], rules: RuleSet, day: date,
                  facts: PlanDrugsMemo | None = None) -> dict[int, list[Finding]]:  # fmt: skip
-    """Every checkpoint for each patient; records with the same ``memo_key`` (the same inputs to every rule:
-    no plan, no flag, the same screenings in reach) are evaluated once."""
+    """Every checkpoint for each patient; records with the same ``memo_key`` (the same inputs to every rule
+    but their plan and flags: the same screenings in reach), the same ``open_flags`` and no plan, or plans
+    alike by ``plan_key``, are evaluated once."""
     found: dict[int, list[Finding]] = {}
     known: dict[object, list[Finding]] = {}
     facts = PlanDrugsMemo() if facts is None else facts
     steps = _steps(rules)
     for record in records:
         key = record.memo_key(day)
+        if key is not None and record.flagged_until(day):
+            key = (key, open_flags(record, day))
+        plan = record.plan_on(day) if record.plans else None
+        drugs = facts(plan).drugs if plan is not None else []
+        if key is not None and plan is not None:
+            alike = plan_key(plan, rules, day, drugs)
+            key = None if alike is None else (key, alike)
         if key is None:
-            found[record.patient_id] = evaluate(record, rules, day, facts, steps)
+            found[record.patient_id] = _evaluated(Context(record, day, plan, rules, drugs), steps)
             continue
         findings = known.get(key)
         if findings is None:
-            findings = known[key] = evaluate(record, rules, day, facts, steps)
+            findings = known[key] = _evaluated(Context(record, day, plan, rules, drugs), steps)
         found[record.patient_id] = findings
     return found
 

@@ -94,8 +94,8 @@ class _Tally:
     def add(self, record: RecordView, since: date, *, whole: bool = True) -> None:
         """Count one patient; ``whole=False`` (a month of the trends): the drugs and the latest PEG only."""
         self.patients += 1
-        plan = record.plan_on(self.day)
-        if plan is not None and plan.medications:  # most patients: no drugs to count
+        plan = record.plan_on(self.day) if record.plans else None  # most patients: no plan, no drugs to count
+        if plan is not None and plan.medications:
             self._drugs(record, plan, whole)
         if not whole:
             peg = record.latest_total("peg", since, self.day)
@@ -210,8 +210,15 @@ def trends(records: Sequence[RecordView], start: date, end: date, long_term_days
     facts = PlanDrugsMemo() if facts is None else facts
     for first, last in months(start, end):
         tally = _Tally(last, long_term_days, facts)
-        for record in seen.get(f"{first:%Y-%m}", []):
-            tally.add(record, first, whole=False)
+        pegs = tally.latest_peg
+        for record in seen.get(f"{first:%Y-%m}", []):  # as ``tally.add(record, first, whole=False)``, inlined
+            tally.patients += 1
+            plan = record.plan_on(last) if record.plans else None
+            if plan is not None and plan.medications:
+                tally._drugs(record, plan, False)
+            peg = record.latest_total("peg", first, last)
+            if peg is not None:
+                pegs.append(peg)
         values = tally.values()
         values["patients"] = tally.patients
         values["median_peg"] = _median(tally.latest_peg)

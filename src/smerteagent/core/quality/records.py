@@ -124,7 +124,8 @@ class PatientRecord:
         return dict.fromkeys(f"{v:%Y-%m}" for v in self.visits)
 
     def memo_key(self, day: date) -> object | None:
-        """A key under which records evaluate alike at ``day`` (None: evaluate this one on its own)."""
+        """A key under which records with alike plans (``checkpoints.plan_key``) or none evaluate alike at
+        ``day`` (None: evaluate this one on its own)."""
         return None
 
 

@@ -8,6 +8,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from smerteagent.core.errors import SmerteAgentError
@@ -126,7 +127,7 @@ def build_report(records: Sequence[RecordView], rules: RuleSet, start: date, end
                  sample_size: int | None = None, seed: int | None = None) -> QualityReport:  # fmt: skip
     """The report over the patients seen between ``start`` and ``end`` (both included)."""
     check_period(start, end)
-    seen = sorted((r for r in records if r.seen_between(start, end)), key=lambda r: r.patient_id)
+    seen = sorted((r for r in records if r.seen_between(start, end)), key=attrgetter("patient_id"))
     facts = PlanDrugsMemo()  # each plan's drugs read once, for the rules, the outcomes and the trends
     findings = evaluate_all(seen, rules, end, facts)
     rows, reasons = _rows(rules, findings, language)

@@ -67,18 +67,20 @@ class QualitySummary:
     startback: str | None = None  # the latest STarT Back group
     changes: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # first and latest total (2 or more)
     peg: Mapping[int, float] = field(default_factory=dict)  # the latest PEG total per request month (index)
-    plan_days: list[date] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.plan_days = [p.created_at.date() for p in self.plans]
+    plan_days: list[date] | None = None  # the versions' days, listed when first asked (most have one or none)
 
     def _at_day(self, end: date) -> None:
         if end != self.request.day:
             raise ValueError(f"summarised for {self.request.day}, asked about {end}")
 
     def plan_on(self, day: date) -> CarePlan | None:
+        plans = self.plans
+        if len(plans) < 2:
+            return plans[0] if plans and plans[0].created_at.date() <= day else None
+        if self.plan_days is None:
+            self.plan_days = [p.created_at.date() for p in plans]
         index = bisect_right(self.plan_days, day)
-        return self.plans[index - 1] if index else None
+        return plans[index - 1] if index else None
 
     def recent(self, forms: tuple[str, ...], start: date, end: date) -> bool:
         self._at_day(end)
@@ -116,16 +118,17 @@ class QualitySummary:
         return self.startback
 
     def first_and_latest_total(self, form_id: str, end: date) -> tuple[float, float] | None:
-        self._at_day(end)
-        if form_id not in self.request.change_forms:
+        request = self.request
+        if end != request.day or form_id not in request.change_forms:
+            self._at_day(end)
             raise KeyError(f"not summarised: the totals of {form_id}")
-        return self.changes.get(form_id)
+        return self.changes.get(form_id) if self.changes else None
 
     def visit_months(self) -> Iterable[str]:
         return self.months
 
     def memo_key(self, day: date) -> object | None:
-        """Without a plan or a flag, the rules read only which windows hold a form: alike patients alike."""
-        if self.plans or self.flagged or day != self.request.day:
+        """The rules read which windows hold a form, the flags and the plan: alike patients alike."""
+        if day != self.request.day:
             return None
         return self.windows, self.suicide_item

@@ -1,0 +1,92 @@
+"""Patients evaluated together must be evaluated exactly as each alone: the report groups patients whose
+plans (no dependence-forming drug, no letter) and flags read alike to the rules, and evaluates each group once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from smerteagent.core.careplan.plan import CarePlan, InformedConsent, PlannedMedication, ReceivedLetter
+from smerteagent.core.quality.checkpoints import NOT_FULFILLED, evaluate, evaluate_all
+from smerteagent.core.quality.records import Screening
+from smerteagent.core.quality.rules import RuleSet, bundled_rules
+from smerteagent.core.quality.summary import QualitySummary, summary_request
+
+END = date(2026, 6, 30)
+START = date(2025, 7, 1)
+RULES = bundled_rules()
+REQUEST = summary_request(RULES, START, END)
+
+
+def plan(pid: int, **changes: object) -> CarePlan:
+    good = CarePlan(pid, abuse_stance="Ingen tegn på misbrug", follow_up_on=date(2026, 8, 1),
+                    consent=InformedConsent(date(2026, 1, 10), "Smertebehandling", ("driving",), "Læge Holm"),
+                    medication_reviewed_on=date(2026, 1, 10), created_at=datetime(2026, 1, 10, 9))  # fmt: skip
+    return replace(good, **changes)  # type: ignore[arg-type]
+
+
+def summary(pid: int, *plans: CarePlan, flagged: tuple[Screening, ...] = (),
+            actions: dict[tuple[int, str], datetime] | None = None,
+            rules: RuleSet = RULES) -> QualitySummary:  # fmt: skip
+    request = REQUEST if rules is RULES else summary_request(rules, START, END)
+    return QualitySummary(request, pid, f"Patient {pid}", None, frozenset(request.windows),
+                          frozenset(request.suicide_item), flagged, actions or {}, plans)  # fmt: skip
+
+
+def flag(response_id: int, day: date) -> Screening:
+    return Screening(response_id, "phq9", datetime(day.year, day.month, day.day, 10), "severe", None,
+                     frozenset({"suicide_risk"}))  # fmt: skip
+
+
+def evaluated(records: list[QualitySummary], rules: RuleSet = RULES) -> dict[int, list]:
+    """Every patient's findings, checked against the patient evaluated alone."""
+    found = evaluate_all(records, rules, END)
+    for record in records:
+        assert found[record.patient_id] == evaluate(record, rules, END), record.patient_id
+    return found
+
+
+def test_plans_without_drugs_or_letters_that_read_alike_are_evaluated_once() -> None:
+    found = evaluated([summary(1, plan(1)), summary(2, plan(2, follow_up_on=None, medication_reviewed=True)),
+                       summary(3, plan(3, consent=replace(plan(3).consent, by=" "))),
+                       summary(4, plan(4, abuse_stance=""))])  # fmt: skip
+    assert found[1] is found[2]  # what the rules do not read differs
+    assert found[3] is not found[1] and found[3] != found[1]  # who obtained the consent is not said
+    consent = next(f for f in found[3] if f.checkpoint == "consent")
+    assert consent.status == NOT_FULFILLED and len(consent.reasons) == 1
+
+
+def test_plans_with_a_dependence_forming_drug_or_a_letter_are_evaluated_alone() -> None:
+    oxycodon = PlannedMedication("Oxycodon", "10 mg x 2", 20, date(2026, 1, 1))
+    letter = ReceivedLetter(date(2026, 2, 1), "Hvidovre Hospital")
+    found = evaluated([summary(1, plan(1, medications=(oxycodon,))), summary(2, plan(2, medications=(oxycodon,))),
+                       summary(3, plan(3, letters=(letter,))), summary(4, plan(4, letters=(letter,)))])  # fmt: skip
+    assert found[1] is not found[2] and found[3] is not found[4]
+
+
+def test_a_review_date_groups_by_each_rules_own_window() -> None:
+    rule = next(r for r in RULES.checkpoints if r.rule == "medication_review")
+    shorter = rule.model_copy(update={"parameters": rule.parameters.model_copy(update={"within_days": 200})})
+    rules = RULES.model_copy(update={"checkpoints": [shorter if r is rule else r for r in RULES.checkpoints]})
+    recent, older = plan(1, medication_reviewed_on=END - timedelta(days=100)), END - timedelta(days=300)
+    records = [summary(1, recent, rules=rules), summary(2, plan(2, medication_reviewed_on=older), rules=rules)]
+    found = evaluated(records, rules)
+    assert found[1] != found[2]
+    both = evaluated([summary(1, recent), summary(2, plan(2, medication_reviewed_on=older))])  # 365 days
+    assert both[1] is both[2]
+
+
+def test_flags_with_their_actions_group_and_open_flags_name_their_day() -> None:
+    acted = {(11, "suicide_risk"): datetime(2026, 3, 1, 11), (12, "suicide_risk"): datetime(2026, 4, 2, 9)}
+    late = {(13, "suicide_risk"): datetime(2026, 7, 2, 9)}  # after the period: open at its end
+    found = evaluated([
+        summary(1, flagged=(flag(11, date(2026, 3, 1)),), actions=acted),
+        summary(2, flagged=(flag(12, date(2026, 4, 1)),), actions=acted),
+        summary(3, flagged=(flag(13, date(2026, 5, 1)),), actions=late),
+        summary(4, flagged=(flag(14, date(2026, 5, 2)),)),
+        summary(5),
+    ])  # fmt: skip
+    assert found[1] is found[2] and found[1] == found[5]
+    risk = {pid: next(f for f in found[pid] if f.checkpoint == "suicide_risk") for pid in (3, 4)}
+    assert risk[3].status == risk[4].status == NOT_FULFILLED
+    assert risk[3].reasons != risk[4].reasons  # each names its own flag's day
