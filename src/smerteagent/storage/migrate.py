@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from smerteagent.core.errors import StorageUnavailable
-from smerteagent.storage.database import MIGRATIONS, Database, storage_errors
+from smerteagent.storage.database import MIGRATIONS, Database, reading, storage_errors
 from smerteagent.storage.revisions import HEAD, KNOWN_REVISIONS
 
 if TYPE_CHECKING:
@@ -36,6 +36,26 @@ def check_schema(database: Database) -> str | None:
     if current is not None and current not in KNOWN_REVISIONS:
         raise StorageUnavailable("newer_schema", f"schema {current}, this program knows up to {HEAD}")
     return current
+
+
+def check_tables(database: Database) -> None:
+    """Every table and column this program maps is in the database: a file whose tables were changed behind
+    its recorded schema version (another tool, a development build) is refused at opening, by name, and not
+    at the first command that happens to read the missing column (nor copied into the backups as sound)."""
+    from sqlalchemy import inspect
+
+    from smerteagent.storage.models import Base
+
+    with reading(database.engine) as connection:
+        inspector = inspect(connection)
+        present = set(inspector.get_table_names())
+        for table in Base.metadata.sorted_tables:
+            if table.name not in present:
+                raise StorageUnavailable("schema_mismatch", f"table {table.name} is missing")
+            columns = {column["name"] for column in inspector.get_columns(table.name)}
+            missing = [column.name for column in table.columns if column.name not in columns]
+            if missing:
+                raise StorageUnavailable("schema_mismatch", f"{table.name}.{missing[0]} is missing")
 
 
 def upgrade(database: Database, revision: str = "head") -> None:

@@ -81,6 +81,8 @@ def prepare(database: Database, *, upgrade: bool = True, daily_backup: bool = Tr
     taken = None
     path = database.sqlite_path
     needs = current != migrate.head_revision()
+    if not needs:
+        migrate.check_tables(database)  # before the daily backup: a mismatched file is not kept as a sound copy
     if path is not None and path.exists() and database.has_data():
         if needs and upgrade:
             taken = backup.backup(path, f"before-upgrade-to-{migrate.head_revision()}", passphrase=database.passphrase)
@@ -90,6 +92,7 @@ def prepare(database: Database, *, upgrade: bool = True, daily_backup: bool = Tr
         if not upgrade:
             raise StorageUnavailable("older_schema", f"schema {current or 'none'}, this program's is {migrate.HEAD}")
         migrate.upgrade(database)
+        migrate.check_tables(database)
     return taken
 
 
