@@ -252,47 +252,35 @@ def test_careplan_export_to_a_read_only_folder_is_not_audited(db: Path, tmp_path
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
-def test_fhir_export_to_a_read_only_folder_is_not_audited(db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("record_type", "file_name", "command", "begins"),
+    [
+        ("patient", "bundle.json", ["export", "fhir", "--patient", "1"], "{"),
+        ("audit_trail", "revisionsspor.csv", ["audit", "export"], "id,"),
+    ],
+)
+def test_an_export_to_a_read_only_folder_is_not_audited(
+    db: Path, tmp_path: Path, record_type: str, file_name: str, command: list[str], begins: str
+) -> None:
     def exports() -> int:
         with sqlite3.connect(db) as connection:
-            query = "SELECT count(*) FROM audit_events WHERE action = 'export' AND record_type = 'patient'"
-            return int(connection.execute(query).fetchone()[0])
+            query = "SELECT count(*) FROM audit_events WHERE action = 'export' AND record_type = ?"
+            return int(connection.execute(query, (record_type,)).fetchone()[0])
 
     before = exports()
     folder = tmp_path / "skrivebeskyttet"
     folder.mkdir()
     folder.chmod(0o500)
-    out = folder / "bundle.json"
+    out = folder / file_name
     try:
-        result = run("--db", str(db), "export", "fhir", "--patient", "1", "--out", str(out), unprivileged=True)
+        result = run("--db", str(db), *command, "--out", str(out), unprivileged=True)
     finally:
         folder.chmod(0o700)
     assert str(out) in one_line(result, 2) and not out.exists()
     assert exports() == before, "no export event for a file that was not written"
-    assert run("--db", str(db), "export", "fhir", "--patient", "1", "--out", str(out)).returncode == 0
-    assert exports() == before + 1 and mode(out) == 0o600 and os.listdir(folder) == ["bundle.json"]
-
-
-def test_audit_export_to_a_read_only_folder_is_not_audited(db: Path, tmp_path: Path) -> None:
-    def exports() -> int:
-        with sqlite3.connect(db) as connection:
-            query = "SELECT count(*) FROM audit_events WHERE action = 'export' AND record_type = 'audit_trail'"
-            return int(connection.execute(query).fetchone()[0])
-
-    before = exports()
-    folder = tmp_path / "skrivebeskyttet"
-    folder.mkdir()
-    folder.chmod(0o500)
-    out = folder / "revisionsspor.csv"
-    try:
-        result = run("--db", str(db), "audit", "export", "--out", str(out), unprivileged=True)
-    finally:
-        folder.chmod(0o700)
-    assert str(out) in one_line(result, 2) and not out.exists()
-    assert exports() == before, "no export event for a file that was not written"
-    assert run("--db", str(db), "audit", "export", "--out", str(out)).returncode == 0
-    assert exports() == before + 1 and mode(out) == 0o600 and os.listdir(folder) == ["revisionsspor.csv"]
-    assert out.read_text(encoding="utf-8").startswith("id,"), "the CSV itself"
+    assert run("--db", str(db), *command, "--out", str(out)).returncode == 0
+    assert exports() == before + 1 and mode(out) == 0o600 and os.listdir(folder) == [file_name]
+    assert out.read_text(encoding="utf-8").startswith(begins), "the export itself"
 
 
 def test_tables_that_do_not_match_their_schema_version_are_named_not_a_traceback(db: Path) -> None:
