@@ -19,7 +19,7 @@ from smerteagent.core.patients import PatientInput
 from smerteagent.storage import backup, conversion, encryption
 from smerteagent.storage.database import ENCRYPTED_CACHE_KIB, Database
 from smerteagent.storage.demo import load_demo
-from smerteagent.storage.preview import recent_patients
+from smerteagent.storage.list_reader import open_list_reader
 from smerteagent.storage.services import Services, open_services
 
 PASSPHRASE = "blå hest æbletræ 42"
@@ -282,9 +282,10 @@ def test_the_start_up_preview_needs_the_passphrase(encrypted: Path, forms: FormL
     services.close()
     before = digest(encrypted)
     url = f"sqlite:///{encrypted}"
-    assert recent_patients(url) is None and recent_patients(url, passphrase="wrong but long") is None
-    preview = recent_patients(url, passphrase=PASSPHRASE)
-    assert preview is not None and [p.name for p in preview[0]] == ["Åse Østergård", "Søren Ærø"]
+    assert open_list_reader(url) is None and open_list_reader(url, passphrase="wrong but long") is None
+    reader = open_list_reader(url, passphrase=PASSPHRASE)
+    assert reader is not None and [p.name for p in reader.recent()] == ["Åse Østergård", "Søren Ærø"]
+    reader.close()
     assert digest(encrypted) == before
 
 

@@ -72,7 +72,6 @@ def test_nothing_of_a_patient_shows_before_login(
 ) -> None:
     window = start_main_window(clinic)
     summaries = clinic.patients.recent(10, 0)
-    window.show_preview(summaries, False)  # even a start-up preview stays behind the login page
     window.open_patient(summaries[0].id)
     assert window.stack.currentWidget() is window.login_page and window.login_page.mode == LOGIN
     assert not window.find_action.isEnabled() and not window.new_action.isEnabled()

@@ -121,25 +121,6 @@ def test_empty_database_greets_the_user(
     assert greeted == [True]
 
 
-def test_preview_list_then_storage_keeps_what_was_typed(
-    start_main_window: StartMainWindow, services: Services, patient: Patient
-) -> None:
-    main = start_main_window(show=False)
-    context = main.context
-    filled: list[bool] = []
-    main.list_did_fill.connect(lambda: filled.append(True))
-    main.show_preview([patient], False)
-    assert filled == [True] and main.list_page is not None
-    page = main.list_page
-    QTest.keyClicks(page.search, "soeren")
-    page.refresh()
-    assert page.model.rowCount() == 1
-    services.patients.add(PatientInput("Søren", "Kjær", cpr="010203-4005"))
-    context.set_services(services)
-    assert main.list_page is page and page.search.text() == "soeren"
-    assert {page.model.patient(row).family_name for row in range(page.model.rowCount())} == {"Ærø", "Kjær"}
-
-
 def test_damaged_database_can_be_restored_from_a_backup_in_the_app(
     qtbot: QtBot, tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,7 +5,7 @@ with its login page while storage opens on a worker thread. A SQLite file that p
 gets the patient list and its search at once, read without SQLAlchemy (usecases.list_reader); the
 services (SQLAlchemy's ORM, the forms, the audit trail) load behind it, and logging in and opening a patient
 use them; an encrypted file too, once its passphrase is known. A server (PostgreSQL), or a file the reader
-declines (the services then say why), gets a read-only preview of the list, or nothing, until then.
+declines (the services then say why), gets its list once the services have loaded.
 """
 
 from __future__ import annotations
@@ -57,11 +57,10 @@ READER_SHOWN_WAIT_S = 10.0
 
 
 class StorageLoader(QThread):
-    """First the list: its checked reader (standard library only), else a read-only preview; then storage:
+    """First the list, on its checked reader (standard library only) when the file allows; then storage:
     imports, forms, and the database opened with its checks, backup and migration."""
 
     reader_opened = Signal(object)  # a ListReader: list and search work, before the services
-    previewed = Signal(object, bool)
     loaded = Signal(object)
     failed = Signal(str, str, str)  # message, StorageUnavailable reason (or ""), the SQLite file (or "")
 
@@ -73,7 +72,7 @@ class StorageLoader(QThread):
     def run(self) -> None:
         import smerteagent.ui.patient_list  # noqa: F401 - the list's code, loaded here and not on the GUI thread
         from smerteagent.usecases.list_reader import open_list_reader
-        from smerteagent.usecases.location import describe_url, recent_patients, resolve_url, sqlite_file
+        from smerteagent.usecases.location import describe_url, resolve_url, sqlite_file
 
         url = resolve_url(self.db_url)
         reader = open_list_reader(url, passphrase=self.passphrase)
@@ -81,12 +80,6 @@ class StorageLoader(QThread):
             self.reader_opened.emit(reader)
             # The list and its search are in use before the heavy imports compete with them for the GIL.
             self.list_shown.wait(timeout=READER_SHOWN_WAIT_S)
-        else:
-            preview = recent_patients(url, passphrase=self.passphrase)
-            if preview is not None:
-                self.previewed.emit(*preview)
-                # Let the GUI thread show the list before the heavy imports compete with it for the GIL.
-                self.list_shown.wait(timeout=1.0)
         try:
             from smerteagent.core.forms.loader import FormLibrary
             from smerteagent.paths import form_folders
@@ -203,7 +196,6 @@ def run(db_url: str | None = None, forms_dir: Path | None = None, *, exit_after_
         loader = StorageLoader(db_url, forms_dir, passphrases[0])
         loader.reader_opened.connect(window.show_reader)
         loader.reader_opened.connect(lambda _reader: _storage_ready_at(timings))
-        loader.previewed.connect(window.show_preview)
         window.list_did_fill.connect(loader.list_shown.set)
         loader.loaded.connect(context.set_services)
         loader.failed.connect(

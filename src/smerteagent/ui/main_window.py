@@ -3,7 +3,7 @@
 Shown at once at start, on the login page; storage arrives later (ui/app.py) and brings the pages with it.
 Its work lives in four pieces, each a mixin in its own module:
 
-- ``window_navigation.Navigation``: the patient list (the start-up preview, then storage's), a patient's
+- ``window_navigation.Navigation``: the patient list (the start-up reader, then storage's), a patient's
   page, the patient dialogs and the care plan;
 - ``window_menus.Menus``: menus and shortcuts, which are enabled for whom, and the dialogs they open;
 - ``window_locking.Locking``: login state, the inactivity watch, Ctrl+L and the curtains;
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 
 class MainWindow(Navigation, Menus, Locking, ScreeningLaunch, QMainWindow):
-    """Before storage has loaded it shows the login page (and, behind it, a read-only preview of the list);
+    """Before storage has loaded it shows the login page (and, behind it, the list on its start-up reader);
     nothing of a patient shows before a login."""
 
     list_did_fill = Signal()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit,
 
 from smerteagent.core.cpr import format_cpr
 from smerteagent.core.patients import PatientSummary, age_on
-from smerteagent.core.text import TextError, fold
+from smerteagent.core.text import TextError
 from smerteagent.i18n import N_, _, day
 from smerteagent.ui.banner import sex_text
 
@@ -19,17 +19,6 @@ PAGE = 50
 DEBOUNCE_MS = 150
 COLUMNS = (N_("Name"), N_("CPR number"), N_("Age"), N_("Sex"), N_("Last activity"))
 Index = QModelIndex | QPersistentModelIndex
-
-
-def preview_search(patients: list[PatientSummary]) -> Callable[[str, int], list[PatientSummary]]:
-    """Search within the preview's recent patients, until the real search has loaded."""
-
-    def search(query: str, limit: int) -> list[PatientSummary]:
-        terms = fold(query).split()
-        found = [p for p in patients if all(t in fold(f"{p.name} {p.cpr or ''}") for t in terms)]
-        return found[:limit]
-
-    return search
 
 
 class PatientListModel(QAbstractTableModel):
@@ -47,7 +36,7 @@ class PatientListModel(QAbstractTableModel):
 
     def set_source(self, search: Callable[[str, int], list[PatientSummary]],
                    recent: Callable[[int, int], list[PatientSummary]], masked: Callable[[], bool]) -> None:  # fmt: skip
-        """Switch where rows come from (the preview, then storage); the caller reloads."""
+        """Switch where rows come from (the start-up reader, then storage); the caller reloads."""
         self._search, self._recent, self._masked = search, recent, masked
 
     def load(self, query: str) -> None:

@@ -1,4 +1,4 @@
-"""The main window's navigation: the patient list (the start-up preview, then storage's), a patient's page,
+"""The main window's navigation: the patient list (the start-up reader, then storage's), a patient's page,
 the patient dialogs and the care plan.
 
 A mixin of :class:`smerteagent.ui.main_window.MainWindow` (its methods take the window as ``self``).
@@ -16,27 +16,13 @@ from smerteagent.ui import operations
 from smerteagent.ui.window_state import WindowState
 
 if TYPE_CHECKING:
-    from smerteagent.core.patients import Patient, PatientSummary
+    from smerteagent.core.patients import Patient
     from smerteagent.ui.main_window import MainWindow
     from smerteagent.ui.patient_page import PatientPage
     from smerteagent.usecases.list_reader import ListReader
 
 
 class Navigation(WindowState):
-    def show_preview(self: MainWindow, patients: list[PatientSummary], masked: bool) -> None:
-        """The most recent patients, read before storage is loaded; search covers them until then."""
-        from smerteagent.ui.patient_list import PatientListModel, PatientListPage, preview_search
-
-        if self.context.loaded:
-            return
-        model = PatientListModel(preview_search(patients), lambda limit, offset: patients[offset : offset + limit],
-                                 lambda: masked)  # fmt: skip
-        self.list_page = PatientListPage(model, self)
-        self.list_page.patient_chosen.connect(self._open_when_loaded)
-        self.stack.addWidget(self.list_page)
-        self.show_list()
-        self.list_did_fill.emit()
-
     def show_reader(self: MainWindow, reader: ListReader) -> None:
         """The list and its search over the checked file, read with the standard library until the services
         have loaded; a patient chosen opens through the services (audited)."""
@@ -72,7 +58,7 @@ class Navigation(WindowState):
         from smerteagent.ui.patient_list import PatientListModel, PatientListPage
 
         services = self.context.services
-        if self.list_page is not None:  # the preview: keep the page (and what was typed), swap in storage
+        if self.list_page is not None:  # the reader's page: keep it (and what was typed), swap in storage
             self.list_page.patient_chosen.disconnect()
         else:
             self.list_page = PatientListPage(PatientListModel(services.patients.search, services.patients.recent,
