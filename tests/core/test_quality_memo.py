@@ -3,10 +3,11 @@ plans (no dependence-forming drug, no letter) and flags read alike to the rules,
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from smerteagent.core.careplan.plan import CarePlan, InformedConsent, PlannedMedication, ReceivedLetter
+from smerteagent.core.careplan.plan import CarePlan, InformedConsent, PlannedMedication, ReceivedLetter, TaperingPlan
 from smerteagent.core.quality.checkpoints import NOT_FULFILLED, evaluate, evaluate_all
 from smerteagent.core.quality.records import Screening
 from smerteagent.core.quality.rules import RuleSet, bundled_rules
@@ -54,6 +55,48 @@ def test_plans_without_drugs_or_letters_that_read_alike_are_evaluated_once() -> 
     assert found[3] is not found[1] and found[3] != found[1]  # who obtained the consent is not said
     consent = next(f for f in found[3] if f.checkpoint == "consent")
     assert consent.status == NOT_FULFILLED and len(consent.reasons) == 1
+
+
+DAYS = (None, END - timedelta(days=RULES.long_term_days + 1), END - timedelta(days=RULES.long_term_days), END,
+        END + timedelta(days=1))  # fmt: skip
+TEXTS = (None, "", "  ", "Rygsmerter")
+TAPER = TaperingPlan(40.0, 10.0, 14, date(2026, 3, 1))
+
+
+def drug(pick: random.Random) -> PlannedMedication:
+    """A drug with every field the rules read at or around its boundary (the end of the period, 90 days)."""
+    name = pick.choice(("Oxycodon", "Contalgin", "Diazepam", "Zopiclon", "Gabapentin", "Paracetamol"))
+    return PlannedMedication(name, "1 x 2", pick.choice((None, 10.0, 60.0)), pick.choice(DAYS), pick.choice(DAYS),
+                             pick.choice((None, TAPER)), pick.choice(TEXTS), pick.choice(DAYS),
+                             pick.choice(TEXTS))  # fmt: skip
+
+
+def letter(pick: random.Random) -> ReceivedLetter:
+    return ReceivedLetter(pick.choice(DAYS[1:]), pick.choice(("Hvidovre Hospital", "Rigshospitalet")),
+                          pick.choice(("discharge_summary", "letter")), pick.choice((None, " ", "Læge Holm")),
+                          pick.choice(DAYS), pick.choice(TEXTS))  # fmt: skip
+
+
+def varied_plan(pid: int, pick: random.Random) -> CarePlan:
+    consent = pick.choice((None, InformedConsent(pick.choice(DAYS[1:]), pick.choice(("", " ", "Opioider")),
+                                                 tuple(pick.sample(RISKS, pick.randint(0, len(RISKS)))),
+                                                 pick.choice((None, "", "Læge Holm")))))  # fmt: skip
+    return plan(pid, medications=tuple(drug(pick) for _ in range(pick.choice((0, 1, 1, 2, 3)))), consent=consent,
+                letters=tuple(letter(pick) for _ in range(pick.choice((0, 0, 1, 2)))),
+                abuse_stance=pick.choice(TEXTS), medication_reviewed_on=pick.choice(DAYS))  # fmt: skip
+
+
+RISKS = ("dependence", "tolerance_withdrawal", "driving", "combination", "overdose_naloxone")
+
+
+def test_plans_drawn_around_every_boundary_evaluate_in_groups_as_each_alone() -> None:
+    """Drugs, consents and letters drawn at random around every boundary a rule reads: each patient's
+    findings in a group are exactly the patient's own, and alike plans do share."""
+    pick = random.Random(16)
+    records = [summary(pid, varied_plan(pid, pick)) for pid in range(1, 3001)]
+    found = evaluated(records)
+    groups = {id(findings) for findings in found.values()}
+    assert len(groups) < len(records) * 0.9  # alike plans evaluated once
 
 
 def test_plans_with_a_dependence_forming_drug_or_a_letter_are_evaluated_alone() -> None:
