@@ -230,6 +230,11 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def _moment(value: Any) -> datetime:
+    """A timestamp column read raw: SQLite's text (as SQLAlchemy writes it), PostgreSQL's datetime."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
 class _Decoded(dict[str, Any]):
     """A JSON text read into its value once per distinct text (the values are immutable: shared safely); a
     value the driver has read already (PostgreSQL) is converted as it is."""
@@ -270,6 +275,13 @@ def _plain_rows(connection: Connection, statement: AnySelect) -> list[tuple[Any,
         return list(result.cursor.fetchall())
     finally:
         result.close()
+
+
+def _month_of(connection: Connection, column: Any) -> ColumnElement[str]:
+    """A timestamp's calendar month as YYYY-MM text, as ``f"{day:%Y-%m}"`` writes it."""
+    if connection.dialect.name == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.substr(column, 1, 7)  # SQLite keeps a timestamp as ISO text (YYYY-MM-DD HH:MM:SS.ffffff)
 
 
 def _midnight(day: date) -> datetime:
@@ -473,8 +485,9 @@ class QualitySummaries:
             self._completed(columns, end).where(r.suicide_flags.is_not(None)).order_by(r.completed_at, r.response_id)
         )
         found: dict[int, list[Screening]] = {}
-        for pid, rid, form_id, completed, band, flags in connection.execute(statement).all():
-            found.setdefault(pid, []).append(Screening(rid, form_id, completed, band, None, frozenset(_decoded(flags))))
+        raised = _Decoded(lambda text: frozenset(json.loads(text)))  # the same few flag lists, shared
+        for pid, rid, form_id, completed, band, flags in _plain_rows(connection, statement):
+            found.setdefault(pid, []).append(Screening(rid, form_id, _moment(completed), band, None, raised(flags)))
         return found
 
     @staticmethod
@@ -482,26 +495,20 @@ class QualitySummaries:
         connection: Connection, start: datetime, end: datetime, request: SummaryRequest
     ) -> tuple[dict[int, tuple[str, ...]], set[int]]:
         """The trend months with a visit (any day of the calendar month), per patient; and the patients with
-        a visit in the period itself (the first month may begin before it)."""
-        e, starts = EncounterRow, request.month_starts()
-        bounds = [*starts[1:], request.day + timedelta(days=1)]
-        spans = enumerate(zip(starts, bounds, strict=True))
-        month = case(*((and_(e.started_at >= _midnight(first), e.started_at < _midnight(following)), index)
-                       for index, (first, following) in spans), else_=-1)  # fmt: skip
+        a visit in the period itself (the first month may begin before it). SQL names the month (cheaper
+        than a CASE per month) and the few repeats are dropped here (a DISTINCT costs SQL more than it spares)."""
+        e = EncounterRow
         statement = (
-            select(e.patient_id, month, case((e.started_at >= start, 1), else_=0))
-            .where(e.started_at >= _midnight(starts[0]), e.started_at < end)  # starts[0]: at or before start
-            .distinct()
+            select(e.patient_id, _month_of(connection, e.started_at), case((e.started_at >= start, 1), else_=0))
+            .where(e.started_at >= _midnight(request.month_starts()[0]), e.started_at < end)  # at or before start
         )  # fmt: skip
-        keys = [f"{first:%Y-%m}" for first in starts]
+        rows = _plain_rows(connection, statement)
         found: dict[int, list[str]] = {}
-        visited = set()
-        for pid, index, in_period in _plain_rows(connection, statement):
+        for pid, key, _in_period in rows:
             seen_months = found.get(pid)
             if seen_months is None:
-                found[pid] = [keys[index]]
-            elif keys[index] not in seen_months:  # the first month twice: before the period and in it
-                seen_months.append(keys[index])
-            if in_period:
-                visited.add(pid)
+                found[pid] = [key]
+            elif key not in seen_months:  # a patient has a few months
+                seen_months.append(key)
+        visited = {pid for pid, _key, in_period in rows if in_period}
         return {pid: tuple(sorted(found_months)) for pid, found_months in found.items()}, visited
