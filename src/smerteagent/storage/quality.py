@@ -18,8 +18,8 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
     not_,
+    null,
     or_,
     select,
     type_coerce,
@@ -377,28 +377,29 @@ class QualitySummaries:
         startback: dict[int, str] = {}
         for pid, band in _plain_rows(connection, statement):  # by patient, in time order: the last one wins
             startback[pid] = band
-        months = case(*((and_(r.completed_at >= _midnight(first), r.completed_at < _midnight(last + timedelta(days=1))),
-                         index) for index, (first, last) in enumerate(request.months)), else_=-1)  # fmt: skip
+        in_period = r.completed_at >= _midnight(request.start)  # the first month is cut to the period
+        months = case((in_period, _month_of(connection, r.completed_at)), else_=None)
+        month_index = {f"{first:%Y-%m}": index for index, (first, _last) in enumerate(request.months)}
         changes: dict[int, dict[str, tuple[float, float]]] = {}
         peg: dict[int, dict[int, float]] = {}
         for form_id in request.change_forms:
-            columns: AnySelect = select(r.patient_id, r.total, months if form_id == "peg" else literal(-1))
+            columns: AnySelect = select(r.patient_id, r.total, months if form_id == "peg" else null())
             statement = (
                 self._completed(columns, end).where(r.form_id == form_id, r.total.is_not(None)).order_by(*in_order)
             )
             first: dict[int, float] = {}
             latest: dict[int, float] = {}  # of the patients with two or more
-            for pid, value, index in _plain_rows(connection, statement):
+            for pid, value, month in _plain_rows(connection, statement):
                 if pid in first:
                     latest[pid] = value
                 else:
                     first[pid] = value
-                if index >= 0:  # a PEG in a trend month: the last one read wins
+                if month is not None:  # a PEG in a trend month: the last one read wins
                     months_read = peg.get(pid)
                     if months_read is None:
-                        peg[pid] = {index: value}
+                        peg[pid] = {month_index[month]: value}
                     else:
-                        months_read[index] = value
+                        months_read[month_index[month]] = value
             for pid, value in latest.items():
                 found = changes.get(pid)
                 if found is None:
