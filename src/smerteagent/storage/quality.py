@@ -8,6 +8,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import MISSING, fields
 from datetime import date, datetime, time, timedelta
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -72,6 +74,7 @@ def _builder(cls: type[Any]) -> Callable[..., Any]:
 
 _care_plan: Callable[..., CarePlan] = _builder(CarePlan)
 _planned_medication: Callable[..., PlannedMedication] = _builder(PlannedMedication)
+_informed_consent: Callable[..., InformedConsent] = _builder(InformedConsent)
 
 
 def _decoded(value: Any) -> Any:
@@ -191,37 +194,42 @@ class QualityRecords:
         drugs = _medications(connection, seen, end)
         found: defaultdict[int, list[CarePlan]] = defaultdict(list)
         for row in rows:
-            found[row.patient_id].append(_plan(row, tuple(drugs.get(row.id, ()))))
+            found[row.patient_id].append(_plan(row, drugs.get(row.id, ())))
         return found
 
 
-def _medications(connection: Connection, seen: Any, end: datetime) -> defaultdict[int, list[PlannedMedication]]:
+def _medications(connection: Connection, seen: Any, end: datetime) -> dict[int, tuple[PlannedMedication, ...]]:
     """The drugs of every plan version of the patients seen (``seen`` None: of every patient), by version."""
     m = PlanMedicationRow
     statement = (
         select(m.plan_version_id, m.drug, m.dose, m.daily_dose_mg, m.started_on, m.re_evaluate_on,
                cast(m.tapering, Text), m.indication, m.evaluated_on, m.evaluation_result)  # text on both databases
         .join(CarePlanVersionRow, CarePlanVersionRow.id == m.plan_version_id)
-        .join(CarePlanRow, CarePlanRow.id == CarePlanVersionRow.care_plan_id)
         .where(CarePlanVersionRow.created_at < end)
         .order_by(m.plan_version_id, m.position)
     )  # fmt: skip
     if seen is not None:
-        statement = statement.where(CarePlanRow.patient_id.in_(select(seen.c.patient_id)))
-    found: defaultdict[int, list[PlannedMedication]] = defaultdict(list)
+        statement = statement.join(CarePlanRow, CarePlanRow.id == CarePlanVersionRow.care_plan_id).where(
+            CarePlanRow.patient_id.in_(select(seen.c.patient_id))
+        )
+    found: dict[int, tuple[PlannedMedication, ...]] = {}
     made: dict[tuple[Any, ...], PlannedMedication] = {}  # a plan's next version mostly repeats its drugs
     tapers = _Decoded(lambda text: tapering_from_json(_decoded(text)))
-    for version, *columns in _plain_rows(connection, statement):  # the dates read once per distinct drug row
-        key = tuple(columns)
-        medication = made.get(key)
-        if medication is None:
-            name, dose, daily, started, again, tapering, indication, evaluated, result = key
-            taper = tapers(tapering) if tapering and tapering != "null" else None
-            medication = made[key] = _planned_medication(
-                name=name, dose_text=dose, daily_dose=daily, started_on=_day(started), re_evaluate_on=_day(again),
-                tapering=taper, indication=indication, evaluated_on=_day(evaluated), evaluation_result=result,
-            )  # fmt: skip
-        found[version].append(medication)
+    for version, rows in groupby(_plain_rows(connection, statement), itemgetter(0)):
+        drugs = []
+        for row in rows:  # the dates read once per distinct drug row
+            key = row[1:]
+            medication = made.get(key)
+            if medication is None:
+                name, dose, daily, started, again, tapering, indication, evaluated, result = key
+                taper = tapers(tapering) if tapering and tapering != "null" else None
+                medication = made[key] = _planned_medication(
+                    name=name, dose_text=dose, daily_dose=daily, started_on=_day(started),
+                    re_evaluate_on=_day(again), tapering=taper, indication=indication, evaluated_on=_day(evaluated),
+                    evaluation_result=result,
+                )  # fmt: skip
+            drugs.append(medication)
+        found[version] = tuple(drugs)
     return found
 
 
@@ -431,7 +439,9 @@ class QualitySummaries:
         return {pid: (f"{given} {family}", cpr) for pid, given, family, cpr in _plain_rows(connection, statement)}
 
     @staticmethod
-    def _plans(connection: Connection, start: datetime, end: datetime) -> tuple[dict[int, list[CarePlan]], set[int]]:
+    def _plans(
+        connection: Connection, start: datetime, end: datetime
+    ) -> tuple[dict[int, tuple[CarePlan, ...]], set[int]]:
         """The care-plan versions by the end, of every patient, and the patients with a version made in the
         period. Only the latest is read whole (the checkpoints read the plan that stood at the end: the
         latest); the earlier ones only for their drugs (trends, tapering)."""
@@ -443,39 +453,33 @@ class QualitySummaries:
                    type_coerce(v.letters, Text))
             .join(v, v.care_plan_id == CarePlanRow.id)
             .where(v.created_at < end)
-            .order_by(v.created_at, v.number)
+            .order_by(CarePlanRow.patient_id, v.created_at, v.number)  # each patient's versions together
         )  # fmt: skip
         rows = connection.execute(statement).all()
         drugs = _medications(connection, None, end)
         planned = {row[0] for row in rows if row[4] >= start}
-        latest = {row[0]: index for index, row in enumerate(rows)}
-        found: dict[int, list[CarePlan]] = {}
+        found: dict[int, tuple[CarePlan, ...]] = {}
         none: tuple[PlannedMedication, ...] = ()
         risk_lists = _Decoded(lambda text: tuple(_decoded(text) or ()))  # a clinic ticks the same few checklists
         letter_lists = _Decoded(lambda text: letters_from_json(_decoded(text)))
-        for index, (pid, version, number, status, created, *rest) in enumerate(rows):
-            medications = tuple(drugs[version]) if version in drugs else none
-            if latest[pid] != index:
-                plan = _care_plan(
-                    patient_id=pid, number=number, status=status, medications=medications, created_at=created
-                )
-            else:
-                follow_up, ticked, reviewed, stance, consent_on, covers, risks, by, reviewed_on, letters = rest
-                consent = None
-                if consent_on:
-                    risks = risk_lists(risks) if risks and risks not in ("[]", "null") else ()
-                    consent = InformedConsent(consent_on, covers or "", risks, by)
-                plan = _care_plan(
-                    patient_id=pid, number=number, status=status, medications=medications, follow_up_on=follow_up,
-                    consent_given=ticked, medication_reviewed=reviewed, abuse_stance=stance, created_at=created,
-                    consent=consent, medication_reviewed_on=reviewed_on,
-                    letters=letter_lists(letters) if letters and letters not in ("[]", "null") else (),
-                )  # fmt: skip
-            versions = found.get(pid)
-            if versions is None:
-                found[pid] = [plan]
-            else:
-                versions.append(plan)
+        for pid, versions in groupby(rows, itemgetter(0)):
+            *earlier, (_pid, version, number, status, created, follow_up, ticked, reviewed, stance, consent_on,
+                       covers, risks, by, reviewed_on, letters) = versions  # fmt: skip
+            consent = None
+            if consent_on:
+                risks = risk_lists(risks) if risks and risks not in ("[]", "null") else ()
+                consent = _informed_consent(given_on=consent_on, covers=covers or "", risks=risks, by=by)
+            latest = _care_plan(
+                patient_id=pid, number=number, status=status, medications=drugs.get(version, none),
+                follow_up_on=follow_up, consent_given=ticked, medication_reviewed=reviewed, abuse_stance=stance,
+                created_at=created, consent=consent, medication_reviewed_on=reviewed_on,
+                letters=letter_lists(letters) if letters and letters not in ("[]", "null") else (),
+            )  # fmt: skip
+            if not earlier:  # most patients: one version
+                found[pid] = (latest,)
+                continue
+            found[pid] = (*(_care_plan(patient_id=pid, number=row[2], status=row[3], medications=drugs.get(row[1], none),
+                                       created_at=row[4]) for row in earlier), latest)  # fmt: skip
         return found, planned
 
     def _flagged(self, connection: Connection, end: datetime) -> dict[int, list[Screening]]:
