@@ -325,11 +325,9 @@ class QualitySummaries:
         for pid in sorted(seen):  # 100,000 patients: the lookups bound once
             name, cpr = name_of(pid)
             hits, answered = windows_of(pid, nothing)
-            flags, versions = flagged_of(pid), plans_of(pid)
             found.append(QualitySummary(
-                request, pid, name, cpr, hits, answered, tuple(flags) if flags else (), actions_of(pid, empty),
-                tuple(versions) if versions else (), visits_of(pid, ()), startback_of(pid), changes_of(pid, empty),
-                peg_of(pid, empty),
+                request, pid, name, cpr, hits, answered, flagged_of(pid, ()), actions_of(pid, empty), plans_of(pid, ()),
+                visits_of(pid, ()), startback_of(pid), changes_of(pid, empty), peg_of(pid, empty),
             ))  # fmt: skip
         return found
 
@@ -482,7 +480,7 @@ class QualitySummaries:
                                        created_at=row[4]) for row in earlier), latest)  # fmt: skip
         return found, planned
 
-    def _flagged(self, connection: Connection, end: datetime) -> dict[int, list[Screening]]:
+    def _flagged(self, connection: Connection, end: datetime) -> dict[int, tuple[Screening, ...]]:
         """The completed screenings that raised a suicide-risk flag, in time order."""
         r = ScreeningFactRow
         columns: AnySelect = select(r.patient_id, r.response_id, r.form_id, r.completed_at, r.band, r.suicide_flags)
@@ -493,7 +491,7 @@ class QualitySummaries:
         raised = _Decoded(lambda text: frozenset(json.loads(text)))  # the same few flag lists, shared
         for pid, rid, form_id, completed, band, flags in _plain_rows(connection, statement):
             found.setdefault(pid, []).append(Screening(rid, form_id, _moment(completed), band, None, raised(flags)))
-        return found
+        return {pid: tuple(screenings) for pid, screenings in found.items()}
 
     @staticmethod
     def _months(
