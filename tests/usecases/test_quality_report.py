@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import update
+
 from smerteagent.core.careplan.plan import CarePlan, InformedConsent, PlannedMedication, ReceivedLetter
 from smerteagent.core.patients import PatientInput
 from smerteagent.core.quality.report import QualityReport
 from smerteagent.core.quality.rules import bundled_rules
+from smerteagent.core.quality.summary import summary_request
 from smerteagent.storage.demo import load_demo
+from smerteagent.storage.models import EncounterRow, ResponseRow
+from smerteagent.storage.quality import QualitySummaries
 from smerteagent.storage.services import Services
 from smerteagent.usecases.quality import (
     compute_report,
@@ -119,3 +124,43 @@ def test_the_summarised_report_is_exactly_the_report_from_the_full_records(servi
         oracle = compute_report_from_records(services, start, end, rules, sample=25, seed=7)
         assert _everything(fast) == _everything(oracle), (start, end)
     assert compute_report(services, *periods[0], rules).patients > 150
+
+
+def _moved(services: Services, response_id: int, when: datetime) -> None:
+    """The screening's visit and completion moved to ``when`` (as an import of older data would date them)."""
+    with services.database.engine.begin() as connection:
+        encounter = connection.execute(
+            update(ResponseRow).where(ResponseRow.id == response_id).values(completed_at=when)
+            .returning(ResponseRow.encounter_id)
+        ).scalar_one()  # fmt: skip
+        connection.execute(update(EncounterRow).where(EncounterRow.id == encounter).values(started_at=when))
+
+
+def test_a_period_that_starts_mid_month_reads_its_first_month_at_the_boundaries(services: Services) -> None:
+    """The first trend month begins before the period: a visit on its first days counts for the month but does
+    not make the patient seen, and a PEG then is not the month's latest; a visit at the period's first
+    midnight does both. Read by the summaries and, for the whole report, by the full records alike."""
+    start = date(TODAY.year - 1, 3, 15)
+    end = start + timedelta(days=60)
+    peg = {"q1": 7, "q2": 6, "q3": 5}  # total 6
+    early, late, before, at = (_patient(services, n, c) for n, c in
+                               (("Tidlig", "070761-4285"), ("Sen", "010190-1234"), ("Før", "020202-2222"),
+                                ("Ved", "030303-3333")))  # fmt: skip
+    midnight = datetime.combine(start, datetime.min.time())
+    _moved(services, _screen(services, early, "peg", peg), midnight - timedelta(seconds=1))
+    _moved(services, _screen(services, early, "peg", {"q1": 3, "q2": 3, "q3": 3}), midnight + timedelta(days=40))
+    _moved(services, _screen(services, before, "peg", peg), midnight - timedelta(days=2))
+    _moved(services, _screen(services, at, "peg", peg), midnight)
+    _moved(services, _screen(services, late, "peg", peg), midnight + timedelta(days=61))  # after the period
+    rules = bundled_rules()
+    request = summary_request(rules, start, end)
+    summaries = {s.patient_id: s for s in QualitySummaries(services.database).summaries(request)}
+    assert sorted(summaries) == [early, at], "seen: a visit from the period's first midnight to its last day"
+    later = request.month_index[next(m for m in request.months if m[0] <= start + timedelta(days=40) <= m[1])]
+    assert summaries[early].months == (f"{start:%Y-%m}", f"{start + timedelta(days=40):%Y-%m}")
+    assert summaries[early].peg == {later: 3.0}, "the PEG before the period is not the first month's"
+    assert summaries[early].changes == {"peg": (6.0, 3.0)}, "though it is the first total"
+    assert summaries[at].months == (f"{start:%Y-%m}",) and summaries[at].peg == {0: 6.0}
+    fast = compute_report(services, start, end, rules)
+    assert _everything(fast) == _everything(compute_report_from_records(services, start, end, rules))
+    assert fast.patients == 2

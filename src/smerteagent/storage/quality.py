@@ -16,7 +16,6 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Text,
-    and_,
     case,
     cast,
     func,
@@ -479,8 +478,8 @@ class QualitySummaries:
             if not earlier:  # most patients: one version
                 found[pid] = (latest,)
                 continue
-            found[pid] = (*(_care_plan(patient_id=pid, number=row[2], status=row[3], medications=drugs.get(row[1], none),
-                                       created_at=row[4]) for row in earlier), latest)  # fmt: skip
+            found[pid] = (*(_care_plan(patient_id=pid, number=row[2], status=row[3], created_at=row[4],
+                                       medications=drugs.get(row[1], none)) for row in earlier), latest)  # fmt: skip
         return found, planned
 
     def _flagged(self, connection: Connection, end: datetime) -> dict[int, tuple[Screening, ...]]:
