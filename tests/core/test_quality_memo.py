@@ -133,3 +133,29 @@ def test_flags_with_their_actions_group_and_open_flags_name_their_day() -> None:
     risk = {pid: next(f for f in found[pid] if f.checkpoint == "suicide_risk") for pid in (3, 4)}
     assert risk[3].status == risk[4].status == NOT_FULFILLED
     assert risk[3].reasons != risk[4].reasons  # each names its own flag's day
+
+
+def test_plans_read_alone_share_the_record_only_findings_of_alike_screenings_and_flags() -> None:
+    """A dependence-forming drug or a letter makes a plan be read on its own; the screening and suicide-risk
+    checkpoints read only the record, so patients with the same screenings and open flags share them (and
+    each patient's findings are still exactly the patient's own)."""
+    pick = random.Random(61)
+    windows, items = list(REQUEST.windows), list(REQUEST.suicide_item)
+    records = []
+    for pid in range(1, 1201):
+        flagged = (flag(pid, pick.choice((date(2026, 3, 1), END, END + timedelta(days=1)))),) if pid % 3 else ()
+        acted = {(pid, "suicide_risk"): datetime(2026, pick.choice((3, 7)), 2, 9)} if pid % 2 else {}
+        base = replace(summary(pid, varied_plan(pid, pick), flagged=flagged, actions=acted),
+                       windows=frozenset(pick.sample(windows, pick.randint(0, len(windows)))),
+                       suicide_item=frozenset(pick.sample(items, pick.randint(0, len(items)))))  # fmt: skip
+        records.append(base)
+    found = evaluated(records)
+    index = {f.checkpoint: i for i, f in enumerate(found[1])}
+    oxycodon = PlannedMedication("Oxycodon", "10 mg x 2", 20, date(2026, 1, 1))
+    alone = [replace(summary(pid, plan(pid, medications=(oxycodon,))), windows=frozenset(),
+                     suicide_item=frozenset()) for pid in (1, 2)]
+    first, second = evaluated(alone).values()
+    assert first is not second  # the plans are read on their own
+    for checkpoint in ("psychiatric_comorbidity", "suicide_risk"):
+        assert first[index[checkpoint]].status == NOT_FULFILLED
+        assert first[index[checkpoint]] is second[index[checkpoint]]
