@@ -15,9 +15,7 @@ from smerteagent.core.quality.records import (
     SUICIDE_FLAGS,
     PlanDrugsMemo,
     RecordView,
-    drug_facts,
     long_term,
-    opioid_mme,
 )
 from smerteagent.i18n import N_, _, number
 
@@ -105,7 +103,7 @@ class _Tally:
             self.changes[form].append(latest - first)
 
     def _drugs(self, record: RecordView, plan: CarePlan, whole: bool) -> None:
-        (on_opioid, mme), drugs, classes, tapering = self.facts(plan)
+        (on_opioid, mme), drugs, classes, tapering, opioid_tapering = self.facts(plan)
         self.on_addictive += bool(drugs)
         self.tapering += tapering
         if not on_opioid:
@@ -121,17 +119,14 @@ class _Tally:
             self.mme.append(mme)
             for level in MME_LEVELS:
                 self.levels[level] += mme >= level
-        if whole:
-            self._tapering(record, plan, mme)
+        if whole and opioid_tapering:
+            self._tapering(record, mme)
 
-    def _tapering(self, record: RecordView, plan: CarePlan | None, mme: float | None) -> None:
+    def _tapering(self, record: RecordView, mme: float | None) -> None:
         """Of the patients with an opioid tapering plan: has the daily MME come down since the plan was made?"""
-        if plan is None or not any(m.tapering and drug_facts(m).drug_class == "opioid" for m in plan.medications):
-            return
         self.tapering_opioid += 1
-        first = next(p for p in record.plans if any(m.tapering and drug_facts(m).drug_class == "opioid"
-                                                    for m in p.medications))  # fmt: skip
-        before = opioid_mme(first)[1]
+        first = next(p for p in record.plans if self.facts(p).opioid_tapering)
+        before = self.facts(first).opioid_mme[1]
         self.reduced += before is not None and mme is not None and mme < before
 
     def values(self) -> dict[str, float | None]:

@@ -193,17 +193,19 @@ class PlanDrugs(NamedTuple):
     drugs: list[tuple[PlannedMedication, DrugFacts]]  # the dependence-forming ones
     classes: set[str]  # of the dependence-forming ones
     tapering: bool  # a tapering plan for one of them
+    opioid_tapering: bool  # a tapering plan for an opioid
 
 
 def plan_drugs(plan: CarePlan) -> PlanDrugs:
     """``addictive`` and ``opioid_mme`` of the plan, in one pass over its drugs."""
     drugs: list[tuple[PlannedMedication, DrugFacts]] = []
     classes: set[str] = set()
-    on_opioid, counted, total, tapering = False, True, 0.0, False
+    on_opioid, counted, total, tapering, opioid_tapering = False, True, 0.0, False, False
     for medication in plan.medications:
         facts = _drug_facts(medication.name, medication.daily_dose)
         if facts.drug_class == "opioid":
             on_opioid = True
+            opioid_tapering = opioid_tapering or medication.tapering is not None
             if facts.daily_mme is None:
                 counted = False
             else:
@@ -212,7 +214,8 @@ def plan_drugs(plan: CarePlan) -> PlanDrugs:
             drugs.append((medication, facts))
             classes.add(facts.drug_class)
             tapering = tapering or medication.tapering is not None
-    return PlanDrugs((on_opioid, total if on_opioid and counted else None), drugs, classes, tapering)
+    return PlanDrugs((on_opioid, total if on_opioid and counted else None), drugs, classes, tapering,
+                     opioid_tapering)  # fmt: skip
 
 
 class PlanDrugsMemo:
