@@ -130,7 +130,7 @@ class PatientRecord:
     def months_seen(self, months: Sequence[tuple[date, date]]) -> Iterable[tuple[int, float | None]]:
         """Each of ``months`` (their index) with a visit on any day of its calendar month, and the latest PEG
         total in it (within its days)."""
-        index = {f"{first:%Y-%m}": i for i, (first, _last) in enumerate(months)}
+        index = _month_index(tuple(months))
         for month in self.visit_months():
             i = index.get(month)
             if i is not None:
@@ -140,6 +140,12 @@ class PatientRecord:
         """A key under which records with alike plans (``checkpoints.plan_key``) or none evaluate alike at
         ``day`` (None: evaluate this one on its own)."""
         return None
+
+
+@lru_cache(maxsize=16)
+def _month_index(months: tuple[tuple[date, date], ...]) -> dict[str, int]:
+    """Each month's YYYY-MM and its index in ``months`` (made once per report, not once per record)."""
+    return {f"{first:%Y-%m}": i for i, (first, _last) in enumerate(months)}
 
 
 class RecordView(Protocol):
