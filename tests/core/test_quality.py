@@ -207,6 +207,20 @@ def test_outcomes_read_the_drugs_and_the_changes() -> None:
     assert values["median_change_peg"] == -3 and values["median_change_odi"] is None
 
 
+def test_mme_reduced_since_the_first_version_with_an_opioid_tapering_plan() -> None:
+    taper = TaperingPlan(60.0, 10.0, 14, date(2026, 2, 1))
+    before = plan(opioid(daily_dose=60), made=date(2026, 1, 1))  # 90 MME, no tapering plan yet
+    tapering = plan(opioid(daily_dose=60, tapering=taper), made=date(2026, 2, 1))  # 90 MME: the plan's start
+    reduced = record(before, tapering, plan(opioid(daily_dose=40, tapering=taper), made=date(2026, 4, 1)),
+                     patient_id=1)  # 60 MME  # fmt: skip
+    same = record(tapering, plan(opioid(daily_dose=60, tapering=taper), made=date(2026, 5, 1)), patient_id=2)
+    benzodiazepine = record(plan(opioid(), PlannedMedication("Diazepam", None, 5, END, tapering=taper)),
+                            patient_id=3)  # a tapering plan, but not for the opioid  # fmt: skip
+    values = build_report([reduced, same, benzodiazepine], RULES, START, END).outcomes
+    assert values["share_tapering_reduced_mme"] == 0.5  # of the two with an opioid tapering plan
+    assert values["share_addictive_with_tapering_plan"] == 1
+
+
 def test_an_opioid_without_a_factor_is_said_not_counted() -> None:
     # Buvidal (depot buprenorphine injection): no published oral-morphine factor, so not counted (issue 12).
     values = build_report([record(plan(PlannedMedication("Buvidal", None, 10, END)))], RULES, START, END).outcomes

@@ -7,9 +7,12 @@ import random
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from smerteagent.core.careplan.plan import CarePlan, InformedConsent, PlannedMedication, ReceivedLetter, TaperingPlan
 from smerteagent.core.quality.checkpoints import NOT_FULFILLED, evaluate, evaluate_all
-from smerteagent.core.quality.records import Screening
+from smerteagent.core.quality.outcomes import CHANGE_FORMS, months
+from smerteagent.core.quality.records import PatientRecord, Screening
 from smerteagent.core.quality.rules import RuleSet, bundled_rules
 from smerteagent.core.quality.summary import QualitySummary, summary_request
 
@@ -133,3 +136,58 @@ def test_flags_with_their_actions_group_and_open_flags_name_their_day() -> None:
     risk = {pid: next(f for f in found[pid] if f.checkpoint == "suicide_risk") for pid in (3, 4)}
     assert risk[3].status == risk[4].status == NOT_FULFILLED
     assert risk[3].reasons != risk[4].reasons  # each names its own flag's day
+
+
+def test_plans_read_alone_share_the_record_only_findings_of_alike_screenings_and_flags() -> None:
+    """A dependence-forming drug or a letter makes a plan be read on its own; the screening and suicide-risk
+    checkpoints read only the record, so patients with the same screenings and open flags share them (and
+    each patient's findings are still exactly the patient's own)."""
+    pick = random.Random(61)
+    windows, items = list(REQUEST.windows), list(REQUEST.suicide_item)
+    records = []
+    for pid in range(1, 1201):
+        flagged = (flag(pid, pick.choice((date(2026, 3, 1), END, END + timedelta(days=1)))),) if pid % 3 else ()
+        acted = {(pid, "suicide_risk"): datetime(2026, pick.choice((3, 7)), 2, 9)} if pid % 2 else {}
+        base = replace(summary(pid, varied_plan(pid, pick), flagged=flagged, actions=acted),
+                       windows=frozenset(pick.sample(windows, pick.randint(0, len(windows)))),
+                       suicide_item=frozenset(pick.sample(items, pick.randint(0, len(items)))))  # fmt: skip
+        records.append(base)
+    found = evaluated(records)
+    index = {f.checkpoint: i for i, f in enumerate(found[1])}
+    oxycodon = PlannedMedication("Oxycodon", "10 mg x 2", 20, date(2026, 1, 1))
+    alone = [
+        replace(summary(pid, plan(pid, medications=(oxycodon,))), windows=frozenset(), suicide_item=frozenset())
+        for pid in (1, 2)
+    ]
+    first, second = evaluated(alone).values()
+    assert first is not second  # the plans are read on their own
+    for checkpoint in ("psychiatric_comorbidity", "suicide_risk"):
+        assert first[index[checkpoint]].status == NOT_FULFILLED
+        assert first[index[checkpoint]] is second[index[checkpoint]]
+
+
+def test_the_months_seen_and_the_changes_are_read_in_one_call_as_from_the_full_record() -> None:
+    """The trends read each patient's months with a visit and their latest PEG at once, the outcomes every
+    change form's first and latest total at once: the summary answers as the full record, and refuses
+    months or forms its report did not summarise."""
+    peg = [Screening(i, "peg", datetime(2025, 7, 1) + timedelta(days=d), None, total, frozenset())
+           for i, (d, total) in enumerate(((-3, 9.0), (20, 8.0), (25, 7.0), (200, 5.0)), start=1)]  # fmt: skip
+    odi = [Screening(9, "odi", datetime(2026, 1, 5), None, 40.0, frozenset())]
+    full = PatientRecord(1, "Patient 1", None, (date(2025, 6, 30), date(2025, 7, 1), date(2026, 1, 17)),
+                         tuple(sorted(peg + odi, key=lambda s: s.at)))  # fmt: skip
+    spans = months(START, END)
+    assert spans is REQUEST.months and spans == months(START, END)
+    seen = list(full.months_seen(spans))
+    assert seen == [(0, 7.0), (6, 5.0)]  # the visit of 30 June 2025 is before the period's months
+    assert full.first_and_latest_totals(CHANGE_FORMS, END) == {"peg": (9.0, 5.0)}  # one ODI: no change
+    summarised = replace(summary(1), months=("2025-07", "2026-01"), peg={0: 7.0, 6: 5.0},
+                         changes={"peg": (9.0, 5.0)})  # fmt: skip
+    assert list(summarised.months_seen(spans)) == seen
+    assert list(summarised.months_seen(list(spans))) == seen  # equal months, another sequence
+    assert summarised.first_and_latest_totals(CHANGE_FORMS, END) == {"peg": (9.0, 5.0)}
+    with pytest.raises(KeyError):
+        summarised.months_seen(months(START, END - timedelta(days=1)))
+    with pytest.raises(KeyError):
+        summarised.first_and_latest_totals(("peg",), END)
+    with pytest.raises(ValueError):
+        summarised.first_and_latest_totals(CHANGE_FORMS, END - timedelta(days=1))

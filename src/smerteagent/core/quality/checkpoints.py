@@ -172,17 +172,26 @@ RULE_FUNCTIONS: dict[str, Callable[[CheckpointRule, Context], list[str]]] = {
 }
 
 
+# The rule functions that read the record (its screenings, flags and actions) and never the plan: for
+# records with the same ``memo_key`` and the same ``open_flags`` they find alike, whatever the plan, when the
+# rule applies to all patients (whom the others apply to is read from the plan). Keep in step with them.
+RECORD_RULES = frozenset({"screened", "suicide_risk"})
+
+
 class _Step(NamedTuple):
-    """A checkpoint ready to read records: its rule function, and its findings without reasons (shared)."""
+    """A checkpoint ready to read records: its rule function, its findings without reasons (shared), and
+    whether it reads the record only (``RECORD_RULES``)."""
 
     rule: CheckpointRule
     check: Callable[[CheckpointRule, Context], list[str]]
     fulfilled: Finding
     not_relevant: Finding
+    record_only: bool
 
 
 def _steps(rules: RuleSet) -> list[_Step]:
-    return [_Step(rule, RULE_FUNCTIONS[rule.rule], Finding(rule.id, FULFILLED), Finding(rule.id, NOT_RELEVANT))
+    return [_Step(rule, RULE_FUNCTIONS[rule.rule], Finding(rule.id, FULFILLED), Finding(rule.id, NOT_RELEVANT),
+                  rule.rule in RECORD_RULES and rule.applies_to == "all")
             for rule in rules.checkpoints]  # fmt: skip
 
 
@@ -195,14 +204,25 @@ def evaluate(record: RecordView, rules: RuleSet, day: date, facts: PlanDrugsMemo
     return _evaluated(Context(record, day, plan, rules, drugs), _steps(rules) if steps is None else steps)
 
 
-def _evaluated(context: Context, steps: list[_Step]) -> list[Finding]:
+def _evaluated(context: Context, steps: list[_Step], known: dict[object, Finding] | None = None,
+               record_key: object | None = None) -> list[Finding]:  # fmt: skip
+    """The findings of every step; with a ``record_key``, those of the record-only steps are taken from (and
+    kept in) ``known``, shared by the records with that key."""
     findings = []
-    for rule, check, fulfilled, not_relevant in steps:
+    for rule, check, fulfilled, not_relevant, record_only in steps:
         if rule.applies_to != "all" and not _applies(rule, context):
             findings.append(not_relevant)
             continue
+        if record_only and known is not None and record_key is not None:
+            finding = known.get((rule.id, record_key))
+            if finding is not None:
+                findings.append(finding)
+                continue
         reasons = check(rule, context)
-        findings.append(Finding(rule.id, NOT_FULFILLED, tuple(reasons)) if reasons else fulfilled)
+        finding = Finding(rule.id, NOT_FULFILLED, tuple(reasons)) if reasons else fulfilled
+        if record_only and known is not None and record_key is not None:
+            known[rule.id, record_key] = finding
+        findings.append(finding)
     return findings
 
 
@@ -234,9 +254,11 @@ def evaluate_all(records: Iterable[RecordView], rules: RuleSet, day: date,
                  facts: PlanDrugsMemo | None = None) -> dict[int, list[Finding]]:  # fmt: skip
     """Every checkpoint for each patient; records with the same ``memo_key`` (the same inputs to every rule
     but their plan and flags: the same screenings in reach), the same ``open_flags`` and no plan, or plans
-    alike by ``plan_key``, are evaluated once."""
+    alike by ``plan_key``, are evaluated once; with other plans, their record-only rules (``RECORD_RULES``)
+    are."""
     found: dict[int, list[Finding]] = {}
     known: dict[object, list[Finding]] = {}
+    record_findings: dict[object, Finding] = {}
     facts = PlanDrugsMemo() if facts is None else facts
     steps = _steps(rules)
     for record in records:
@@ -247,7 +269,11 @@ def evaluate_all(records: Iterable[RecordView], rules: RuleSet, day: date,
         drugs = facts(plan).drugs if plan is not None else []
         if key is not None and plan is not None:
             alike = plan_key(plan, rules, day, drugs)
-            key = None if alike is None else (key, alike)
+            if alike is None:  # a plan read on its own, the record's screenings and flags as others'
+                context = Context(record, day, plan, rules, drugs)
+                found[record.patient_id] = _evaluated(context, steps, record_findings, key)
+                continue
+            key = (key, alike)
         if key is None:
             found[record.patient_id] = _evaluated(Context(record, day, plan, rules, drugs), steps)
             continue

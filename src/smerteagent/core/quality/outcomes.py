@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from statistics import median
 
 from smerteagent.core.careplan.plan import CarePlan
@@ -14,9 +15,7 @@ from smerteagent.core.quality.records import (
     SUICIDE_FLAGS,
     PlanDrugsMemo,
     RecordView,
-    drug_facts,
     long_term,
-    opioid_mme,
 )
 from smerteagent.i18n import N_, _, number
 
@@ -91,27 +90,20 @@ class _Tally:
         self.changes: dict[str, list[float]] = {form: [] for form in CHANGE_FORMS}
         self.latest_peg: list[float] = []
 
-    def add(self, record: RecordView, since: date, *, whole: bool = True) -> None:
-        """Count one patient; ``whole=False`` (a month of the trends): the drugs and the latest PEG only."""
+    def add(self, record: RecordView) -> None:
+        """Count one patient (the trends count theirs month by month, in ``trends``)."""
         self.patients += 1
         plan = record.plan_on(self.day) if record.plans else None  # most patients: no plan, no drugs to count
         if plan is not None and plan.medications:
-            self._drugs(record, plan, whole)
-        if not whole:
-            peg = record.latest_total("peg", since, self.day)
-            if peg is not None:
-                self.latest_peg.append(peg)
-            return
+            self._drugs(record, plan, True)
         startback = record.latest_band("startback", self.day, STARTBACK_GROUPS)
         if startback is not None:
             self.groups[startback] += 1
-        for form in CHANGE_FORMS:
-            totals = record.first_and_latest_total(form, self.day)
-            if totals is not None:
-                self.changes[form].append(totals[1] - totals[0])
+        for form, (first, latest) in record.first_and_latest_totals(CHANGE_FORMS, self.day).items():
+            self.changes[form].append(latest - first)
 
     def _drugs(self, record: RecordView, plan: CarePlan, whole: bool) -> None:
-        (on_opioid, mme), drugs, classes, tapering = self.facts(plan)
+        (on_opioid, mme), drugs, classes, tapering, opioid_tapering = self.facts(plan)
         self.on_addictive += bool(drugs)
         self.tapering += tapering
         if not on_opioid:
@@ -127,17 +119,14 @@ class _Tally:
             self.mme.append(mme)
             for level in MME_LEVELS:
                 self.levels[level] += mme >= level
-        if whole:
-            self._tapering(record, plan, mme)
+        if whole and opioid_tapering:
+            self._tapering(record, mme)
 
-    def _tapering(self, record: RecordView, plan: CarePlan | None, mme: float | None) -> None:
+    def _tapering(self, record: RecordView, mme: float | None) -> None:
         """Of the patients with an opioid tapering plan: has the daily MME come down since the plan was made?"""
-        if plan is None or not any(m.tapering and drug_facts(m).drug_class == "opioid" for m in plan.medications):
-            return
         self.tapering_opioid += 1
-        first = next(p for p in record.plans if any(m.tapering and drug_facts(m).drug_class == "opioid"
-                                                    for m in p.medications))  # fmt: skip
-        before = opioid_mme(first)[1]
+        first = next(p for p in record.plans if self.facts(p).opioid_tapering)
+        before = self.facts(first).opioid_mme[1]
         self.reduced += before is not None and mme is not None and mme < before
 
     def values(self) -> dict[str, float | None]:
@@ -181,7 +170,7 @@ def outcomes(records: Sequence[RecordView], start: date, end: date, long_term_da
     """Every outcome over ``records`` (the patients seen in the period), read at ``end``."""
     tally = _Tally(end, long_term_days, facts)
     for record in records:
-        tally.add(record, start)
+        tally.add(record)
     found = tally.values()
     delays, open_flags = _flag_delays(records, start, end)
     found["median_hours_suicide_flag_to_action"] = _median(delays)
@@ -189,36 +178,36 @@ def outcomes(records: Sequence[RecordView], start: date, end: date, long_term_da
     return found
 
 
-def months(start: date, end: date) -> list[tuple[date, date]]:
-    """The calendar months the period touches, each cut to the period."""
+@lru_cache(maxsize=16)
+def months(start: date, end: date) -> tuple[tuple[date, date], ...]:
+    """The calendar months the period touches, each cut to the period (the same tuple for the same period,
+    so a summary asked about them knows them at once: ``QualitySummary.months_seen``)."""
     found, first = [], start.replace(day=1)
     while first <= end:
         following = (first + timedelta(days=32)).replace(day=1)
         found.append((max(first, start), min(following - timedelta(days=1), end)))
         first = following
-    return found
+    return tuple(found)
 
 
 def trends(records: Sequence[RecordView], start: date, end: date, long_term_days: int,
            facts: PlanDrugsMemo | None = None) -> list[MonthTrend]:  # fmt: skip
     """Month by month: the patients seen that month, read at its last day (a few outcomes)."""
-    seen: dict[str, list[RecordView]] = {}
-    for record in records:
-        for month in record.visit_months():
-            seen.setdefault(month, []).append(record)
-    found: list[MonthTrend] = []
+    spans = months(start, end)
     facts = PlanDrugsMemo() if facts is None else facts
-    for first, last in months(start, end):
-        tally = _Tally(last, long_term_days, facts)
-        pegs = tally.latest_peg
-        for record in seen.get(f"{first:%Y-%m}", []):  # as ``tally.add(record, first, whole=False)``, inlined
+    tallies = [_Tally(last, long_term_days, facts) for _first, last in spans]
+    for record in records:  # each patient once, counted in each month they were seen
+        planned = bool(record.plans)
+        for index, peg in record.months_seen(spans):
+            tally = tallies[index]
             tally.patients += 1
-            plan = record.plan_on(last) if record.plans else None
+            if peg is not None:
+                tally.latest_peg.append(peg)
+            plan = record.plan_on(tally.day) if planned else None
             if plan is not None and plan.medications:
                 tally._drugs(record, plan, False)
-            peg = record.latest_total("peg", first, last)
-            if peg is not None:
-                pegs.append(peg)
+    found: list[MonthTrend] = []
+    for (first, _last), tally in zip(spans, tallies, strict=True):
         values = tally.values()
         values["patients"] = tally.patients
         values["median_peg"] = _median(tally.latest_peg)

@@ -114,19 +114,38 @@ class PatientRecord:
         found = [s.band for s in self.of_form(form_id, date.min, end) if s.band in bands]
         return found[-1] if found else None
 
-    def first_and_latest_total(self, form_id: str, end: date) -> tuple[float, float] | None:
-        """The first and the latest total of a form by ``end``, when it has two or more."""
-        totals = [s.total for s in self.of_form(form_id, date.min, end) if s.total is not None]
-        return (totals[0], totals[-1]) if len(totals) >= 2 else None
+    def first_and_latest_totals(self, forms: Sequence[str], end: date) -> Mapping[str, tuple[float, float]]:
+        """The first and the latest total by ``end`` of each of ``forms`` with two or more."""
+        found = {}
+        for form_id in forms:
+            totals = [s.total for s in self.of_form(form_id, date.min, end) if s.total is not None]
+            if len(totals) >= 2:
+                found[form_id] = (totals[0], totals[-1])
+        return found
 
     def visit_months(self) -> Iterable[str]:
         """The calendar months (YYYY-MM) with a visit, each once."""
         return dict.fromkeys(f"{v:%Y-%m}" for v in self.visits)
 
+    def months_seen(self, months: Sequence[tuple[date, date]]) -> Iterable[tuple[int, float | None]]:
+        """Each of ``months`` (their index) with a visit on any day of its calendar month, and the latest PEG
+        total in it (within its days)."""
+        index = _month_index(tuple(months))
+        for month in self.visit_months():
+            i = index.get(month)
+            if i is not None:
+                yield i, self.latest_total("peg", *months[i])
+
     def memo_key(self, day: date) -> object | None:
         """A key under which records with alike plans (``checkpoints.plan_key``) or none evaluate alike at
         ``day`` (None: evaluate this one on its own)."""
         return None
+
+
+@lru_cache(maxsize=16)
+def _month_index(months: tuple[tuple[date, date], ...]) -> dict[str, int]:
+    """Each month's YYYY-MM and its index in ``months`` (made once per report, not once per record)."""
+    return {f"{first:%Y-%m}": i for i, (first, _last) in enumerate(months)}
 
 
 class RecordView(Protocol):
@@ -148,10 +167,9 @@ class RecordView(Protocol):
     def seen_between(self, start: date, end: date) -> bool: ...
     def suicide_item_answered(self, start: date, end: date) -> bool: ...
     def flagged_until(self, day: date) -> Sequence[Screening]: ...
-    def latest_total(self, form_id: str, start: date, end: date) -> float | None: ...
     def latest_band(self, form_id: str, end: date, bands: Collection[str]) -> str | None: ...
-    def first_and_latest_total(self, form_id: str, end: date) -> tuple[float, float] | None: ...
-    def visit_months(self) -> Iterable[str]: ...
+    def first_and_latest_totals(self, forms: Sequence[str], end: date) -> Mapping[str, tuple[float, float]]: ...
+    def months_seen(self, months: Sequence[tuple[date, date]]) -> Iterable[tuple[int, float | None]]: ...
     def memo_key(self, day: date) -> object | None: ...
 
 
@@ -181,17 +199,19 @@ class PlanDrugs(NamedTuple):
     drugs: list[tuple[PlannedMedication, DrugFacts]]  # the dependence-forming ones
     classes: set[str]  # of the dependence-forming ones
     tapering: bool  # a tapering plan for one of them
+    opioid_tapering: bool  # a tapering plan for an opioid
 
 
 def plan_drugs(plan: CarePlan) -> PlanDrugs:
     """``addictive`` and ``opioid_mme`` of the plan, in one pass over its drugs."""
     drugs: list[tuple[PlannedMedication, DrugFacts]] = []
     classes: set[str] = set()
-    on_opioid, counted, total, tapering = False, True, 0.0, False
+    on_opioid, counted, total, tapering, opioid_tapering = False, True, 0.0, False, False
     for medication in plan.medications:
         facts = _drug_facts(medication.name, medication.daily_dose)
         if facts.drug_class == "opioid":
             on_opioid = True
+            opioid_tapering = opioid_tapering or medication.tapering is not None
             if facts.daily_mme is None:
                 counted = False
             else:
@@ -200,7 +220,8 @@ def plan_drugs(plan: CarePlan) -> PlanDrugs:
             drugs.append((medication, facts))
             classes.add(facts.drug_class)
             tapering = tapering or medication.tapering is not None
-    return PlanDrugs((on_opioid, total if on_opioid and counted else None), drugs, classes, tapering)
+    return PlanDrugs((on_opioid, total if on_opioid and counted else None), drugs, classes, tapering,
+                     opioid_tapering)  # fmt: skip
 
 
 class PlanDrugsMemo:

@@ -30,11 +30,11 @@ class SummaryRequest:
     startback_bands: tuple[str, ...] = STARTBACK_GROUPS
     change_forms: tuple[str, ...] = CHANGE_FORMS
     known_windows: frozenset[tuple[tuple[str, ...], date]] = field(init=False, repr=False, compare=False)
-    month_index: dict[tuple[date, date], int] = field(init=False, repr=False, compare=False)
+    month_keys: dict[str, int] = field(init=False, repr=False, compare=False)  # YYYY-MM -> index in months
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "known_windows", frozenset(self.windows))
-        object.__setattr__(self, "month_index", {month: index for index, month in enumerate(self.months)})
+        object.__setattr__(self, "month_keys", {f"{first:%Y-%m}": i for i, (first, _last) in enumerate(self.months)})
 
     def forms(self) -> frozenset[str]:
         """The forms the windows read (PHQ-9 for its item 9)."""
@@ -47,7 +47,7 @@ class SummaryRequest:
 
 def summary_request(rules: RuleSet, start: date, end: date) -> SummaryRequest:
     return SummaryRequest(start, end, screening_windows(rules, end), suicide_item_windows(rules, end),
-                          tuple(months(start, end)))  # fmt: skip
+                          months(start, end))  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -105,11 +105,12 @@ class QualitySummary:
             return self.flagged
         return [s for s in self.flagged if s.at.date() <= day]
 
-    def latest_total(self, form_id: str, start: date, end: date) -> float | None:
-        index = self.request.month_index.get((start, end))
-        if form_id != "peg" or index is None:
-            raise KeyError(f"not summarised: the latest {form_id} of {start}..{end}")
-        return self.peg.get(index)
+    def months_seen(self, months: Sequence[tuple[date, date]]) -> Iterable[tuple[int, float | None]]:
+        request = self.request
+        if months is not request.months and tuple(months) != request.months:  # the same tuple: see ``months``
+            raise KeyError(f"not summarised: the months {months}")
+        index_of, peg = request.month_keys, self.peg
+        return [(index, peg.get(index)) for index in map(index_of.__getitem__, self.months)]
 
     def latest_band(self, form_id: str, end: date, bands: Collection[str]) -> str | None:
         self._at_day(end)
@@ -117,15 +118,12 @@ class QualitySummary:
             raise KeyError(f"not summarised: the latest band of {form_id}")
         return self.startback
 
-    def first_and_latest_total(self, form_id: str, end: date) -> tuple[float, float] | None:
+    def first_and_latest_totals(self, forms: Sequence[str], end: date) -> Mapping[str, tuple[float, float]]:
         request = self.request
-        if end != request.day or form_id not in request.change_forms:
+        if end != request.day or (forms is not request.change_forms and tuple(forms) != request.change_forms):
             self._at_day(end)
-            raise KeyError(f"not summarised: the totals of {form_id}")
-        return self.changes.get(form_id) if self.changes else None
-
-    def visit_months(self) -> Iterable[str]:
-        return self.months
+            raise KeyError(f"not summarised: the totals of {forms}")
+        return self.changes
 
     def memo_key(self, day: date) -> object | None:
         """The rules read which windows hold a form, the flags and the plan: alike patients alike."""
