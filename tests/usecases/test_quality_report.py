@@ -156,7 +156,7 @@ def test_a_period_that_starts_mid_month_reads_its_first_month_at_the_boundaries(
     request = summary_request(rules, start, end)
     summaries = {s.patient_id: s for s in QualitySummaries(services.database).summaries(request)}
     assert sorted(summaries) == [early, at], "seen: a visit from the period's first midnight to its last day"
-    later = request.month_index[next(m for m in request.months if m[0] <= start + timedelta(days=40) <= m[1])]
+    later = next(i for i, (first, last) in enumerate(request.months) if first <= start + timedelta(days=40) <= last)
     assert summaries[early].months == (f"{start:%Y-%m}", f"{start + timedelta(days=40):%Y-%m}")
     assert summaries[early].peg == {later: 3.0}, "the PEG before the period is not the first month's"
     assert summaries[early].changes == {"peg": (6.0, 3.0)}, "though it is the first total"
