@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from smerteagent.core.errors import SmerteAgentError, StorageUnavailable
+from smerteagent.storage.file_head import read_head
 from smerteagent.storage.integrity import looks_random
 
 PASSPHRASE_VARIABLE = "SMERTEAGENT_DB_PASSPHRASE"
@@ -46,9 +47,7 @@ def is_encrypted(path: Path) -> bool:
     """Whole pages (SQLCipher writes nothing else) of noise without SQLite's plain header: encrypted; a text
     file, a zeroed or damaged SQLite file of the same size is not (any other file is left to SQLite to judge)."""
     try:
-        with path.open("rb") as file:
-            header = file.read(1040)
-            size = os.fstat(file.fileno()).st_size
+        header, size = read_head(path, 1040)  # not open()/close(): that would drop SQLite's locks (file_head)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return False
     plain = header[: len(PLAIN_HEADER)] == PLAIN_HEADER
@@ -93,8 +92,7 @@ _DERIVED = _DerivedKeys()
 
 def file_key(path: Path, passphrase: str) -> str:
     """The key to give SQLCipher for an existing encrypted file: raw (with the file's salt), derived once."""
-    with path.open("rb") as file:
-        salt = file.read(SALT_BYTES)
+    salt, _size = read_head(path, SALT_BYTES)
     return _DERIVED.get(passphrase, salt)
 
 

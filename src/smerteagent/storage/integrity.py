@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from smerteagent.core.errors import StorageUnavailable
+from smerteagent.storage.file_head import read_head
 
 PLAIN_HEADER = b"SQLite format 3\x00"
 HEADER_BYTES = 100
@@ -38,9 +39,7 @@ def looks_random(data: bytes) -> bool:
 
 def header_problem(path: Path) -> StorageUnavailable | None:
     """What the header and size of an existing, non-empty file say is wrong with it (None: looks sound)."""
-    with path.open("rb") as file:
-        first = file.read(MAX_PAGE)
-        size = os.fstat(file.fileno()).st_size
+    first, size = read_head(path, MAX_PAGE)  # not open()/close(): that would drop SQLite's locks (file_head)
     if first[: len(PLAIN_HEADER)] != PLAIN_HEADER:
         if size >= MIN_PAGE and size % MIN_PAGE == 0 and looks_random(first[16:1040]):
             return None  # SQLCipher: judged by its passphrase
@@ -147,8 +146,7 @@ def _free_bytes(folder: Path) -> int:
 def wal_cut_short(path: Path) -> bool:
     """The shared index (-shm) counts more journal frames than the -wal file holds: it was deleted or cut."""
     try:
-        with Path(f"{path}-shm").open("rb") as file:
-            index = file.read(48)
+        index, _size = read_head(Path(f"{path}-shm"), 48)
     except OSError:
         return False
     if len(index) < 48:
