@@ -68,7 +68,8 @@ def test_the_pdf_names_the_period_and_no_cpr_unless_asked(db: str, tmp_path: Pat
 
 @pytest.mark.parametrize("arguments", [["--from", "2026-02-30"], ["--from", "2026-05-01", "--to", "2026-04-30"],
                                        ["--sample", "0"], ["--seed", "4"], ["--sample", "x"], ["--out", "r.txt"],
-                                       ["--json", "--out", "r.pdf"]])  # fmt: skip
+                                       ["--json", "--out", "r.pdf"], ["--to", "9999-12-31"], ["--to", "0001-01-01"],
+                                       ["--from", "1000-01-01", "--to", "2026-01-01"]])  # fmt: skip
 def test_bad_input_is_one_clear_line(db: str, arguments: list[str]) -> None:
     result = run("--db", db, "quality", "report", *arguments)
     assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -15,6 +15,7 @@ from smerteagent.core.quality.checkpoints import FULFILLED, NOT_FULFILLED, NOT_R
 from smerteagent.core.quality.records import PatientRecord, Screening
 from smerteagent.core.quality.report import build_report, draw_sample
 from smerteagent.core.quality.rules import bundled_rules
+from smerteagent.i18n import speaking
 
 END = date(2026, 6, 30)
 START = date(2025, 7, 1)
@@ -151,6 +152,15 @@ def test_informed_consent_with_the_risks_the_drugs_need() -> None:
     assert status(record(), "consent") == NOT_FULFILLED
 
 
+def test_the_risks_not_explained_are_named_in_the_readers_language() -> None:
+    no_naloxone = InformedConsent(date(2026, 1, 10), "Behandling", ALL_RISKS[:4], "Holm")
+    found = record(plan(opioid(), consent=replace(no_naloxone, risks=("dependence", "driving"))))
+    for language, expected in (("en", "tolerance and withdrawal"), ("da", "tolerans og abstinenser")):
+        with speaking(language):
+            reasons = next(f.reasons for f in evaluate(found, bundled_rules(), END) if f.checkpoint == "consent")
+        assert any(expected in reason and "tolerance_withdrawal" not in reason for reason in reasons), reasons
+
+
 def test_discharge_summaries_assessed_by_the_end() -> None:
     letter = ReceivedLetter(END, "Ortopædkirurgisk afd.", assessed_by="Holm", assessed_on=END, action="Ingen")
     assert status(record(plan(letters=(letter,))), "discharge_summaries") == FULFILLED
@@ -248,9 +258,14 @@ def test_the_sample_is_reproducible_from_its_seed() -> None:
     assert set(first.as_json()["sample"]["records"][0]["checkpoints"]) == {c.id for c in RULES.checkpoints}
 
 
-def test_a_period_that_ends_before_it_starts_is_refused() -> None:
-    with pytest.raises(SmerteAgentError, match="after it ends"):
+def test_a_period_that_ends_before_it_starts_or_beyond_the_calendar_is_refused() -> None:
+    with speaking("en"), pytest.raises(SmerteAgentError, match="after it ends"):
         build_report([], RULES, END, START)
+    with speaking("da"), pytest.raises(SmerteAgentError, match="efter den slutter"):
+        build_report([], RULES, END, START)
+    for start, end in ((START, date(9999, 12, 31)), (date(1, 1, 1), END)):
+        with speaking("en"), pytest.raises(SmerteAgentError, match="outside the years"):
+            build_report([], RULES, start, end)
 
 
 def test_monthly_trends_cover_every_month_of_the_period() -> None:

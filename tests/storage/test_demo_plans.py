@@ -3,6 +3,7 @@ editor, the warnings and the PDF filled in."""
 
 from __future__ import annotations
 
+from smerteagent.core.careplan.plan import problems
 from smerteagent.core.careplan.suggestions import Recommendations
 from smerteagent.paths import bundled_resources_dir
 from smerteagent.storage.demo import PLANS, load_demo
@@ -29,3 +30,12 @@ def test_the_first_demo_patients_have_plans_matched_to_their_screening(services:
         tapering += any(m.tapering is not None for m in plan.medications)
     assert with_plans >= PLANS, "the first patients through the service; others in bulk, dated"
     assert tapering > 0, "some demo patients are on an opioid with a tapering plan"
+
+
+def test_every_demo_plan_version_can_be_saved_again(services: Services) -> None:
+    """A clinician opening a demo patient can save the plan: a later version plans the tapering on from the
+    step reached (a first step above the dose now taken is refused at saving), and every version is sound."""
+    load_demo(services, 200, seed=5)
+    versions = [v for pid in range(1, 201) for v in services.careplans.versions(pid)]
+    assert sum(v.number > 1 for v in versions) > 5, "tapering patients have a later version"
+    assert [(v.patient_id, v.number, problems(v)) for v in versions if problems(v)] == []

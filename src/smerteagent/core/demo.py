@@ -234,12 +234,18 @@ def record_details(plan: CarePlan, classes: dict[str, str], rng: random.Random, 
 
 
 def tapered(plan: CarePlan, made: date) -> CarePlan:
-    """The next version of a plan at a later visit: each drug with a tapering plan one step further down."""
+    """The next version of a plan at a later visit: each drug with a tapering plan at the step reached, the
+    tapering planned on from there (as a clinician re-plans it: a first step above the dose the patient now
+    takes could not be saved); a tapering that has reached its floor ends."""
     medications = []
     for medication in plan.medications:
         if medication.tapering is not None and medication.daily_dose:
             steps = [s for s in medication.tapering.schedule() if s.starts_on <= made]
-            dose = steps[-1].daily_dose if steps else medication.daily_dose
-            medication = replace(medication, daily_dose=dose, dose_text=f"{dose:g} mg i døgnet")
+            if steps:
+                dose = steps[-1].daily_dose
+                onward = replace(medication.tapering, start_dose=dose, starts_on=made, steps=())
+                medication = replace(medication, daily_dose=dose, dose_text=f"{dose:g} mg i døgnet", tapering=onward)
+                if medication.tapering_problem() is not None:  # nothing left to come down
+                    medication = replace(medication, tapering=None)
         medications.append(medication)
     return replace(plan, number=plan.number + 1, medications=tuple(medications))

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.quality.outcomes import OUTCOME_FORMS
-from smerteagent.core.quality.report import QualityReport, build_report, check_period
+from smerteagent.core.quality.report import QualityReport, build_report, check_day, check_period
 from smerteagent.core.quality.rules import RuleSet, bundled_rules
 from smerteagent.core.quality.summary import summary_request
 from smerteagent.storage.quality import QualityRecords, QualitySummaries
@@ -81,6 +81,7 @@ def quality_report(services: Services, start: date | None = None, end: date | No
     """The report over the period (default: the last 12 months), audited with who, the period and the sample."""
     rules = rules or bundled_rules()
     end = end or today or date.today()
+    check_day(end)  # before the default start is counted back from it
     start = start or default_period(end, rules.period_months)[0]
     check_period(start, end)
     if sample is not None and seed is None:

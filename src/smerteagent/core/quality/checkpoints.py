@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from smerteagent.core.careplan.plan import LETTER_KINDS, CarePlan, PlannedMedication
+from smerteagent.core.careplan.plan import CONSENT_RISKS, LETTER_KINDS, CarePlan, PlannedMedication
 from smerteagent.core.quality.records import (
     SUICIDE_FLAGS,
     DrugFacts,
@@ -144,7 +144,8 @@ def consent(rule: CheckpointRule, context: Context) -> list[str]:
     needed += list(rule.parameters.risks_opioid) if any(f.drug_class == "opioid" for _m, f in drugs) else []
     missing = [risk for risk in needed if risk not in plan.consent.risks]
     if missing:
-        reasons.append(_("risks not explained: {risks}").format(risks=", ".join(missing)))
+        named = (_(CONSENT_RISKS[risk]).lower() if risk in CONSENT_RISKS else risk for risk in missing)
+        reasons.append(_("risks not explained: {risks}").format(risks=", ".join(named)))
     return reasons
 
 

@@ -16,6 +16,7 @@ from smerteagent.core.quality.checkpoints import FULFILLED, NOT_FULFILLED, NOT_R
 from smerteagent.core.quality.outcomes import MonthTrend, outcomes, trends
 from smerteagent.core.quality.records import PlanDrugsMemo, RecordView
 from smerteagent.core.quality.rules import RuleSet
+from smerteagent.i18n import _, day
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,22 @@ def _finding(finding: Finding) -> dict[str, Any]:
     return {"status": finding.status, "reasons": list(finding.reasons)}
 
 
+EARLIEST, LATEST = date(1900, 1, 1), date(9998, 12, 31)  # the months and days after the end must exist
+
+
+def check_day(when: date) -> None:
+    """A first or last day a report can be made for (9999-12-31 has no day after it to count to)."""
+    if not EARLIEST <= when <= LATEST:
+        raise SmerteAgentError(_("{day} is outside the years a report can cover ({first}–{last})").format(
+            day=day(when), first=EARLIEST.year, last=LATEST.year))  # fmt: skip
+
+
 def check_period(start: date, end: date) -> None:
+    check_day(start)
+    check_day(end)
     if start > end:
-        raise SmerteAgentError(f"the period starts ({start.isoformat()}) after it ends ({end.isoformat()})")
+        raise SmerteAgentError(_("the period starts ({start}) after it ends ({end})").format(
+            start=day(start), end=day(end)))  # fmt: skip
 
 
 def draw_sample(patient_ids: Sequence[int], size: int, seed: int) -> list[int]:
