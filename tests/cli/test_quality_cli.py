@@ -101,3 +101,26 @@ def test_the_patient_bundle_carries_the_plans_record_fields(db: str, tmp_path: P
     assert run("--db", db, "export", "fhir", "--patient", "1", "--out", str(out)).returncode == 0
     kinds = {entry["resource"]["resourceType"] for entry in json.loads(out.read_text("utf-8"))["entry"]}
     assert "MedicationStatement" in kinds, "demo patient 1 has a care plan with drugs"
+
+
+def _quality_events(db: str) -> list[tuple[str, dict[str, object]]]:
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT action, detail FROM audit_events WHERE record_type = 'quality_report' ORDER BY id"
+        ).fetchall()
+    return [(action, json.loads(detail)) for action, detail in rows]
+
+
+def test_a_pdf_is_audited_after_it_is_written_with_its_file_and_whether_it_holds_cpr(db: str, tmp_path: Path) -> None:
+    before = len(_quality_events(db))
+    failed = run("--db", db, "quality", "report", "--out", str(tmp_path / "no-such-folder" / "r.pdf"))
+    assert failed.returncode != 0 and "Traceback" not in failed.stderr
+    assert len(_quality_events(db)) == before, "a PDF that was not written is no export"
+    target = tmp_path / "tilsyn.pdf"
+    assert run("--db", db, "quality", "report", "--out", str(target), "--cpr").returncode == 0
+    action, detail = _quality_events(db)[-1]
+    assert action == "export" and detail["with_cpr"] is True and detail["file"] == str(target)
+    refused = run("--db", db, "quality", "report", "--cpr")
+    assert refused.returncode == 2 and "--out" in refused.stderr

@@ -76,7 +76,19 @@ def test_the_pdf_is_written_and_audited(qtbot: QtBot, window: MainWindow, servic
     dialog.save_pdf()
     qtbot.waitUntil(lambda: not dialog.working and target.exists())
     assert target.read_bytes().startswith(b"%PDF")
-    assert services.audit.events()[-1].action == "export"
+    event = services.audit.events()[-1]
+    assert event.action == "export" and event.detail["file"] == str(target) and event.detail["with_cpr"] is False
+    assert str(target) in dialog.summary.text(), "the user is told where it went"
+
+
+def test_a_name_typed_without_its_ending_is_saved_as_a_pdf(qtbot: QtBot, window: MainWindow, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    dialog = _dialog(window, qtbot)
+    typed = tmp_path / "tilsyn"
+    monkeypatch.setattr("smerteagent.ui.quality_view.QFileDialog.getSaveFileName", lambda *a, **k: (str(typed), ""))
+    dialog.save_pdf()
+    qtbot.waitUntil(lambda: not dialog.working and (tmp_path / "tilsyn.pdf").exists())
+    assert not typed.exists()
 
 
 def test_the_models_pass_the_model_tester(qtbot: QtBot, qtmodeltester: object, window: MainWindow) -> None:
@@ -103,7 +115,7 @@ def test_the_report_is_made_off_the_gui_thread_with_a_busy_bar(qtbot: QtBot, win
         assert release.wait(timeout=20)
         return quality_report(services, start, end, output=output)
 
-    dialog = QualityDialog(make, lambda report, path: None, date.today() - timedelta(days=364), date.today(), window)
+    dialog = QualityDialog(make, lambda *_args: None, date.today() - timedelta(days=364), date.today(), window)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: bool(threads))
@@ -133,7 +145,7 @@ def test_a_failure_in_the_background_is_explained(qtbot: QtBot, window: MainWind
     def make(start: date, end: date, output: str) -> QualityReport:
         raise StorageUnavailable("unreachable", "the server went away")
 
-    dialog = QualityDialog(make, lambda report, path: None, date.today(), date.today(), window)
+    dialog = QualityDialog(make, lambda *_args: None, date.today(), date.today(), window)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: bool(shown) and not dialog.working)
     assert "the server went away" in shown[0] and dialog.update_button.isEnabled() and not dialog.busy.isVisible()

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smerteagent.cli.common import EXIT_OK, InputError, open_services_for, storage_command
-from smerteagent.private_files import write_private_bytes
 
 if TYPE_CHECKING:
     from smerteagent.core.quality.report import QualityReport
@@ -57,27 +56,30 @@ def register(commands: Any, add_common: Callable[[argparse.ArgumentParser], None
 
 def run_report(arguments: argparse.Namespace) -> int:
     from smerteagent.i18n import speaking
-    from smerteagent.usecases.quality import quality_pdf, quality_report
+    from smerteagent.usecases.quality import export_quality_pdf, quality_report
 
     if arguments.seed is not None and arguments.sample is None:
         raise InputError("--seed needs --sample N")
     if arguments.out is not None and arguments.out.suffix.lower() != ".pdf":
         raise InputError(f"--out {arguments.out}: the report is written as a PDF (FILE.pdf)")
+    if arguments.cpr and arguments.out is None:
+        raise InputError("--cpr prints CPR numbers in the PDF: it needs --out FILE.pdf")
     chosen = getattr(arguments, "lang", None)
     language = "da" if arguments.json else chosen or ("da" if arguments.out else "en")
     output = "json" if arguments.json else "pdf" if arguments.out else "table"
-    with open_services_for(arguments) as services:
-        with speaking(language):
+    size = 0
+    with open_services_for(arguments) as services, speaking(language):
+        if arguments.out is not None:  # written, then audited (with whether CPR numbers are in it)
+            report, size = export_quality_pdf(services, arguments.out, arguments.start, arguments.end,
+                                              sample=arguments.sample, seed=arguments.seed, language=language,
+                                              with_cpr=arguments.cpr)  # fmt: skip
+        else:
             report = quality_report(services, arguments.start, arguments.end, sample=arguments.sample,
                                     seed=arguments.seed, language=language, output=output)  # fmt: skip
-            if arguments.out is not None:
-                pdf = quality_pdf(services, report, language, with_cpr=arguments.cpr)
-        if arguments.out is not None:
-            write_private_bytes(arguments.out, pdf)  # owner-only: it names patients
     if arguments.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     elif arguments.out is not None:
-        print(f"wrote {arguments.out} ({len(pdf)} bytes)")
+        print(f"wrote {arguments.out} ({size} bytes)")
     else:
         print(_table(report))
     return EXIT_OK

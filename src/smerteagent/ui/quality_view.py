@@ -9,7 +9,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QStandardPaths,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,7 +39,6 @@ from PySide6.QtWidgets import (
 from smerteagent.core.quality.outcomes import TREND_KEYS, MonthTrend, outcome_label, outcome_text
 from smerteagent.core.quality.report import QualityReport
 from smerteagent.i18n import _, language
-from smerteagent.private_files import write_private_bytes
 from smerteagent.ui import operations
 
 if TYPE_CHECKING:
@@ -110,7 +118,7 @@ class QualityDialog(QDialog):
 
     open_patient_requested = Signal(int)
 
-    def __init__(self, make: Make, write_pdf: Callable[[QualityReport, Path], None], start: date, end: date,
+    def __init__(self, make: Make, write_pdf: Callable[[date, date, Path], None], start: date, end: date,
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle(_("Clinic quality"))
@@ -269,29 +277,35 @@ class QualityDialog(QDialog):
             self.open_patient_requested.emit(self._model(self.worklist).keys[index.row()])
 
     def save_pdf(self) -> None:
+        """Ask where, make the report for the period shown, write it as a PDF and say where it went."""
         start, end = self._period()
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         name, _filter = QFileDialog.getSaveFileName(self, _("Save the quality report"),
-                                                    f"kvalitet-{start}-{end}.pdf", "PDF (*.pdf)")  # fmt: skip
+                                                    str(Path(folder) / f"kvalitet-{start}-{end}.pdf"),
+                                                    "PDF (*.pdf)")  # fmt: skip
         if not name:
             return
+        path = Path(name) if name.lower().endswith(".pdf") else Path(f"{name}.pdf")
 
         def work() -> Path:
-            self.write_pdf(self.make(start, end, "pdf"), Path(name))
-            return Path(name)
+            self.write_pdf(start, end, path)
+            return path
 
-        self._run(work, lambda _path: None, _("Writing the PDF…"))
+        self._run(work, self._saved, _("Writing the PDF…"))
+
+    def _saved(self, path: Path) -> None:
+        self.summary.setText(_("The report is saved as {path}.").format(path=path))
 
 
 def show_quality(parent: QWidget, services: Services, open_patient: Callable[[int], None]) -> QualityDialog:
     """Open the view over the last 12 months; choosing a patient in a worklist closes it and opens the patient."""
-    from smerteagent.usecases.quality import default_period, quality_pdf, quality_report
+    from smerteagent.usecases.quality import default_period, export_quality_pdf, quality_report
 
     def make(start: date, end: date, output: str) -> QualityReport:
         return quality_report(services, start, end, output=output, language=language())
 
-    def write_pdf(report: QualityReport, path: Path) -> None:
-        pdf = quality_pdf(services, report, language())
-        write_private_bytes(path, pdf)  # owner-only: the sample names patients (a failure names the file)
+    def write_pdf(start: date, end: date, path: Path) -> None:
+        export_quality_pdf(services, path, start, end, language=language())  # written, then audited
 
     dialog = QualityDialog(make, write_pdf, *default_period(date.today()), parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

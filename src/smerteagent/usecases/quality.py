@@ -8,12 +8,14 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 
 from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.quality.outcomes import OUTCOME_FORMS
 from smerteagent.core.quality.report import QualityReport, build_report, check_day, check_period
 from smerteagent.core.quality.rules import RuleSet, bundled_rules
 from smerteagent.core.quality.summary import summary_request
+from smerteagent.private_files import write_private_bytes
 from smerteagent.storage.quality import QualityRecords, QualitySummaries
 from smerteagent.storage.services import Services
 
@@ -79,6 +81,26 @@ def quality_report(services: Services, start: date | None = None, end: date | No
                    output: str = "view", rules: RuleSet | None = None,
                    today: date | None = None) -> QualityReport:  # fmt: skip
     """The report over the period (default: the last 12 months), audited with who, the period and the sample."""
+    report = _made(services, start, end, sample, seed, language, rules, today)
+    _audit(services, report, output, sample)
+    return report
+
+
+def export_quality_pdf(services: Services, path: Path, start: date | None = None, end: date | None = None, *,
+                       sample: int | None = None, seed: int | None = None, language: str = "da",
+                       with_cpr: bool = False, today: date | None = None) -> tuple[QualityReport, int]:  # fmt: skip
+    """The PDF for the supervisory visit written to ``path`` (owner-only: it names patients), then audited
+    with whether CPR numbers are in it and where it went — a write that fails leaves no export event.
+    Returns the report and the PDF's size."""
+    report = _made(services, start, end, sample, seed, language, None, today)
+    pdf = quality_pdf(services, report, language, with_cpr=with_cpr)
+    write_private_bytes(path, pdf)
+    _audit(services, report, "pdf", sample, with_cpr=with_cpr, file=str(path))
+    return report, len(pdf)
+
+
+def _made(services: Services, start: date | None, end: date | None, sample: int | None, seed: int | None,
+          language: str, rules: RuleSet | None, today: date | None) -> QualityReport:  # fmt: skip
     rules = rules or bundled_rules()
     end = end or today or date.today()
     check_day(end)  # before the default start is counted back from it
@@ -86,13 +108,16 @@ def quality_report(services: Services, start: date | None = None, end: date | No
     check_period(start, end)
     if sample is not None and seed is None:
         seed = new_seed()
-    report = compute_report(services, start, end, rules, language, sample, seed)
-    detail = {"from": start.isoformat(), "to": end.isoformat(), "output": output, "patients": report.patients,
-              "sample": sample, "seed": seed}  # fmt: skip
+    return compute_report(services, start, end, rules, language, sample, seed)
+
+
+def _audit(services: Services, report: QualityReport, output: str, sample: int | None, **extra: object) -> None:
+    """Who asked for which report: the period, the output, the sample asked for (and the patients drawn)."""
+    detail = {"from": report.start.isoformat(), "to": report.end.isoformat(), "output": output,
+              "patients": report.patients, "sample": sample, "seed": report.seed, **extra}  # fmt: skip
     if report.sample is not None:
         detail["sampled"] = [s.patient_id for s in report.sample]
     services.audit.record("export" if output == "pdf" else "view", "quality_report", None, detail)
-    return report
 
 
 def quality_pdf(services: Services, report: QualityReport, language: str, *, with_cpr: bool = False) -> bytes:
