@@ -40,7 +40,7 @@ def _dialog(window: MainWindow, qtbot: QtBot) -> QualityDialog:
 
 
 def test_the_view_shows_the_checkpoints_and_enter_opens_a_patient(qtbot: QtBot, window: MainWindow) -> None:
-    assert window.quality_action.isEnabled() and window.quality_action.text() == "Klinikkens &kvalitet…"
+    assert window.quality_action.isEnabled() and window.quality_action.text() == "Klinikkens k&valitet…"
     dialog = _dialog(window, qtbot)
     checkpoints = dialog.checkpoints.model()
     assert checkpoints.rowCount() == 8
@@ -161,3 +161,24 @@ def test_the_pdf_is_created_owner_only(qtbot: QtBot, window: MainWindow, tmp_pat
     dialog.save_pdf()
     qtbot.waitUntil(lambda: not dialog.working and target.exists())
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_every_menu_item_has_its_own_alt_letter(qtbot: QtBot, window: MainWindow) -> None:
+    """Alt+letter in a menu chooses at once only when no other item there has the same letter (Danish)."""
+    import re
+
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        letters = [m.group(1).lower() for a in menu.actions() if (m := re.search(r"&(\w)", a.text()))]
+        assert len(letters) == len(set(letters)), (menu.title(), letters)
+
+
+def test_tab_leaves_a_table_instead_of_walking_its_cells(qtbot: QtBot, window: MainWindow) -> None:
+    dialog = _dialog(window, qtbot)
+    dialog.activateWindow()
+    dialog.checkpoints.setFocus()
+    qtbot.waitUntil(dialog.checkpoints.hasFocus)
+    row = dialog.checkpoints.currentIndex().row()
+    qtbot.keyClick(dialog.checkpoints, Qt.Key.Key_Tab)
+    assert not dialog.checkpoints.hasFocus(), "Tab goes on to the next field"
+    assert dialog.checkpoints.currentIndex().row() == row, "the checkpoint chosen (and its worklist) stays"
