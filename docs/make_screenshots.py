@@ -15,7 +15,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from smerteagent.core.accounts import ADMINISTRATOR
 from smerteagent.core.forms.loader import FormLibrary
@@ -111,7 +111,7 @@ def main() -> None:
     dialog.cpr.setText("310261-4285")
     dialog.show()
     save(dialog, arguments.out, "2-new-patient-invalid-cpr")
-    dialog.close()
+    dialog.done(QDialog.DialogCode.Rejected.value)  # not close(): typing is asked about before it is dropped
     window.open_patient(patient.id)
     save(window, arguments.out, "3-patient-page-alert-history")
     window.start_battery("gp_first_back", "gp", {"on_opioids": True})

@@ -9,6 +9,7 @@ from datetime import date
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
 from smerteagent.core.cpr import format_cpr
@@ -50,9 +51,12 @@ def _checkpoint_table(report: QualityReport) -> Flowable:
 
 def _bar_chart(trends: tuple[MonthTrend, ...], key: str) -> Drawing:
     """One outcome month by month as bars, the value above each bar (— for a month without any)."""
-    width, height, bottom, top = WIDTH / 2 - 4 * mm, 44 * mm, 12, 22
+    width, height, bottom = WIDTH / 2 - 4 * mm, 44 * mm, 12
     drawing = Drawing(width, height)
-    drawing.add(String(0, height - 10, outcome_label(key), fontName=REGULAR, fontSize=8))
+    title = simpleSplit(outcome_label(key), REGULAR, 8, width - 4)  # a long title wraps instead of running on
+    for line, text in enumerate(title):
+        drawing.add(String(0, height - 10 - 9 * line, text, fontName=REGULAR, fontSize=8))
+    top = 13 + 9 * len(title)  # the title and the value above the highest bar
     values = [t.values.get(key) for t in trends]
     peak = max((v for v in values if v is not None), default=0) or 1
     step = width / max(len(trends), 1)
