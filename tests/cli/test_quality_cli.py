@@ -60,6 +60,7 @@ def test_the_pdf_names_the_period_and_no_cpr_unless_asked(db: str, tmp_path: Pat
     digits = {p["cpr"] for p in cprs if p["cpr"]}
     assert not any(cpr in text for cpr in digits for text in pages)
     assert "Journalgennemgang af vurdering af epikriser" in "".join(pages)
+    assert "modtagne epikriser og breve er vurderet" in " ".join(" ".join(pages).split()), "Danish guidance"
     asked = tmp_path / "med-cpr.pdf"
     assert run("--db", db, "quality", "report", "--out", str(asked), "--cpr").returncode == 0
     text = "".join(page.extract_text() for page in PdfReader(asked).pages)

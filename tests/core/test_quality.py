@@ -285,6 +285,24 @@ def test_the_published_schema_matches_the_rules_model() -> None:
     assert published == schema()
 
 
+def test_the_guidance_is_read_in_the_readers_language_and_an_older_single_text_still_loads(tmp_path: Path) -> None:
+    from smerteagent.core.quality.rules import load_rules
+    from smerteagent.paths import bundled_resources_dir
+
+    shipped = bundled_resources_dir() / "quality" / "checkpoints.yaml"
+    rules = load_rules(shipped)
+    for rule in rules.checkpoints:
+        assert rule.guidance_text("da") != rule.guidance_text("en"), rule.id
+    assert "modtagne epikriser og breve" in rules.by_id("discharge_summaries").guidance_text("da")
+    text = shipped.read_text("utf-8")
+    start = text.index("    guidance:\n      da:")
+    end = text.index("  - id:", start)
+    older = tmp_path / "checkpoints.yaml"
+    older.write_text(text[:start] + "    guidance: Målepunkt 9, the clinic's own words.\n" + text[end:], "utf-8")
+    first = load_rules(older).checkpoints[0]
+    assert first.guidance_text("da") == first.guidance_text("en") == "Målepunkt 9, the clinic's own words."
+
+
 @pytest.mark.parametrize(("change", "where"), [("number: 9", "number: 99"), ("applies_to: letters", "applies_to: x"),
                                                ("rule: consent", "rule: nothing")])  # fmt: skip
 def test_a_broken_rules_file_names_the_field(tmp_path: Path, change: str, where: str) -> None:

@@ -128,7 +128,7 @@ def _sample(report: QualityReport, with_cpr: bool) -> list[Flowable]:
 
 def _sources(rules: RuleSet, language: str) -> list[Flowable]:
     story: list[Flowable] = [para(_("What each checkpoint reads, and its source"), "h1")]
-    story += bullets([f"{c.number}. {c.label(language)}: {c.guidance}" for c in rules.checkpoints])
+    story += bullets([f"{c.number}. {c.label(language)}: {c.guidance_text(language)}" for c in rules.checkpoints])
     story.append(para(" ".join(rules.source.split()), "small"))
     return story
 

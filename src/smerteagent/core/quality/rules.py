@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -25,6 +25,13 @@ class _Strict(BaseModel):
 class Title(_Strict):
     da: str
     en: str
+
+
+class Guidance(_Strict):
+    """What a checkpoint reads and where it comes from, in Danish and English."""
+
+    da: str = Field(min_length=10)
+    en: str = Field(min_length=10)
 
 
 class Parameters(_Strict):
@@ -46,10 +53,15 @@ class CheckpointRule(_Strict):
         "consent", "letters_assessed",
     ]  # fmt: skip
     parameters: Parameters = Parameters()
-    guidance: str = Field(min_length=10)
+    guidance: Guidance | Annotated[str, Field(min_length=10)]  # one text (a clinic's older copy): for both
 
     def label(self, language: str) -> str:
         return self.title.da if language == "da" else self.title.en
+
+    def guidance_text(self, language: str) -> str:
+        if isinstance(self.guidance, str):
+            return self.guidance
+        return self.guidance.da if language == "da" else self.guidance.en
 
 
 class RuleSet(_Strict):
