@@ -60,7 +60,7 @@ def test_the_rules_carry_the_authoritys_numbers_and_titles() -> None:
                        "abuse_stance": 12, "medication_review": 13, "tapering_plan": 14, "consent": 16,
                        "discharge_summaries": 17}  # fmt: skip
     assert RULES.by_id("discharge_summaries").title.da == "Journalgennemgang af vurdering af epikriser"
-    assert all("Målepunkt" in c.guidance for c in RULES.checkpoints)
+    assert all("Målepunkt" in c.guidance_text(language) for c in RULES.checkpoints for language in ("da", "en"))
 
 
 @pytest.mark.parametrize(("days_before", "expected"), [(0, FULFILLED), (365, FULFILLED), (366, NOT_FULFILLED),

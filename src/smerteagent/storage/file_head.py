@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import threading
 from pathlib import Path
 
@@ -24,7 +25,7 @@ _guard = threading.Lock()
 
 def read_head(path: Path, count: int) -> tuple[bytes, int]:
     """The first ``count`` bytes of ``path`` and its size now (OSError as ``open`` raises it)."""
-    if os.name == "nt":
+    if sys.platform == "win32":  # (mypy reads what follows as POSIX only)
         with path.open("rb") as file:
             return file.read(count), os.fstat(file.fileno()).st_size
     with _guard:
