@@ -130,7 +130,7 @@ class PatientRecord:
     def months_seen(self, months: Sequence[tuple[date, date]]) -> Iterable[tuple[int, float | None]]:
         """Each of ``months`` (their index) with a visit on any day of its calendar month, and the latest PEG
         total in it (within its days)."""
-        index = _month_index(tuple(months))
+        index = month_keys(tuple(months))
         for month in self.visit_months():
             i = index.get(month)
             if i is not None:
@@ -143,7 +143,7 @@ class PatientRecord:
 
 
 @lru_cache(maxsize=16)
-def _month_index(months: tuple[tuple[date, date], ...]) -> dict[str, int]:
+def month_keys(months: tuple[tuple[date, date], ...]) -> dict[str, int]:
     """Each month's YYYY-MM and its index in ``months`` (made once per report, not once per record)."""
     return {f"{first:%Y-%m}": i for i, (first, _last) in enumerate(months)}
 

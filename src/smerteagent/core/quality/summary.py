@@ -14,7 +14,7 @@ from datetime import date, datetime
 from smerteagent.core.careplan.plan import CarePlan
 from smerteagent.core.quality.checkpoints import screening_windows, suicide_item_windows
 from smerteagent.core.quality.outcomes import CHANGE_FORMS, STARTBACK_GROUPS, months
-from smerteagent.core.quality.records import Screening
+from smerteagent.core.quality.records import Screening, month_keys
 from smerteagent.core.quality.rules import RuleSet
 
 
@@ -34,7 +34,7 @@ class SummaryRequest:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "known_windows", frozenset(self.windows))
-        object.__setattr__(self, "month_keys", {f"{first:%Y-%m}": i for i, (first, _last) in enumerate(self.months)})
+        object.__setattr__(self, "month_keys", month_keys(self.months))
 
     def forms(self) -> frozenset[str]:
         """The forms the windows read (PHQ-9 for its item 9)."""
